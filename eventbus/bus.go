@@ -210,7 +210,7 @@ func (b *Bus) addHandler(group, eventName, topic string, poisonable bool, h func
 	}
 	handler := b.router.AddConsumerHandler(name, topic, sub, func(msg *message.Message) error { return h(msg) })
 	if poisonable {
-		handler.AddMiddleware(poisonOnFailure(b.backend.Publisher(), b.PoisonTopic(), name, topic))
+		handler.AddMiddleware(poisonOnFailure(b.backend.Publisher(), b.PoisonTopic(), name, topic, b.opts.Logger))
 	}
 	handler.AddMiddleware(
 		deduplicate(b.opts.Deduplicator, base, b.opts.Logger),

@@ -58,7 +58,7 @@ func (d *MemoryDeduplicator) Mark(_ context.Context, key string) error {
 	defer d.mu.Unlock()
 	now := d.clock.Now()
 	d.marked[key] = now
-	if now.After(d.nextPrune) {
+	if !now.Before(d.nextPrune) {
 		for k, at := range d.marked {
 			if now.Sub(at) >= d.window {
 				delete(d.marked, k)

@@ -97,7 +97,7 @@ func deduplicate(d Deduplicator, handlerName string, logger *slog.Logger) messag
 // poison topic and acks it, so one bad event cannot block a partition
 // forever and nothing is silently dropped. A shutdown is not a failure:
 // the event is nacked for redelivery instead.
-func poisonOnFailure(pub message.Publisher, poisonTopic, handlerName, sourceTopic string) message.HandlerMiddleware {
+func poisonOnFailure(pub message.Publisher, poisonTopic, handlerName, sourceTopic string, logger *slog.Logger) message.HandlerMiddleware {
 	return func(h message.HandlerFunc) message.HandlerFunc {
 		return func(msg *message.Message) ([]*message.Message, error) {
 			out, err := h(msg)
@@ -111,6 +111,7 @@ func poisonOnFailure(pub message.Publisher, poisonTopic, handlerName, sourceTopi
 			if perr := pub.Publish(poisonTopic, poisoned); perr != nil {
 				return nil, errors.Join(err, fmt.Errorf("eventbus: publish to poison topic: %w", perr))
 			}
+			logger.Error("eventbus: event poisoned", "event_id", msg.UUID, "handler", handlerName, "topic", sourceTopic, "err", err)
 			return nil, nil
 		}
 	}

@@ -1,0 +1,19 @@
+// Package pgbus carries Mercato's events through PostgreSQL, with
+// Watermill's SQL transport over the host's pgx pool.
+//
+// It offers two things:
+//
+//   - Backend, an eventbus.Backend whose topics are tables: a durable bus
+//     that needs nothing but the database a shop already runs.
+//   - Outbox and Relay, the transactional outbox: Outbox.Publish writes
+//     events inside the caller's pgx transaction, so they commit or roll
+//     back with the state change they describe, and Relay forwards
+//     committed events to any bus (GoChannel, Redis, NATS, Kafka or this
+//     package's Backend) with Watermill's forwarder. A crash between commit
+//     and relay loses nothing: the relay resumes from its stored offset.
+//
+// Consumers wait for new rows by polling; Options.PollInterval trades
+// latency for idle queries. Every subscriber holds one pooled connection
+// (inside a transaction) while its message is being handled, so size the
+// pool for the number of subscribers plus the publishers.
+package pgbus

@@ -1,0 +1,102 @@
+package pgbus
+
+import (
+	"context"
+	"regexp"
+
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/components/forwarder"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
+)
+
+// DefaultOutboxTopic names the outbox table, watermill_mercato_outbox.
+const DefaultOutboxTopic = "mercato_outbox"
+
+// OutboxOptions configures an Outbox and its Relay; both must use the same
+// Topic. The zero value is the documented default.
+type OutboxOptions struct {
+	// Topic names the outbox table. Default: DefaultOutboxTopic.
+	Topic string
+	// Options tune the relay's consumer. A short PollInterval keeps the
+	// commit-to-bus latency low.
+	Options
+}
+
+var outboxTopicPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (o *OutboxOptions) withDefaults() (OutboxOptions, error) {
+	var out OutboxOptions
+	if o != nil {
+		out = *o
+	}
+	if out.Topic == "" {
+		out.Topic = DefaultOutboxTopic
+	}
+	if !outboxTopicPattern.MatchString(out.Topic) {
+		return out, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox topic %q must be 1-64 characters of [A-Za-z0-9_-]", out.Topic)
+	}
+	opts, err := out.Options.withDefaults()
+	out.Options = opts
+	return out, err
+}
+
+// Outbox writes events into an outbox table inside the caller's
+// transaction: they become visible to the Relay exactly when the
+// transaction commits, and vanish with it on rollback.
+type Outbox struct {
+	bus  *eventbus.Bus
+	opts OutboxOptions
+}
+
+// NewOutbox creates the outbox tables if they are missing (idempotent and
+// safe to run from several processes at once) and returns a writer that
+// encodes events as bus publishes them. opts may be nil.
+func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Outbox, error) {
+	if pool == nil || bus == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox needs a pool and a bus")
+	}
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, o.watermillLogger())
+	if err != nil {
+		return nil, err
+	}
+	defer sub.Close()
+	if err := ctx.Err(); err != nil {
+		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create outbox: %w", err)
+	}
+	if err := sub.SubscribeInitialize(o.Topic); err != nil {
+		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create outbox tables: %w", err)
+	}
+	return &Outbox{bus: bus, opts: o}, nil
+}
+
+// Publish writes events into the outbox within tx, in order. Nothing is
+// sent until tx commits; the caller commits or rolls back as usual.
+func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
+	if tx == nil {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
+	}
+	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.opts.watermillLogger())
+	if err != nil {
+		return err
+	}
+	enveloped := forwarder.NewPublisher(pub, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
+	for _, env := range events {
+		topic, msg, err := o.bus.Encode(env)
+		if err != nil {
+			return err
+		}
+		msg.SetContext(ctx)
+		if err := enveloped.Publish(topic, msg); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %s to outbox: %w", env.Name, err)
+		}
+	}
+	return nil
+}

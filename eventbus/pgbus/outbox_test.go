@@ -1,0 +1,205 @@
+package pgbus_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
+	"github.com/mercatohq/mercato/eventbus/pgbus"
+	"github.com/mercatohq/mercato/internal/testenv"
+)
+
+// orderPlaced is the event the outbox tests write.
+type orderPlaced struct {
+	OrderID string `json:"order_id"`
+}
+
+func (orderPlaced) EventName() string { return "outboxtest.order_placed" }
+
+const waitFor = 15 * time.Second
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// outboxFixture is a pool, a started in-process bus with a handler that
+// records order IDs, and an outbox writer.
+type outboxFixture struct {
+	pool   *pgxpool.Pool
+	bus    *eventbus.Bus
+	outbox *pgbus.Outbox
+
+	mu  sync.Mutex
+	got []string
+}
+
+func newOutboxFixture(t *testing.T, opts *eventbus.Options) *outboxFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &outboxFixture{pool: testenv.Postgres(t)}
+	if opts == nil {
+		opts = &eventbus.Options{}
+	}
+	opts.Logger = quiet
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	require.NoError(t, eventbus.Handle(bus, "orders", func(_ context.Context, _ commerce.Envelope, e orderPlaced) error {
+		f.mu.Lock()
+		f.got = append(f.got, e.OrderID)
+		f.mu.Unlock()
+		return nil
+	}))
+	require.NoError(t, bus.Start(ctx))
+	f.bus = bus
+	f.outbox, err = pgbus.NewOutbox(ctx, f.pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}})
+	require.NoError(t, err)
+	_, err = f.pool.Exec(ctx, `CREATE TABLE orders (id text PRIMARY KEY)`)
+	require.NoError(t, err)
+	return f
+}
+
+func (f *outboxFixture) received() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.got...)
+}
+
+// placeOrder inserts an order and its event in one transaction, then
+// commits or rolls back.
+func (f *outboxFixture) placeOrder(t *testing.T, id string, commit bool) {
+	t.Helper()
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO orders (id) VALUES ($1)`, id); err != nil {
+			return err
+		}
+		if err := f.outbox.Publish(ctx, tx, commerce.NewEnvelope(id, time.Now(), orderPlaced{OrderID: id})); err != nil {
+			return err
+		}
+		if !commit {
+			return errRollback
+		}
+		return nil
+	})
+	if commit {
+		require.NoError(t, err)
+	} else {
+		require.ErrorIs(t, err, errRollback)
+	}
+}
+
+var errRollback = commerce.Errorf(commerce.CodeFailedPrecondition, "rolled back on purpose")
+
+func (f *outboxFixture) startRelay(t *testing.T) *pgbus.Relay {
+	t.Helper()
+	relay, err := pgbus.NewRelay(f.pool, f.bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet, PollInterval: 10 * time.Millisecond}})
+	require.NoError(t, err)
+	require.NoError(t, relay.Start(context.Background()))
+	t.Cleanup(func() { _ = relay.Close(context.Background()) })
+	return relay
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	require.Eventually(t, cond, waitFor, 5*time.Millisecond, what)
+}
+
+func TestOutboxCommitIsDelivered(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.startRelay(t)
+	f.placeOrder(t, "ord_1", true)
+	f.placeOrder(t, "ord_2", true)
+	eventually(t, "both committed events", func() bool { return len(f.received()) == 2 })
+	assert.Equal(t, []string{"ord_1", "ord_2"}, f.received())
+}
+
+func TestOutboxRollbackPublishesNothing(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.startRelay(t)
+	f.placeOrder(t, "ord_rolled_back", false)
+	f.placeOrder(t, "ord_committed", true)
+	// The relay forwards in commit order, so once the later commit arrives
+	// the rolled-back event would have arrived before it.
+	eventually(t, "the committed event", func() bool { return len(f.received()) == 1 })
+	assert.Equal(t, []string{"ord_committed"}, f.received())
+}
+
+func TestOutboxSurvivesRelayRestart(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	first := f.startRelay(t)
+	f.placeOrder(t, "ord_before_stop", true)
+	eventually(t, "the first event", func() bool { return len(f.received()) == 1 })
+
+	require.NoError(t, first.Close(context.Background()))
+	// Committed while no relay runs: the crash window between commit and
+	// publish.
+	f.placeOrder(t, "ord_while_down", true)
+	f.startRelay(t)
+	eventually(t, "the event committed while the relay was down", func() bool { return len(f.received()) == 2 })
+	assert.Equal(t, []string{"ord_before_stop", "ord_while_down"}, f.received())
+}
+
+// neverSeen disables deduplication so a redelivered event reaches the
+// handler again, as it would after a crash in another process.
+type neverSeen struct{}
+
+func (neverSeen) Seen(context.Context, string) (bool, error) { return false, nil }
+func (neverSeen) Mark(context.Context, string) error         { return nil }
+
+func TestOutboxIdempotentHandlerAppliesOnce(t *testing.T) {
+	pool := testenv.Postgres(t)
+	ctx := context.Background()
+	_, err := pool.Exec(ctx, `CREATE TABLE loyalty_points (event_id text PRIMARY KEY, order_id text NOT NULL)`)
+	require.NoError(t, err)
+
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), &eventbus.Options{Logger: quiet, Deduplicator: neverSeen{}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	var calls atomic.Int32
+	require.NoError(t, eventbus.Handle(bus, "loyalty", func(ctx context.Context, env commerce.Envelope, e orderPlaced) error {
+		// The effect is keyed by event ID, so applying it twice is a no-op.
+		_, err := pool.Exec(ctx, `INSERT INTO loyalty_points (event_id, order_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, env.ID.String(), e.OrderID)
+		if err == nil {
+			calls.Add(1)
+		}
+		return err
+	}))
+	require.NoError(t, bus.Start(ctx))
+	outbox, err := pgbus.NewOutbox(ctx, pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}})
+	require.NoError(t, err)
+	relay, err := pgbus.NewRelay(pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet, PollInterval: 10 * time.Millisecond}})
+	require.NoError(t, err)
+	require.NoError(t, relay.Start(ctx))
+	t.Cleanup(func() { _ = relay.Close(context.Background()) })
+
+	// The same event written twice stands for an at-least-once redelivery.
+	env := commerce.NewEnvelope("ord_9", time.Now(), orderPlaced{OrderID: "ord_9"})
+	for range 2 {
+		require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return outbox.Publish(ctx, tx, env) }))
+	}
+	eventually(t, "both deliveries to succeed", func() bool { return calls.Load() == 2 })
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM loyalty_points`).Scan(&n))
+	assert.Equal(t, 1, n, "the effect is applied once")
+}
+
+func TestOutboxRejectsBadInput(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(f.outbox.Publish(ctx, nil)))
+	err := pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		return f.outbox.Publish(ctx, tx, commerce.Envelope{Name: "outboxtest.order_placed"})
+	})
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
+	_, err = pgbus.NewOutbox(ctx, f.pool, f.bus, &pgbus.OutboxOptions{Topic: "bad topic"})
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
+}
