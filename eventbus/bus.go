@@ -158,7 +158,7 @@ func (b *Bus) encode(ctx context.Context, events []commerce.Envelope) ([]topicBa
 // members that share the events. Subscribe may be called before or after
 // Start.
 func (b *Bus) Subscribe(group, eventName string, h Handler) error {
-	if err := validateGroup(group); err != nil {
+	if err := ValidateGroup(group); err != nil {
 		return err
 	}
 	if err := commerce.ValidateEventName(eventName); err != nil {

@@ -47,7 +47,7 @@ func (g *GoChannel) Publisher() message.Publisher { return g.pubsub }
 
 // NewSubscriber returns a subscriber in consumer group group.
 func (g *GoChannel) NewSubscriber(group string) (message.Subscriber, error) {
-	if err := validateGroup(group); err != nil {
+	if err := ValidateGroup(group); err != nil {
 		return nil, err
 	}
 	return &goChannelMember{backend: g, group: group, closing: make(chan struct{})}, nil

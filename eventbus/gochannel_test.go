@@ -9,6 +9,12 @@ import (
 
 func TestGoChannelConformance(t *testing.T) {
 	eventbustest.Run(t, eventbustest.Config{
-		NewBackend: func(*testing.T) eventbus.Backend { return eventbus.NewGoChannel(nil) },
+		NewBackend: func(testing.TB) eventbus.Backend { return eventbus.NewGoChannel(nil) },
+	})
+}
+
+func BenchmarkGoChannel(b *testing.B) {
+	eventbustest.Bench(b, eventbustest.Config{
+		NewBackend: func(testing.TB) eventbus.Backend { return eventbus.NewGoChannel(nil) },
 	})
 }

@@ -33,7 +33,7 @@ type PoisonedEvent struct {
 // consumer group group: alert on it, store it, or Replay it after a fix.
 // A failing h is retried and then redelivered, never poisoned again.
 func (b *Bus) SubscribePoisoned(group string, h func(ctx context.Context, p PoisonedEvent) error) error {
-	if err := validateGroup(group); err != nil {
+	if err := ValidateGroup(group); err != nil {
 		return err
 	}
 	if h == nil {

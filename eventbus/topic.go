@@ -14,7 +14,10 @@ var groupPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // prefixPattern keeps topic prefixes valid in every backend's topic syntax.
 var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{0,64}$`)
 
-func validateGroup(group string) error {
+// ValidateGroup reports whether group is a valid consumer group name:
+// 1-64 characters of [A-Za-z0-9_-], valid in every backend's syntax.
+// Backends call it in NewSubscriber.
+func ValidateGroup(group string) error {
 	if !groupPattern.MatchString(group) {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "consumer group %q must be 1-64 characters of [A-Za-z0-9_-]", group)
 	}

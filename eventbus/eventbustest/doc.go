@@ -5,7 +5,7 @@
 //
 //	func TestConformance(t *testing.T) {
 //		eventbustest.Run(t, eventbustest.Config{
-//			NewBackend: func(t *testing.T) eventbus.Backend { return mybus.New(...) },
+//			NewBackend: func(t testing.TB) eventbus.Backend { return mybus.New(...) },
 //			Ordered:    true,
 //			Durable:    true,
 //		})

@@ -17,7 +17,7 @@ import (
 )
 
 // uniquePrefix gives each subtest its own topics on a shared broker.
-func (c Config) uniquePrefix(t *testing.T) string {
+func (c Config) uniquePrefix(t testing.TB) string {
 	var b [4]byte
 	_, err := rand.Read(b[:])
 	require.NoError(t, err)
@@ -26,7 +26,7 @@ func (c Config) uniquePrefix(t *testing.T) string {
 
 // newBus returns a bus on a fresh backend, closed at cleanup. opts may be
 // nil; an unset retry policy is made fast so failure tests stay quick.
-func (c Config) newBus(t *testing.T, prefix string, opts *eventbus.Options) *eventbus.Bus {
+func (c Config) newBus(t testing.TB, prefix string, opts *eventbus.Options) *eventbus.Bus {
 	t.Helper()
 	var o eventbus.Options
 	if opts != nil {
@@ -37,7 +37,7 @@ func (c Config) newBus(t *testing.T, prefix string, opts *eventbus.Options) *eve
 		o.Retry = eventbus.RetryPolicy{MaxAttempts: 3, InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond}
 	}
 	if o.Logger == nil {
-		o.Logger = testLogger(t)
+		o.Logger = Logger(t)
 	}
 	bus, err := eventbus.New(c.NewBackend(t), &o)
 	require.NoError(t, err)
@@ -49,16 +49,17 @@ func (c Config) newBus(t *testing.T, prefix string, opts *eventbus.Options) *eve
 	return bus
 }
 
-func start(t *testing.T, bus *eventbus.Bus) {
+func start(t testing.TB, bus *eventbus.Bus) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, bus.Start(ctx))
 }
 
-// testLogger writes warnings and errors to the test's output until the test
-// ends, and drops them after, when writing would panic.
-func testLogger(t *testing.T) *slog.Logger {
+// Logger returns a logger that writes warnings and errors to the test's
+// output until the test ends, and drops them after, when writing would
+// panic. Backend tests can hand it to their backend's options.
+func Logger(t testing.TB) *slog.Logger {
 	w := &guardedWriter{w: t.Output()}
 	t.Cleanup(w.stop)
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -22,7 +22,7 @@ type Config struct {
 	// from one test share the broker (a durable backend must let a second
 	// backend resume a group the first one left); the suite keeps subtests
 	// apart with topic prefixes of its own.
-	NewBackend func(t *testing.T) eventbus.Backend
+	NewBackend func(t testing.TB) eventbus.Backend
 
 	// TopicPrefix is put before the suite's own per-subtest prefix, for
 	// brokers whose cleanup works by prefix.

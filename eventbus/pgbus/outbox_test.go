@@ -2,6 +2,7 @@ package pgbus_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/eventbus"
+	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/eventbus/pgbus"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
@@ -202,4 +204,45 @@ func TestOutboxRejectsBadInput(t *testing.T) {
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
 	_, err = pgbus.NewOutbox(ctx, f.pool, f.bus, &pgbus.OutboxOptions{Topic: "bad topic"})
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
+}
+
+// BenchmarkOutboxCommitToHandler measures the time from a transaction's
+// commit to the handler receiving its event through the relay.
+func BenchmarkOutboxCommitToHandler(b *testing.B) {
+	ctx := context.Background()
+	pool := testenv.Postgres(b)
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), &eventbus.Options{Logger: quiet})
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = bus.Close(context.Background()) })
+	arrived := make(chan struct{}, 1)
+	require.NoError(b, eventbus.Handle(bus, "bench", func(context.Context, commerce.Envelope, orderPlaced) error {
+		arrived <- struct{}{}
+		return nil
+	}))
+	require.NoError(b, bus.Start(ctx))
+	outbox, err := pgbus.NewOutbox(ctx, pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}})
+	require.NoError(b, err)
+	relay, err := pgbus.NewRelay(pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}})
+	require.NoError(b, err)
+	require.NoError(b, relay.Start(ctx))
+	b.Cleanup(func() { _ = relay.Close(context.Background()) })
+
+	latencies := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		env := commerce.NewEnvelope("ord_bench", time.Now(), orderPlaced{OrderID: fmt.Sprint(i)})
+		tx, err := pool.Begin(ctx)
+		require.NoError(b, err)
+		require.NoError(b, outbox.Publish(ctx, tx, env))
+		committed := time.Now()
+		require.NoError(b, tx.Commit(ctx))
+		select {
+		case <-arrived:
+		case <-time.After(waitFor):
+			b.Fatalf("event %d not relayed within %s", i, waitFor)
+		}
+		latencies = append(latencies, time.Since(committed))
+	}
+	b.StopTimer()
+	eventbustest.ReportLatencies(b, latencies)
 }

@@ -2,7 +2,6 @@ package pgbus
 
 import (
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -11,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
 )
 
 // Options configures a Backend or a Relay. The zero value is the documented
@@ -75,8 +75,6 @@ type Backend struct {
 	publisher *wsql.Publisher
 }
 
-var groupPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // New returns a backend on pool, which the host keeps owning. Tables are
 // created on first use in the pool's search_path. opts may be nil.
 func New(pool *pgxpool.Pool, opts *Options) (*Backend, error) {
@@ -106,8 +104,8 @@ func (b *Backend) Publisher() message.Publisher { return b.publisher }
 // group take turns on a topic's offset row, so each message is handled by
 // one of them.
 func (b *Backend) NewSubscriber(group string) (message.Subscriber, error) {
-	if !groupPattern.MatchString(group) {
-		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: consumer group %q must be 1-64 characters of [A-Za-z0-9_-]", group)
+	if err := eventbus.ValidateGroup(group); err != nil {
+		return nil, err
 	}
 	return newSubscriber(b.db, group, b.opts, b.logger)
 }

@@ -2,7 +2,6 @@ package redisbus
 
 import (
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -11,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
 )
 
 // Options configures the backend. The zero value is the documented default.
@@ -44,8 +44,6 @@ type Backend struct {
 	logger    watermill.LoggerAdapter
 	publisher *redisstream.Publisher
 }
-
-var groupPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // New returns a backend on client, which the host keeps owning: the
 // backend never closes it. opts may be nil.
@@ -88,8 +86,8 @@ func (b *Backend) Publisher() message.Publisher {
 
 // NewSubscriber returns a member of Redis consumer group group.
 func (b *Backend) NewSubscriber(group string) (message.Subscriber, error) {
-	if !groupPattern.MatchString(group) {
-		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "redisbus: consumer group %q must be 1-64 characters of [A-Za-z0-9_-]", group)
+	if err := eventbus.ValidateGroup(group); err != nil {
+		return nil, err
 	}
 	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{
 		Client:        b.client,

@@ -10,10 +10,9 @@ import (
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
-func TestConformance(t *testing.T) {
-	env := testenv.Redis(t)
-	eventbustest.Run(t, eventbustest.Config{
-		NewBackend: func(t *testing.T) eventbus.Backend {
+func config(env *testenv.RedisEnv) eventbustest.Config {
+	return eventbustest.Config{
+		NewBackend: func(t testing.TB) eventbus.Backend {
 			b, err := redisbus.New(env.Client, &redisbus.Options{
 				KeyPrefix:     env.Prefix,
 				ClaimIdle:     time.Second,
@@ -26,5 +25,13 @@ func TestConformance(t *testing.T) {
 		},
 		Ordered: true,
 		Durable: true,
-	})
+	}
+}
+
+func TestConformance(t *testing.T) {
+	eventbustest.Run(t, config(testenv.Redis(t)))
+}
+
+func BenchmarkBackend(b *testing.B) {
+	eventbustest.Bench(b, config(testenv.Redis(b)))
 }
