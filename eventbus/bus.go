@@ -119,6 +119,7 @@ func (b *Bus) Publisher() message.Publisher { return busPublisher{b} }
 
 type busPublisher struct{ bus *Bus }
 
+// Publish sends already encoded messages unless the bus is closing.
 func (p busPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if p.bus.isClosed() {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "eventbus: publish on a closed bus")
@@ -126,6 +127,7 @@ func (p busPublisher) Publish(topic string, msgs ...*message.Message) error {
 	return p.bus.backend.Publisher().Publish(topic, msgs...)
 }
 
+// Close is a no-op: the bus owns the backend.
 func (busPublisher) Close() error { return nil }
 
 type topicBatch struct {

@@ -110,6 +110,8 @@ type goChannelMember struct {
 	wg        sync.WaitGroup
 }
 
+// Subscribe joins the group's shared subscription to topic and forwards
+// its messages until ctx ends or the member closes.
 func (m *goChannelMember) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	select {
 	case <-m.closing:
@@ -152,6 +154,8 @@ func (m *goChannelMember) Subscribe(ctx context.Context, topic string) (<-chan *
 	return out, nil
 }
 
+// Close stops the member's subscriptions; the group keeps its shared
+// subscription while other members remain.
 func (m *goChannelMember) Close() error {
 	m.closeOnce.Do(func() { close(m.closing) })
 	m.wg.Wait()

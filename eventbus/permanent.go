@@ -5,7 +5,10 @@ import "errors"
 // permanentError marks a failure that retrying cannot fix.
 type permanentError struct{ err error }
 
+// Error returns the wrapped error's message.
 func (p permanentError) Error() string { return p.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (p permanentError) Unwrap() error { return p.err }
 
 // Permanent marks err as a failure that retrying cannot fix, such as a

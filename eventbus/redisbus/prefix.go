@@ -12,6 +12,7 @@ type prefixedPublisher struct {
 	prefix string
 }
 
+// Publish publishes to the prefixed stream.
 func (p prefixedPublisher) Publish(topic string, msgs ...*message.Message) error {
 	return p.Publisher.Publish(p.prefix+topic, msgs...)
 }
@@ -22,6 +23,7 @@ type prefixedSubscriber struct {
 	prefix string
 }
 
+// Subscribe consumes the prefixed stream.
 func (s prefixedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	return s.Subscriber.Subscribe(ctx, s.prefix+topic)
 }
