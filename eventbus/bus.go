@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"sync"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -20,7 +18,6 @@ import (
 type Bus struct {
 	backend Backend
 	opts    Options
-	logger  watermill.LoggerAdapter
 	router  *message.Router
 
 	// handlerCtx outlives the router's own context so in-flight handlers
@@ -50,8 +47,7 @@ func New(backend Backend, opts *Options) (*Bus, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := watermill.NewSlogLoggerWithLevelMapping(o.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
-	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: o.CloseTimeout}, logger)
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: o.CloseTimeout}, WatermillLogger(o.Logger))
 	if err != nil {
 		return nil, fmt.Errorf("eventbus: %w", err)
 	}
@@ -59,7 +55,6 @@ func New(backend Backend, opts *Options) (*Bus, error) {
 	return &Bus{
 		backend:     backend,
 		opts:        o,
-		logger:      logger,
 		router:      router,
 		handlerCtx:  handlerCtx,
 		stopHandler: stop,
@@ -286,7 +281,6 @@ func (b *Bus) Close(ctx context.Context) error {
 		select {
 		case err = <-drained:
 		case <-ctx.Done():
-			b.stopHandler()
 			err = commerce.Errorf(commerce.CodeUnavailable, "eventbus: close: handlers still running at the deadline: %w", ctx.Err())
 		}
 		b.stopHandler()

@@ -1,7 +1,6 @@
 package kafkabus
 
 import (
-	"log/slog"
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -43,7 +42,7 @@ func New(brokers []string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := watermill.NewSlogLoggerWithLevelMapping(o.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	logger := eventbus.WatermillLogger(o.Logger)
 	brokers = append([]string(nil), brokers...)
 	topics := newTopicCreator(brokers, o)
 	pub, err := newPublisher(brokers, o.SaramaConfig, topics, logger)

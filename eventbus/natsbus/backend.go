@@ -1,10 +1,8 @@
 package natsbus
 
 import (
-	"log/slog"
 	"sync"
 
-	"github.com/ThreeDotsLabs/watermill"
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go"
@@ -48,7 +46,7 @@ func New(conn *nats.Conn, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "natsbus: jetstream: %w", err)
 	}
-	logger := watermill.NewSlogLoggerWithLevelMapping(o.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	logger := eventbus.WatermillLogger(o.Logger)
 	// The Watermill publisher does the wire format (metadata as headers,
 	// the message UUID in its own header). Streams are provisioned here,
 	// once per topic, rather than by its AutoProvision, which asks the

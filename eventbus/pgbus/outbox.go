@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 
+	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/jackc/pgx/v5"
@@ -48,8 +49,9 @@ func (o *OutboxOptions) withDefaults() (OutboxOptions, error) {
 // transaction: they become visible to the Relay exactly when the
 // transaction commits, and vanish with it on rollback.
 type Outbox struct {
-	bus  *eventbus.Bus
-	opts OutboxOptions
+	bus    *eventbus.Bus
+	opts   OutboxOptions
+	logger watermill.LoggerAdapter
 }
 
 // NewOutbox creates the outbox tables if they are missing (idempotent and
@@ -63,7 +65,8 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	if err != nil {
 		return nil, err
 	}
-	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, o.watermillLogger())
+	logger := o.watermillLogger()
+	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +77,7 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	if err := sub.SubscribeInitialize(o.Topic); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create outbox tables: %w", err)
 	}
-	return &Outbox{bus: bus, opts: o}, nil
+	return &Outbox{bus: bus, opts: o, logger: logger}, nil
 }
 
 // Publish writes events into the outbox within tx, in order. Nothing is
@@ -83,7 +86,7 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 	if tx == nil {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
 	}
-	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.opts.watermillLogger())
+	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (o *Options) withDefaults() (Options, error) {
 }
 
 func (o Options) watermillLogger() watermill.LoggerAdapter {
-	return watermill.NewSlogLoggerWithLevelMapping(o.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	return eventbus.WatermillLogger(o.Logger)
 }
 
 // Backend is an eventbus.Backend whose topics are PostgreSQL tables.

@@ -67,7 +67,7 @@ func New(client redis.UniversalClient, opts *Options) (*Backend, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	logger := watermill.NewSlogLoggerWithLevelMapping(o.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	logger := eventbus.WatermillLogger(o.Logger)
 	// Watermill's publisher and subscribers close the client they are given;
 	// the host owns this one, so they get a view whose Close does nothing.
 	shared := hostClient{client}
