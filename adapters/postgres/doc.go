@@ -1,0 +1,20 @@
+// Package postgres implements Mercato's durable store ports on PostgreSQL
+// through pgx v5.
+//
+// Schema: [Migrate] applies the migrations embedded in this package, in
+// order, once per schema. It is idempotent and safe to call from several
+// processes at once; every store of this package expects it to have run.
+// Tables live in the connection's current schema (its search_path), so one
+// database can hold several isolated shops.
+//
+// Events: each store writes the events of a change into a transactional
+// [Outbox] inside the transaction that makes the change, so a change and its
+// events commit or vanish together. *pgbus.Outbox from
+// github.com/mercatohq/mercato/eventbus/pgbus is the implementation to use;
+// its Relay forwards committed events to the bus.
+//
+// Errors: failures carry a commerce error code. A unique violation is
+// Conflict, a missing row NotFound, a lost connection, a cancelled query, a
+// serialization failure or a deadlock Unavailable (the caller may retry);
+// anything else Internal. Stores never retry on their own.
+package postgres
