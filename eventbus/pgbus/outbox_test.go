@@ -144,6 +144,8 @@ func TestOutboxSurvivesRelayRestart(t *testing.T) {
 	eventually(t, "the first event", func() bool { return len(f.received()) == 1 })
 
 	require.NoError(t, first.Close(context.Background()))
+	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(first.Start(context.Background())),
+		"a closed relay cannot be started again")
 	// Committed while no relay runs: the crash window between commit and
 	// publish.
 	f.placeOrder(t, "ord_while_down", true)

@@ -28,6 +28,7 @@ type Relay struct {
 
 	mu      sync.Mutex
 	started bool
+	closed  bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -57,9 +58,14 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 }
 
 // Start begins forwarding and returns once the relay is consuming, or
-// when ctx ends first. The relay runs until Close.
+// when ctx ends first. The relay runs until Close. Starting a started relay
+// is a no-op; starting a closed one is FailedPrecondition.
 func (r *Relay) Start(ctx context.Context) error {
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return commerce.Errorf(commerce.CodeFailedPrecondition, "pgbus: start relay: the relay is closed")
+	}
 	if r.started {
 		r.mu.Unlock()
 		return nil
@@ -89,7 +95,7 @@ func (r *Relay) Close(ctx context.Context) error {
 	r.closeOnce.Do(func() {
 		r.mu.Lock()
 		started := r.started
-		r.started = true // a closed relay cannot be started
+		r.closed = true
 		r.mu.Unlock()
 		stopped := make(chan error, 1)
 		if started {
