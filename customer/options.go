@@ -1,0 +1,141 @@
+package customer
+
+import (
+	"crypto/rand"
+	"log/slog"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Defaults applied by NewService to zero Options fields.
+const (
+	DefaultSessionTTL        = 24 * time.Hour
+	DefaultResetTTL          = time.Hour
+	DefaultMinPasswordLength = 8
+	// MaxPasswordLength caps passwords, in bytes, so that hashing cannot be
+	// used to burn CPU with megabyte-long inputs.
+	MaxPasswordLength = 1024
+	// MinKeyLength is the shortest signing key accepted, in bytes: HS256
+	// is only as strong as a key of at least its output size.
+	MinKeyLength = 32
+	// defaultKeyID names the key NewService generates when none is given.
+	defaultKeyID = "default"
+)
+
+// Options configures a Service. A nil *Options, or a zero field, takes the
+// documented default.
+type Options struct {
+	// Clock is the source of time for sessions, tokens and reset expiry.
+	// Default commerce.SystemClock{}.
+	Clock commerce.Clock
+
+	// Keys is the ring of HS256 signing keys, by key ID. Every key must be
+	// at least MinKeyLength bytes. Tokens name their key in the "kid"
+	// header; removing a key from the ring invalidates every token signed
+	// with it. Rotate by adding a key, making it current, and removing the
+	// old one once its tokens have expired (SessionTTL later).
+	//
+	// When Keys is empty, NewService generates one random key: tokens then
+	// stop working when the process restarts and are not accepted by other
+	// processes. That suits tests and the demo shop, never production.
+	Keys map[string][]byte
+	// CurrentKeyID is the key new tokens are signed with. It must be in
+	// Keys; it may be empty only when Keys holds exactly one key.
+	CurrentKeyID string
+	// Issuer is the token's "iss" claim, checked on every token when set.
+	Issuer string
+	// Audience is the token's "aud" claim, checked on every token when set.
+	Audience string
+
+	// SessionTTL is how long a login stays valid. Default DefaultSessionTTL.
+	SessionTTL time.Duration
+	// ResetTTL is how long a password-reset token stays valid. Default
+	// DefaultResetTTL.
+	ResetTTL time.Duration
+
+	// Password are the argon2id parameters of new hashes. Default
+	// DefaultPasswordParams. Raising them upgrades each customer's hash at
+	// their next login.
+	Password PasswordParams
+	// MinPasswordLength is the fewest characters a new password may have.
+	// Default DefaultMinPasswordLength.
+	MinPasswordLength int
+
+	// Logger receives failures that do not fail the caller's request, such
+	// as a rehash that could not be stored. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// resolved returns a copy of o with defaults filled in, or an
+// InvalidArgument error naming the first bad field.
+func (o *Options) resolved() (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	invalid := func(format string, args ...any) (Options, error) {
+		return Options{}, commerce.Errorf(commerce.CodeInvalidArgument, "customer: options: "+format, args...)
+	}
+	if r.Clock == nil {
+		r.Clock = commerce.SystemClock{}
+	}
+	if r.Logger == nil {
+		r.Logger = slog.Default()
+	}
+	if r.SessionTTL == 0 {
+		r.SessionTTL = DefaultSessionTTL
+	}
+	if r.ResetTTL == 0 {
+		r.ResetTTL = DefaultResetTTL
+	}
+	if r.SessionTTL < 0 || r.ResetTTL < 0 {
+		return invalid("SessionTTL and ResetTTL must be positive")
+	}
+	if r.MinPasswordLength == 0 {
+		r.MinPasswordLength = DefaultMinPasswordLength
+	}
+	if r.MinPasswordLength < 1 || r.MinPasswordLength > MaxPasswordLength/4 {
+		return invalid("MinPasswordLength must be between 1 and %d, got %d", MaxPasswordLength/4, r.MinPasswordLength)
+	}
+	if r.Password == (PasswordParams{}) {
+		r.Password = DefaultPasswordParams
+	}
+	if err := r.Password.validate(); err != nil {
+		return invalid("Password: %v", err)
+	}
+	keys := make(map[string][]byte, len(r.Keys))
+	for id, k := range r.Keys {
+		if id == "" {
+			return invalid("Keys: a key ID must not be empty")
+		}
+		if len(k) < MinKeyLength {
+			return invalid("Keys: key %q is %d bytes, at least %d are required", id, len(k), MinKeyLength)
+		}
+		keys[id] = append([]byte(nil), k...)
+	}
+	switch {
+	case len(keys) == 0:
+		if r.CurrentKeyID != "" {
+			return invalid("CurrentKeyID %q is not in Keys", r.CurrentKeyID)
+		}
+		k := make([]byte, MinKeyLength)
+		if _, err := rand.Read(k); err != nil {
+			return Options{}, commerce.Errorf(commerce.CodeInternal, "customer: generate signing key: %w", err)
+		}
+		keys[defaultKeyID] = k
+		r.CurrentKeyID = defaultKeyID
+	case r.CurrentKeyID == "" && len(keys) == 1:
+		for id := range keys {
+			r.CurrentKeyID = id
+		}
+	case r.CurrentKeyID == "":
+		return invalid("CurrentKeyID is required when Keys holds several keys")
+	default:
+		if _, ok := keys[r.CurrentKeyID]; !ok {
+			return invalid("CurrentKeyID %q is not in Keys", r.CurrentKeyID)
+		}
+	}
+	r.Keys = keys
+	return r, nil
+}
