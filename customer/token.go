@@ -27,7 +27,7 @@ type Claims struct {
 // errBadToken is the one error every rejected token gets: a caller learns
 // nothing about which check failed. The cause is kept for logs.
 func errBadToken(cause error) error {
-	return commerce.Errorf(commerce.CodeUnauthenticated, "customer: invalid or expired session token: %w", cause)
+	return &commerce.Error{Code: commerce.CodeUnauthenticated, Message: "customer: invalid or expired session token", Err: cause}
 }
 
 // signToken returns the JWT for session s, signed with the current key.
