@@ -665,10 +665,12 @@ func testStoreContract(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 
 	// Duplicates by ID and by e-mail.
-	dup := c
+	stored, err := e.store.Get(e.ctx, c.ID)
+	require.NoError(t, err)
+	dup := stored
 	dup.ID = commerce.NewID[commerce.CustomerID]()
 	requireCode(t, commerce.CodeConflict, e.store.Create(e.ctx, dup, nil))
-	dup = c
+	dup = stored
 	dup.Email = "other@example.com"
 	requireCode(t, commerce.CodeConflict, e.store.Create(e.ctx, dup, nil))
 
