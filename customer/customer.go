@@ -79,17 +79,19 @@ func (c Customer) public() Customer {
 // local part, a dotted domain, no spaces or control characters); whether
 // the mailbox exists is for the mail server to say.
 func NormalizeEmail(email string) (string, error) {
-	e := strings.ToLower(strings.TrimSpace(email))
 	invalid := func(why string) error {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "customer: email %s", why).WithDetail("field", "email")
 	}
+	// Checked before lower-casing, which would replace bad bytes.
+	if !utf8.ValidString(email) {
+		return "", invalid("is not valid UTF-8")
+	}
+	e := strings.ToLower(strings.TrimSpace(email))
 	switch {
 	case e == "":
 		return "", invalid("is required")
 	case len(e) > MaxEmailLength:
 		return "", invalid("is too long")
-	case !utf8.ValidString(e):
-		return "", invalid("is not valid UTF-8")
 	case strings.IndexFunc(e, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		return "", invalid("contains spaces or control characters")
 	}
