@@ -184,15 +184,16 @@ func (s *Service) ChangePassword(ctx context.Context, id commerce.CustomerID, cu
 	if c.Guest || c.PasswordHash == "" {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "customer: a guest has no password to change")
 	}
+	wrong := commerce.Errorf(commerce.CodeUnauthenticated, "customer: current password is incorrect")
 	if len(current) > MaxPasswordLength {
-		return errLogin()
+		return wrong
 	}
 	ok, _, err := verifyPassword(c.PasswordHash, current, s.opts.Password)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return commerce.Errorf(commerce.CodeUnauthenticated, "customer: current password is incorrect")
+		return wrong
 	}
 	hash, err := hashPassword(newPassword, s.opts.Password)
 	if err != nil {
