@@ -17,7 +17,7 @@ func (s *Service) AddReview(ctx context.Context, in ReviewInput) (Review, error)
 	}
 	r := Review{
 		ID: commerce.NewID[commerce.ReviewID](), ProductID: in.ProductID, CustomerID: in.CustomerID,
-		Rating: in.Rating, Title: in.Title, Body: in.Body, CreatedAt: s.clock.Now(),
+		Rating: in.Rating, Title: in.Title, Body: in.Body, CreatedAt: s.now(),
 	}
 	_, err := s.store.AddReview(ctx, r, func(rating Rating) []commerce.Envelope {
 		ev := ReviewCreated{Review: r, ProductRating: rating, Average: rating.Average()}

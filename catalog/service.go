@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/mercatohq/mercato/commerce"
 )
@@ -42,7 +43,7 @@ func (s *Service) CreateBrand(ctx context.Context, in BrandInput) (Brand, error)
 	if err != nil {
 		return Brand{}, err
 	}
-	b := Brand{ID: commerce.NewID[commerce.BrandID](), Name: in.Name, Handle: handle, CreatedAt: s.clock.Now()}
+	b := Brand{ID: commerce.NewID[commerce.BrandID](), Name: in.Name, Handle: handle, CreatedAt: s.now()}
 	if err := s.store.CreateBrand(ctx, b); err != nil {
 		return Brand{}, err
 	}
@@ -78,7 +79,7 @@ func (s *Service) CreateCategory(ctx context.Context, in CategoryInput) (Categor
 	if err != nil {
 		return Category{}, err
 	}
-	c := Category{ID: commerce.NewID[commerce.CategoryID](), Name: in.Name, Handle: handle, ParentID: in.ParentID, CreatedAt: s.clock.Now()}
+	c := Category{ID: commerce.NewID[commerce.CategoryID](), Name: in.Name, Handle: handle, ParentID: in.ParentID, CreatedAt: s.now()}
 	if !in.ParentID.IsZero() {
 		if err := in.ParentID.Validate(); err != nil {
 			return Category{}, invalid("parent_id", "parent id: %w", err)
@@ -130,7 +131,7 @@ func (s *Service) buildProduct(in ProductInput) (Product, error) {
 	if err != nil {
 		return Product{}, err
 	}
-	now := s.clock.Now()
+	now := s.now()
 	p := Product{
 		ID:          commerce.NewID[commerce.ProductID](),
 		Handle:      handle,
@@ -296,7 +297,7 @@ func (s *Service) DeleteProduct(ctx context.Context, id commerce.ProductID) erro
 			skus[i] = v.SKU
 		}
 		ev := ProductDeleted{ProductID: p.ID, Handle: p.Handle, SKUs: skus}
-		return []commerce.Envelope{commerce.NewEnvelope(p.ID.String(), s.clock.Now(), ev)}, nil
+		return []commerce.Envelope{commerce.NewEnvelope(p.ID.String(), s.now(), ev)}, nil
 	})
 }
 
@@ -381,7 +382,7 @@ func (s *Service) update(ctx context.Context, id commerce.ProductID, mutate func
 			result = p.Clone()
 			return nil, nil
 		}
-		now := s.clock.Now()
+		now := s.now()
 		p.UpdatedAt = now
 		result = p.Clone()
 		aggregate := p.ID.String()
@@ -401,3 +402,7 @@ func (s *Service) update(ctx context.Context, id commerce.ProductID, mutate func
 	}
 	return result, nil
 }
+
+// now is the clock's time cut to microseconds, the precision PostgreSQL
+// keeps, so a product read back equals the one returned on write.
+func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
