@@ -7,6 +7,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -91,15 +92,35 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 		return err
 	}
 	enveloped := forwarder.NewPublisher(pub, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
+	// Consecutive events for one topic go in one multi-row INSERT; runs are
+	// written in order, so the outbox keeps the caller's order.
+	var (
+		runTopic string
+		run      []*message.Message
+	)
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		if err := enveloped.Publish(runTopic, run...); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events for %s to the outbox: %w", len(run), runTopic, err)
+		}
+		run = run[:0]
+		return nil
+	}
 	for _, env := range events {
 		topic, msg, err := o.bus.Encode(env)
 		if err != nil {
 			return err
 		}
 		msg.SetContext(ctx)
-		if err := enveloped.Publish(topic, msg); err != nil {
-			return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %s to outbox: %w", env.Name, err)
+		if topic != runTopic {
+			if err := flush(); err != nil {
+				return err
+			}
+			runTopic = topic
 		}
+		run = append(run, msg)
 	}
-	return nil
+	return flush()
 }

@@ -198,6 +198,36 @@ func TestOutboxIdempotentHandlerAppliesOnce(t *testing.T) {
 	assert.Equal(t, 1, n, "the effect is applied once")
 }
 
+func TestOutboxWritesManyEventsInOrder(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.startRelay(t)
+	ctx := context.Background()
+	var ids []string
+	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		var batch []commerce.Envelope
+		for i := range 7 {
+			id := fmt.Sprintf("ord_batch_%d", i)
+			ids = append(ids, id)
+			batch = append(batch, commerce.NewEnvelope(id, time.Now(), orderPlaced{OrderID: id}))
+			if i == 3 { // a run of another topic in the middle
+				batch = append(batch, commerce.NewEnvelope(id, time.Now(), eventbustest.Other{Seq: i}))
+			}
+		}
+		return f.outbox.Publish(ctx, tx, batch...)
+	}))
+	eventually(t, "every event of the batch", func() bool { return len(f.received()) == len(ids) })
+	assert.ElementsMatch(t, ids, f.received())
+
+	rows, err := f.pool.Query(ctx, `SELECT payload FROM watermill_mercato_outbox ORDER BY "offset"`)
+	require.NoError(t, err)
+	var stored int
+	for rows.Next() {
+		stored++
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, len(ids)+1, stored, "one outbox row per event, the other topic's included")
+}
+
 func TestOutboxRejectsBadInput(t *testing.T) {
 	f := newOutboxFixture(t, nil)
 	ctx := context.Background()
