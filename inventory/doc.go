@@ -1,0 +1,38 @@
+// Package inventory keeps stock levels per SKU and location and reserves
+// stock for checkouts without ever overselling.
+//
+// A [Level] holds the units on hand at one location and how many of them
+// are reserved; what may still be sold is OnHand - Reserved. Checkout
+// calls [Service.Reserve] with a reservation ID of its choosing: all lines
+// are reserved or none, lines naming the same SKU are summed before the
+// check, and the same call repeated returns the same [Reservation]. When
+// the order is paid [Service.Deduct] removes the units from stock
+// (on hand -= qty, reserved -= qty); when it is not, [Service.Release]
+// gives them back. Reservations carry an expiry: [Service.ReleaseExpired]
+// (or [Service.RunSweeper]) releases the ones nobody finished, and an
+// expired reservation can no longer be deducted.
+//
+// Every change to a level is written to a stock-movement ledger
+// ([Service.Movements]), so the units on hand of a SKU always equal the sum
+// of its movements. Admin corrections go through [Service.SetStock] and
+// [Service.Adjust] with a reason.
+//
+// Where the units come from is the [Strategy]'s choice:
+// [DefaultLocationStrategy] (the default) takes them from the default
+// location only, [FirstFitStrategy] from the first location that has
+// enough, splitting a line across locations when none has.
+//
+// The [Store] port keeps the state. Its writes are transactional closures:
+// the store locks the levels a write touches (in SKU, then location, order,
+// so concurrent writers never deadlock), hands them to the service, and
+// persists the [Change] the service computes together with its events.
+// Stores live in github.com/mercatohq/mercato/adapters/memory and
+// github.com/mercatohq/mercato/adapters/postgres; the conformance suite in
+// inventorytest proves them.
+//
+// Events: inventory.reserved, inventory.released (reason "released" or
+// "expired"), inventory.deducted, inventory.restocked, inventory.low_stock
+// (a SKU's available units fall to its threshold or below) and
+// inventory.out_of_stock (they reach zero). The last two are emitted once
+// per crossing, not on every change below the line.
+package inventory

@@ -1,0 +1,94 @@
+package inventory
+
+import (
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Reason values of Released.
+const (
+	ReleaseReasonReleased = "released"
+	ReleaseReasonExpired  = "expired"
+)
+
+// Reserved is published when a reservation takes stock. Aggregate: the
+// reservation ID.
+type Reserved struct {
+	ReservationID commerce.ReservationID `json:"reservation_id"`
+	Lines         []Line                 `json:"lines"`
+	Allocations   []Allocation           `json:"allocations"`
+	ExpiresAt     time.Time              `json:"expires_at"`
+}
+
+// EventName implements commerce.Event.
+func (Reserved) EventName() string { return "inventory.reserved" }
+
+// Released is published when a reservation gives its stock back, because
+// its owner released it (Reason "released") or it expired ("expired").
+// Aggregate: the reservation ID.
+type Released struct {
+	ReservationID commerce.ReservationID `json:"reservation_id"`
+	Reason        string                 `json:"reason"`
+	Lines         []Line                 `json:"lines"`
+	Allocations   []Allocation           `json:"allocations"`
+}
+
+// EventName implements commerce.Event.
+func (Released) EventName() string { return "inventory.released" }
+
+// Deducted is published when a reservation's units leave stock (the order
+// was paid). Aggregate: the reservation ID.
+type Deducted struct {
+	ReservationID commerce.ReservationID `json:"reservation_id"`
+	Lines         []Line                 `json:"lines"`
+	Allocations   []Allocation           `json:"allocations"`
+}
+
+// EventName implements commerce.Event.
+func (Deducted) EventName() string { return "inventory.deducted" }
+
+// Restocked is published when a deducted reservation's units go back on
+// hand. Aggregate: the reservation ID.
+type Restocked struct {
+	ReservationID commerce.ReservationID `json:"reservation_id"`
+	Lines         []Line                 `json:"lines"`
+	Allocations   []Allocation           `json:"allocations"`
+}
+
+// EventName implements commerce.Event.
+func (Restocked) EventName() string { return "inventory.restocked" }
+
+// LowStock is published when a SKU's available units, summed over its
+// locations, fall from above its threshold to the threshold or below.
+// Aggregate: the SKU.
+type LowStock struct {
+	SKU       string `json:"sku"`
+	Available int    `json:"available"`
+	Threshold int    `json:"threshold"`
+}
+
+// EventName implements commerce.Event.
+func (LowStock) EventName() string { return "inventory.low_stock" }
+
+// OutOfStock is published when a SKU's available units, summed over its
+// locations, reach zero. Aggregate: the SKU.
+type OutOfStock struct {
+	SKU string `json:"sku"`
+}
+
+// EventName implements commerce.Event.
+func (OutOfStock) EventName() string { return "inventory.out_of_stock" }
+
+// RegisterEvents registers every event of this package with r.
+func RegisterEvents(r *commerce.EventRegistry) {
+	// The names are constants of this package, so registration cannot
+	// fail except through a conflicting registration by another package,
+	// which the registry reports when that package registers.
+	_ = commerce.RegisterEvent[Reserved](r)
+	_ = commerce.RegisterEvent[Released](r)
+	_ = commerce.RegisterEvent[Deducted](r)
+	_ = commerce.RegisterEvent[Restocked](r)
+	_ = commerce.RegisterEvent[LowStock](r)
+	_ = commerce.RegisterEvent[OutOfStock](r)
+}
