@@ -32,6 +32,10 @@ func NewService(store Store, opts *Options) (*Service, error) {
 	return &Service{store: store, opts: o, clock: o.Clock, strategy: o.Strategy}, nil
 }
 
+// now is the service's time, at the microsecond precision databases
+// keep, so a reservation read back equals the one returned.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
 // Reserve reserves lines under reservation id for ttl (0 means
 // Options.DefaultTTL), all lines or none. Lines naming the same SKU are
 // summed first. When some SKU is short it fails with CodeOutOfStock and an
@@ -58,7 +62,7 @@ func (s *Service) Reserve(ctx context.Context, id commerce.ReservationID, lines 
 	case ttl == 0:
 		ttl = s.opts.DefaultTTL
 	}
-	now := s.clock.Now()
+	now := s.now()
 	res := Reservation{ID: id, Lines: summed, Status: StatusReserved, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(ttl)}
 	var created Reservation
 	existing, err := s.store.CreateReservation(ctx, res.Clone(), func(stock Stock) (Change, error) {
@@ -127,7 +131,7 @@ func (s *Service) settle(ctx context.Context, id commerce.ReservationID, op oper
 		return err
 	}
 	return s.store.UpdateReservation(ctx, id, func(res Reservation, stock Stock) (Change, error) {
-		now := s.clock.Now()
+		now := s.now()
 		to, moves, err := transition(res, op, now)
 		if err != nil || !moves {
 			return Change{}, err
@@ -190,7 +194,7 @@ const expireBatch = 100
 func (s *Service) ReleaseExpired(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		now := s.clock.Now()
+		now := s.now()
 		var released int
 		n, err := s.store.ExpireReservations(ctx, now, expireBatch, func(list []Reservation, stock Stock) (Change, error) {
 			released = 0

@@ -46,7 +46,7 @@ func (s *Service) adjust(ctx context.Context, sku, location, reason string, delt
 	}
 	var out Level
 	err := s.store.UpdateStock(ctx, sku, func(stock Stock) (Change, error) {
-		p := s.newPlan(stock, s.clock.Now())
+		p := s.newPlan(stock, s.now())
 		cur, _ := p.level(sku, location)
 		out = cur
 		d := delta(cur)

@@ -1,0 +1,442 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
+)
+
+// InventoryStore is an inventory.Store on PostgreSQL (tables
+// inventory_levels, inventory_thresholds, inventory_reservations,
+// inventory_allocations and inventory_movements).
+//
+// Every write is one read-committed transaction that takes row locks in a
+// fixed order: the reservation row first (a new one by inserting it, so a
+// concurrent Reserve with the same ID waits on the primary key and then
+// sees the winner's reservation), then the level rows with
+// SELECT ... WHERE sku = ANY($1) ORDER BY sku, location FOR UPDATE. The
+// change, its ledger movements and its events (through the Outbox) are
+// written in the same transaction, with the writes pipelined in one round
+// trip. CHECK constraints keep 0 <= reserved <= on_hand whatever the code
+// does. Admin writes on one SKU are serialised by a transaction-scoped
+// advisory lock, so two of them creating the same level cannot both start
+// from nothing. The sweeper locks due reservations with SKIP LOCKED, so it
+// never waits on a checkout and several sweepers share the work.
+type InventoryStore struct {
+	pool *pgxpool.Pool
+	opts *Options
+}
+
+var _ inventory.Store = (*InventoryStore)(nil)
+
+// NewInventoryStore returns an InventoryStore on pool, whose schema
+// Migrate has brought up to date.
+func NewInventoryStore(pool *pgxpool.Pool, opts *Options) (*InventoryStore, error) {
+	if pool == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewInventoryStore needs a pool")
+	}
+	return &InventoryStore{pool: pool, opts: opts}, nil
+}
+
+const (
+	sqlLockLevels = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
+		FROM inventory_levels l LEFT JOIN inventory_thresholds t ON t.sku = l.sku
+		WHERE l.sku = ANY($1) ORDER BY l.sku, l.location FOR UPDATE OF l`
+	sqlLockReservationLevels = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
+		FROM inventory_levels l LEFT JOIN inventory_thresholds t ON t.sku = l.sku
+		WHERE l.sku IN (SELECT a.sku FROM inventory_allocations a WHERE a.reservation_id = ANY($1))
+		ORDER BY l.sku, l.location FOR UPDATE OF l`
+	sqlReservation = `SELECT id, status, created_at, updated_at, expires_at
+		FROM inventory_reservations WHERE id = $1`
+	sqlAllocations = `SELECT reservation_id, sku, location, quantity
+		FROM inventory_allocations WHERE reservation_id = ANY($1) ORDER BY reservation_id, sku, location`
+)
+
+// CreateReservation implements inventory.Store.
+func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Reservation, fn func(inventory.Stock) (inventory.Change, error)) (*inventory.Reservation, error) {
+	skus := make([]string, len(res.Lines))
+	for i, l := range res.Lines {
+		skus[i] = l.SKU
+	}
+	var existing *inventory.Reservation
+	err := inTx(ctx, s.pool, "reserve "+res.ID.String(), func(tx pgx.Tx) error {
+		existing = nil
+		// The insert takes the reservation's lock (or waits for the
+		// transaction that holds it); the level locks follow, in order.
+		batch := &pgx.Batch{}
+		insert := batch.Queue(`INSERT INTO inventory_reservations (id, status, created_at, updated_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+			res.ID.String(), string(res.Status), res.CreatedAt, res.UpdatedAt, res.ExpiresAt)
+		var created bool
+		insert.Exec(func(tag pgconn.CommandTag) error {
+			created = tag.RowsAffected() == 1
+			return nil
+		})
+		var stock inventory.Stock
+		batch.Queue(sqlLockLevels, skus).Query(func(rows pgx.Rows) error {
+			var err error
+			stock, err = scanStock(rows)
+			return err
+		})
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		if !created {
+			found, err := loadReservation(ctx, tx, res.ID, "")
+			if err != nil {
+				return err
+			}
+			existing = &found
+			return nil
+		}
+		change, err := fn(stock)
+		if err != nil {
+			return err
+		}
+		return s.write(ctx, tx, change, false, res.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return existing, nil
+}
+
+// UpdateReservation implements inventory.Store.
+func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.ReservationID, fn func(inventory.Reservation, inventory.Stock) (inventory.Change, error)) error {
+	return inTx(ctx, s.pool, "update reservation "+id.String(), func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		var res inventory.Reservation
+		found := false
+		batch.Queue(sqlReservation+` FOR UPDATE`, id.String()).Query(func(rows pgx.Rows) error {
+			list, err := scanReservations(rows)
+			if len(list) == 1 {
+				res, found = list[0], true
+			}
+			return err
+		})
+		var allocs map[string][]inventory.Allocation
+		batch.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
+			var err error
+			allocs, err = scanAllocations(rows)
+			return err
+		})
+		var stock inventory.Stock
+		batch.Queue(sqlLockReservationLevels, []string{id.String()}).Query(func(rows pgx.Rows) error {
+			var err error
+			stock, err = scanStock(rows)
+			return err
+		})
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		if !found {
+			return commerce.Errorf(commerce.CodeNotFound, "postgres: reservation %s not found", id)
+		}
+		res.Allocations = allocs[res.ID.String()]
+		res.Lines = inventory.LinesOf(res.Allocations)
+		change, err := fn(res, stock)
+		if err != nil {
+			return err
+		}
+		return s.write(ctx, tx, change, false, "")
+	})
+}
+
+// ExpireReservations implements inventory.Store.
+func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, limit int, fn func([]inventory.Reservation, inventory.Stock) (inventory.Change, error)) (int, error) {
+	var n int
+	err := inTx(ctx, s.pool, "expire reservations", func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, status, created_at, updated_at, expires_at FROM inventory_reservations
+			WHERE status = 'reserved' AND expires_at <= $1
+			ORDER BY expires_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
+		if err != nil {
+			return err
+		}
+		due, err := scanReservations(rows)
+		if err != nil {
+			return err
+		}
+		n = len(due)
+		if n == 0 {
+			return nil
+		}
+		ids := make([]string, n)
+		for i, r := range due {
+			ids[i] = r.ID.String()
+		}
+		batch := &pgx.Batch{}
+		var allocs map[string][]inventory.Allocation
+		batch.Queue(sqlAllocations, ids).Query(func(rows pgx.Rows) error {
+			var err error
+			allocs, err = scanAllocations(rows)
+			return err
+		})
+		var stock inventory.Stock
+		batch.Queue(sqlLockReservationLevels, ids).Query(func(rows pgx.Rows) error {
+			var err error
+			stock, err = scanStock(rows)
+			return err
+		})
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		for i := range due {
+			due[i].Allocations = allocs[due[i].ID.String()]
+			due[i].Lines = inventory.LinesOf(due[i].Allocations)
+		}
+		change, err := fn(due, stock)
+		if err != nil {
+			return err
+		}
+		return s.write(ctx, tx, change, false, "")
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// UpdateStock implements inventory.Store.
+func (s *InventoryStore) UpdateStock(ctx context.Context, sku string, fn func(inventory.Stock) (inventory.Change, error)) error {
+	return inTx(ctx, s.pool, "update stock of "+sku, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		// Levels may not exist yet, so there may be no row to lock: the
+		// advisory lock serialises admin writes per SKU instead.
+		batch.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('mercato.inventory.' || current_schema() || '.' || $1, 0))`, sku)
+		var stock inventory.Stock
+		batch.Queue(sqlLockLevels, []string{sku}).Query(func(rows pgx.Rows) error {
+			var err error
+			stock, err = scanStock(rows)
+			return err
+		})
+		batch.Queue(`SELECT low_stock_threshold FROM inventory_thresholds WHERE sku = $1`, sku).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var t int
+				if err := rows.Scan(&t); err != nil {
+					return err
+				}
+				stock.Thresholds[sku] = t
+			}
+			return rows.Err()
+		})
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		change, err := fn(stock)
+		if err != nil {
+			return err
+		}
+		return s.write(ctx, tx, change, true, "")
+	})
+}
+
+// write persists change within tx in one pipelined round trip, then its
+// events through the outbox. created names the reservation
+// CreateReservation just inserted, whose allocations are new; upsert
+// creates levels that do not exist.
+func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.Change, upsert bool, created commerce.ReservationID) error {
+	batch := &pgx.Batch{}
+	if n := len(change.Levels); n > 0 {
+		skus, locations := make([]string, n), make([]string, n)
+		onHand, reserved := make([]int32, n), make([]int32, n)
+		updated := make([]time.Time, n)
+		for i, l := range change.Levels {
+			skus[i], locations[i], onHand[i], reserved[i], updated[i] = l.SKU, l.Location, int32(l.OnHand), int32(l.Reserved), l.UpdatedAt
+		}
+		if upsert {
+			batch.Queue(`INSERT INTO inventory_levels (sku, location, on_hand, reserved, updated_at)
+				SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[])
+				ON CONFLICT (sku, location) DO UPDATE
+				SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, updated_at = EXCLUDED.updated_at`,
+				skus, locations, onHand, reserved, updated)
+		} else {
+			batch.Queue(`UPDATE inventory_levels l SET on_hand = v.on_hand, reserved = v.reserved, updated_at = v.updated_at
+				FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[]) AS v(sku, location, on_hand, reserved, updated_at)
+				WHERE l.sku = v.sku AND l.location = v.location`,
+				skus, locations, onHand, reserved, updated).Exec(func(tag pgconn.CommandTag) error {
+				if tag.RowsAffected() != int64(n) {
+					return commerce.Errorf(commerce.CodeInternal, "postgres: updated %d of %d stock levels", tag.RowsAffected(), n)
+				}
+				return nil
+			})
+		}
+	}
+	var ids, statuses []string
+	var updated []time.Time
+	var aRes, aSKU, aLoc []string
+	var aQty []int32
+	for _, r := range change.Reservations {
+		if r.ID == created {
+			for _, a := range r.Allocations {
+				aRes, aSKU, aLoc, aQty = append(aRes, r.ID.String()), append(aSKU, a.SKU), append(aLoc, a.Location), append(aQty, int32(a.Quantity))
+			}
+			continue
+		}
+		ids, statuses, updated = append(ids, r.ID.String()), append(statuses, string(r.Status)), append(updated, r.UpdatedAt)
+	}
+	if len(aRes) > 0 {
+		batch.Queue(`INSERT INTO inventory_allocations (reservation_id, sku, location, quantity)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])`, aRes, aSKU, aLoc, aQty)
+	}
+	if len(ids) > 0 {
+		batch.Queue(`UPDATE inventory_reservations r SET status = v.status, updated_at = v.updated_at
+			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, status, updated_at)
+			WHERE r.id = v.id`, ids, statuses, updated)
+	}
+	if len(change.Thresholds) > 0 {
+		var skus []string
+		var values []int32
+		for sku, t := range change.Thresholds {
+			skus, values = append(skus, sku), append(values, int32(t))
+		}
+		batch.Queue(`INSERT INTO inventory_thresholds (sku, low_stock_threshold)
+			SELECT * FROM unnest($1::text[], $2::integer[])
+			ON CONFLICT (sku) DO UPDATE SET low_stock_threshold = EXCLUDED.low_stock_threshold`, skus, values)
+	}
+	if n := len(change.Movements); n > 0 {
+		skus, locations, kinds, reasons, resIDs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		onHand, reserved := make([]int32, n), make([]int32, n)
+		at := make([]time.Time, n)
+		for i, m := range change.Movements {
+			skus[i], locations[i], kinds[i], reasons[i], resIDs[i] = m.SKU, m.Location, string(m.Kind), m.Reason, m.ReservationID.String()
+			onHand[i], reserved[i], at[i] = int32(m.OnHandDelta), int32(m.ReservedDelta), m.At
+		}
+		batch.Queue(`INSERT INTO inventory_movements (sku, location, on_hand_delta, reserved_delta, kind, reason, reservation_id, at)
+			SELECT v.sku, v.location, v.on_hand_delta, v.reserved_delta, v.kind, v.reason, NULLIF(v.reservation_id, ''), v.at
+			FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+				WITH ORDINALITY AS v(sku, location, on_hand_delta, reserved_delta, kind, reason, reservation_id, at, n)
+			ORDER BY v.n`,
+			skus, locations, onHand, reserved, kinds, reasons, resIDs, at)
+	}
+	if batch.Len() > 0 {
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+	}
+	return s.opts.publish(ctx, tx, change.Events)
+}
+
+// Reservation implements inventory.Store.
+func (s *InventoryStore) Reservation(ctx context.Context, id commerce.ReservationID) (inventory.Reservation, error) {
+	res, err := loadReservation(ctx, s.pool, id, "")
+	return res, classify(err, "read reservation "+id.String())
+}
+
+// querier is what loadReservation needs of a pool or a transaction.
+type querier interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// loadReservation reads reservation id with its allocations; suffix is
+// appended to the reservation's query (a locking clause).
+func loadReservation(ctx context.Context, q querier, id commerce.ReservationID, suffix string) (inventory.Reservation, error) {
+	batch := &pgx.Batch{}
+	var list []inventory.Reservation
+	batch.Queue(sqlReservation+suffix, id.String()).Query(func(rows pgx.Rows) error {
+		var err error
+		list, err = scanReservations(rows)
+		return err
+	})
+	var allocs map[string][]inventory.Allocation
+	batch.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		var err error
+		allocs, err = scanAllocations(rows)
+		return err
+	})
+	if err := q.SendBatch(ctx, batch).Close(); err != nil {
+		return inventory.Reservation{}, err
+	}
+	if len(list) == 0 {
+		return inventory.Reservation{}, commerce.Errorf(commerce.CodeNotFound, "postgres: reservation %s not found", id)
+	}
+	res := list[0]
+	res.Allocations = allocs[res.ID.String()]
+	res.Lines = inventory.LinesOf(res.Allocations)
+	return res, nil
+}
+
+// Levels implements inventory.Store.
+func (s *InventoryStore) Levels(ctx context.Context, sku string) ([]inventory.Level, error) {
+	rows, err := s.pool.Query(ctx, `SELECT sku, location, on_hand, reserved, updated_at, NULL::integer
+		FROM inventory_levels WHERE sku = $1 ORDER BY location`, sku)
+	if err != nil {
+		return nil, classify(err, "read stock of "+sku)
+	}
+	stock, err := scanStock(rows)
+	if err != nil {
+		return nil, classify(err, "read stock of "+sku)
+	}
+	if stock.Levels == nil {
+		stock.Levels = []inventory.Level{}
+	}
+	return stock.Levels, nil
+}
+
+// Movements implements inventory.Store.
+func (s *InventoryStore) Movements(ctx context.Context, sku string, afterID int64, limit int) ([]inventory.Movement, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, sku, location, on_hand_delta, reserved_delta, kind, reason, COALESCE(reservation_id, ''), at
+		FROM inventory_movements WHERE sku = $1 AND id > $2 ORDER BY id LIMIT $3`, sku, afterID, limit)
+	if err != nil {
+		return nil, classify(err, "read movements of "+sku)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Movement, error) {
+		var m inventory.Movement
+		var kind, resID string
+		err := row.Scan(&m.ID, &m.SKU, &m.Location, &m.OnHandDelta, &m.ReservedDelta, &kind, &m.Reason, &resID, &m.At)
+		m.Kind, m.ReservationID, m.At = inventory.MovementKind(kind), commerce.ReservationID(resID), m.At.UTC()
+		return m, err
+	})
+	if err != nil {
+		return nil, classify(err, "read movements of "+sku)
+	}
+	return out, nil
+}
+
+func scanStock(rows pgx.Rows) (inventory.Stock, error) {
+	stock := inventory.Stock{Thresholds: map[string]int{}}
+	defer rows.Close()
+	for rows.Next() {
+		var l inventory.Level
+		var threshold *int
+		if err := rows.Scan(&l.SKU, &l.Location, &l.OnHand, &l.Reserved, &l.UpdatedAt, &threshold); err != nil {
+			return stock, err
+		}
+		l.UpdatedAt = l.UpdatedAt.UTC()
+		stock.Levels = append(stock.Levels, l)
+		if threshold != nil {
+			stock.Thresholds[l.SKU] = *threshold
+		}
+	}
+	return stock, rows.Err()
+}
+
+func scanReservations(rows pgx.Rows) ([]inventory.Reservation, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Reservation, error) {
+		var r inventory.Reservation
+		var id, status string
+		err := row.Scan(&id, &status, &r.CreatedAt, &r.UpdatedAt, &r.ExpiresAt)
+		r.ID, r.Status = commerce.ReservationID(id), inventory.Status(status)
+		r.CreatedAt, r.UpdatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC(), r.ExpiresAt.UTC()
+		return r, err
+	})
+}
+
+func scanAllocations(rows pgx.Rows) (map[string][]inventory.Allocation, error) {
+	out := map[string][]inventory.Allocation{}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var a inventory.Allocation
+		if err := rows.Scan(&id, &a.SKU, &a.Location, &a.Quantity); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], a)
+	}
+	return out, rows.Err()
+}
