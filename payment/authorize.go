@@ -1,0 +1,315 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// AuthorizeInput is what [Service.Authorize] needs.
+type AuthorizeInput struct {
+	OrderID commerce.OrderID
+	// Amount is positive, in the order's currency.
+	Amount commerce.Money
+	// PaymentMethod is the provider's payment-method token (pm_card_visa).
+	PaymentMethod string
+	// IdempotencyKey identifies the payment: at most one payment and one
+	// charge per key. Printable ASCII, at most 200 bytes.
+	IdempotencyKey string
+	// CaptureNow captures the full amount right after the authorization.
+	CaptureNow bool
+	// Description is shown at the provider; optional.
+	Description string
+}
+
+func (in AuthorizeInput) validate() error {
+	if err := in.OrderID.Validate(); err != nil {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "payment: order id: %w", err)
+	}
+	if in.Amount.Currency() == "" || !in.Amount.IsPositive() {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "payment: amount must be positive, got %s", in.Amount)
+	}
+	if in.PaymentMethod == "" || len(in.PaymentMethod) > 255 {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "payment: a payment-method token of at most 255 bytes is required")
+	}
+	return validateKey(in.IdempotencyKey)
+}
+
+// sameRequest reports whether a payment was created from the same input,
+// so a reused key with a different amount is caught.
+func sameRequest(p Payment, in AuthorizeInput) bool {
+	return p.OrderID == in.OrderID && p.Amount == in.Amount && p.PaymentMethod == in.PaymentMethod && p.CaptureNow == in.CaptureNow
+}
+
+// Authorize takes payment for an order: it creates the payment (Initiated,
+// payment.initiated), authorizes it at the provider (Processing, then
+// Authorized and payment.authorized) and, with CaptureNow, captures it
+// (Captured, Completed). It is idempotent by key: a repeated call, even
+// concurrent and from another process, returns the same payment without a
+// second provider charge (waiting up to Options.InFlightWait for an
+// in-flight first call). The same key with different input is
+// CodeConflict.
+//
+// A decline returns the failed payment and a CodePaymentDeclined error
+// carrying the provider's code and reason (Details "decline_code" and
+// "reason"). When the provider's answer is unknown even after lookups and
+// retries, the payment stays Processing and the error is CodeUnavailable:
+// call Authorize again with the key, or Reconcile, later.
+func (s *Service) Authorize(ctx context.Context, in AuthorizeInput) (Payment, error) {
+	if err := in.validate(); err != nil {
+		return Payment{}, err
+	}
+	s.mu.Lock()
+	if f, ok := s.inflight[in.IdempotencyKey]; ok {
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return Payment{}, commerce.Errorf(commerce.CodeUnavailable, "payment: waiting for the first call with this key: %w", ctx.Err())
+		}
+		if f.p.ID != "" && !sameRequest(f.p, in) {
+			return Payment{}, errKeyReused(in.IdempotencyKey)
+		}
+		return f.p, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	s.inflight[in.IdempotencyKey] = f
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.inflight, in.IdempotencyKey)
+		s.mu.Unlock()
+		close(f.done)
+	}()
+	f.p, f.err = s.authorize(ctx, in)
+	return f.p, f.err
+}
+
+func errKeyReused(key string) error {
+	return commerce.Errorf(commerce.CodeConflict, "payment: idempotency key %q was used for a different payment", key)
+}
+
+func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, error) {
+	now := s.clock.Now()
+	zero := commerce.Zero(in.Amount.Currency())
+	p := Payment{
+		ID: commerce.NewID[commerce.PaymentID](), OrderID: in.OrderID, Amount: in.Amount,
+		Status: StatusInitiated, Provider: s.provider.Name(), PaymentMethod: in.PaymentMethod,
+		CaptureNow: in.CaptureNow, MaxRetries: s.opts.MaxRetries, IdempotencyKey: in.IdempotencyKey,
+		CapturedAmount: zero, RefundedAmount: zero, CreatedAt: now, UpdatedAt: now,
+	}
+	ev := s.envelope(p, Initiated{PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, IdempotencyKey: p.IdempotencyKey})
+	stored, created, err := s.store.Create(ctx, p, []commerce.Envelope{ev})
+	if err != nil {
+		return Payment{}, err
+	}
+	if !created {
+		if !sameRequest(stored, in) {
+			return Payment{}, errKeyReused(in.IdempotencyKey)
+		}
+		return s.await(ctx, stored)
+	}
+	return s.attempt(ctx, stored, in.Description)
+}
+
+// attempt runs one authorization attempt of a payment that is Initiated or
+// Retry: the move to Processing (counting the attempt) is the claim that
+// lets exactly one caller talk to the provider for it.
+func (s *Service) attempt(ctx context.Context, p Payment, description string) (Payment, error) {
+	from := p.Status
+	p, err := s.store.Update(ctx, p.ID, func(q *Payment) ([]commerce.Envelope, error) {
+		if q.Status != from || !CanTransition(q.Status, StatusProcessing) {
+			return nil, errMoved
+		}
+		q.Status = StatusProcessing
+		q.Attempts++
+		q.ProviderRef = ""
+		q.FailureCode, q.FailureMessage = "", ""
+		q.UpdatedAt = s.clock.Now()
+		return nil, nil
+	})
+	if errors.Is(err, errMoved) {
+		cur, gerr := s.store.Get(ctx, p.ID)
+		if gerr != nil {
+			return Payment{}, gerr
+		}
+		return s.await(ctx, cur)
+	}
+	if err != nil {
+		return Payment{}, err
+	}
+	return s.send(ctx, p, description)
+}
+
+// errMoved aborts an update whose payment another caller already moved.
+var errMoved = commerce.Errorf(commerce.CodeConflict, "payment: the payment moved on concurrently")
+
+// send authorizes a Processing payment at the provider and records the
+// outcome.
+func (s *Service) send(ctx context.Context, p Payment, description string) (Payment, error) {
+	if description == "" {
+		description = "Order " + p.OrderID.String()
+	}
+	req := AuthorizeRequest{
+		PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, PaymentMethod: p.PaymentMethod,
+		IdempotencyKey: providerKey(p, "authorize"), Description: description,
+		Metadata: map[string]string{"mercato_payment_id": p.ID.String(), "mercato_order_id": p.OrderID.String()},
+	}
+	res, err := call(ctx, s, func() (ProviderResult, error) {
+		return s.provider.Authorize(ctx, req)
+	}, func() (ProviderResult, bool, error) {
+		r, err := s.provider.Lookup(ctx, LookupRequest{PaymentID: p.ID, IdempotencyKey: req.IdempotencyKey})
+		return r, err == nil && r.Status != ProviderNotFound && r.Status != ProviderPending, err
+	})
+	return s.recordAuthorization(ctx, p, res, err)
+}
+
+// recordAuthorization stores the outcome of an authorization call.
+func (s *Service) recordAuthorization(ctx context.Context, p Payment, res ProviderResult, callErr error) (Payment, error) {
+	attempt := p.Attempts
+	var obs observation
+	switch kind := KindOf(callErr); {
+	case callErr == nil:
+		obs = observe(res)
+	case kind == KindDeclined || kind == KindInvalid:
+		var pe *ProviderError
+		errors.As(callErr, &pe)
+		obs = observation{status: ProviderFailed, ref: res.Ref, code: pe.Code, message: pe.Message}
+	case kind == KindTransient:
+		obs = observation{status: ProviderFailed, code: FailureProviderUnavailable, message: callErr.Error()}
+	default:
+		// Unknown even after lookups: the provider may hold the money.
+		// Leave the payment Processing for a later Authorize or Reconcile.
+		return p, commerce.Errorf(commerce.CodeUnavailable, "payment %s: the provider's answer is unknown; retry later or Reconcile: %w", p.ID, callErr).
+			WithDetail("payment_id", p.ID.String())
+	}
+	stored, err := s.store.Update(ctx, p.ID, func(q *Payment) ([]commerce.Envelope, error) {
+		if q.Attempts != attempt {
+			return nil, errMoved
+		}
+		return s.advance(q, obs), nil
+	})
+	if err != nil && !errors.Is(err, errMoved) {
+		return p, err
+	}
+	if errors.Is(err, errMoved) {
+		stored, err = s.store.Get(ctx, p.ID)
+		if err != nil {
+			return p, err
+		}
+	}
+	if (obs.status == ProviderAuthorized || obs.status == ProviderCaptured) && obs.ref != "" &&
+		(stored.ProviderRef != obs.ref || stored.Attempts != attempt) && stored.Status != StatusCaptured && stored.Status != StatusCompleted {
+		// The payment moved on without this authorization (it failed or was
+		// retried meanwhile): release the hold rather than keep money the
+		// payment does not account for.
+		s.voidOrphan(ctx, p, obs.ref)
+	}
+	if callErr != nil {
+		return stored, callerError("authorize", callErr)
+	}
+	if obs.status == ProviderPending {
+		return stored, outcome(stored)
+	}
+	if stored.Status == StatusAuthorized && stored.CaptureNow {
+		return s.Capture(ctx, stored.ID, commerce.Money{})
+	}
+	return stored, outcome(stored)
+}
+
+func (s *Service) voidOrphan(ctx context.Context, p Payment, ref string) {
+	_, err := call(ctx, s, func() (ProviderResult, error) {
+		return s.provider.Cancel(ctx, ref, providerKey(p, "void-orphan"))
+	}, nil)
+	s.log.WarnContext(ctx, "payment: voided an authorization the payment no longer accounts for",
+		"payment_id", p.ID.String(), "provider_ref", ref, "error", err)
+}
+
+// await returns an existing payment once no authorization is in flight for
+// it: it polls while another caller holds the attempt, and resumes the
+// attempt itself when it is stale (that caller died).
+func (s *Service) await(ctx context.Context, p Payment) (Payment, error) {
+	deadline := time.Now().Add(s.opts.InFlightWait)
+	for p.Status.InFlight() {
+		if s.clock.Now().Sub(p.UpdatedAt) >= s.opts.StaleAfter {
+			return s.Reconcile(ctx, p.ID)
+		}
+		if !time.Now().Before(deadline) {
+			break
+		}
+		if err := sleep(ctx, s.opts.InFlightPoll); err != nil {
+			break
+		}
+		var err error
+		if p, err = s.store.Get(ctx, p.ID); err != nil {
+			return Payment{}, err
+		}
+	}
+	if p.Status == StatusAuthorized && p.CaptureNow {
+		return s.Capture(ctx, p.ID, commerce.Money{})
+	}
+	return p, outcome(p)
+}
+
+// Retry starts a new authorization attempt of a failed payment
+// (Failed -> Retry -> Processing -> ...), with a new provider idempotency
+// key. It is CodeFailedPrecondition unless the payment is Failed with
+// retries left; after Options.MaxRetries retries, Failed is final.
+func (s *Service) Retry(ctx context.Context, id commerce.PaymentID) (Payment, error) {
+	if err := id.Validate(); err != nil {
+		return Payment{}, commerce.Errorf(commerce.CodeInvalidArgument, "payment: id: %w", err)
+	}
+	p, err := s.store.Update(ctx, id, func(q *Payment) ([]commerce.Envelope, error) {
+		if q.Status != StatusFailed {
+			return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "payment %s: only a failed payment can be retried, it is %s", q.ID, q.Status)
+		}
+		if q.RetriesLeft() == 0 {
+			return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "payment %s: failed for good after %d retries", q.ID, q.MaxRetries).
+				WithDetail("max_retries", q.MaxRetries)
+		}
+		q.Status = StatusRetry
+		q.UpdatedAt = s.clock.Now()
+		return nil, nil
+	})
+	if err != nil {
+		return Payment{}, err
+	}
+	return s.attempt(ctx, p, "")
+}
+
+// Reconcile settles a payment whose authorization is in flight, for
+// recovery after a crash or an unknown outcome: an attempt that never
+// reached Processing is run now; a Processing one is looked up at the
+// provider and the answer adopted, and, when the provider never saw it and
+// it is older than Options.StaleAfter, sent again with the same provider
+// idempotency key (so it charges at most once). Payments at rest are
+// returned as they are, with the error their state implies.
+func (s *Service) Reconcile(ctx context.Context, id commerce.PaymentID) (Payment, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return Payment{}, err
+	}
+	switch p.Status {
+	case StatusInitiated, StatusRetry:
+		return s.attempt(ctx, p, "")
+	case StatusProcessing:
+	default:
+		return p, outcome(p)
+	}
+	key := providerKey(p, "authorize")
+	res, err := call(ctx, s, func() (ProviderResult, error) {
+		return s.provider.Lookup(ctx, LookupRequest{Ref: p.ProviderRef, PaymentID: p.ID, IdempotencyKey: key})
+	}, nil)
+	if err != nil {
+		return p, callerError("look up", err)
+	}
+	switch {
+	case res.Status == ProviderNotFound && s.clock.Now().Sub(p.UpdatedAt) >= s.opts.StaleAfter:
+		return s.send(ctx, p, "")
+	case res.Status == ProviderNotFound || res.Status == ProviderPending:
+		return p, outcome(p)
+	}
+	return s.recordAuthorization(ctx, p, res, nil)
+}

@@ -1,0 +1,51 @@
+// Package payment takes money for orders: the payment state machine, refunds,
+// the [Provider] port that talks to a payment service provider, and the
+// [Service] that carries every rule.
+//
+// # States
+//
+// A payment follows the seed's diagram exactly:
+//
+//	Initiated -> Processing -> Authorized -> Captured -> Completed
+//	Processing -> Failed      (the authorization failed)
+//	Authorized -> Failed      (the capture failed)
+//	Failed -> Retry -> Processing
+//
+// Failed is final once the payment used its configured number of retries
+// ([Options.MaxRetries], default 3). Around the seed, an authorization can be
+// voided: Authorized -> Cancelled, and Cancelled is final. Refunds do not
+// change the payment's state; they are records of their own ([Refund]),
+// several partial refunds up to the captured amount. [CanTransition] is the
+// one table of allowed transitions.
+//
+// # Never charging twice
+//
+// Every authorization carries the caller's idempotency key. The service
+// claims the key in the [Store] first (a unique constraint), calls the
+// provider outside any transaction with a provider idempotency key derived
+// from it, and records the outcome afterwards. Concurrent calls with one key
+// share one payment and one provider charge. Provider errors are classified
+// ([ProviderError]): a decline is final and keeps the provider's reason; a
+// transient error is retried with exponential backoff and the same provider
+// idempotency key; an unknown outcome (the request may have been processed)
+// makes the service look the payment up at the provider before any retry
+// and adopt what the provider reports.
+//
+// # Webhooks
+//
+// [Service.HandleWebhook] verifies a provider notification through
+// [Provider.ParseWebhook], deduplicates it by the provider's event ID
+// (recorded in the same store transaction as the change it causes) and
+// applies it only when it moves the payment forward: a late
+// payment_failed after a success changes nothing.
+//
+// # Events
+//
+// payment.initiated, payment.authorized, payment.captured, payment.completed,
+// payment.failed and payment.refunded, plus payment.cancelled for a voided
+// authorization. Register them with [RegisterEvents].
+//
+// The fake provider for demos and tests lives in
+// [github.com/mercatohq/mercato/payment/fakeprovider]; Stripe in
+// github.com/mercatohq/mercato/adapters/stripe.
+package payment

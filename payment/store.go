@@ -1,0 +1,58 @@
+package payment
+
+import (
+	"context"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Store keeps payments, refunds and the IDs of applied webhook events.
+// Implementations are safe for concurrent use. Every write commits the
+// change and its events together (the events passed in or returned by the
+// closure); a write that fails leaves nothing behind and publishes nothing.
+// Closures run inside the store's transaction or lock: they must not do
+// remote I/O, may be called more than once if the store retries, and their
+// changes are discarded when they return an error. Reads return copies.
+// A missing payment or refund is CodeNotFound.
+type Store interface {
+	// Create inserts p (with its events) unless a payment with the same
+	// IdempotencyKey exists. It returns the stored payment and whether it
+	// was created: a second Create with the same key, even concurrent,
+	// returns the first payment, created=false, and publishes nothing.
+	// Keys are unique across every payment of the store.
+	Create(ctx context.Context, p Payment, events []commerce.Envelope) (Payment, bool, error)
+	// Get returns the payment with id.
+	Get(ctx context.Context, id commerce.PaymentID) (Payment, error)
+	// GetByIdempotencyKey returns the payment created with key.
+	GetByIdempotencyKey(ctx context.Context, key string) (Payment, error)
+	// GetByProviderRef returns the payment of provider whose ProviderRef is ref.
+	GetByProviderRef(ctx context.Context, provider, ref string) (Payment, error)
+	// ListByOrder returns the payments of an order, oldest first; none is
+	// an empty slice, not an error.
+	ListByOrder(ctx context.Context, orderID commerce.OrderID) ([]Payment, error)
+	// Update applies fn to the payment with id atomically (serialised with
+	// every other write to that payment, refunds included) and commits the
+	// modified payment with the events fn returns. It returns the payment as
+	// stored. fn must not change ID, IdempotencyKey or CreatedAt.
+	Update(ctx context.Context, id commerce.PaymentID, fn func(*Payment) ([]commerce.Envelope, error)) (Payment, error)
+	// CreateRefund inserts r unless a refund with the same IdempotencyKey
+	// exists, which it returns with created=false. Before inserting it calls
+	// check with the payment and its existing refunds, under the same lock
+	// or transaction as the insert, so concurrent refunds of one payment are
+	// serialised and check sees every earlier one: that is how the service
+	// keeps their sum within the captured amount. An error from check
+	// aborts the insert. r.PaymentID must name an existing payment.
+	CreateRefund(ctx context.Context, r Refund, check func(p Payment, existing []Refund) ([]commerce.Envelope, error)) (Refund, bool, error)
+	// UpdateRefund applies fn to the refund with id and its payment
+	// atomically and commits both with the events fn returns.
+	UpdateRefund(ctx context.Context, id commerce.RefundID, fn func(*Payment, *Refund) ([]commerce.Envelope, error)) (Refund, error)
+	// GetRefund returns the refund with id.
+	GetRefund(ctx context.Context, id commerce.RefundID) (Refund, error)
+	// ListRefunds returns a payment's refunds, oldest first.
+	ListRefunds(ctx context.Context, paymentID commerce.PaymentID) ([]Refund, error)
+	// ApplyWebhook records the provider's eventID and applies fn to the
+	// payment with id, atomically. If the event ID was recorded before,
+	// nothing happens and applied is false. When fn returns an error,
+	// neither the event ID nor the change is recorded.
+	ApplyWebhook(ctx context.Context, provider, eventID string, id commerce.PaymentID, fn func(*Payment) ([]commerce.Envelope, error)) (applied bool, err error)
+}
