@@ -14,3 +14,9 @@ func TestPaymentStore(t *testing.T) {
 		return memory.NewPaymentStore(&memory.Options{Events: events})
 	})
 }
+
+func BenchmarkPaymentAuthorizeCapture(b *testing.B) {
+	paymenttest.BenchAuthorizeCapture(b, func(testing.TB, commerce.EventPublisher) payment.Store {
+		return memory.NewPaymentStore(nil)
+	})
+}

@@ -15,3 +15,10 @@ func TestPaymentStore(t *testing.T) {
 		return postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
 	})
 }
+
+func BenchmarkPaymentAuthorizeCapture(b *testing.B) {
+	paymenttest.BenchAuthorizeCapture(b, func(t testing.TB, events commerce.EventPublisher) payment.Store {
+		pool := newPool(t)
+		return postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
+	})
+}
