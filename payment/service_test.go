@@ -1,0 +1,113 @@
+package payment_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/payment/fakeprovider"
+)
+
+func TestPaymentNewServiceValidatesOptions(t *testing.T) {
+	store, fake := memory.NewPaymentStore(nil), fakeprovider.New(nil)
+	for _, o := range []*payment.Options{
+		{BackoffBase: -1}, {InFlightWait: -1}, {StaleAfter: -time.Second},
+		{BackoffBase: time.Second, BackoffMax: time.Millisecond},
+	} {
+		_, err := payment.NewService(store, fake, o)
+		assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%+v", o)
+	}
+	_, err := payment.NewService(store, nil, nil)
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
+	_, err = payment.NewService(store, fake, nil)
+	require.NoError(t, err)
+}
+
+func TestPaymentNoRetriesWhenMaxRetriesNegative(t *testing.T) {
+	svc, err := payment.NewService(memory.NewPaymentStore(nil), fakeprovider.New(nil), &payment.Options{MaxRetries: -1})
+	require.NoError(t, err)
+	p, err := svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
+		Amount: commerce.MustMoney(1, "USD"), PaymentMethod: "pm_card_chargeDeclined", IdempotencyKey: "k"})
+	require.Error(t, err)
+	assert.Zero(t, p.MaxRetries)
+	_, err = svc.Retry(context.Background(), p.ID)
+	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(err))
+}
+
+func TestPaymentBackoffIsExponentialAndCapped(t *testing.T) {
+	var slept []time.Duration
+	fake := fakeprovider.New(&fakeprovider.Options{Scripts: map[string]fakeprovider.Script{
+		"pm_busy": {Outcome: fakeprovider.FailTransient, Times: 6},
+	}})
+	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, &payment.Options{
+		ProviderRetries: 6, BackoffBase: time.Second, BackoffMax: 5 * time.Second,
+		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil },
+	})
+	require.NoError(t, err)
+	_, err = svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
+		Amount: commerce.MustMoney(1, "USD"), PaymentMethod: "pm_busy", IdempotencyKey: "k"})
+	require.NoError(t, err)
+	s := time.Second
+	assert.Equal(t, []time.Duration{s, 2 * s, 4 * s, 5 * s, 5 * s, 5 * s}, slept)
+}
+
+func TestPaymentSleepErrorStopsRetrying(t *testing.T) {
+	fake := fakeprovider.New(&fakeprovider.Options{Scripts: map[string]fakeprovider.Script{
+		"pm_busy": {Outcome: fakeprovider.FailTransient, Times: 6},
+	}})
+	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, &payment.Options{
+		Sleep: func(context.Context, time.Duration) error { return context.Canceled },
+	})
+	require.NoError(t, err)
+	p, err := svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
+		Amount: commerce.MustMoney(1, "USD"), PaymentMethod: "pm_busy", IdempotencyKey: "k"})
+	assert.Equal(t, commerce.CodeUnavailable, commerce.Code(err))
+	assert.Equal(t, payment.StatusFailed, p.Status)
+	assert.Equal(t, 1, fake.Calls("authorize"))
+}
+
+func TestPaymentProviderErrorKinds(t *testing.T) {
+	cause := errors.New("eof")
+	cases := []struct {
+		err  error
+		kind payment.ErrorKind
+	}{
+		{payment.ErrDeclined("insufficient_funds", "no money"), payment.KindDeclined},
+		{payment.ErrTransient("rate_limit", "slow down", nil), payment.KindTransient},
+		{payment.ErrUnknownOutcome("timeout", "lost", cause), payment.KindUnknown},
+		{payment.ErrInvalid("resource_missing", "no such"), payment.KindInvalid},
+		{cause, payment.KindUnknown},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.kind, payment.KindOf(c.err), "%v", c.err)
+	}
+	assert.True(t, payment.IsDeclined(cases[0].err))
+	assert.True(t, payment.IsTransient(cases[1].err))
+	assert.True(t, payment.IsUnknownOutcome(cases[2].err))
+	assert.False(t, payment.IsDeclined(nil))
+	assert.ErrorIs(t, cases[2].err, cause)
+	assert.Equal(t, "payment provider: declined (insufficient_funds): no money", cases[0].err.Error())
+	assert.Equal(t, "invalid", payment.KindInvalid.String())
+}
+
+func TestPaymentRefundableAndRetriesLeft(t *testing.T) {
+	usd := func(n int64) commerce.Money { return commerce.MustMoney(n, "USD") }
+	p := payment.Payment{ID: commerce.NewID[commerce.PaymentID](), Amount: usd(1000), CapturedAmount: usd(800), Attempts: 2, MaxRetries: 3}
+	left, err := payment.Refundable(p, []payment.Refund{
+		{PaymentID: p.ID, Amount: usd(300), Status: payment.RefundSucceeded},
+		{PaymentID: p.ID, Amount: usd(100), Status: payment.RefundPending},
+		{PaymentID: p.ID, Amount: usd(400), Status: payment.RefundFailed},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, usd(400), left)
+	assert.Equal(t, 2, p.RetriesLeft())
+	p.Attempts = 5
+	assert.Zero(t, p.RetriesLeft())
+}
