@@ -53,6 +53,10 @@ type Script struct {
 	// OnCapture applies the outcome to Capture instead of Authorize (the
 	// authorization approves).
 	OnCapture bool
+	// Gate, when set, holds every Authorize call of the token until it is
+	// closed (or the call's context ends), so a test can keep a call in
+	// flight while others arrive.
+	Gate <-chan struct{}
 }
 
 // Options configures a fake provider. A nil *Options is the zero value.
@@ -200,8 +204,18 @@ func (f *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) 
 		return payment.ProviderResult{}, payment.ErrTransient("canceled", "request not sent", err)
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.calls["authorize"]++
+	gate := f.scripts[req.PaymentMethod].Gate
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return payment.ProviderResult{}, payment.ErrTransient("canceled", "request not sent", ctx.Err())
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if req.IdempotencyKey == "" {
 		return payment.ProviderResult{}, payment.ErrInvalid("parameter_missing", "an idempotency key is required")
 	}

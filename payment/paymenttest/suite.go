@@ -122,6 +122,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, newStore) })
 	t.Run("IdempotentAuthorize", func(t *testing.T) { testIdempotentAuthorize(t, newStore) })
 	t.Run("ConcurrentAuthorizeOneCharge", func(t *testing.T) { testConcurrentAuthorize(t, newStore) })
+	t.Run("ConcurrentAuthorizeWhileInFlight", func(t *testing.T) { testConcurrentInFlight(t, newStore) })
 	t.Run("TransientRetriedWithBackoff", func(t *testing.T) { testTransient(t, newStore) })
 	t.Run("TransientExhausted", func(t *testing.T) { testTransientExhausted(t, newStore) })
 	t.Run("TimeoutAfterSuccessChargesOnce", func(t *testing.T) { testTimeoutAfterSuccess(t, newStore) })
@@ -404,6 +405,41 @@ func testConcurrentAuthorize(t *testing.T, newStore NewStore) {
 	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
 	assert.Len(t, e.rec.Named("payment.initiated"), 1)
 	assert.Len(t, e.rec.Named("payment.authorized"), 1)
+}
+
+// testConcurrentInFlight holds the first provider call until every other
+// caller (in this process and in another) has arrived: they wait for it
+// and share its one charge.
+func testConcurrentInFlight(t *testing.T, newStore NewStore) {
+	e := newEnv(t, newStore, nil)
+	gate := make(chan struct{})
+	e.fake.Script("pm_held", fakeprovider.Script{Gate: gate})
+	services := []*payment.Service{e.svc, e.service(nil), e.service(nil)}
+	in := input("pm_held")
+	const n = 21
+	type result struct {
+		p   payment.Payment
+		err error
+	}
+	results := make(chan result, n)
+	for i := range n {
+		go func() {
+			p, err := services[i%len(services)].Authorize(context.Background(), in)
+			results <- result{p, err}
+		}()
+	}
+	require.Eventually(t, func() bool { return e.fake.Calls("authorize") == 1 }, eventWait, time.Millisecond)
+	close(gate)
+	ids := map[commerce.PaymentID]bool{}
+	for range n {
+		r := <-results
+		require.NoError(t, r.err)
+		assert.Equal(t, payment.StatusAuthorized, r.p.Status)
+		ids[r.p.ID] = true
+	}
+	assert.Len(t, ids, 1)
+	assert.Equal(t, 1, e.fake.Calls("authorize"))
+	assert.Len(t, e.fake.Charges(), 1)
 }
 
 func testTransient(t *testing.T, newStore NewStore) {
