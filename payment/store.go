@@ -33,7 +33,11 @@ type Store interface {
 	// Update applies fn to the payment with id atomically (serialised with
 	// every other write to that payment, refunds included) and commits the
 	// modified payment with the events fn returns. It returns the payment as
-	// stored. fn must not change ID, IdempotencyKey or CreatedAt.
+	// stored. Only the fields that change over a payment's life are
+	// written: Status, ProviderRef, Attempts, CapturedAmount,
+	// RefundedAmount, FailureCode, FailureMessage and UpdatedAt. A
+	// ProviderRef already held by another payment of the same provider is
+	// CodeConflict. fn must not change ID or IdempotencyKey.
 	Update(ctx context.Context, id commerce.PaymentID, fn func(*Payment) ([]commerce.Envelope, error)) (Payment, error)
 	// CreateRefund inserts r unless a refund with the same IdempotencyKey
 	// exists, which it returns with created=false. Before inserting it calls

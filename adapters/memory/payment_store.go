@@ -165,6 +165,9 @@ func (s *PaymentStore) applyLocked(id commerce.PaymentID, fn func(*payment.Payme
 			}
 			s.byRef[refKey(p.Provider, p.ProviderRef)] = p.ID
 		}
+		if old.ProviderRef != "" {
+			delete(s.byRef, refKey(old.Provider, old.ProviderRef))
+		}
 	}
 	s.payments[id] = p
 	return p, events, nil
