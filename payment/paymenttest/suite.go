@@ -895,6 +895,29 @@ func testStoreContract(t *testing.T, newStore NewStore) {
 	_, err = store.GetByProviderRef(ctx, "other", "ref-contract")
 	requireCode(t, commerce.CodeNotFound, err)
 
+	// A provider reference belongs to one payment.
+	second := p
+	second.ID, second.IdempotencyKey = commerce.NewID[commerce.PaymentID](), "contract-2"
+	_, created, err = store.Create(ctx, second, nil)
+	require.NoError(t, err)
+	require.True(t, created)
+	_, err = store.Update(ctx, second.ID, func(q *payment.Payment) ([]commerce.Envelope, error) {
+		q.ProviderRef = "ref-contract"
+		return nil, nil
+	})
+	requireCode(t, commerce.CodeConflict, err)
+	// A replaced reference no longer finds the payment.
+	_, err = store.Update(ctx, p.ID, func(q *payment.Payment) ([]commerce.Envelope, error) {
+		q.ProviderRef = "ref-contract-2"
+		return nil, nil
+	})
+	require.NoError(t, err)
+	_, err = store.GetByProviderRef(ctx, "fake", "ref-contract")
+	requireCode(t, commerce.CodeNotFound, err)
+	byRef, err = store.GetByProviderRef(ctx, "fake", "ref-contract-2")
+	require.NoError(t, err)
+	assert.Equal(t, p.ID, byRef.ID)
+
 	// Webhook event IDs apply once; a failing closure does not record one.
 	calls := 0
 	apply := func() (bool, error) {
