@@ -17,4 +17,5 @@ func ExampleRun() {
 			return memory.NewInventoryStore(&memory.Options{Events: events})
 		})
 	}
+	// Output:
 }
