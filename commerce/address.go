@@ -53,7 +53,7 @@ func (a Address) Validate() error {
 		{name: "country", value: a.Country, required: true,
 			valid: isCountryCode, want: "an upper-case ISO 3166-1 alpha-2 code"},
 		{name: "phone", value: a.Phone,
-			valid: isE164, want: "in E.164 form (+ then 8 to 15 digits, the first not 0)"},
+			valid: IsE164, want: "in E.164 form (+ then 8 to 15 digits, the first not 0)"},
 	}
 	for _, f := range fields {
 		if err := validateAddressText(f.name, f.value, f.required); err != nil {
@@ -109,8 +109,10 @@ func invalidAddress(field, format string, args ...any) error {
 	return Errorf(CodeInvalidArgument, "invalid address: "+format, args...).WithDetail("field", field)
 }
 
-// isE164 reports whether s is "+" followed by 8 to 15 digits, the first not 0.
-func isE164(s string) bool {
+// IsE164 reports whether s is a phone number in E.164 form: "+" followed
+// by 8 to 15 digits, the first not 0. Address, customer profiles and SMS
+// channels share this one rule.
+func IsE164(s string) bool {
 	digits, ok := strings.CutPrefix(s, "+")
 	if !ok || len(digits) < 8 || len(digits) > 15 || digits[0] == '0' {
 		return false

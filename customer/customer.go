@@ -130,26 +130,11 @@ func normalizeName(name string) (string, error) {
 // SMS channels need.
 func normalizePhone(phone string) (string, error) {
 	p := strings.TrimSpace(phone)
-	if p != "" && !isE164(p) {
+	if p != "" && !commerce.IsE164(p) {
 		return "", commerce.Errorf(commerce.CodeInvalidArgument,
 			"customer: phone %q is not in E.164 form (+ then 8 to 15 digits, the first not 0)", truncate(p, 32)).WithDetail("field", "phone")
 	}
 	return p, nil
-}
-
-// isE164 reports whether s is "+" followed by 8 to 15 digits, the first
-// not 0: the rule commerce.Address applies to its phone.
-func isE164(s string) bool {
-	digits, ok := strings.CutPrefix(s, "+")
-	if !ok || len(digits) < 8 || len(digits) > 15 || digits[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // normalizeAddresses normalises and validates an address book.

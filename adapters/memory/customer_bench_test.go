@@ -1,68 +1,20 @@
 package memory_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/customer/customertest"
 )
 
-// BenchmarkCustomerLogin measures a login with the default argon2id
-// parameters (m=19456 KiB, t=2, p=1) in memory: one lookup, one
-// hash, one session insert, the cost of the service alone. Hashing dominates by design.
-func BenchmarkCustomerLogin(b *testing.B) {
-	ctx := context.Background()
-	svc := benchCustomerService(b)
-	latencies := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for b.Loop() {
-		t0 := time.Now()
-		if _, err := svc.Login(ctx, "bench@example.com", "correct horse battery"); err != nil {
-			b.Fatal(err)
-		}
-		latencies = append(latencies, time.Since(t0))
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "logins/s")
-	eventbustest.ReportLatencies(b, latencies)
+func newBenchCustomerStore(testing.TB, commerce.EventPublisher) customer.Store {
+	return memory.NewCustomerStore(nil)
 }
 
-// BenchmarkCustomerAuthenticate measures checking a session token: JWT
-// verification plus one session read, the cost of the service alone.
+func BenchmarkCustomerLogin(b *testing.B) { customertest.BenchLogin(b, newBenchCustomerStore) }
+
 func BenchmarkCustomerAuthenticate(b *testing.B) {
-	ctx := context.Background()
-	svc := benchCustomerService(b)
-	s, err := svc.Login(ctx, "bench@example.com", "correct horse battery")
-	if err != nil {
-		b.Fatal(err)
-	}
-	latencies := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for b.Loop() {
-		t0 := time.Now()
-		if _, err := svc.Authenticate(ctx, s.Token); err != nil {
-			b.Fatal(err)
-		}
-		latencies = append(latencies, time.Since(t0))
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "auths/s")
-	eventbustest.ReportLatencies(b, latencies)
-}
-
-func benchCustomerService(b *testing.B) *customer.Service {
-	b.Helper()
-	svc, err := customer.NewService(memory.NewCustomerStore(nil), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := svc.Register(context.Background(), customer.RegisterInput{
-		Email: "bench@example.com", Password: "correct horse battery", Name: "Bench",
-	}); err != nil {
-		b.Fatal(err)
-	}
-	return svc
+	customertest.BenchAuthenticate(b, newBenchCustomerStore)
 }
