@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+func TestClassify(t *testing.T) {
+	domain := commerce.Errorf(commerce.CodeOutOfStock, "inventory: short")
+	for name, tc := range map[string]struct {
+		err  error
+		want commerce.ErrorCode
+	}{
+		"nil":                   {nil, ""},
+		"domain error kept":     {fmt.Errorf("wrapped: %w", domain), commerce.CodeOutOfStock},
+		"no rows":               {pgx.ErrNoRows, commerce.CodeNotFound},
+		"cancelled":             {context.Canceled, commerce.CodeUnavailable},
+		"deadline":              {context.DeadlineExceeded, commerce.CodeUnavailable},
+		"unique violation":      {&pgconn.PgError{Code: pgUniqueViolation}, commerce.CodeConflict},
+		"foreign key violation": {&pgconn.PgError{Code: pgForeignKeyViolation}, commerce.CodeFailedPrecondition},
+		"check violation":       {&pgconn.PgError{Code: pgCheckViolation}, commerce.CodeInvalidArgument},
+		"not null violation":    {&pgconn.PgError{Code: pgNotNullViolation}, commerce.CodeInvalidArgument},
+		"serialization failure": {&pgconn.PgError{Code: pgSerializationFailure}, commerce.CodeUnavailable},
+		"deadlock":              {&pgconn.PgError{Code: pgDeadlockDetected}, commerce.CodeUnavailable},
+		"query cancelled":       {&pgconn.PgError{Code: pgQueryCanceled}, commerce.CodeUnavailable},
+		"admin shutdown":        {&pgconn.PgError{Code: pgAdminShutdown}, commerce.CodeUnavailable},
+		"connection exception":  {&pgconn.PgError{Code: "08006"}, commerce.CodeUnavailable},
+		"syntax error":          {&pgconn.PgError{Code: "42601"}, commerce.CodeInternal},
+		"anything else":         {errors.New("boom"), commerce.CodeInternal},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := classify(tc.err, "test")
+			assert.Equal(t, tc.want, commerce.Code(got), "%v", got)
+			if tc.err != nil && tc.want != commerce.CodeNotFound {
+				assert.ErrorIs(t, got, tc.err, "the cause stays in the chain")
+			}
+		})
+	}
+}
+
+func TestConstraintOf(t *testing.T) {
+	err := fmt.Errorf("insert: %w", &pgconn.PgError{Code: pgUniqueViolation, ConstraintName: "catalog_variants_sku_key"})
+	assert.Equal(t, "catalog_variants_sku_key", constraintOf(err))
+	assert.Empty(t, constraintOf(errors.New("plain")))
+}
