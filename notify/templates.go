@@ -155,8 +155,6 @@ func collect(fsys fs.FS, origin string, sources map[string]source) error {
 			return commerce.Errorf(commerce.CodeInvalidArgument, "notify: %s template %s: %s", origin, p, why).WithDetail("file", p)
 		}
 		switch {
-		case d.IsDir() && len(parts) > 2:
-			return bad("want <event>/<locale>/<file>")
 		case d.IsDir():
 			return nil
 		case len(parts) != 3:
