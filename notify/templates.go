@@ -36,6 +36,10 @@ const DefaultLocale = "en"
 // localePattern accepts BCP 47-like tags: "en", "de-CH", "zh-Hant-TW".
 var localePattern = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
 
+// blankLines are runs of empty lines, which conditional sections of a
+// text template leave behind; a text body keeps one.
+var blankLines = regexp.MustCompile(`\n[ \t]*(\n[ \t]*)+\n`)
+
 // TemplateData is what every template executes with.
 type TemplateData struct {
 	// Event is the event name, e.g. "order.shipped".
@@ -246,7 +250,7 @@ func (s *templateSet) render(event string, kind Kind, data TemplateData) (r rend
 	if r.text, err = execText(text, data); err != nil {
 		return r, false, err
 	}
-	r.text = strings.TrimSpace(r.text) + "\n"
+	r.text = blankLines.ReplaceAllString(strings.TrimSpace(r.text), "\n\n") + "\n"
 	if html := find(s, event, locale, func(c *compiled) *htemplate.Template { return c.html }); html != nil {
 		var b bytes.Buffer
 		if err := html.Execute(&b, data); err != nil {
