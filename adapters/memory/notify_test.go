@@ -11,3 +11,7 @@ import (
 func TestNotifyStore(t *testing.T) {
 	notifytest.RunStore(t, func(testing.TB) notify.Store { return memory.NewNotifyStore(nil) })
 }
+
+func BenchmarkNotify(b *testing.B) {
+	notifytest.BenchNotify(b, func(testing.TB) notify.Store { return memory.NewNotifyStore(nil) })
+}

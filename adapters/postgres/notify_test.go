@@ -13,3 +13,7 @@ func TestNotifyStore(t *testing.T) {
 		return postgres.NewNotifyStore(newPool(t), nil)
 	})
 }
+
+func BenchmarkNotify(b *testing.B) {
+	notifytest.BenchNotify(b, func(t testing.TB) notify.Store { return postgres.NewNotifyStore(newPool(t), nil) })
+}

@@ -170,7 +170,7 @@ func confirmed(r notify.Recipient) notify.Request {
 		OrderID:   orderID,
 		Data: notify.OrderConfirmedData{Order: notify.OrderSummary{
 			ID: orderID, Number: "1001",
-			Lines: []notify.OrderLine{{Name: "Tea <Earl Grey>", SKU: "TEA-1", Quantity: 2, UnitPrice: usd(450), Total: usd(900)}},
+			Lines:    []notify.OrderLine{{Name: "Tea <Earl Grey>", SKU: "TEA-1", Quantity: 2, UnitPrice: usd(450), Total: usd(900)}},
 			Subtotal: usd(900), Shipping: usd(500), Total: usd(1400),
 		}},
 	}
