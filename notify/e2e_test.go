@@ -26,9 +26,9 @@ type forgetful struct{}
 func (forgetful) Seen(context.Context, string) (bool, error) { return false, nil }
 func (forgetful) Mark(context.Context, string) error         { return nil }
 
-// TestPasswordResetThroughTheBus publishes customer.password_reset_requested
+// TestNotifyPasswordResetThroughTheBus publishes customer.password_reset_requested
 // on the in-process bus, twice with the same event ID: one email arrives.
-func TestPasswordResetThroughTheBus(t *testing.T) {
+func TestNotifyPasswordResetThroughTheBus(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
 

@@ -11,7 +11,7 @@ import (
 	"github.com/mercatohq/mercato/commerce"
 )
 
-func TestLocaleChain(t *testing.T) {
+func TestNotifyLocaleChain(t *testing.T) {
 	for in, want := range map[string][]string{
 		"":           {"en"},
 		"en":         {"en", "en"},
@@ -23,7 +23,7 @@ func TestLocaleChain(t *testing.T) {
 	}
 }
 
-func TestRetryBackoff(t *testing.T) {
+func TestNotifyRetryBackoff(t *testing.T) {
 	r := Retry{MaxAttempts: 8, Initial: 200 * time.Millisecond, Max: 2 * time.Second, Multiplier: 2}
 	var got []time.Duration
 	for n := range 6 {
@@ -37,9 +37,9 @@ func TestRetryBackoff(t *testing.T) {
 	assert.Equal(t, time.Minute, o.Lease)
 }
 
-// TestDefaultTemplates renders every shipped template with full and with
+// TestNotifyDefaultTemplates renders every shipped template with full and with
 // minimal data: none may fail, and nothing may leak Go's "<no value>".
-func TestDefaultTemplates(t *testing.T) {
+func TestNotifyDefaultTemplates(t *testing.T) {
 	set, err := loadTemplates(nil, templateFuncs("https://shop.example/"))
 	require.NoError(t, err)
 	eur := func(a int64) commerce.Money { return commerce.MustMoney(a, "EUR") }
