@@ -1,0 +1,277 @@
+package smtp
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	netsmtp "net/smtp"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/notify"
+)
+
+// Name is the channel's name in the delivery log.
+const Name = "smtp"
+
+// Channel sends email through one SMTP server. It is safe for concurrent
+// use: every Send has its own connection.
+type Channel struct {
+	addr        string
+	host        string
+	from        *mail.Address
+	username    string
+	password    string
+	policy      TLSPolicy
+	tlsConfig   *tls.Config
+	localName   string
+	dialTimeout time.Duration
+	sendTimeout time.Duration
+	clock       commerce.Clock
+}
+
+var _ notify.Channel = (*Channel)(nil)
+
+// New returns a channel for opts, or an InvalidArgument error naming the
+// option at fault. It does not connect.
+func New(opts Options) (*Channel, error) {
+	host, from, err := opts.validate()
+	if err != nil {
+		return nil, err
+	}
+	c := &Channel{
+		addr:        opts.Addr,
+		host:        host,
+		from:        from,
+		username:    opts.Username,
+		password:    opts.Password,
+		policy:      opts.TLS,
+		localName:   opts.LocalName,
+		dialTimeout: opts.DialTimeout,
+		sendTimeout: opts.SendTimeout,
+		clock:       opts.Clock,
+	}
+	if opts.TLSConfig != nil {
+		c.tlsConfig = opts.TLSConfig.Clone()
+	} else {
+		c.tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if c.tlsConfig.ServerName == "" {
+		c.tlsConfig.ServerName = host
+	}
+	if c.localName == "" {
+		c.localName = DefaultLocalName
+	}
+	if c.dialTimeout == 0 {
+		c.dialTimeout = DefaultDialTimeout
+	}
+	if c.sendTimeout == 0 {
+		c.sendTimeout = DefaultSendTimeout
+	}
+	if c.clock == nil {
+		c.clock = commerce.SystemClock{}
+	}
+	return c, nil
+}
+
+// Name returns "smtp".
+func (c *Channel) Name() string { return Name }
+
+// Kind returns notify.Email.
+func (c *Channel) Kind() notify.Kind { return notify.Email }
+
+// Send delivers m in one SMTP transaction; see the package documentation
+// for how failures are classified.
+func (c *Channel) Send(ctx context.Context, m notify.Message) (notify.Receipt, error) {
+	if m.Kind != notify.Email {
+		return notify.Receipt{}, commerce.Errorf(commerce.CodeInvalidArgument, "smtp: cannot send a %q message", m.Kind)
+	}
+	if err := m.Validate(); err != nil {
+		return notify.Receipt{}, commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %w", err)
+	}
+	data, err := compose(m, c.from, c.clock.Now())
+	if err != nil {
+		return notify.Receipt{}, commerce.Errorf(commerce.CodeInvalidArgument, "smtp: compose message: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return notify.Receipt{}, commerce.Errorf(commerce.CodeUnavailable, "smtp: not sent: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.sendTimeout)
+	defer cancel()
+
+	d := net.Dialer{Timeout: c.dialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return notify.Receipt{}, c.transportError(ctx, "connect", err)
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	// A cancelled context interrupts whatever read or write is pending.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	ref, err := c.transact(conn, m.To, data)
+	if err != nil {
+		return notify.Receipt{}, c.classify(ctx, err)
+	}
+	return notify.Receipt{ProviderRef: ref}, nil
+}
+
+// stepError records which SMTP step failed, for classification and
+// messages.
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// configError is a refusal of the channel's own making (no STARTTLS where
+// required, credentials that would travel in clear).
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+// transact runs one SMTP session on conn and returns the queue ID the
+// server reported. Errors are *stepError.
+func (c *Channel) transact(conn net.Conn, to string, data []byte) (string, error) {
+	step := func(name string, err error) error { return &stepError{step: name, err: err} }
+	cl, err := netsmtp.NewClient(conn, c.host)
+	if err != nil {
+		return "", step("greeting", err)
+	}
+	defer cl.Close()
+	if err := cl.Hello(c.localName); err != nil {
+		return "", step("EHLO", err)
+	}
+	if c.policy != TLSNone {
+		if ok, _ := cl.Extension("STARTTLS"); ok {
+			if err := cl.StartTLS(c.tlsConfig); err != nil {
+				return "", step("STARTTLS", err)
+			}
+		} else if c.policy == TLSRequired {
+			return "", step("STARTTLS", &configError{"the server does not offer STARTTLS and the TLS policy requires it"})
+		}
+	}
+	if c.username != "" {
+		if _, isTLS := cl.TLSConnectionState(); !isTLS && !isLoopback(c.host) {
+			return "", step("AUTH", &configError{"credentials would be sent in clear to " + c.host})
+		}
+		if ok, _ := cl.Extension("AUTH"); !ok {
+			return "", step("AUTH", &configError{"the server does not offer AUTH"})
+		}
+		if err := cl.Auth(netsmtp.PlainAuth("", c.username, c.password, c.host)); err != nil {
+			return "", step("AUTH", err)
+		}
+	}
+	if err := cl.Mail(c.from.Address); err != nil {
+		return "", step("MAIL", err)
+	}
+	if err := cl.Rcpt(to); err != nil {
+		return "", step("RCPT", err)
+	}
+	ref, err := sendData(cl, data)
+	if err != nil {
+		return "", step("DATA", err)
+	}
+	// The server has taken the message: what happens to QUIT no longer
+	// matters, and reporting it would make the Service send twice.
+	_ = cl.Quit()
+	return ref, nil
+}
+
+// sendData runs DATA by hand rather than through Client.Data, whose
+// writer drops the final reply that carries the queue ID.
+func sendData(cl *netsmtp.Client, data []byte) (string, error) {
+	id, err := cl.Text.Cmd("DATA")
+	if err != nil {
+		return "", err
+	}
+	cl.Text.StartResponse(id)
+	_, _, err = cl.Text.ReadResponse(354)
+	cl.Text.EndResponse(id)
+	if err != nil {
+		return "", err
+	}
+	w := cl.Text.DotWriter()
+	if _, err := w.Write(data); err != nil {
+		_ = w.Close()
+		return "", err
+	}
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	_, msg, err := cl.Text.ReadResponse(250)
+	if err != nil {
+		return "", err
+	}
+	return queueID(msg), nil
+}
+
+// queueID extracts the ID from a reply such as "2.0.0 Ok: queued as
+// 4Bc1X" (Postfix, Mailpit); empty when the reply names none.
+func queueID(reply string) string {
+	_, after, ok := strings.Cut(reply, "queued as ")
+	if !ok {
+		return ""
+	}
+	if f := strings.Fields(after); len(f) > 0 {
+		return strings.Trim(f[0], "<>")
+	}
+	return ""
+}
+
+// transportError classifies a failure outside any SMTP reply: the
+// context's error when it ended, transient otherwise.
+func (c *Channel) transportError(ctx context.Context, doing string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "smtp: %s %s: %w (%v)", doing, c.addr, ctxErr, err)
+	}
+	return commerce.Errorf(commerce.CodeUnavailable, "smtp: %s %s: %w", doing, c.addr, err)
+}
+
+// classify turns a failed session into a permanent or transient error.
+func (c *Channel) classify(ctx context.Context, err error) error {
+	var se *stepError
+	doing := "session"
+	if errors.As(err, &se) {
+		doing = se.step
+	}
+	var ce *configError
+	if errors.As(err, &ce) {
+		return commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err)
+	}
+	if code, ok := replyCode(err); ok {
+		switch {
+		case code >= 500 && doing == "RCPT":
+			return notify.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %s %s: recipient refused: %w", doing, c.addr, err).WithDetail("field", "to"))
+		case code >= 500:
+			return notify.Permanent(commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err))
+		default:
+			return commerce.Errorf(commerce.CodeUnavailable, "smtp: %s %s: %w", doing, c.addr, err)
+		}
+	}
+	return c.transportError(ctx, doing, err)
+}
+
+// replyCode returns the SMTP reply code err carries, if any.
+func replyCode(err error) (int, bool) {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code, true
+	}
+	return 0, false
+}
+
+// String describes the channel without its credentials.
+func (c *Channel) String() string {
+	return fmt.Sprintf("smtp(%s, from %s, tls %s)", c.addr, c.from.Address, c.policy)
+}
