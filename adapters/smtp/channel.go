@@ -110,10 +110,9 @@ func (c *Channel) Send(ctx context.Context, m notify.Message) (notify.Receipt, e
 		return notify.Receipt{}, c.transportError(ctx, "connect", err)
 	}
 	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	// A cancelled context interrupts whatever read or write is pending.
+	// The end of ctx (cancelled, or the send timeout) interrupts whatever
+	// read or write is pending; ctx.Err() is set by then, so the failure
+	// is reported as the context's.
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
