@@ -1,5 +1,6 @@
 // Package testenv gives tests isolated access to the real services Mercato
-// depends on: PostgreSQL, Redis and NATS (with JetStream).
+// depends on: PostgreSQL, Redis and NATS (with JetStream), and the test peers
+// stripe-mock and Mailpit.
 //
 // Each helper connects to a service found through an environment variable,
 // falling back to a local default:
@@ -22,6 +23,17 @@
 //     in subject tokens; every JetStream stream whose name starts with the
 //     prefix (including the KV_ and OBJ_ streams behind key-value and object
 //     stores) is deleted afterwards.
+//
+// Two peers run as child processes of the test, on free loopback ports,
+// and are killed at cleanup:
+//
+//   - [StripeMock] starts Stripe's stripe-mock (MERCATO_STRIPE_MOCK names the
+//     binary, MERCATO_STRIPE_MOCK_URL an instance already running).
+//   - [Mailpit] starts the Mailpit SMTP server with its HTTP API
+//     (MERCATO_MAILPIT names the binary).
+//
+// Both binaries are looked up in PATH and in $(go env GOPATH)/bin, where
+// .ci/run installs them; a missing one counts as an absent service.
 //
 // Because of the isolation, tests using these helpers may call t.Parallel.
 //
