@@ -1,6 +1,7 @@
 package commerce
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -55,4 +56,18 @@ func (c *TestClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// Sleep waits for d or until ctx ends, whichever comes first, and returns
+// ctx's error in the second case. Services use it as the default of their
+// backoff seams, which tests replace so they never sleep.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -1,6 +1,8 @@
 package commerce_test
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -65,4 +67,15 @@ func TestTestClockConcurrent(t *testing.T) {
 	wg.Wait()
 
 	assert.Equal(t, start.Add(goroutines*steps*time.Second), c.Now(), "no Advance was lost")
+}
+
+func TestSleepEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := commerce.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Sleep on a cancelled context = %v, want context.Canceled", err)
+	}
+	if err := commerce.Sleep(context.Background(), 0); err != nil {
+		t.Fatalf("Sleep(0) = %v, want nil", err)
+	}
 }

@@ -125,22 +125,10 @@ func (o *Options) resolved() (Options, error) {
 		return out, commerce.Errorf(commerce.CodeInvalidArgument, "notify: Lease %v must exceed the retry schedule (%v)", out.Lease, r.budget())
 	}
 	if out.Sleep == nil {
-		out.Sleep = sleep
+		out.Sleep = commerce.Sleep
 	}
 	if out.Logger == nil {
 		out.Logger = slog.Default()
 	}
 	return out, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

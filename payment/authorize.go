@@ -239,7 +239,7 @@ func (s *Service) await(ctx context.Context, p Payment) (Payment, error) {
 		if !time.Now().Before(deadline) {
 			break
 		}
-		if err := sleep(ctx, s.opts.InFlightPoll); err != nil {
+		if err := commerce.Sleep(ctx, s.opts.InFlightPoll); err != nil {
 			break
 		}
 		var err error

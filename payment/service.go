@@ -130,7 +130,7 @@ func NewService(store Store, provider Provider, opts *Options) (*Service, error)
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "payment: options: BackoffMax %v is below BackoffBase %v", o.BackoffMax, o.BackoffBase)
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = commerce.Sleep
 	}
 	if o.InFlightWait == 0 {
 		o.InFlightWait = DefaultInFlightWait
@@ -217,15 +217,4 @@ func providerKey(p Payment, op string) string {
 
 func (s *Service) envelope(p Payment, ev commerce.Event) commerce.Envelope {
 	return commerce.NewEnvelope(p.ID.String(), s.clock.Now(), ev)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
