@@ -2,7 +2,6 @@ package sendgrid_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/sendgrid"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/testenv"
 	"github.com/mercatohq/mercato/notify"
 	"github.com/mercatohq/mercato/notify/notifytest"
 )
@@ -40,7 +40,7 @@ func TestChannelSuite(t *testing.T) {
 		New:           func(t testing.TB) notify.Channel { return newChannel(t, f.URL) },
 		Delivered:     f.delivered,
 		Undeliverable: refused,
-		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+closedAddr(t)) },
+		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+testenv.ClosedAddr(t)) },
 	})
 }
 
@@ -143,16 +143,6 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	_, err := sendgrid.New(ok)
 	assert.NoError(t, err)
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
 
 func TestCancelWhileWaitingForSendGrid(t *testing.T) {

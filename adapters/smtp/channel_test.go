@@ -49,7 +49,7 @@ func TestChannelSuite(t *testing.T) {
 		Delivered:     inbox.delivered,
 		Undeliverable: "nobody@refused.example.org",
 		Down: func(t testing.TB) notify.Channel {
-			return newChannel(t, smtp.Options{Addr: closedAddr(t)})
+			return newChannel(t, smtp.Options{Addr: testenv.ClosedAddr(t)})
 		},
 	})
 }

@@ -110,18 +110,6 @@ func (a mailpitAPI) delivered(t testing.TB) []notifytest.Delivered {
 	return out
 }
 
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
-
 // silentServer accepts connections and never answers, so only a deadline
 // or a cancellation ends a session with it. accepted receives once per
 // connection.

@@ -2,7 +2,6 @@ package twilio_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/twilio"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/testenv"
 	"github.com/mercatohq/mercato/notify"
 	"github.com/mercatohq/mercato/notify/notifytest"
 )
@@ -50,7 +50,7 @@ func TestChannelSuite(t *testing.T) {
 		New:           func(t testing.TB) notify.Channel { return newChannel(t, f.URL) },
 		Delivered:     f.delivered,
 		Undeliverable: invalidNumber,
-		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+closedAddr(t)) },
+		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+testenv.ClosedAddr(t)) },
 	})
 }
 
@@ -155,16 +155,6 @@ func newHTMLServer(t testing.TB, status int) string {
 		_, _ = w.Write([]byte("<html>bad gateway</html>"))
 	})
 	return srv.URL
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
 
 func TestCancelWhileWaitingForTwilio(t *testing.T) {
