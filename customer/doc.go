@@ -21,6 +21,9 @@
 //   - Password-reset tokens are 32 random bytes; the store keeps only their
 //     SHA-256, and a token is consumed atomically, once, before it expires.
 //     Resetting or changing a password ends every session of the customer.
+//   - Dead sessions and resets (expired, revoked or used) are deleted by
+//     [Service.Purge], or every interval by [Service.RunPurger], on stores
+//     with the [Purger] capability.
 //
 // Events: customer.registered, customer.updated and
 // customer.password_reset_requested. The last carries the reset token to

@@ -202,3 +202,37 @@ func (s *CustomerStore) ConsumePasswordReset(ctx context.Context, tokenHash []by
 	s.resets[key] = r
 	return r.CustomerID, nil
 }
+
+// PurgeSessions implements customer.Purger.
+func (s *CustomerStore) PurgeSessions(ctx context.Context, before time.Time, limit int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, rec := range s.sessions {
+		if n == limit {
+			break
+		}
+		if !rec.ExpiresAt.After(before) || (!rec.RevokedAt.IsZero() && !rec.RevokedAt.After(before)) {
+			delete(s.sessions, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PurgePasswordResets implements customer.Purger.
+func (s *CustomerStore) PurgePasswordResets(ctx context.Context, before time.Time, limit int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for key, r := range s.resets {
+		if n == limit {
+			break
+		}
+		if !r.ExpiresAt.After(before) || (!r.UsedAt.IsZero() && !r.UsedAt.After(before)) {
+			delete(s.resets, key)
+			n++
+		}
+	}
+	return n, nil
+}

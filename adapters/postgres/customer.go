@@ -218,6 +218,31 @@ func (s *CustomerStore) ConsumePasswordReset(ctx context.Context, tokenHash []by
 	return id, classify(err, "consume password reset")
 }
 
+// PurgeSessions implements customer.Purger. Each branch of the union uses
+// its own index; the row set is bounded by limit.
+func (s *CustomerStore) PurgeSessions(ctx context.Context, before time.Time, limit int) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM customer_sessions WHERE id IN (
+			SELECT id FROM customer_sessions WHERE expires_at <= $1
+			UNION SELECT id FROM customer_sessions WHERE revoked_at <= $1
+			LIMIT $2)`, before, limit)
+	if err != nil {
+		return 0, classify(err, "purge sessions")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// PurgePasswordResets implements customer.Purger.
+func (s *CustomerStore) PurgePasswordResets(ctx context.Context, before time.Time, limit int) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM customer_password_resets WHERE token_hash IN (
+			SELECT token_hash FROM customer_password_resets WHERE expires_at <= $1
+			UNION SELECT token_hash FROM customer_password_resets WHERE used_at <= $1
+			LIMIT $2)`, before, limit)
+	if err != nil {
+		return 0, classify(err, "purge password resets")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // nullTime maps the zero time to SQL NULL.
 func nullTime(t time.Time) *time.Time {
 	if t.IsZero() {

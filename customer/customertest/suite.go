@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("ChangePassword", func(t *testing.T) { testChangePassword(t, newStore) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, newStore) })
 	t.Run("StoreContract", func(t *testing.T) { testStoreContract(t, newStore) })
+	t.Run("Purge", func(t *testing.T) { testPurge(t, newStore) })
 }
 
 // env is one test's world: a store, the events it committed, a clock and
