@@ -27,6 +27,7 @@ func testPurge(t *testing.T, newStore NewStore) {
 	require.NoError(t, e.svc.RequestPasswordReset(e.ctx, "bob@example.com"))
 	require.NoError(t, e.svc.ResetPassword(e.ctx, e.resetToken(bob.ID, 1).Token, "new password 1"))
 	require.NoError(t, e.svc.RequestPasswordReset(e.ctx, "bob@example.com"))
+	e.resetToken(bob.ID, 2) // so the third is the third recorded
 
 	// Ada's first session is revoked, her second will expire.
 	e.register("ada@example.com")
