@@ -11,9 +11,18 @@ import (
 )
 
 // BenchmarkSMTPSend measures messages per second through one channel into
-// Mailpit, one connection per message, from GOMAXPROCS goroutines.
+// Mailpit from GOMAXPROCS goroutines, with kept sessions (the default) and
+// with one connection per message.
 func BenchmarkSMTPSend(b *testing.B) {
-	addr, _ := testenv.Mailpit(b)
-	ch := newChannel(b, smtp.Options{Addr: addr, FromName: "Mercato Shop"})
-	notifytest.BenchSend(b, ch, func(i int) notify.Message { return email(fmt.Sprintf("bench-%d@example.com", i)) })
+	for _, c := range []struct {
+		name    string
+		maxIdle int
+	}{{"kept-sessions", 0}, {"connection-per-message", -1}} {
+		b.Run(c.name, func(b *testing.B) {
+			addr, _ := testenv.Mailpit(b)
+			ch := newChannel(b, smtp.Options{Addr: addr, FromName: "Mercato Shop", MaxIdleConns: c.maxIdle})
+			defer ch.Close()
+			notifytest.BenchSend(b, ch, func(i int) notify.Message { return email(fmt.Sprintf("bench-%d@example.com", i)) })
+		})
+	}
 }

@@ -9,7 +9,9 @@ import (
 	"net/mail"
 	netsmtp "net/smtp"
 	"net/textproto"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -20,7 +22,8 @@ import (
 const Name = "smtp"
 
 // Channel sends email through one SMTP server. It is safe for concurrent
-// use: every Send has its own connection.
+// use: each Send has a session of its own, a kept one or a new one, and up
+// to MaxIdleConns sessions are kept open between Sends.
 type Channel struct {
 	addr        string
 	host        string
@@ -32,7 +35,14 @@ type Channel struct {
 	localName   string
 	dialTimeout time.Duration
 	sendTimeout time.Duration
+	maxIdle     int
+	idleTimeout time.Duration
 	clock       commerce.Clock
+
+	mu sync.Mutex
+	// idle holds the kept sessions, least recently used first.
+	idle   []*session
+	closed bool
 }
 
 var _ notify.Channel = (*Channel)(nil)
@@ -54,6 +64,8 @@ func New(opts Options) (*Channel, error) {
 		localName:   opts.LocalName,
 		dialTimeout: opts.DialTimeout,
 		sendTimeout: opts.SendTimeout,
+		maxIdle:     opts.MaxIdleConns,
+		idleTimeout: opts.IdleTimeout,
 		clock:       opts.Clock,
 	}
 	if opts.TLSConfig != nil {
@@ -73,6 +85,15 @@ func New(opts Options) (*Channel, error) {
 	if c.sendTimeout == 0 {
 		c.sendTimeout = DefaultSendTimeout
 	}
+	switch {
+	case c.maxIdle == 0:
+		c.maxIdle = DefaultMaxIdleConns
+	case c.maxIdle < 0:
+		c.maxIdle = 0
+	}
+	if c.idleTimeout == 0 {
+		c.idleTimeout = DefaultIdleTimeout
+	}
 	if c.clock == nil {
 		c.clock = commerce.SystemClock{}
 	}
@@ -86,7 +107,7 @@ func (c *Channel) Name() string { return Name }
 func (c *Channel) Kind() notify.Kind { return notify.Email }
 
 // Send delivers m in one SMTP transaction; see the package documentation
-// for how failures are classified.
+// for how failures are classified. After Close it is FailedPrecondition.
 func (c *Channel) Send(ctx context.Context, m notify.Message) (notify.Receipt, error) {
 	if m.Kind != notify.Email {
 		return notify.Receipt{}, commerce.Errorf(commerce.CodeInvalidArgument, "smtp: cannot send a %q message", m.Kind)
@@ -104,23 +125,151 @@ func (c *Channel) Send(ctx context.Context, m notify.Message) (notify.Receipt, e
 	ctx, cancel := context.WithTimeout(ctx, c.sendTimeout)
 	defer cancel()
 
-	d := net.Dialer{Timeout: c.dialTimeout}
-	conn, err := d.DialContext(ctx, "tcp", c.addr)
-	if err != nil {
-		return notify.Receipt{}, c.transportError(ctx, "connect", err)
+	for {
+		s, err := c.take()
+		if err != nil {
+			return notify.Receipt{}, err
+		}
+		fresh := s == nil
+		if fresh {
+			d := net.Dialer{Timeout: c.dialTimeout}
+			conn, err := d.DialContext(ctx, "tcp", c.addr)
+			if err != nil {
+				return notify.Receipt{}, c.transportError(ctx, "connect", err)
+			}
+			s = &session{conn: conn}
+		}
+		ref, err := c.use(ctx, s, fresh, m.To, data)
+		if err == nil {
+			return notify.Receipt{ProviderRef: ref}, nil
+		}
+		if !fresh && stale(err) && ctx.Err() == nil {
+			continue // the server dropped a kept session: nothing was sent on it
+		}
+		return notify.Receipt{}, c.classify(ctx, err)
 	}
-	defer conn.Close()
+}
+
+// use runs one mail transaction on s, greeting the server first when s is
+// fresh, and keeps s for the next Send when it ends cleanly.
+func (c *Channel) use(ctx context.Context, s *session, fresh bool, to string, data []byte) (string, error) {
 	// The end of ctx (cancelled, or the send timeout) interrupts whatever
 	// read or write is pending; ctx.Err() is set by then, so the failure
 	// is reported as the context's.
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-
-	ref, err := c.transact(conn, m.To, data)
-	if err != nil {
-		return notify.Receipt{}, c.classify(ctx, err)
+	stop := context.AfterFunc(ctx, func() { _ = s.conn.SetDeadline(time.Unix(1, 0)) })
+	var ref string
+	var err error
+	if fresh {
+		err = c.handshake(s)
 	}
-	return notify.Receipt{ProviderRef: ref}, nil
+	if err == nil {
+		ref, err = c.transaction(s, to, data)
+	}
+	interrupted := !stop()
+	switch {
+	case err != nil:
+		s.close()
+		return "", err
+	case interrupted:
+		// Accepted, but the deadline set on the connection spoils it.
+		s.close()
+	default:
+		c.put(s)
+	}
+	return ref, nil
+}
+
+// stale reports whether err is a kept session found dead at its first
+// command: a broken connection, or the server announcing it is closing
+// (421). No part of the message was sent, so a fresh session may retry.
+func stale(err error) bool {
+	var se *stepError
+	if !errors.As(err, &se) || se.step != "MAIL" {
+		return false
+	}
+	code, ok := replyCode(err)
+	return !ok || code == 421
+}
+
+// take returns a kept session, nil when there is none, closing the ones
+// idle for longer than IdleTimeout.
+func (c *Channel) take() (*session, error) {
+	now := c.clock.Now()
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: channel closed")
+	}
+	n := 0
+	for n < len(c.idle) && now.Sub(c.idle[n].lastUsed) >= c.idleTimeout {
+		n++
+	}
+	expired := slices.Clone(c.idle[:n])
+	c.idle = slices.Delete(c.idle, 0, n)
+	var s *session
+	if last := len(c.idle) - 1; last >= 0 {
+		s = c.idle[last]
+		c.idle = c.idle[:last]
+	}
+	c.mu.Unlock()
+	for _, e := range expired {
+		e.quit()
+	}
+	return s, nil
+}
+
+// put keeps s for a later Send, or ends it when the channel keeps enough
+// or is closed.
+func (c *Channel) put(s *session) {
+	s.lastUsed = c.clock.Now()
+	c.mu.Lock()
+	if !c.closed && len(c.idle) < c.maxIdle {
+		c.idle = append(c.idle, s)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	s.quit()
+}
+
+// Close ends the kept sessions with QUIT. Sends after Close are
+// FailedPrecondition; a Send in progress finishes. Close is idempotent.
+func (c *Channel) Close() error {
+	c.mu.Lock()
+	idle := c.idle
+	c.idle, c.closed = nil, true
+	c.mu.Unlock()
+	for _, s := range idle {
+		s.quit()
+	}
+	return nil
+}
+
+// session is one connection to the server and its SMTP client.
+type session struct {
+	conn     net.Conn
+	cl       *netsmtp.Client
+	lastUsed time.Time
+}
+
+// quitTimeout bounds the polite end of a session nobody waits for.
+const quitTimeout = time.Second
+
+// quit says QUIT and closes the connection.
+func (s *session) quit() {
+	_ = s.conn.SetDeadline(time.Now().Add(quitTimeout))
+	if s.cl != nil {
+		_ = s.cl.Quit()
+	}
+	s.close()
+}
+
+func (s *session) close() {
+	if s.cl != nil {
+		_ = s.cl.Close()
+		return
+	}
+	_ = s.conn.Close()
 }
 
 // stepError records which SMTP step failed, for classification and
@@ -139,51 +288,56 @@ type configError struct{ msg string }
 
 func (e *configError) Error() string { return e.msg }
 
-// transact runs one SMTP session on conn and returns the queue ID the
-// server reported. Errors are *stepError.
-func (c *Channel) transact(conn net.Conn, to string, data []byte) (string, error) {
-	step := func(name string, err error) error { return &stepError{step: name, err: err} }
-	cl, err := netsmtp.NewClient(conn, c.host)
+func step(name string, err error) error { return &stepError{step: name, err: err} }
+
+// handshake reads the greeting, says EHLO, upgrades with STARTTLS and
+// authenticates as the options ask. Errors are *stepError.
+func (c *Channel) handshake(s *session) error {
+	cl, err := netsmtp.NewClient(s.conn, c.host)
 	if err != nil {
-		return "", step("greeting", err)
+		return step("greeting", err)
 	}
-	defer cl.Close()
+	s.cl = cl
 	if err := cl.Hello(c.localName); err != nil {
-		return "", step("EHLO", err)
+		return step("EHLO", err)
 	}
 	if c.policy != TLSNone {
 		if ok, _ := cl.Extension("STARTTLS"); ok {
 			if err := cl.StartTLS(c.tlsConfig); err != nil {
-				return "", step("STARTTLS", err)
+				return step("STARTTLS", err)
 			}
 		} else if c.policy == TLSRequired {
-			return "", step("STARTTLS", &configError{"the server does not offer STARTTLS and the TLS policy requires it"})
+			return step("STARTTLS", &configError{"the server does not offer STARTTLS and the TLS policy requires it"})
 		}
 	}
 	if c.username != "" {
 		if _, isTLS := cl.TLSConnectionState(); !isTLS && !isLoopback(c.host) {
-			return "", step("AUTH", &configError{"credentials would be sent in clear to " + c.host})
+			return step("AUTH", &configError{"credentials would be sent in clear to " + c.host})
 		}
 		if ok, _ := cl.Extension("AUTH"); !ok {
-			return "", step("AUTH", &configError{"the server does not offer AUTH"})
+			return step("AUTH", &configError{"the server does not offer AUTH"})
 		}
 		if err := cl.Auth(netsmtp.PlainAuth("", c.username, c.password, c.host)); err != nil {
-			return "", step("AUTH", err)
+			return step("AUTH", err)
 		}
 	}
-	if err := cl.Mail(c.from.Address); err != nil {
+	return nil
+}
+
+// transaction sends one message on a greeted session and returns the
+// queue ID the server reported. Once the server has taken the message the
+// session is ready for the next MAIL. Errors are *stepError.
+func (c *Channel) transaction(s *session, to string, data []byte) (string, error) {
+	if err := s.cl.Mail(c.from.Address); err != nil {
 		return "", step("MAIL", err)
 	}
-	if err := cl.Rcpt(to); err != nil {
+	if err := s.cl.Rcpt(to); err != nil {
 		return "", step("RCPT", err)
 	}
-	ref, err := sendData(cl, data)
+	ref, err := sendData(s.cl, data)
 	if err != nil {
 		return "", step("DATA", err)
 	}
-	// The server has taken the message: what happens to QUIT no longer
-	// matters, and reporting it would make the Service send twice.
-	_ = cl.Quit()
 	return ref, nil
 }
 

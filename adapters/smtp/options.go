@@ -44,6 +44,12 @@ const (
 	DefaultDialTimeout = 10 * time.Second
 	DefaultSendTimeout = 30 * time.Second
 	DefaultLocalName   = "localhost"
+	// DefaultMaxIdleConns sessions are kept open between Sends.
+	DefaultMaxIdleConns = 2
+	// DefaultIdleTimeout is well inside the five minutes RFC 5321 lets a
+	// server wait for the next command, so a kept session is rarely found
+	// closed by the server.
+	DefaultIdleTimeout = 30 * time.Second
 )
 
 // Options configure a [Channel]. Addr and From are required.
@@ -71,7 +77,16 @@ type Options struct {
 	// SendTimeout bounds one whole Send, connection included, on top of
 	// the caller's context; DefaultSendTimeout when zero.
 	SendTimeout time.Duration
-	// Clock dates messages; commerce.SystemClock{} when nil.
+	// MaxIdleConns is how many sessions the channel keeps open between
+	// Sends, so a burst of mail does not pay a connection, EHLO, STARTTLS
+	// and AUTH per message. DefaultMaxIdleConns when zero; negative keeps
+	// none (one connection per message).
+	MaxIdleConns int
+	// IdleTimeout ends a kept session unused for this long;
+	// DefaultIdleTimeout when zero.
+	IdleTimeout time.Duration
+	// Clock dates messages and times kept sessions; commerce.SystemClock{}
+	// when nil.
 	Clock commerce.Clock
 }
 
@@ -117,7 +132,7 @@ func (o Options) validate() (host string, from *mail.Address, err error) {
 	if strings.ContainsAny(o.LocalName, " \r\n") {
 		return "", nil, invalid("LocalName", "LocalName %q is not a host name", o.LocalName)
 	}
-	if o.DialTimeout < 0 || o.SendTimeout < 0 {
+	if o.DialTimeout < 0 || o.SendTimeout < 0 || o.IdleTimeout < 0 {
 		return "", nil, invalid("DialTimeout", "timeouts cannot be negative")
 	}
 	return h, &mail.Address{Name: o.FromName, Address: o.From}, nil
