@@ -360,7 +360,7 @@ func testIdempotentAuthorize(t *testing.T, newStore NewStore) {
 	requireCode(t, commerce.CodeConflict, err)
 	assert.Len(t, e.fake.Charges(), 1)
 	e.rec.WaitFor(t, eventWait, "payment.authorized", 1)
-	assert.Len(t, e.rec.Named("payment.initiated"), 1)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.initiated", 1), 1)
 }
 
 func testConcurrentAuthorize(t *testing.T, newStore NewStore) {
@@ -403,8 +403,8 @@ func testConcurrentAuthorize(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
 	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
-	assert.Len(t, e.rec.Named("payment.initiated"), 1)
-	assert.Len(t, e.rec.Named("payment.authorized"), 1)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.initiated", 1), 1)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.authorized", 1), 1)
 }
 
 // testConcurrentInFlight holds the first provider call until every other
@@ -591,7 +591,7 @@ func testCapture(t *testing.T, newStore NewStore) {
 	requireCode(t, commerce.CodeFailedPrecondition, err)
 	assert.Equal(t, 1, e.fake.Calls("capture"))
 	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
-	assert.Len(t, e.rec.Named("payment.captured"), 1)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.captured", 1), 1)
 
 	// Concurrent captures of one authorization: one capture at the provider.
 	q := e.authorize("pm_card_visa")
@@ -611,7 +611,7 @@ func testCapture(t *testing.T, newStore NewStore) {
 	}
 	assert.Equal(t, q.Amount, e.fake.ChargesFor(q.ID)[0].Captured)
 	e.rec.WaitFor(t, eventWait, "payment.completed", 2)
-	assert.Len(t, e.rec.Named("payment.captured"), 2)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.captured", 2), 2)
 }
 
 func testCaptureDeclined(t *testing.T, newStore NewStore) {
@@ -810,7 +810,7 @@ func testWebhooks(t *testing.T, newStore NewStore) {
 	requireCode(t, commerce.CodeUnauthenticated, e.svc.HandleWebhook(ctx, old, oh))
 
 	e.rec.WaitFor(t, eventWait, "payment.cancelled", 1)
-	assert.Len(t, e.rec.Named("payment.completed"), 1)
+	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.completed", 1), 1)
 	assert.Len(t, e.rec.Named("payment.failed"), 0)
 }
 
