@@ -1,0 +1,195 @@
+package cart
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Reasons a line is not purchasable, in LineTotal.Reason.
+const (
+	// ReasonInactive: the SKU's product is not active in the catalog.
+	ReasonInactive = "inactive"
+	// ReasonUnknownSKU: the catalog no longer knows the SKU.
+	ReasonUnknownSKU = "unknown_sku"
+	// ReasonNoPrice: the SKU has no price in the cart's currency any more.
+	ReasonNoPrice = "no_price"
+)
+
+// LineTotal is one line priced today.
+type LineTotal struct {
+	LineID   commerce.LineID `json:"line_id"`
+	SKU      string          `json:"sku"`
+	Title    string          `json:"title"`
+	Quantity int             `json:"quantity"`
+	// UnitPrice is the catalog's price now; AddedPrice the one captured
+	// when the line was added. When the SKU cannot be priced any more
+	// UnitPrice is AddedPrice.
+	UnitPrice    commerce.Money `json:"unit_price"`
+	AddedPrice   commerce.Money `json:"added_price"`
+	PriceChanged bool           `json:"price_changed"`
+	// Purchasable is false when the line cannot be checked out; Reason
+	// says why (ReasonInactive, ReasonUnknownSKU, ReasonNoPrice).
+	Purchasable bool   `json:"purchasable"`
+	Reason      string `json:"reason,omitempty"`
+	// Total is UnitPrice × Quantity.
+	Total commerce.Money `json:"total"`
+}
+
+// Totals is a cart priced from the catalog at the time of the call.
+type Totals struct {
+	CartID   commerce.CartID   `json:"cart_id"`
+	Currency commerce.Currency `json:"currency"`
+	// Version is the version of the cart that was priced.
+	Version int64       `json:"version"`
+	Lines   []LineTotal `json:"lines"`
+	// Subtotal sums the totals of the purchasable lines: what checking
+	// out would cost before shipping, taxes and discounts.
+	Subtotal commerce.Money `json:"subtotal"`
+	// ItemCount is the units in all lines.
+	ItemCount int `json:"item_count"`
+	// PriceChanged reports whether any line's price changed since it was
+	// added; Purchasable whether every line is purchasable.
+	PriceChanged bool `json:"price_changed"`
+	Purchasable  bool `json:"purchasable"`
+}
+
+// Totals prices cart id with today's catalog prices, line by line, and
+// marks the lines whose price changed since they were added and those
+// that can no longer be bought. It reads the cart in any status; a
+// missing or expired cart is NotFound. Sums that overflow are
+// InvalidArgument. Pricing failures other than unknown or unpriced SKUs
+// (say, an unavailable catalog) are returned as they are.
+func (s *Service) Totals(ctx context.Context, id commerce.CartID) (Totals, error) {
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return Totals{}, err
+	}
+	prices, reasons, err := s.priceLines(ctx, c)
+	if err != nil {
+		return Totals{}, err
+	}
+	t := Totals{
+		CartID: c.ID, Currency: c.Currency, Version: c.Version, Lines: make([]LineTotal, len(c.Lines)),
+		Subtotal: commerce.Zero(c.Currency), Purchasable: true,
+	}
+	for i, l := range c.Lines {
+		lt := LineTotal{LineID: l.ID, SKU: l.SKU, Title: l.Title, Quantity: l.Quantity, UnitPrice: l.UnitPrice, AddedPrice: l.UnitPrice}
+		if p, ok := prices[l.SKU]; ok {
+			lt.UnitPrice, lt.Purchasable = p.Price, p.Purchasable
+			lt.PriceChanged = p.Price != l.UnitPrice
+			if !p.Purchasable {
+				lt.Reason = ReasonInactive
+			}
+		} else {
+			lt.Reason = reasons[l.SKU]
+		}
+		if lt.Total, err = lt.UnitPrice.Mul(int64(l.Quantity)); err != nil {
+			return Totals{}, err
+		}
+		if lt.Purchasable {
+			if t.Subtotal, err = t.Subtotal.Add(lt.Total); err != nil {
+				return Totals{}, err
+			}
+		}
+		t.ItemCount += l.Quantity
+		t.PriceChanged = t.PriceChanged || lt.PriceChanged
+		t.Purchasable = t.Purchasable && lt.Purchasable
+		t.Lines[i] = lt
+	}
+	return t, nil
+}
+
+// priceLines prices c's SKUs. SKUs the pricer reports unknown or unpriced
+// are left out of prices, with their reason in reasons.
+func (s *Service) priceLines(ctx context.Context, c Cart) (map[string]catalog.SKUPrice, map[string]string, error) {
+	var skus []string
+	for _, l := range c.Lines {
+		skus = append(skus, l.SKU)
+	}
+	slices.Sort(skus)
+	skus = slices.Compact(skus)
+	prices := make(map[string]catalog.SKUPrice, len(skus))
+	reasons := map[string]string{}
+	for chunk := range slices.Chunk(skus, catalog.MaxPriceSKUs) {
+		if err := s.priceChunk(ctx, c.Currency, chunk, prices, reasons); err != nil {
+			return nil, nil, err
+		}
+	}
+	return prices, reasons, nil
+}
+
+func (s *Service) priceChunk(ctx context.Context, currency commerce.Currency, skus []string, prices map[string]catalog.SKUPrice, reasons map[string]string) error {
+	// Each failed call takes out the SKUs it names; there are two kinds
+	// of failure, so a third attempt with what is left prices the rest.
+	for range 3 {
+		if len(skus) == 0 {
+			return nil
+		}
+		got, err := s.pricer.PriceSKUs(ctx, currency, skus...)
+		if err == nil {
+			for _, sku := range skus {
+				if p, ok := got[sku]; ok && p.Price.Currency() == currency {
+					prices[sku] = p
+				} else {
+					reasons[sku] = ReasonUnknownSKU
+				}
+			}
+			return nil
+		}
+		reason, ok := unpricedReason(err)
+		if !ok {
+			return err
+		}
+		named := namedSKUs(err)
+		if len(named) == 0 {
+			break
+		}
+		for _, sku := range named {
+			reasons[sku] = reason
+		}
+		skus = slices.DeleteFunc(skus, func(sku string) bool { return slices.Contains(named, sku) })
+	}
+	// The pricer does not say which SKUs failed: price them one by one.
+	for _, sku := range skus {
+		got, err := s.pricer.PriceSKUs(ctx, currency, sku)
+		if err != nil {
+			reason, ok := unpricedReason(err)
+			if !ok {
+				return err
+			}
+			reasons[sku] = reason
+			continue
+		}
+		if p, ok := got[sku]; ok && p.Price.Currency() == currency {
+			prices[sku] = p
+		} else {
+			reasons[sku] = ReasonUnknownSKU
+		}
+	}
+	return nil
+}
+
+// unpricedReason maps a pricer error about particular SKUs to a reason.
+func unpricedReason(err error) (string, bool) {
+	switch commerce.Code(err) {
+	case commerce.CodeNotFound:
+		return ReasonUnknownSKU, true
+	case commerce.CodeFailedPrecondition:
+		return ReasonNoPrice, true
+	}
+	return "", false
+}
+
+// namedSKUs returns the "skus" detail of a pricer error.
+func namedSKUs(err error) []string {
+	var e *commerce.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	skus, _ := e.Details["skus"].([]string)
+	return skus
+}
