@@ -159,7 +159,8 @@ func (s *Service) touch(c *Cart, now time.Time) {
 }
 
 // mutate applies change to active cart id in one store write. seen, when
-// set, is the cart as just read, for stores that can start from it.
+// set, is the cart as just read, for stores that can start from it; the
+// store takes it over.
 func (s *Service) mutate(ctx context.Context, id commerce.CartID, seen *Cart, change func(c *Cart, now time.Time) ([]commerce.Event, error)) (Cart, error) {
 	fn := func(c *Cart) ([]commerce.Envelope, error) {
 		now := s.now()
@@ -174,7 +175,7 @@ func (s *Service) mutate(ctx context.Context, id commerce.CartID, seen *Cart, ch
 		return s.envelopes(c.ID, now, evs...), nil
 	}
 	if u, ok := s.store.(UpdaterFrom); ok && seen != nil {
-		return u.UpdateFrom(ctx, seen.Clone(), s.opts.TTL, fn)
+		return u.UpdateFrom(ctx, *seen, s.opts.TTL, fn)
 	}
 	return s.store.Update(ctx, id, s.opts.TTL, fn)
 }

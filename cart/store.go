@@ -74,8 +74,8 @@ type Store interface {
 }
 
 // UpdaterFrom is an optional Store capability: UpdateFrom is Update
-// starting from seen, a copy of the cart the caller read moments ago,
-// instead of reading the cart again. If the stored cart is still at
+// starting from seen, a copy of the cart the caller read moments ago and
+// hands over to the store, instead of reading the cart again. If the stored cart is still at
 // seen.Version the write needs no read at all; otherwise the store reads
 // it and retries fn as Update does. A remote store saves a round trip per
 // write with it. seen.ID names the cart.

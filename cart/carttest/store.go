@@ -155,7 +155,7 @@ func testStoreContract(t *testing.T, newStore NewStore) {
 	}
 	seen, err := s.Get(ctx, c.ID)
 	require.NoError(t, err)
-	next, err := u.UpdateFrom(ctx, seen, storeTTL, func(c *cart.Cart) ([]commerce.Envelope, error) {
+	next, err := u.UpdateFrom(ctx, seen.Clone(), storeTTL, func(c *cart.Cart) ([]commerce.Envelope, error) {
 		c.Lines[0].Quantity++
 		return nil, nil
 	})
@@ -163,7 +163,7 @@ func testStoreContract(t *testing.T, newStore NewStore) {
 	require.Equal(t, seen.Version+1, next.Version)
 	require.Equal(t, 3, next.Lines[0].Quantity)
 	calls := 0
-	next, err = u.UpdateFrom(ctx, seen, storeTTL, func(c *cart.Cart) ([]commerce.Envelope, error) {
+	next, err = u.UpdateFrom(ctx, seen.Clone(), storeTTL, func(c *cart.Cart) ([]commerce.Envelope, error) {
 		calls++
 		c.Lines[0].Quantity++
 		return nil, nil
