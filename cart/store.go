@@ -58,13 +58,14 @@ type Store interface {
 
 	// Adopt is the write of a customer taking over cart id (attach and
 	// merge): it reads cart id and, as of the same moment, the cart the
-	// index names for customerID, then calls fn with copies of both and
-	// stores both with fn's events for ttl, in one atomic step that
-	// fails over to a retry if either cart or the index changed since the
-	// read. owned is nil when the index names no cart, a cart that is
-	// gone, or id itself. A missing cart id is NotFound and fn is not
-	// called. It returns cart id as stored and, when there was one, the
-	// owned cart as stored.
+	// index names for customerID, then calls fn with copies of both. It
+	// stores cart id, and the owned cart if fn changed it, with fn's
+	// events for ttl, in one atomic step that fails over to a retry if
+	// either cart or the index changed since the read. owned is nil when
+	// the index names no cart, a cart that is gone, or id itself. A
+	// missing cart id is NotFound and fn is not called. It returns cart
+	// id as stored and, when there was one, the owned cart as it is now
+	// (stored anew or unchanged).
 	Adopt(ctx context.Context, id commerce.CartID, customerID commerce.CustomerID, ttl time.Duration, fn AdoptFunc) (c Cart, owned *Cart, err error)
 
 	// CustomerCart returns the cart the index names for customerID, or

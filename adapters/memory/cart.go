@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"time"
 
@@ -123,12 +124,13 @@ func (s *CartStore) adopt(ctx context.Context, id commerce.CartID, customerID co
 	}
 	c := stored.Clone()
 	var owned *cart.Cart
-	var ownedVersion int64
+	var ownedBefore cart.Cart
 	if !customerID.IsZero() {
 		if ix, ok := s.index[customerID]; ok && now.Before(ix.deadline) && ix.id != id {
 			if o, ok := s.liveCart(ix.id, now); ok {
+				ownedBefore = o
 				o = o.Clone()
-				owned, ownedVersion = &o, o.Version
+				owned = &o
 			}
 		}
 	}
@@ -145,8 +147,12 @@ func (s *CartStore) adopt(ctx context.Context, id commerce.CartID, customerID co
 	}
 	deadline := now.Add(ttl)
 	if owned != nil {
-		owned.Version = ownedVersion + 1
-		s.putCart(owned.Clone(), deadline)
+		if reflect.DeepEqual(*owned, ownedBefore) {
+			*owned = ownedBefore.Clone() // left alone: not written
+		} else {
+			owned.ID, owned.Version = ownedBefore.ID, ownedBefore.Version+1
+			s.putCart(owned.Clone(), deadline)
+		}
 	}
 	c.ID, c.Version = id, stored.Version+1
 	s.putCart(c.Clone(), deadline)

@@ -233,6 +233,19 @@ func testStoreAdopt(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	require.Len(t, got.Lines, 1, "a failed Adopt writes neither cart")
 
+	// An owned cart fn leaves alone is not written.
+	c, owned, err = s.Adopt(ctx, other.ID, alice, storeTTL, func(c, owned *cart.Cart) ([]commerce.Envelope, error) {
+		c.Lines[0].Quantity = 3
+		return nil, nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), c.Version)
+	require.NotNil(t, owned)
+	require.Equal(t, int64(3), owned.Version)
+	got, err = s.Get(ctx, guest.ID)
+	require.NoError(t, err)
+	require.Equal(t, *owned, got)
+
 	c, owned, err = s.Adopt(ctx, other.ID, alice, storeTTL, func(c, owned *cart.Cart) ([]commerce.Envelope, error) {
 		require.NotNil(t, owned)
 		require.Equal(t, guest.ID, owned.ID)
@@ -244,7 +257,7 @@ func testStoreAdopt(t *testing.T, newStore NewStore) {
 	require.NotNil(t, owned)
 	require.Equal(t, int64(4), owned.Version)
 	require.Len(t, owned.Lines, 2)
-	require.Equal(t, int64(2), c.Version)
+	require.Equal(t, int64(3), c.Version)
 	require.Equal(t, cart.StatusMerged, c.Status)
 	got, err = s.Get(ctx, guest.ID)
 	require.NoError(t, err)
