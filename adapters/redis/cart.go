@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -83,6 +85,11 @@ func encodeCart(c cart.Cart) ([]byte, error) {
 
 func decodeCart(id commerce.CartID, doc string) (cart.Cart, error) {
 	var r record
+	// Decoding appends to the lines' capacity: sized from the number of
+	// lines (one "sku" each), it needs no regrowth.
+	if n := strings.Count(doc, `"sku":`); n > 0 {
+		r.Cart.Lines = make([]cart.Line, 0, n)
+	}
 	if err := json.Unmarshal([]byte(doc), &r); err != nil {
 		return cart.Cart{}, commerce.Errorf(commerce.CodeInternal, "redis: decode cart %s: %w", id, err)
 	}
@@ -235,7 +242,7 @@ func (s *CartStore) update(ctx context.Context, id commerce.CartID, seen *cart.C
 			return cart.Cart{}, err
 		}
 		cur.ID, cur.Version = id, read+1
-		res, err := s.write(ctx, ttl, events, "", "", cartWrite{cur, read})
+		res, err := s.write(ctx, ttl, events, "", "", cartWrite{cart: cur, expect: read})
 		if err != nil {
 			return cart.Cart{}, err
 		}
@@ -281,9 +288,9 @@ func (s *CartStore) Adopt(ctx context.Context, id commerce.CartID, customerID co
 			}
 		}
 		read := c.Version
-		var ownedRead int64
+		var ownedBefore cart.Cart
 		if owned != nil {
-			ownedRead = owned.Version
+			ownedBefore = owned.Clone()
 		}
 		events, err := fn(&c, owned)
 		if err != nil {
@@ -291,13 +298,20 @@ func (s *CartStore) Adopt(ctx context.Context, id commerce.CartID, customerID co
 		}
 		writes := make([]cartWrite, 0, 2)
 		if owned != nil {
-			owned.ID, owned.Version = commerce.CartID(indexed), ownedRead+1
-			writes = append(writes, cartWrite{*owned, ownedRead})
+			if reflect.DeepEqual(*owned, ownedBefore) {
+				// Left alone: not written, but still required unchanged,
+				// since fn's decision rested on it.
+				*owned = ownedBefore
+				writes = append(writes, cartWrite{cart: ownedBefore, expect: ownedBefore.Version, checkOnly: true})
+			} else {
+				owned.ID, owned.Version = ownedBefore.ID, ownedBefore.Version+1
+				writes = append(writes, cartWrite{cart: *owned, expect: ownedBefore.Version})
+			}
 		}
 		// The adopted cart goes last, so its index entry wins if both
 		// claim one.
 		c.ID, c.Version = id, read+1
-		writes = append(writes, cartWrite{c, read})
+		writes = append(writes, cartWrite{cart: c, expect: read})
 		res, err := s.write(ctx, ttl, events, indexKey, indexed, writes...)
 		if err != nil {
 			return cart.Cart{}, nil, err
@@ -315,10 +329,11 @@ func (s *CartStore) Adopt(ctx context.Context, id commerce.CartID, customerID co
 }
 
 // cartWrite is a cart to store, conditional on the stored one being at
-// version expect.
+// version expect; with checkOnly the condition is all there is.
 type cartWrite struct {
-	cart   cart.Cart
-	expect int64
+	cart      cart.Cart
+	expect    int64
+	checkOnly bool
 }
 
 // write runs writeScript for carts and events, conditional on indexKey
@@ -336,6 +351,10 @@ func (s *CartStore) write(ctx context.Context, ttl time.Duration, events []comme
 		w.checkIndex(indexKey, indexed)
 	}
 	for _, cw := range carts {
+		if cw.checkOnly {
+			w.cart(s.Key(cw.cart.ID), cw.expect, nil, "", "")
+			continue
+		}
 		doc, err := encodeCart(cw.cart)
 		if err != nil {
 			return "", err

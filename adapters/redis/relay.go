@@ -288,18 +288,38 @@ func (r *OutboxRelay) relay(ctx context.Context, msgs []goredis.XMessage) error 
 			return commerce.Errorf(commerce.CodeUnavailable, "redis: relay: publish %d events: %w", len(envs), err)
 		}
 	}
-	pipe := r.client.TxPipeline()
-	for _, m := range dead {
-		pipe.XAdd(ctx, &goredis.XAddArgs{Stream: r.dead, Values: map[string]any{"id": m.ID, "envelope": m.Values["envelope"]}})
+	args := make([]any, 0, 2+len(ids)+2*len(dead))
+	args = append(args, r.opts.Group, len(ids))
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	pipe.XAck(ctx, r.opts.Stream, r.opts.Group, ids...)
-	pipe.XDel(ctx, r.opts.Stream, ids...)
-	if _, err := pipe.Exec(ctx); err != nil {
+	for _, m := range dead {
+		raw, _ := m.Values["envelope"].(string)
+		args = append(args, m.ID, raw)
+	}
+	if err := ackScript.Run(ctx, r.client, []string{r.opts.Stream, r.dead}, args...).Err(); err != nil && !errors.Is(err, goredis.Nil) {
 		// Published but not acknowledged: they will be published again.
 		return classify(err, "acknowledge outbox entries")
 	}
 	return nil
 }
+
+// ackScript acknowledges and deletes relayed entries, moving undecodable
+// ones to the dead-letter stream first, in one step: an entry is never
+// acknowledged yet left in the stream, where nothing would read it again.
+// KEYS: the outbox, the dead-letter stream. ARGV: the group, the number of
+// entries, their IDs, then ID and envelope pairs of dead entries.
+var ackScript = goredis.NewScript(`
+local n = tonumber(ARGV[2])
+local ids = {}
+for i = 1, n do ids[i] = ARGV[2 + i] end
+for i = 3 + n, #ARGV, 2 do
+	redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'envelope', ARGV[i + 1])
+end
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+redis.call('XDEL', KEYS[1], unpack(ids))
+return n
+`)
 
 // wireEnvelope is an outbox entry before its payload is decoded.
 type wireEnvelope struct {

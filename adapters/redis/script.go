@@ -25,8 +25,8 @@ import (
 // check (0: none), the value it must hold ("" for absent), position of the
 // outbox stream (0: events are dropped); then per cart its key's
 // position, the version it must have ("0": it must not exist), the new
-// document, the position of the index key to point at it (0: none) and
-// the value; then the number of events and the events.
+// document ("": none, the cart is only checked), the position of the
+// index key to point at it (0: none) and the value; then the number of events and the events.
 //
 // It returns OK, or why it wrote nothing: EXISTS (a new cart exists),
 // MISSING (a cart is gone), VERSION (a cart changed), INDEX (the index
@@ -53,9 +53,11 @@ for i = 1, n do
 end
 a = 6
 for i = 1, n do
-	redis.call('SET', KEYS[tonumber(ARGV[a])], ARGV[a + 2], 'PX', ttl)
-	local ix = tonumber(ARGV[a + 3])
-	if ix > 0 then redis.call('SET', KEYS[ix], ARGV[a + 4], 'PX', ttl) end
+	if ARGV[a + 2] ~= '' then
+		redis.call('SET', KEYS[tonumber(ARGV[a])], ARGV[a + 2], 'PX', ttl)
+		local ix = tonumber(ARGV[a + 3])
+		if ix > 0 then redis.call('SET', KEYS[ix], ARGV[a + 4], 'PX', ttl) end
+	end
 	a = a + 5
 end
 local outbox = tonumber(ARGV[5])
@@ -97,7 +99,8 @@ func (w *scriptWrite) checkIndex(key, want string) {
 }
 
 // cart stores doc under key if the stored version is expect (0: absent),
-// and points indexKey at id unless indexKey is empty.
+// and points indexKey at id unless indexKey is empty. A nil doc only
+// checks the version.
 func (w *scriptWrite) cart(key string, expect int64, doc []byte, indexKey, id string) {
 	pos := w.key(key)
 	ix := 0
