@@ -32,7 +32,8 @@
 //
 // Events: inventory.reserved, inventory.released (reason "released" or
 // "expired"), inventory.deducted, inventory.restocked, inventory.low_stock
-// (a SKU's available units fall to its threshold or below) and
-// inventory.out_of_stock (they reach zero). The last two are emitted once
-// per crossing, not on every change below the line.
+// (a SKU's available units fall to its threshold or below),
+// inventory.out_of_stock (they reach zero) and inventory.back_in_stock
+// (they rise from zero, the first stock of a SKU included). The last three
+// are emitted once per crossing, not on every change past the line.
 package inventory

@@ -80,6 +80,19 @@ type OutOfStock struct {
 // EventName implements commerce.Event.
 func (OutOfStock) EventName() string { return "inventory.out_of_stock" }
 
+// BackInStock is published when a SKU's available units, summed over its
+// locations, rise from zero to Available: its first stock, a delivery, a
+// released or restocked reservation. It is OutOfStock's counterpart, so a
+// consumer following both (a search index's in-stock flag, a "notify me"
+// list) always knows whether a SKU can be bought. Aggregate: the SKU.
+type BackInStock struct {
+	SKU       string `json:"sku"`
+	Available int    `json:"available"`
+}
+
+// EventName implements commerce.Event.
+func (BackInStock) EventName() string { return "inventory.back_in_stock" }
+
 // RegisterEvents registers every event of this package with r.
 func RegisterEvents(r *commerce.EventRegistry) {
 	// The names are constants of this package, so registration cannot
@@ -91,4 +104,5 @@ func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[Restocked](r)
 	_ = commerce.RegisterEvent[LowStock](r)
 	_ = commerce.RegisterEvent[OutOfStock](r)
+	_ = commerce.RegisterEvent[BackInStock](r)
 }

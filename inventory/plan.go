@@ -10,7 +10,7 @@ import (
 )
 
 // plan computes a Change from the locked stock a store handed over: the
-// new levels, their ledger movements and the low/out-of-stock crossings
+// new levels, their ledger movements and the stock-level crossings
 // they cause. It is where the level invariants are enforced before any
 // store's constraints would.
 type plan struct {
@@ -116,6 +116,9 @@ func (p *plan) change(reservations []Reservation, events ...commerce.Envelope) C
 		}
 		if before > 0 && now == 0 {
 			events = append(events, commerce.NewEnvelope(sku, p.now, OutOfStock{SKU: sku}))
+		}
+		if before == 0 && now > 0 {
+			events = append(events, commerce.NewEnvelope(sku, p.now, BackInStock{SKU: sku, Available: now}))
 		}
 	}
 	return Change{Levels: levels, Reservations: reservations, Movements: p.movements, Events: events}

@@ -41,5 +41,5 @@ func ExampleNewInventoryStore() {
 	// available while reserved: 4
 	// released: 1 available: 10
 	// failed_precondition
-	// [inventory.reserved inventory.low_stock inventory.released]
+	// [inventory.back_in_stock inventory.reserved inventory.low_stock inventory.released]
 }

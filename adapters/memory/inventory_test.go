@@ -34,7 +34,10 @@ func TestInventoryStoreFailingPublisher(t *testing.T) {
 	svc, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: failingPublisher{}}), nil)
 	require.NoError(t, err)
 	_, err = svc.SetStock(ctx, "sku-a", "", 5, "count")
-	require.NoError(t, err, "no event, nothing to fail")
+	require.Equal(t, commerce.CodeUnavailable, commerce.Code(err), "back in stock is announced: its publish fails")
+	n, err := svc.Available(ctx, "sku-a")
+	require.NoError(t, err)
+	require.Equal(t, 5, n, "the stock stands")
 
 	id := commerce.NewID[commerce.ReservationID]()
 	lines := []inventory.Line{{SKU: "sku-a", Quantity: 2}}
@@ -43,7 +46,7 @@ func TestInventoryStoreFailingPublisher(t *testing.T) {
 	res, err := svc.Reserve(ctx, id, lines, time.Hour)
 	require.NoError(t, err, "the retry returns the applied reservation")
 	require.Equal(t, inventory.StatusReserved, res.Status)
-	n, err := svc.Available(ctx, "sku-a")
+	n, err = svc.Available(ctx, "sku-a")
 	require.NoError(t, err)
 	require.Equal(t, 3, n, "reserved once")
 

@@ -322,6 +322,40 @@ func testStockEvents(t *testing.T, cfg Config) {
 	require.Equal(t, map[string]int{"sku-a": 1, "sku-b": 1}, outs)
 }
 
+// testBackInStock checks inventory.back_in_stock: once per rise from zero
+// available units, whatever lifts the SKU (its first stock, an adjustment,
+// a released or restocked reservation), and never while some are left.
+func testBackInStock(t *testing.T, cfg Config) {
+	f := cfg.setup(t, nil)
+	ctx := f.ctx
+	f.stock("sku-a", "", 2)                                 // first stock: back in stock with 2
+	r := f.reserve(line("sku-a", 2))                        // 0: out of stock
+	require.NoError(t, f.svc.Release(ctx, r.ID))            // 2: back
+	_, err := f.svc.Adjust(ctx, "sku-a", "", 3, "delivery") // 5: still in stock, no event
+	require.NoError(t, err)
+	d := f.reserve(line("sku-a", 5))                           // 0: out of stock
+	require.NoError(t, f.svc.Deduct(ctx, d.ID))                // still 0, no event
+	require.NoError(t, f.svc.Restock(ctx, d.ID))               // 5: back
+	f.stock("sku-b", "east", 0)                                // a level with nothing: no event
+	_, err = f.svc.Adjust(ctx, "sku-b", "west", 4, "delivery") // back with 4
+	require.NoError(t, err)
+
+	back := f.events.WaitFor(t, eventTimeout, "inventory.back_in_stock", 4)
+	f.events.WaitFor(t, eventTimeout, "inventory.out_of_stock", 2)
+	got := map[inventory.BackInStock]int{}
+	for _, e := range back {
+		ev := e.Payload.(inventory.BackInStock)
+		require.Equal(t, ev.SKU, e.AggregateID)
+		got[ev]++
+	}
+	require.Equal(t, map[inventory.BackInStock]int{
+		{SKU: "sku-a", Available: 2}: 2,
+		{SKU: "sku-a", Available: 5}: 1,
+		{SKU: "sku-b", Available: 4}: 1,
+	}, got, "once per crossing from zero")
+	require.Len(t, f.events.Named("inventory.back_in_stock"), 4)
+}
+
 func testFirstFit(t *testing.T, cfg Config) {
 	f := cfg.setup(t, func(o *inventory.Options) { o.Strategy = inventory.FirstFitStrategy{} })
 	ctx := f.ctx

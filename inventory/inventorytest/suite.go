@@ -49,6 +49,7 @@ func RunConfig(t *testing.T, cfg Config) {
 	t.Run("ExpiryBatches", func(t *testing.T) { testExpiryBatches(t, cfg) })
 	t.Run("Sweeper", func(t *testing.T) { testSweeper(t, cfg) })
 	t.Run("StockEvents", func(t *testing.T) { testStockEvents(t, cfg) })
+	t.Run("BackInStock", func(t *testing.T) { testBackInStock(t, cfg) })
 	t.Run("FirstFit", func(t *testing.T) { testFirstFit(t, cfg) })
 	t.Run("DefaultLocation", func(t *testing.T) { testDefaultLocation(t, cfg) })
 	t.Run("RaceLastUnits", func(t *testing.T) { testRaceLastUnits(t, cfg) })
