@@ -1,0 +1,403 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/search"
+)
+
+// Index is a search.Index on bleve: a products-catalog index and a
+// products-reviews index, each split into Options.Shards shards. It is
+// safe for concurrent use.
+type Index struct {
+	opts    Options
+	catalog *shardSet
+	reviews *shardSet
+
+	mu     sync.RWMutex // held for reading by every operation, for writing by Close
+	closed bool
+}
+
+var _ search.Index = (*Index)(nil)
+
+// shardSet is one logical index: its shards and what searches them all.
+type shardSet struct {
+	shards  []blevesearch.Index
+	all     blevesearch.Index // the only shard, or an alias over all of them
+	mapping mapping.IndexMapping
+}
+
+// New opens (or creates) the indexes described by opts, which may be nil.
+func New(opts *Options) (*Index, error) {
+	o, err := opts.resolved()
+	if err != nil {
+		return nil, err
+	}
+	cm, err := catalogMapping()
+	if err != nil {
+		return nil, commerce.Errorf(commerce.CodeInternal, "bleve: catalog mapping: %w", err)
+	}
+	rm, err := reviewMapping()
+	if err != nil {
+		return nil, commerce.Errorf(commerce.CodeInternal, "bleve: review mapping: %w", err)
+	}
+	x := &Index{opts: o}
+	if x.catalog, err = openShards(o, "catalog", cm); err != nil {
+		return nil, err
+	}
+	if x.reviews, err = openShards(o, "reviews", rm); err != nil {
+		x.catalog.close()
+		return nil, err
+	}
+	return x, nil
+}
+
+// openShards opens or creates the shards of one index, named
+// "<name>-<i>" under opts.Path.
+func openShards(o Options, name string, m *mapping.IndexMappingImpl) (*shardSet, error) {
+	if o.Path != "" {
+		existing, err := filepath.Glob(filepath.Join(o.Path, name+"-*"))
+		if err != nil {
+			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: path %q: %w", o.Path, err)
+		}
+		if len(existing) > 0 && len(existing) != o.Shards {
+			return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "bleve: %s holds %d %s shards, not %d", o.Path, len(existing), name, o.Shards)
+		}
+		if err := os.MkdirAll(o.Path, 0o755); err != nil {
+			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create %s: %w", o.Path, err)
+		}
+	}
+	s := &shardSet{mapping: m}
+	for i := range o.Shards {
+		idx, err := openShard(o.Path, fmt.Sprintf("%s-%d", name, i), m)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.shards = append(s.shards, idx)
+	}
+	if len(s.shards) == 1 {
+		s.all = s.shards[0]
+	} else {
+		s.all = blevesearch.NewIndexAlias(s.shards...)
+	}
+	return s, nil
+}
+
+func openShard(dir, name string, m *mapping.IndexMappingImpl) (blevesearch.Index, error) {
+	if dir == "" {
+		// Scorch without a path keeps its segments in memory: the same
+		// engine as on disk, without the persister.
+		idx, err := blevesearch.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, commerce.Errorf(commerce.CodeInternal, "bleve: new in-memory index %s: %w", name, err)
+		}
+		return idx, nil
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err == nil {
+		idx, err := blevesearch.Open(path)
+		if err != nil {
+			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: open %s: %w", path, err)
+		}
+		return idx, nil
+	}
+	idx, err := blevesearch.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create %s: %w", path, err)
+	}
+	return idx, nil
+}
+
+func (s *shardSet) shardOf(id commerce.ProductID) int {
+	if len(s.shards) == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return int(h.Sum32() % uint32(len(s.shards)))
+}
+
+func (s *shardSet) close() error {
+	var errs []error
+	for _, sh := range s.shards {
+		if err := sh.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// apply runs one bleve batch per shard that has writes, concurrently.
+func (s *shardSet) apply(ctx context.Context, fill func(shard int, b *blevesearch.Batch) error) error {
+	batches := make([]*blevesearch.Batch, len(s.shards))
+	for i, sh := range s.shards {
+		batches[i] = sh.NewBatch()
+		if err := fill(i, batches[i]); err != nil {
+			return err
+		}
+	}
+	errs := make([]error, len(s.shards))
+	var wg sync.WaitGroup
+	for i, b := range batches {
+		if b.Size() == 0 {
+			continue
+		}
+		wg.Go(func() {
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = s.shards[i].Batch(b)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Index implements search.Index.
+func (x *Index) Index(ctx context.Context, docs ...search.Document) error {
+	return x.Batch(ctx, search.Batch{Products: docs})
+}
+
+// Delete implements search.Index.
+func (x *Index) Delete(ctx context.Context, ids ...commerce.ProductID) error {
+	return x.Batch(ctx, search.Batch{DeleteProducts: ids})
+}
+
+// Batch implements search.Index. The catalog's writes are applied before
+// the reviews'.
+func (x *Index) Batch(ctx context.Context, b search.Batch) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.closed {
+		return errClosed()
+	}
+	if b.Empty() {
+		return nil
+	}
+	if len(b.Products) > 0 || len(b.DeleteProducts) > 0 {
+		err := x.catalog.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
+			for _, d := range b.Products {
+				if x.catalog.shardOf(d.ProductID) != shard {
+					continue
+				}
+				fields, err := catalogFields(d)
+				if err != nil {
+					return err
+				}
+				if err := bb.Index(string(d.ProductID), fields); err != nil {
+					return err
+				}
+			}
+			for _, id := range b.DeleteProducts {
+				if x.catalog.shardOf(id) == shard {
+					bb.Delete(string(id))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return classify("index products", err)
+		}
+	}
+	if len(b.Reviews) == 0 && len(b.DeleteReviewsOf) == 0 {
+		return nil
+	}
+	stale, err := x.reviewIDsOf(ctx, b.DeleteReviewsOf)
+	if err != nil {
+		return err
+	}
+	err = x.reviews.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
+		for _, r := range b.Reviews {
+			if x.reviews.shardOf(r.ProductID) != shard {
+				continue
+			}
+			fields := map[string]any{fieldReviewText: r.Text, fieldReviewProduct: string(r.ProductID)}
+			if err := bb.Index(reviewDocID(r.ProductID, r.ReviewID), fields); err != nil {
+				return err
+			}
+		}
+		for _, id := range stale[shard] {
+			bb.Delete(id)
+		}
+		return nil
+	})
+	if err != nil {
+		return classify("index reviews", err)
+	}
+	return nil
+}
+
+// reviewDocID keys a review by its product first, so a hit names its
+// product without loading any stored field.
+func reviewDocID(p commerce.ProductID, r commerce.ReviewID) string {
+	return string(p) + "/" + string(r)
+}
+
+func productOfReview(docID string) commerce.ProductID {
+	p, _, _ := strings.Cut(docID, "/")
+	return commerce.ProductID(p)
+}
+
+// reviewIDsOf returns the document IDs of every review of products, per
+// shard.
+func (x *Index) reviewIDsOf(ctx context.Context, products []commerce.ProductID) (map[int][]string, error) {
+	out := map[int][]string{}
+	for _, p := range products {
+		shard := x.reviews.shardOf(p)
+		for {
+			tq := query.NewTermQuery(string(p))
+			tq.SetField(fieldReviewProduct)
+			req := blevesearch.NewSearchRequestOptions(tq, 10_000, 0, false)
+			req.SortBy([]string{"_id"})
+			if n := len(out[shard]); n > 0 {
+				req.SearchAfter = []string{out[shard][n-1]}
+			}
+			res, err := x.reviews.shards[shard].SearchInContext(ctx, req)
+			if err != nil {
+				return nil, classify("find reviews", err)
+			}
+			for _, h := range res.Hits {
+				out[shard] = append(out[shard], h.ID)
+			}
+			if len(res.Hits) < req.Size {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// catalogFields turns a Document into the fields of the catalog mapping.
+func catalogFields(d search.Document) (map[string]any, error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("encode document %s: %w", d.ProductID, err)
+	}
+	f := map[string]any{
+		fieldTitle:       d.Title,
+		fieldTitleRaw:    d.Title,
+		fieldRating:      float64(d.RatingHundredths),
+		fieldRatingCount: float64(d.RatingCount),
+		fieldInStock:     d.InStock,
+		fieldCreated:     d.CreatedAt,
+		fieldDoc:         string(raw),
+	}
+	if d.Description != "" {
+		f[fieldDescription] = d.Description
+	}
+	if !d.BrandID.IsZero() {
+		f[fieldBrandID] = string(d.BrandID)
+		f[fieldBrandFacet] = string(d.BrandID) + sep + d.BrandName
+		f[fieldBrandName] = d.BrandName
+	}
+	if n := len(d.Categories); n > 0 {
+		ids, names, facets := make([]string, n), make([]string, n), make([]string, n)
+		for i, c := range d.Categories {
+			ids[i], names[i], facets[i] = string(c.ID), c.Name, string(c.ID)+sep+c.Name
+		}
+		f[fieldCategoryIDs], f[fieldCategoryNames], f[fieldCategoryFacet] = ids, names, facets
+	}
+	if len(d.Attributes) > 0 {
+		pairs, values := make([]string, 0, len(d.Attributes)), make([]string, 0, len(d.Attributes))
+		for k, v := range d.Attributes {
+			pairs = append(pairs, k+sep+v)
+			values = append(values, v)
+		}
+		f[fieldAttrs], f[fieldAttrText] = pairs, values
+	}
+	if len(d.SKUs) > 0 {
+		f[fieldSKUs] = d.SKUs
+	}
+	if len(d.Prices) > 0 {
+		prices := make(map[string]any, len(d.Prices))
+		for _, m := range d.Prices {
+			// Minor units are exact in a float64 up to 2^53.
+			prices[string(m.Currency())] = float64(m.Amount())
+		}
+		f[fieldPrice] = prices
+	}
+	return f, nil
+}
+
+// Close implements search.Index. It closes every shard, flushing an
+// on-disk index; later calls return nil.
+func (x *Index) Close(ctx context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	err := errors.Join(x.catalog.close(), x.reviews.close())
+	if err != nil {
+		return classify("close", err)
+	}
+	return nil
+}
+
+// SizeOnDisk returns the bytes the indexes' files take under
+// Options.Path, 0 in memory. Files the engine merges away while it counts
+// are left out.
+func (x *Index) SizeOnDisk() (int64, error) {
+	if x.opts.Path == "" {
+		return 0, nil
+	}
+	var total int64
+	err := filepath.WalkDir(x.opts.Path, func(_ string, d os.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			info, err := d.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			total += info.Size()
+		}
+		return nil
+	})
+	return total, err
+}
+
+func errClosed() error {
+	return commerce.Errorf(commerce.CodeFailedPrecondition, "bleve: the index is closed")
+}
+
+// classify gives an engine error its code: a closed index is
+// FailedPrecondition, an ended context Unavailable, anything else
+// Internal.
+func classify(op string, err error) error {
+	switch {
+	case errors.Is(err, blevesearch.ErrorIndexClosed):
+		return commerce.Errorf(commerce.CodeFailedPrecondition, "bleve: %s: %w", op, err)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return commerce.Errorf(commerce.CodeUnavailable, "bleve: %s: %w", op, err)
+	case commerce.Code(err) != commerce.CodeInternal:
+		return err
+	default:
+		return commerce.Errorf(commerce.CodeInternal, "bleve: %s: %w", op, err)
+	}
+}

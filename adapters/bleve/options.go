@@ -1,0 +1,60 @@
+package bleve
+
+import (
+	"log/slog"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Defaults of Options.
+const (
+	// DefaultReviewProducts is how many products a text query takes from
+	// the reviews index at most.
+	DefaultReviewProducts = 1000
+	// MaxShards bounds Options.Shards.
+	MaxShards = 64
+)
+
+// Options configures an Index. A nil *Options, or a zero field, takes the
+// documented default.
+type Options struct {
+	// Path is the directory holding the indexes; empty keeps them in
+	// memory. An index already there is reopened, with the shard count
+	// it was created with (a different Shards is FailedPrecondition).
+	Path string
+	// Shards splits each index into this many shards, a product and its
+	// reviews routed to one of them by a hash of its ID, under an index
+	// alias that fans every query out to all shards and merges the
+	// results. Default 1.
+	Shards int
+	// ReviewProducts is how many products, best review matches first, a
+	// text query takes from the reviews index. Default
+	// DefaultReviewProducts.
+	ReviewProducts int
+	// Logger receives what the index cannot report to a caller. Default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) resolved() (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	switch {
+	case r.Shards == 0:
+		r.Shards = 1
+	case r.Shards < 0 || r.Shards > MaxShards:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: shards must be between 1 and %d, got %d", MaxShards, r.Shards).WithDetail("field", "shards")
+	}
+	switch {
+	case r.ReviewProducts == 0:
+		r.ReviewProducts = DefaultReviewProducts
+	case r.ReviewProducts < 0:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: review products must not be negative, got %d", r.ReviewProducts).WithDetail("field", "review_products")
+	}
+	if r.Logger == nil {
+		r.Logger = slog.Default()
+	}
+	return r, nil
+}

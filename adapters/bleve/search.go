@@ -1,0 +1,296 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/search"
+)
+
+// termFacetSize bounds the values a brand or category facet counts per
+// shard: counts are exact while a facet has at most this many values.
+const termFacetSize = 10_000
+
+// Search implements search.Index.
+//
+// A text query first searches the reviews index (every word must be in
+// one review) and takes the products of the best-matching reviews, up to
+// Options.ReviewProducts, as one more way to match: those products join
+// the catalog query's hits with a small fixed score, under all its
+// filters, so total, facets and paging stay those of one catalog query.
+func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.closed {
+		return search.Response{}, errClosed()
+	}
+	q := r.Query
+	var main query.Query
+	if q.Text != "" {
+		reviewed, err := x.reviewedProducts(ctx, q.Text)
+		if err != nil {
+			return search.Response{}, err
+		}
+		main = x.textQuery(q.Text, reviewed)
+	}
+	filter := filterQuery(q)
+	switch {
+	case main == nil && filter == nil:
+		main = constant(query.NewMatchAllQuery(), 0)
+	case main == nil:
+		main = filter
+	case filter != nil:
+		main = query.NewConjunctionQuery([]query.Query{main, filter})
+	}
+
+	req := blevesearch.NewSearchRequestOptions(main, r.Limit, 0, false)
+	order := sortOrder(q)
+	req.SortByCustom(order)
+	if r.After != nil {
+		if len(r.After) != len(order) {
+			return search.Response{}, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: the cursor does not fit the query's sort").WithDetail("field", "cursor")
+		}
+		req.SetSearchAfter(r.After)
+	}
+	req.Fields = []string{fieldDoc}
+	if q.Text != "" {
+		req.Highlight = blevesearch.NewHighlight()
+		for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
+			req.Highlight.AddField(f)
+		}
+	}
+	for _, f := range q.Facets {
+		switch f {
+		case search.FacetBrand:
+			req.AddFacet(f, blevesearch.NewFacetRequest(fieldBrandFacet, termFacetSize))
+		case search.FacetCategory:
+			req.AddFacet(f, blevesearch.NewFacetRequest(fieldCategoryFacet, termFacetSize))
+		case search.FacetPrice:
+			fr := blevesearch.NewFacetRequest(priceField(q), len(r.PriceBuckets)+1)
+			for i := 0; i <= len(r.PriceBuckets); i++ {
+				var lo, hi *float64
+				var name string
+				if i > 0 {
+					v := float64(r.PriceBuckets[i-1])
+					lo, name = &v, strconv.FormatInt(r.PriceBuckets[i-1], 10)
+				}
+				name += "-"
+				if i < len(r.PriceBuckets) {
+					v := float64(r.PriceBuckets[i])
+					hi, name = &v, name+strconv.FormatInt(r.PriceBuckets[i], 10)
+				}
+				fr.AddNumericRange(name, lo, hi)
+			}
+			req.AddFacet(f, fr)
+		case search.FacetRating:
+			fr := blevesearch.NewFacetRequest(fieldRating, len(r.RatingBuckets))
+			for _, b := range r.RatingBuckets {
+				v := float64(b)
+				fr.AddNumericRange(strconv.FormatInt(b, 10), &v, nil)
+			}
+			req.AddFacet(f, fr)
+		}
+	}
+
+	res, err := x.catalog.all.SearchInContext(ctx, req)
+	if err == nil {
+		err = statusError(res)
+	}
+	if err != nil {
+		return search.Response{}, classify("search", err)
+	}
+	out := search.Response{Total: int(res.Total), Matches: make([]search.Match, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		m, err := toMatch(h, order)
+		if err != nil {
+			return search.Response{}, classify("read hit", err)
+		}
+		out.Matches = append(out.Matches, m)
+	}
+	if len(q.Facets) > 0 {
+		out.Facets = make(map[string][]search.FacetCount, len(q.Facets))
+		for _, f := range q.Facets {
+			out.Facets[f] = facetCounts(res.Facets[f])
+		}
+	}
+	return out, nil
+}
+
+// statusError reports the failure of any shard: a partial result would
+// page and count wrongly.
+func statusError(res *blevesearch.SearchResult) error {
+	if res.Status == nil || res.Status.Failed == 0 {
+		return nil
+	}
+	for name, err := range res.Status.Errors {
+		return fmt.Errorf("shard %s: %w", name, err)
+	}
+	return fmt.Errorf("%d shards failed", res.Status.Failed)
+}
+
+func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, error) {
+	raw, _ := h.Fields[fieldDoc].(string)
+	var m search.Match
+	if err := json.Unmarshal([]byte(raw), &m.Document); err != nil {
+		return m, fmt.Errorf("document %s: %w", h.ID, err)
+	}
+	m.ProductID = m.Document.ProductID
+	m.Score = h.Score
+	m.SortKey = make([]string, len(order))
+	for i, s := range order {
+		if _, ok := s.(*bsearch.SortScore); ok {
+			m.SortKey[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		} else {
+			m.SortKey[i] = h.Sort[i]
+		}
+	}
+	// The highlighter returns a field's opening words even when nothing
+	// in it matched: only fragments with a mark are highlights.
+	marked := func(field string) []string {
+		var out []string
+		for _, f := range h.Fragments[field] {
+			if strings.Contains(f, "<mark>") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	title := marked(fieldTitle)
+	if len(title) == 0 {
+		title = marked(fieldTitleRaw) // a misspelt or unfinished word
+	}
+	if d := marked(fieldDescription); len(title) > 0 || len(d) > 0 {
+		m.Highlights = map[string][]string{}
+		if len(title) > 0 {
+			m.Highlights[fieldTitle] = title
+		}
+		if len(d) > 0 {
+			m.Highlights[fieldDescription] = d
+		}
+	}
+	return m, nil
+}
+
+// facetCounts converts a bleve facet: terms "id\x1fname" to ID and name,
+// numeric ranges to their names.
+func facetCounts(fr *bsearch.FacetResult) []search.FacetCount {
+	if fr == nil {
+		return nil
+	}
+	var out []search.FacetCount
+	if fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			id, name, _ := strings.Cut(t.Term, sep)
+			out = append(out, search.FacetCount{Value: id, Name: name, Count: t.Count})
+		}
+	}
+	for _, r := range fr.NumericRanges {
+		out = append(out, search.FacetCount{Value: r.Name, Count: r.Count})
+	}
+	return out
+}
+
+// reviewedProducts returns the products whose reviews best match text,
+// best first, at most Options.ReviewProducts.
+func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, error) {
+	if x.opts.ReviewProducts == 0 {
+		return nil, nil
+	}
+	var words []query.Query
+	for _, w := range x.words(text) {
+		if !x.isStopWord(w) {
+			words = append(words, match(fieldReviewText, w))
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	// A product has a few reviews: twice as many reviews as products
+	// wanted usually yields enough distinct products.
+	req := blevesearch.NewSearchRequestOptions(query.NewConjunctionQuery(words), 2*x.opts.ReviewProducts, 0, false)
+	res, err := x.reviews.all.SearchInContext(ctx, req)
+	if err == nil {
+		err = statusError(res)
+	}
+	if err != nil {
+		return nil, classify("search reviews", err)
+	}
+	seen := map[commerce.ProductID]bool{}
+	var out []string
+	for _, h := range res.Hits {
+		p := productOfReview(h.ID)
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, string(p))
+			if len(out) == x.opts.ReviewProducts {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Suggest implements search.Index: it counts, over the products whose
+// titles hold every earlier word of the prefix and a word starting with
+// the last, the title words starting with the last.
+func (x *Index) Suggest(ctx context.Context, r search.SuggestRequest) ([]search.Suggestion, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.closed {
+		return nil, errClosed()
+	}
+	words := x.words(r.Prefix)
+	if len(words) == 0 {
+		return []search.Suggestion{}, nil
+	}
+	last, before := words[len(words)-1], words[:len(words)-1]
+	pq := query.NewPrefixQuery(last)
+	pq.SetField(fieldTitleRaw)
+	qs := []query.Query{pq}
+	for _, w := range before {
+		qs = append(qs, term(fieldTitleRaw, w))
+	}
+	req := blevesearch.NewSearchRequestOptions(query.NewConjunctionQuery(qs), 0, 0, false)
+	fr := blevesearch.NewFacetRequest(fieldTitleRaw, termFacetSize)
+	fr.SetPrefixFilter(last)
+	req.AddFacet("suggest", fr)
+	res, err := x.catalog.all.SearchInContext(ctx, req)
+	if err == nil {
+		err = statusError(res)
+	}
+	if err != nil {
+		return nil, classify("suggest", err)
+	}
+	out := []search.Suggestion{}
+	lead := strings.Join(before, " ")
+	if lead != "" {
+		lead += " "
+	}
+	if f := res.Facets["suggest"]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if slices.Contains(before, t.Term) {
+				continue // "usb c" should not suggest "usb c usb"
+			}
+			out = append(out, search.Suggestion{Text: lead + t.Term, Count: t.Count})
+		}
+	}
+	slices.SortFunc(out, func(a, b search.Suggestion) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Text, b.Text)
+	})
+	if len(out) > r.Limit {
+		out = out[:r.Limit]
+	}
+	return out, nil
+}
