@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -294,33 +295,48 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		fieldTitle:       d.Title,
 		fieldTitleRaw:    d.Title,
 		fieldRating:      float64(d.RatingHundredths),
-		fieldRatingCount: float64(d.RatingCount),
+		fieldRatingValue: strconv.FormatInt(d.RatingHundredths, 10),
 		fieldInStock:     d.InStock,
-		fieldCreated:     d.CreatedAt,
 		fieldDoc:         string(raw),
+		fieldPID:         string(d.ProductID),
+	}
+	var atLeast []string
+	for step := int64(ratingStep); step <= d.RatingHundredths; step += ratingStep {
+		atLeast = append(atLeast, strconv.FormatInt(step, 10))
+	}
+	if len(atLeast) > 0 {
+		f[fieldRatingAtLeast] = atLeast
+	}
+	for field, key := range sortKeys(d) {
+		f[field] = key
 	}
 	if d.Description != "" {
 		f[fieldDescription] = d.Description
 	}
+	var facts []string
 	if !d.BrandID.IsZero() {
 		f[fieldBrandID] = string(d.BrandID)
 		f[fieldBrandFacet] = string(d.BrandID) + sep + d.BrandName
-		f[fieldBrandName] = d.BrandName
+		facts = append(facts, d.BrandName)
 	}
 	if n := len(d.Categories); n > 0 {
-		ids, names, facets := make([]string, n), make([]string, n), make([]string, n)
+		ids, facets := make([]string, n), make([]string, n)
 		for i, c := range d.Categories {
-			ids[i], names[i], facets[i] = string(c.ID), c.Name, string(c.ID)+sep+c.Name
+			ids[i], facets[i] = string(c.ID), string(c.ID)+sep+c.Name
+			facts = append(facts, c.Name)
 		}
-		f[fieldCategoryIDs], f[fieldCategoryNames], f[fieldCategoryFacet] = ids, names, facets
+		f[fieldCategoryIDs], f[fieldCategoryFacet] = ids, facets
 	}
 	if len(d.Attributes) > 0 {
-		pairs, values := make([]string, 0, len(d.Attributes)), make([]string, 0, len(d.Attributes))
+		pairs := make([]string, 0, len(d.Attributes))
 		for k, v := range d.Attributes {
 			pairs = append(pairs, k+sep+v)
-			values = append(values, v)
+			facts = append(facts, v)
 		}
-		f[fieldAttrs], f[fieldAttrText] = pairs, values
+		f[fieldAttrs] = pairs
+	}
+	if len(facts) > 0 {
+		f[fieldFacts] = facts
 	}
 	if len(d.SKUs) > 0 {
 		f[fieldSKUs] = d.SKUs
@@ -332,6 +348,7 @@ func catalogFields(d search.Document) (map[string]any, error) {
 			prices[string(m.Currency())] = float64(m.Amount())
 		}
 		f[fieldPrice] = prices
+		f[fieldKeyPriceAsc], f[fieldKeyPriceDesc] = priceKeys(d)
 	}
 	return f, nil
 }
@@ -380,6 +397,35 @@ func (x *Index) SizeOnDisk() (int64, error) {
 		return nil
 	})
 	return total, err
+}
+
+// Compact merges each shard's segments as far as the engine's merge plan
+// allows, as bleve would in the background over time: worth calling after
+// a bulk load or a reindex, before serving queries. Only on-disk indexes
+// have segment files to merge; in memory it does nothing.
+func (x *Index) Compact(ctx context.Context) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.closed {
+		return errClosed()
+	}
+	if x.opts.Path == "" {
+		return nil
+	}
+	for _, set := range []*shardSet{x.catalog, x.reviews} {
+		for _, sh := range set.shards {
+			adv, err := sh.Advanced()
+			if err != nil {
+				return classify("compact", err)
+			}
+			if sc, ok := adv.(*scorch.Scorch); ok {
+				if err := sc.ForceMerge(ctx, nil); err != nil {
+					return classify("compact", err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func errClosed() error {

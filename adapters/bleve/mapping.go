@@ -12,24 +12,28 @@ import (
 
 // The fields of a catalog document.
 const (
-	fieldTitle         = "title"          // English: stemmed words, phrases, highlights
-	fieldTitleRaw      = "title_raw"      // lower-cased words: exact, fuzzy and prefix matches, suggestions
-	fieldDescription   = "description"    // English
-	fieldBrandName     = "brand_name"     // words
-	fieldCategoryNames = "category_names" // words
-	fieldAttrText      = "attr_text"      // English: attribute values as text
-	fieldBrandID       = "brand_id"       // keyword filter
-	fieldBrandFacet    = "brand_facet"    // keyword "id\x1fname", counted by the brand facet
-	fieldCategoryIDs   = "category_ids"   // keyword filter, ancestors included
-	fieldCategoryFacet = "category_facet" // keyword "id\x1fname"
-	fieldAttrs         = "attrs"          // keyword "name\x1fvalue" filter
-	fieldSKUs          = "skus"           // lower-cased keyword
-	fieldPrice         = "price"          // object: one number per currency, "price.USD"
-	fieldRating        = "rating"         // number, hundredths of a star
-	fieldRatingCount   = "rating_count"   // number
-	fieldInStock       = "in_stock"       // boolean
-	fieldCreated       = "created"        // date
+	fieldTitle         = "title"           // English: stemmed words, phrases, highlights
+	fieldTitleRaw      = "title_raw"       // lower-cased words: exact, fuzzy and prefix matches, suggestions
+	fieldDescription   = "description"     // English
+	fieldFacts         = "facts"           // English: the brand and category names and attribute values
+	fieldBrandID       = "brand_id"        // keyword filter
+	fieldBrandFacet    = "brand_facet"     // keyword "id\x1fname", counted by the brand facet
+	fieldCategoryIDs   = "category_ids"    // keyword filter, ancestors included
+	fieldCategoryFacet = "category_facet"  // keyword "id\x1fname"
+	fieldAttrs         = "attrs"           // keyword "name\x1fvalue" filter
+	fieldSKUs          = "skus"            // lower-cased keyword
+	fieldPrice         = "price"           // object: one number per currency, "price.USD"
+	fieldRating        = "rating"          // number, hundredths of a star: the rating filter
+	fieldRatingValue   = "rating_value"    // keyword with doc values: hundredths in decimal, for the rating facet
+	fieldRatingAtLeast = "rating_at_least" // keywords: every multiple of ratingStep the rating reaches
+	fieldInStock       = "in_stock"        // boolean
+	fieldKeyRelevance  = "key_relevance"   // sort keys, see sortKeys
+	fieldKeyRating     = "key_rating"
+	fieldKeyNewest     = "key_newest"
+	fieldKeyPriceAsc   = "key_price_asc"  // object: one sort key per currency, "key_price_asc.USD"
+	fieldKeyPriceDesc  = "key_price_desc" // object: one sort key per currency
 	fieldDoc           = "doc"            // stored only: the search.Document as JSON
+	fieldPID           = "pid"            // keyword with doc values: the product ID, every sort's tie-break
 )
 
 // The fields of a review document.
@@ -37,6 +41,10 @@ const (
 	fieldReviewText    = "text"       // English
 	fieldReviewProduct = "product_id" // keyword
 )
+
+// ratingStep is the grid, in hundredths of a star, of the
+// rating_at_least keywords: 50 gives "4.5 stars and up" one posting list.
+const ratingStep = 50
 
 // sep joins the parts of a keyword that holds two values. It cannot occur
 // in IDs and is a control character no name or attribute contains in
@@ -72,9 +80,10 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	if err := addAnalyzers(im); err != nil {
 		return nil, err
 	}
-	// Prices arrive as "price.<currency>" numbers for whatever currencies
-	// products are priced in: dynamic, indexed, with doc values for
-	// sorting and faceting, not stored.
+	// Prices arrive as "price.<currency>" numbers, and their sort keys as
+	// "key_price_asc.<currency>" keywords, for whatever currencies
+	// products are priced in: dynamic, indexed, with doc values (for the
+	// price facet and the price sorts), not stored.
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = true, false, true
 	im.DefaultAnalyzer = analyzerWords
 
@@ -86,36 +95,45 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	kw := func(docValues bool) *mapping.FieldMapping { return text(keyword.Name, false, false, docValues) }
+	// A number's doc values hold all sixteen of its prefix-coded terms,
+	// which every sort or facet over it would decode for each hit:
+	// numbers are for range filters only, sorts and facets read compact
+	// keywords.
 	num := func() *mapping.FieldMapping {
 		f := mapping.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll = false, false
+		f.Store, f.IncludeInAll, f.DocValues = false, false, false
 		return f
 	}
 	doc.AddFieldMappingsAt(fieldTitle, text(en.AnalyzerName, true, true, false))
 	doc.AddFieldMappingsAt(fieldTitleRaw, text(analyzerWords, true, true, true))
 	doc.AddFieldMappingsAt(fieldDescription, text(en.AnalyzerName, true, true, false))
-	doc.AddFieldMappingsAt(fieldBrandName, text(analyzerWords, false, false, false))
-	doc.AddFieldMappingsAt(fieldCategoryNames, text(analyzerWords, false, false, false))
-	doc.AddFieldMappingsAt(fieldAttrText, text(en.AnalyzerName, false, false, false))
+	doc.AddFieldMappingsAt(fieldFacts, text(en.AnalyzerName, false, false, false))
 	doc.AddFieldMappingsAt(fieldBrandID, kw(false))
 	doc.AddFieldMappingsAt(fieldBrandFacet, kw(true))
 	doc.AddFieldMappingsAt(fieldCategoryIDs, kw(false))
 	doc.AddFieldMappingsAt(fieldCategoryFacet, kw(true))
 	doc.AddFieldMappingsAt(fieldAttrs, kw(false))
+	doc.AddFieldMappingsAt(fieldPID, kw(true))
 	doc.AddFieldMappingsAt(fieldSKUs, text(analyzerLowerKeyword, false, false, false))
 	doc.AddFieldMappingsAt(fieldRating, num())
-	doc.AddFieldMappingsAt(fieldRatingCount, num())
+	doc.AddFieldMappingsAt(fieldRatingValue, kw(true))
+	doc.AddFieldMappingsAt(fieldRatingAtLeast, kw(false))
+	doc.AddFieldMappingsAt(fieldKeyRelevance, kw(true))
+	doc.AddFieldMappingsAt(fieldKeyRating, kw(true))
+	doc.AddFieldMappingsAt(fieldKeyNewest, kw(true))
 	inStock := mapping.NewBooleanFieldMapping()
 	inStock.Store, inStock.DocValues, inStock.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(fieldInStock, inStock)
-	created := mapping.NewDateTimeFieldMapping()
-	created.Store, created.IncludeInAll = false, false
-	doc.AddFieldMappingsAt(fieldCreated, created)
 	stored := mapping.NewTextFieldMapping()
 	stored.Index, stored.Store, stored.IncludeTermVectors, stored.DocValues, stored.IncludeInAll = false, true, false, false, false
 	doc.AddFieldMappingsAt(fieldDoc, stored)
 	prices := mapping.NewDocumentMapping() // dynamic
 	doc.AddSubDocumentMapping(fieldPrice, prices)
+	for _, f := range []string{fieldKeyPriceAsc, fieldKeyPriceDesc} {
+		keys := mapping.NewDocumentMapping() // dynamic keywords
+		keys.DefaultAnalyzer = keyword.Name
+		doc.AddSubDocumentMapping(f, keys)
+	}
 
 	im.DefaultMapping = doc
 	return im, nil

@@ -2,17 +2,22 @@ package bleve
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/mercatohq/mercato/search"
 )
 
-// The weights of what a word of the text can match. A hit's score is
+// The weights of what a word of the text can match. A word as typed
+// also matches the fuzzy clause (distance 0) and, for the last word, the
+// prefix clause, so an exact title word outranks a misspelt one. A hit's score is
 // the sum over the query's words of the weights of the fields the word
 // matched (bleve scales a disjunction by the share of its clauses that
 // matched, which only widens the gaps), plus the phrase, SKU and review
@@ -20,26 +25,60 @@ import (
 // query depends on that product alone, never on what else is indexed, so
 // keyset paging by score stays exact while other products are written.
 const (
-	weightTitleExact   = 8 // the word, as typed, in the title
-	weightTitleStemmed = 6 // the word's stem in the title ("headphone" for "headphones")
-	weightBrand        = 6
-	weightCategory     = 5
-	weightTitleFuzzy   = 4 // a misspelling of a title word ("iphnoe")
-	weightTitleNear    = 2 // ... by one edit, for words allowed two: closer typos first
-	weightTitlePrefix  = 3 // the start of a title word, for the last word only
-	weightAttribute    = 3
-	weightDescription  = 2
-	weightTitlePhrase  = 10  // every word, in order, in the title
-	weightSKU          = 20  // the whole text is a SKU
-	weightReviews      = 0.2 // the product's reviews match the text: below a word in the description
+	weightTitle       = 8 // the word in the title, stemmed ("headphone" finds "Headphones")
+	weightFacts       = 5 // the brand, a category or an attribute value
+	weightTitleFuzzy  = 4 // a misspelling of a title word ("iphnoe")
+	weightTitlePrefix = 3 // the start of a title word, for the last word only
+	weightDescription = 2
+	weightTitlePhrase = 10  // every word, in order, in the title
+	weightSKU         = 20  // the whole text is a SKU
+	weightReviews     = 0.2 // the product's reviews match the text: below a word in the description
 )
 
 // constant gives every hit of q the score w, whatever bleve's own
-// scoring would say.
-func constant(q query.Query, w float64) query.Query {
-	return query.NewCustomScoreQueryWithScorer(q, func(context.Context, *bsearch.DocumentMatch) (float64, error) {
-		return w, nil
-	}, nil, nil)
+// scoring would say. (bleve's CustomScoreQuery would do, but it reads
+// every hit's external ID from the stored fields first.)
+func constant(q query.Query, w float64) query.Query { return &constantQuery{q: q, w: w} }
+
+type constantQuery struct {
+	q query.Query
+	w float64
+}
+
+func (c *constantQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := c.q.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &constantSearcher{Searcher: s, w: c.w}, nil
+}
+
+// Validate lets bleve validate the wrapped query.
+func (c *constantQuery) Validate() error {
+	if v, ok := c.q.(query.ValidatableQuery); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
+type constantSearcher struct {
+	bsearch.Searcher
+	w float64
+}
+
+func (s *constantSearcher) score(d *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if d != nil {
+		d.Score, d.Expl = s.w, nil
+	}
+	return d, err
+}
+
+func (s *constantSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.score(s.Searcher.Next(ctx))
+}
+
+func (s *constantSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.score(s.Searcher.Advance(ctx, id))
 }
 
 func term(field, value string) *query.TermQuery {
@@ -67,13 +106,13 @@ func anyTerm(field string, values []string) query.Query {
 
 // fuzziness is the edit distance a word may be misspelt by: none for
 // words of up to three letters, where it would match everything, one up
-// to five, two beyond, so "iphnoe" finds "iphone" even where a
-// transposition counts as two edits.
+// to seven, two beyond. bleve's automaton counts a transposition as one
+// edit, so "iphnoe" finds "iphone" at distance one.
 func fuzziness(word string) int {
 	switch n := utf8.RuneCountInString(word); {
 	case n <= 3:
 		return 0
-	case n <= 5:
+	case n <= 7:
 		return 1
 	default:
 		return 2
@@ -114,11 +153,8 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 		perWord := make([]query.Query, len(kept))
 		for i, w := range kept {
 			clauses := []query.Query{
-				constant(term(fieldTitleRaw, w), weightTitleExact),
-				constant(match(fieldTitle, w), weightTitleStemmed),
-				constant(match(fieldBrandName, w), weightBrand),
-				constant(match(fieldCategoryNames, w), weightCategory),
-				constant(match(fieldAttrText, w), weightAttribute),
+				constant(match(fieldTitle, w), weightTitle),
+				constant(match(fieldFacts, w), weightFacts),
 				constant(match(fieldDescription, w), weightDescription),
 			}
 			if f := fuzziness(w); f > 0 {
@@ -126,12 +162,6 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 				fq.SetField(fieldTitleRaw)
 				fq.SetFuzziness(f)
 				clauses = append(clauses, constant(fq, weightTitleFuzzy))
-				if f > 1 {
-					near := query.NewFuzzyQuery(w)
-					near.SetField(fieldTitleRaw)
-					near.SetFuzziness(1)
-					clauses = append(clauses, constant(near, weightTitleNear))
-				}
 			}
 			if i == len(kept)-1 && utf8.RuneCountInString(w) >= 2 {
 				pq := query.NewPrefixQuery(w)
@@ -140,12 +170,17 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 			}
 			perWord[i] = query.NewDisjunctionQuery(clauses)
 		}
-		alternatives = append(alternatives, query.NewConjunctionQuery(perWord))
+		var all query.Query = query.NewConjunctionQuery(perWord)
 		if len(words) > 1 {
+			// A title holding the phrase holds every word, so the phrase
+			// is only a bonus on what the words found, checked for those
+			// documents alone.
 			pq := query.NewMatchPhraseQuery(text)
 			pq.SetField(fieldTitle)
-			alternatives = append(alternatives, constant(pq, weightTitlePhrase))
+			b := query.NewBooleanQuery([]query.Query{all}, []query.Query{constant(pq, weightTitlePhrase)}, nil)
+			all = b
 		}
+		alternatives = append(alternatives, all)
 	}
 	if !strings.ContainsAny(text, " \t\n") {
 		alternatives = append(alternatives, constant(term(fieldSKUs, strings.ToLower(text)), weightSKU))
@@ -192,10 +227,18 @@ func filterQuery(q search.Query) query.Query {
 		fs = append(fs, r)
 	}
 	if q.MinRating > 0 {
-		lo, inclusive := float64(q.MinRating), true
-		r := query.NewNumericRangeInclusiveQuery(&lo, nil, &inclusive, nil)
-		r.SetField(fieldRating)
-		fs = append(fs, r)
+		// One posting list per step of ratingStep answers the usual "4
+		// stars and up" at once; a minimum between steps adds the exact
+		// range, which then only has to check what the step let through.
+		if step := q.MinRating / ratingStep * ratingStep; step > 0 {
+			fs = append(fs, term(fieldRatingAtLeast, strconv.FormatInt(step, 10)))
+		}
+		if q.MinRating%ratingStep != 0 {
+			lo, inclusive := float64(q.MinRating), true
+			r := query.NewNumericRangeInclusiveQuery(&lo, nil, &inclusive, nil)
+			r.SetField(fieldRating)
+			fs = append(fs, r)
+		}
 	}
 	if q.InStockOnly {
 		b := query.NewBoolFieldQuery(true)
@@ -221,23 +264,24 @@ func filterQuery(q search.Query) query.Query {
 
 func priceField(q search.Query) string { return fieldPrice + "." + string(q.Currency) }
 
-// sortOrder is the bleve sort of s, always ending with the document ID so
-// the order is total.
+// sortOrder is the bleve sort of q. Every order is total: the keyword
+// keys end with the product ID (see sortKeys), and products without a
+// price in the currency, which all lack the price key, are ordered by the
+// product ID.
 func sortOrder(q search.Query) bsearch.SortOrder {
-	id := &bsearch.SortDocID{}
-	field := func(name string, desc bool) *bsearch.SortField {
-		return &bsearch.SortField{Field: name, Desc: desc, Missing: bsearch.SortFieldMissingLast}
+	key := func(name string) *bsearch.SortField {
+		return &bsearch.SortField{Field: name, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
 	}
 	switch q.Sort {
 	case search.SortPriceAsc:
-		return bsearch.SortOrder{field(priceField(q), false), id}
+		return bsearch.SortOrder{key(fieldKeyPriceAsc + "." + string(q.Currency)), key(fieldPID)}
 	case search.SortPriceDesc:
-		return bsearch.SortOrder{field(priceField(q), true), id}
+		return bsearch.SortOrder{key(fieldKeyPriceDesc + "." + string(q.Currency)), key(fieldPID)}
 	case search.SortRating:
-		return bsearch.SortOrder{field(fieldRating, true), field(fieldRatingCount, true), id}
+		return bsearch.SortOrder{key(fieldKeyRating)}
 	case search.SortNewest:
-		return bsearch.SortOrder{field(fieldCreated, true), id}
+		return bsearch.SortOrder{key(fieldKeyNewest)}
 	default:
-		return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, field(fieldRating, true), id}
+		return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, key(fieldKeyRelevance)}
 	}
 }

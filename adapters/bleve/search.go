@@ -62,12 +62,6 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		req.SetSearchAfter(r.After)
 	}
 	req.Fields = []string{fieldDoc}
-	if q.Text != "" {
-		req.Highlight = blevesearch.NewHighlight()
-		for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
-			req.Highlight.AddField(f)
-		}
-	}
 	for _, f := range q.Facets {
 		switch f {
 		case search.FacetBrand:
@@ -92,12 +86,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 			}
 			req.AddFacet(f, fr)
 		case search.FacetRating:
-			fr := blevesearch.NewFacetRequest(fieldRating, len(r.RatingBuckets))
-			for _, b := range r.RatingBuckets {
-				v := float64(b)
-				fr.AddNumericRange(strconv.FormatInt(b, 10), &v, nil)
-			}
-			req.AddFacet(f, fr)
+			// Counted per rating value (at most 501 of them) and summed
+			// into the buckets below.
+			req.AddFacet(f, blevesearch.NewFacetRequest(fieldRatingValue, 1000))
 		}
 	}
 
@@ -116,10 +107,18 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		}
 		out.Matches = append(out.Matches, m)
 	}
+	if q.Text != "" && len(out.Matches) > 0 {
+		if err := x.highlight(ctx, q.Text, out.Matches); err != nil {
+			return search.Response{}, err
+		}
+	}
 	if len(q.Facets) > 0 {
 		out.Facets = make(map[string][]search.FacetCount, len(q.Facets))
 		for _, f := range q.Facets {
 			out.Facets[f] = facetCounts(res.Facets[f])
+			if f == search.FacetRating {
+				out.Facets[f] = ratingBuckets(out.Facets[f], r.RatingBuckets)
+			}
 		}
 	}
 	return out, nil
@@ -153,8 +152,47 @@ func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, e
 			m.SortKey[i] = h.Sort[i]
 		}
 	}
-	// The highlighter returns a field's opening words even when nothing
-	// in it matched: only fragments with a mark are highlights.
+	return m, nil
+}
+
+// highlight sets the highlights of matches. It runs the text query
+// again on the page's hits alone: asking the main query for highlights
+// would make every term searcher read the positions of every candidate,
+// where only a page's worth are shown.
+func (x *Index) highlight(ctx context.Context, text string, matches []search.Match) error {
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = string(m.ProductID)
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), x.textQuery(text, nil)})
+	req := blevesearch.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.Highlight = blevesearch.NewHighlight()
+	for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
+		req.Highlight.AddField(f)
+	}
+	res, err := x.catalog.all.SearchInContext(ctx, req)
+	if err == nil {
+		err = statusError(res)
+	}
+	if err != nil {
+		return classify("highlight", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	for i := range matches {
+		if h := byID[string(matches[i].ProductID)]; h != nil {
+			matches[i].Highlights = highlights(h)
+		}
+	}
+	return nil
+}
+
+// highlights picks a hit's fragments. The highlighter returns a field's
+// opening words even when nothing in it matched: only fragments with a
+// mark are highlights.
+func highlights(h *bsearch.DocumentMatch) map[string][]string {
 	marked := func(field string) []string {
 		var out []string
 		for _, f := range h.Fragments[field] {
@@ -168,16 +206,18 @@ func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, e
 	if len(title) == 0 {
 		title = marked(fieldTitleRaw) // a misspelt or unfinished word
 	}
-	if d := marked(fieldDescription); len(title) > 0 || len(d) > 0 {
-		m.Highlights = map[string][]string{}
-		if len(title) > 0 {
-			m.Highlights[fieldTitle] = title
-		}
-		if len(d) > 0 {
-			m.Highlights[fieldDescription] = d
-		}
+	desc := marked(fieldDescription)
+	if len(title) == 0 && len(desc) == 0 {
+		return nil
 	}
-	return m, nil
+	out := map[string][]string{}
+	if len(title) > 0 {
+		out[fieldTitle] = title
+	}
+	if len(desc) > 0 {
+		out[fieldDescription] = desc
+	}
+	return out
 }
 
 // facetCounts converts a bleve facet: terms "id\x1fname" to ID and name,
@@ -195,6 +235,21 @@ func facetCounts(fr *bsearch.FacetResult) []search.FacetCount {
 	}
 	for _, r := range fr.NumericRanges {
 		out = append(out, search.FacetCount{Value: r.Name, Count: r.Count})
+	}
+	return out
+}
+
+// ratingBuckets sums counts per rating value into buckets of a minimum
+// rating each.
+func ratingBuckets(values []search.FacetCount, buckets []int64) []search.FacetCount {
+	out := make([]search.FacetCount, len(buckets))
+	for i, b := range buckets {
+		out[i].Value = strconv.FormatInt(b, 10)
+		for _, v := range values {
+			if n, err := strconv.ParseInt(v.Value, 10, 64); err == nil && n >= b {
+				out[i].Count += v.Count
+			}
+		}
 	}
 	return out
 }

@@ -1,0 +1,193 @@
+package bleve_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mercatohq/mercato/adapters/bleve"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/search"
+	"github.com/mercatohq/mercato/search/searchtest"
+)
+
+// benchProducts is how many sample products the benchmarks index:
+// MERCATO_BENCH_PRODUCTS, default 100,000 (set it lower for a quick run).
+func benchProducts(b *testing.B) int {
+	if s := os.Getenv("MERCATO_BENCH_PRODUCTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 100 {
+			b.Fatalf("MERCATO_BENCH_PRODUCTS=%q: want a number of at least 100", s)
+		}
+		return n
+	}
+	return 100_000
+}
+
+// benchEnv is the corpus and its on-disk index, built once per process
+// because building 100,000 products takes a while.
+type benchEnv struct {
+	corpus *searchtest.Corpus
+	index  *bleve.Index
+	svc    *search.Service
+	dir    string
+	build  time.Duration
+}
+
+var (
+	benchOnce sync.Once
+	bench     *benchEnv
+	benchErr  error
+)
+
+func loadBench(b *testing.B) *benchEnv {
+	n := benchProducts(b)
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		e := &benchEnv{}
+		if e.corpus, benchErr = searchtest.NewCorpusOf(n); benchErr != nil {
+			return
+		}
+		if e.dir, benchErr = os.MkdirTemp("", "mercato-bleve-bench-"); benchErr != nil {
+			return
+		}
+		if e.index, benchErr = bleve.New(&bleve.Options{Path: e.dir}); benchErr != nil {
+			return
+		}
+		began := time.Now()
+		if benchErr = e.corpus.Load(ctx, e.index); benchErr != nil {
+			return
+		}
+		e.build = time.Since(began)
+		// Queries are measured on a settled index, not against the
+		// merges that follow a bulk load.
+		if benchErr = e.index.Compact(ctx); benchErr != nil {
+			return
+		}
+		e.svc, benchErr = search.NewService(e.index, &search.Options{Currency: "USD"})
+		bench = e
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return bench
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench != nil {
+		_ = bench.index.Close(context.Background())
+		_ = os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+// rssBytes reads the process's resident set size from /proc/self/status.
+func rssBytes() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkIndexing measures indexing throughput into a fresh on-disk
+// index, 1,000 sample products per Index call, and reports how long the
+// shared 100,000-product index took to build.
+func BenchmarkIndexing(b *testing.B) {
+	e := loadBench(b)
+	ctx := context.Background()
+	idx, err := bleve.New(&bleve.Options{Path: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close(ctx)
+	const batch = 1000
+	docs := e.corpus.Docs
+	b.ResetTimer()
+	began := time.Now()
+	for i := 0; b.Loop(); i++ {
+		from := (i * batch) % len(docs)
+		if err := idx.Index(ctx, docs[from:min(from+batch, len(docs))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	elapsed := time.Since(began)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*batch)/elapsed.Seconds(), "docs/s")
+	b.ReportMetric(float64(len(docs))/e.build.Seconds(), "build-docs/s")
+}
+
+// BenchmarkSearch measures queries over the 100,000-product on-disk
+// index through search.Service: p50/p99 latency, queries/s, the index's
+// size on disk and the process's RSS.
+func BenchmarkSearch(b *testing.B) {
+	e := loadBench(b)
+	tax := e.corpus.Taxonomy
+	cat := func(name string) commerce.CategoryID { c, _ := tax.CategoryByName(name); return c.ID }
+	brand := func(name string) commerce.BrandID { br, _ := tax.BrandByName(name); return br.ID }
+	money := func(a int64) *commerce.Money { m := commerce.MustMoney(a, "USD"); return &m }
+	words := []string{"wireless headphones", "leather boots", "espresso", "battery life", "laptop", "iphnoe", "yoga mat", "acme pro", "rain jacket", "smart speaker"}
+	allFacets := []string{search.FacetBrand, search.FacetCategory, search.FacetPrice, search.FacetRating}
+	cases := map[string]func(i int) search.Query{
+		"text": func(i int) search.Query { return search.Query{Text: words[i%len(words)]} },
+		"text+4filters+facets": func(i int) search.Query {
+			return search.Query{
+				Text:        words[i%len(words)],
+				CategoryIDs: []commerce.CategoryID{[]commerce.CategoryID{cat("Electronics"), cat("Apparel"), cat("Home"), cat("Sports")}[i%4]},
+				BrandIDs:    []commerce.BrandID{brand("Acme"), brand("Nova"), brand("Zenith"), brand("Orbit"), brand("Cedar")},
+				PriceMin:    money(2000), PriceMax: money(50000),
+				InStockOnly: true,
+				Facets:      allFacets,
+			}
+		},
+		"filters-by-price": func(i int) search.Query {
+			return search.Query{
+				CategoryIDs: []commerce.CategoryID{[]commerce.CategoryID{cat("Audio"), cat("Shoes"), cat("Kitchen"), cat("Fitness")}[i%4]},
+				MinRating:   300, InStockOnly: true, Sort: search.SortPriceAsc,
+			}
+		},
+	}
+	for _, name := range []string{"text", "text+4filters+facets", "filters-by-price"} {
+		mk := cases[name]
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			var latencies []time.Duration
+			began := time.Now()
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				if _, err := e.svc.Search(ctx, mk(i)); err != nil {
+					b.Fatal(err)
+				}
+				latencies = append(latencies, time.Since(start))
+			}
+			elapsed := time.Since(began)
+			b.StopTimer()
+			size, err := e.index.SizeOnDisk()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "queries/s")
+			eventbustest.ReportLatencies(b, latencies)
+			b.ReportMetric(float64(size), "index-bytes")
+			b.ReportMetric(rssBytes(), "rss-bytes")
+			b.ReportMetric(float64(len(e.corpus.Docs)), "products")
+		})
+	}
+	_ = fmt.Sprint
+}
