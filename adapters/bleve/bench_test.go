@@ -32,7 +32,7 @@ func benchProducts(b *testing.B) int {
 }
 
 // benchEnv is the corpus and its on-disk index, built once per process
-// because building 100,000 products takes a while.
+// and shard count because building 100,000 products takes a while.
 type benchEnv struct {
 	corpus *searchtest.Corpus
 	index  *bleve.Index
@@ -41,50 +41,60 @@ type benchEnv struct {
 	build  time.Duration
 }
 
-var (
-	benchOnce sync.Once
-	bench     *benchEnv
-	benchErr  error
-)
+// benchEnvs holds the built environments by shard count, and the corpus
+// they share.
+type benchEnvs struct {
+	mu     sync.Mutex
+	corpus *searchtest.Corpus
+	envs   map[int]*benchEnv
+}
 
-func loadBench(b *testing.B) *benchEnv {
-	n := benchProducts(b)
-	benchOnce.Do(func() {
-		ctx := context.Background()
-		e := &benchEnv{}
-		if e.corpus, benchErr = searchtest.NewCorpusOf(n); benchErr != nil {
-			return
-		}
-		if e.dir, benchErr = os.MkdirTemp("", "mercato-bleve-bench-"); benchErr != nil {
-			return
-		}
-		if e.index, benchErr = bleve.New(&bleve.Options{Path: e.dir}); benchErr != nil {
-			return
-		}
-		began := time.Now()
-		if benchErr = e.corpus.Load(ctx, e.index); benchErr != nil {
-			return
-		}
-		e.build = time.Since(began)
-		// Queries are measured on a settled index, not against the
-		// merges that follow a bulk load.
-		if benchErr = e.index.Compact(ctx); benchErr != nil {
-			return
-		}
-		e.svc, benchErr = search.NewService(e.index, &search.Options{Currency: "USD"})
-		bench = e
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+var benches = &benchEnvs{envs: map[int]*benchEnv{}}
+
+func loadBench(b *testing.B, shards int) *benchEnv {
+	benches.mu.Lock()
+	defer benches.mu.Unlock()
+	if e := benches.envs[shards]; e != nil {
+		return e
 	}
-	return bench
+	ctx := context.Background()
+	if benches.corpus == nil {
+		c, err := searchtest.NewCorpusOf(benchProducts(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		benches.corpus = c
+	}
+	e := &benchEnv{corpus: benches.corpus}
+	var err error
+	if e.dir, err = os.MkdirTemp("", "mercato-bleve-bench-"); err != nil {
+		b.Fatal(err)
+	}
+	if e.index, err = bleve.New(&bleve.Options{Path: e.dir, Shards: shards}); err != nil {
+		b.Fatal(err)
+	}
+	benches.envs[shards] = e
+	began := time.Now()
+	if err := e.corpus.Load(ctx, e.index); err != nil {
+		b.Fatal(err)
+	}
+	e.build = time.Since(began)
+	// Queries are measured on a settled index, not against the merges
+	// that follow a bulk load.
+	if err := e.index.Compact(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if e.svc, err = search.NewService(e.index, &search.Options{Currency: "USD"}); err != nil {
+		b.Fatal(err)
+	}
+	return e
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench != nil {
-		_ = bench.index.Close(context.Background())
-		_ = os.RemoveAll(bench.dir)
+	for _, e := range benches.envs {
+		_ = e.index.Close(context.Background())
+		_ = os.RemoveAll(e.dir)
 	}
 	os.Exit(code)
 }
@@ -110,7 +120,7 @@ func rssBytes() float64 {
 // index, 1,000 sample products per Index call, and reports how long the
 // shared 100,000-product index took to build.
 func BenchmarkIndexing(b *testing.B) {
-	e := loadBench(b)
+	e := loadBench(b, 1)
 	ctx := context.Background()
 	idx, err := bleve.New(&bleve.Options{Path: b.TempDir()})
 	if err != nil {
@@ -134,10 +144,16 @@ func BenchmarkIndexing(b *testing.B) {
 }
 
 // BenchmarkSearch measures queries over the 100,000-product on-disk
-// index through search.Service: p50/p99 latency, queries/s, the index's
-// size on disk and the process's RSS.
+// index through search.Service, in one shard and in two (a query then
+// runs on both cores): p50/p99 latency, queries/s, the index's size on
+// disk and the process's RSS.
 func BenchmarkSearch(b *testing.B) {
-	e := loadBench(b)
+	for _, shards := range []int{1, 2} {
+		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) { benchSearch(b, loadBench(b, shards)) })
+	}
+}
+
+func benchSearch(b *testing.B, e *benchEnv) {
 	tax := e.corpus.Taxonomy
 	cat := func(name string) commerce.CategoryID { c, _ := tax.CategoryByName(name); return c.ID }
 	brand := func(name string) commerce.BrandID { br, _ := tax.BrandByName(name); return br.ID }
@@ -189,5 +205,4 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(float64(len(e.corpus.Docs)), "products")
 		})
 	}
-	_ = fmt.Sprint
 }

@@ -335,19 +335,18 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		}
 		f[fieldAttrs] = pairs
 	}
-	if len(facts) > 0 {
-		f[fieldFacts] = facts
-	}
+	f[fieldAllText] = append([]string{d.Title, d.Description}, facts...)
 	if len(d.SKUs) > 0 {
 		f[fieldSKUs] = d.SKUs
 	}
 	if len(d.Prices) > 0 {
-		prices := make(map[string]any, len(d.Prices))
+		prices, values := make(map[string]any, len(d.Prices)), make(map[string]any, len(d.Prices))
 		for _, m := range d.Prices {
 			// Minor units are exact in a float64 up to 2^53.
 			prices[string(m.Currency())] = float64(m.Amount())
+			values[string(m.Currency())] = strconv.FormatInt(m.Amount(), 10)
 		}
-		f[fieldPrice] = prices
+		f[fieldPrice], f[fieldPriceValue] = prices, values
 		f[fieldKeyPriceAsc], f[fieldKeyPriceDesc] = priceKeys(d)
 	}
 	return f, nil

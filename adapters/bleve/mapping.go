@@ -15,7 +15,7 @@ const (
 	fieldTitle         = "title"           // English: stemmed words, phrases, highlights
 	fieldTitleRaw      = "title_raw"       // lower-cased words: exact, fuzzy and prefix matches, suggestions
 	fieldDescription   = "description"     // English
-	fieldFacts         = "facts"           // English: the brand and category names and attribute values
+	fieldAllText       = "all_text"        // English: title, facts and description, where words are found
 	fieldBrandID       = "brand_id"        // keyword filter
 	fieldBrandFacet    = "brand_facet"     // keyword "id\x1fname", counted by the brand facet
 	fieldCategoryIDs   = "category_ids"    // keyword filter, ancestors included
@@ -30,6 +30,7 @@ const (
 	fieldKeyRelevance  = "key_relevance"   // sort keys, see sortKeys
 	fieldKeyRating     = "key_rating"
 	fieldKeyNewest     = "key_newest"
+	fieldPriceValue    = "price_value"    // object: one keyword per currency, the amount in decimal, for the price facet
 	fieldKeyPriceAsc   = "key_price_asc"  // object: one sort key per currency, "key_price_asc.USD"
 	fieldKeyPriceDesc  = "key_price_desc" // object: one sort key per currency
 	fieldDoc           = "doc"            // stored only: the search.Document as JSON
@@ -107,7 +108,7 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldTitle, text(en.AnalyzerName, true, true, false))
 	doc.AddFieldMappingsAt(fieldTitleRaw, text(analyzerWords, true, true, true))
 	doc.AddFieldMappingsAt(fieldDescription, text(en.AnalyzerName, true, true, false))
-	doc.AddFieldMappingsAt(fieldFacts, text(en.AnalyzerName, false, false, false))
+	doc.AddFieldMappingsAt(fieldAllText, text(en.AnalyzerName, false, false, false))
 	doc.AddFieldMappingsAt(fieldBrandID, kw(false))
 	doc.AddFieldMappingsAt(fieldBrandFacet, kw(true))
 	doc.AddFieldMappingsAt(fieldCategoryIDs, kw(false))
@@ -129,7 +130,7 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldDoc, stored)
 	prices := mapping.NewDocumentMapping() // dynamic
 	doc.AddSubDocumentMapping(fieldPrice, prices)
-	for _, f := range []string{fieldKeyPriceAsc, fieldKeyPriceDesc} {
+	for _, f := range []string{fieldPriceValue, fieldKeyPriceAsc, fieldKeyPriceDesc} {
 		keys := mapping.NewDocumentMapping() // dynamic keywords
 		keys.DefaultAnalyzer = keyword.Name
 		doc.AddSubDocumentMapping(f, keys)

@@ -10,7 +10,7 @@ import (
 const (
 	// DefaultReviewProducts is how many products a text query takes from
 	// the reviews index at most.
-	DefaultReviewProducts = 1000
+	DefaultReviewProducts = 200
 	// MaxShards bounds Options.Shards.
 	MaxShards = 64
 )

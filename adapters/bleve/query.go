@@ -15,24 +15,21 @@ import (
 	"github.com/mercatohq/mercato/search"
 )
 
-// The weights of what a word of the text can match. A word as typed
-// also matches the fuzzy clause (distance 0) and, for the last word, the
-// prefix clause, so an exact title word outranks a misspelt one. A hit's score is
-// the sum over the query's words of the weights of the fields the word
-// matched (bleve scales a disjunction by the share of its clauses that
-// matched, which only widens the gaps), plus the phrase, SKU and review
-// bonuses. The weights are fixed, not TF-IDF: a product's score for a
-// query depends on that product alone, never on what else is indexed, so
+// The weights of what a word of the text can match. A hit's score is
+// the sum over the query's words of the weights of what the word matched
+// (bleve scales a disjunction by the share of its clauses that matched,
+// which only widens the gaps), plus the phrase, SKU and review bonuses.
+// The weights are fixed, not TF-IDF: a product's score for a query
+// depends on that product alone, never on what else is indexed, so
 // keyset paging by score stays exact while other products are written.
 const (
-	weightTitle       = 8 // the word in the title, stemmed ("headphone" finds "Headphones")
-	weightFacts       = 5 // the brand, a category or an attribute value
-	weightTitleFuzzy  = 4 // a misspelling of a title word ("iphnoe")
-	weightTitlePrefix = 3 // the start of a title word, for the last word only
-	weightDescription = 2
+	weightAnywhere    = 2   // the word, stemmed, anywhere: title, brand, categories, attributes, description
+	weightTitle       = 8   // ... and in the title ("headphone" finds "Headphones")
+	weightTitleFuzzy  = 4   // a misspelling of a title word ("iphnoe"), for words no product has
+	weightTitlePrefix = 3   // the start of a title word, for the last word only
 	weightTitlePhrase = 10  // every word, in order, in the title
 	weightSKU         = 20  // the whole text is a SKU
-	weightReviews     = 0.2 // the product's reviews match the text: below a word in the description
+	weightReviews     = 0.2 // the product's reviews match the text: below any word of the product's own
 )
 
 // constant gives every hit of q the score w, whatever bleve's own
@@ -87,7 +84,7 @@ func term(field, value string) *query.TermQuery {
 	return q
 }
 
-func match(field, text string) *query.MatchQuery {
+func matchField(field, text string) *query.MatchQuery {
 	q := query.NewMatchQuery(text)
 	q.SetField(field)
 	return q
@@ -129,15 +126,40 @@ func (x *Index) words(text string) []string {
 	return out
 }
 
+// known reports whether any product holds w (stemmed) in its text: only
+// unknown words are taken for misspellings, which spares the fuzzy
+// automaton, and its many near terms, on every correctly spelt word.
+func (x *Index) known(w string) bool {
+	tokens := x.catalog.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(w))
+	if len(tokens) == 0 {
+		return true
+	}
+	t := tokens[0].Term
+	for _, sh := range x.catalog.shards {
+		d, err := sh.FieldDictRange(fieldAllText, t, t)
+		if err != nil {
+			return false
+		}
+		e, err := d.Next()
+		_ = d.Close()
+		if err == nil && e != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // isStopWord reports whether English analysis drops w ("the", "for").
 func (x *Index) isStopWord(w string) bool {
 	return len(x.catalog.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(w))) == 0
 }
 
-// textQuery is the catalog query for text: every word matching somewhere,
-// or the title holding the phrase, or the text being a SKU, or the
-// product being one of reviewed.
-func (x *Index) textQuery(text string, reviewed []string) query.Query {
+// textQuery is the catalog query for text: what a hit must match (every
+// word somewhere, or the whole text as a SKU, or being one of reviewed)
+// and what scores it further (the words in the title, the phrase). The
+// caller puts the filters beside the match, so the scoring clauses are
+// only ever advanced to documents that pass everything.
+func (x *Index) textQuery(text string, reviewed []string) (match query.Query, score []query.Query) {
 	words := x.words(text)
 	var kept []string
 	for _, w := range words {
@@ -150,14 +172,13 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 	}
 	var alternatives []query.Query
 	if len(kept) > 0 {
-		perWord := make([]query.Query, len(kept))
+		// A word is found in one field holding all the text (or,
+		// misspelt or unfinished, in the title), so the words'
+		// conjunction walks few posting lists.
+		find := make([]query.Query, len(kept))
 		for i, w := range kept {
-			clauses := []query.Query{
-				constant(match(fieldTitle, w), weightTitle),
-				constant(match(fieldFacts, w), weightFacts),
-				constant(match(fieldDescription, w), weightDescription),
-			}
-			if f := fuzziness(w); f > 0 {
+			clauses := []query.Query{constant(matchField(fieldAllText, w), weightAnywhere)}
+			if f := fuzziness(w); f > 0 && !x.known(w) {
 				fq := query.NewFuzzyQuery(w)
 				fq.SetField(fieldTitleRaw)
 				fq.SetFuzziness(f)
@@ -168,19 +189,15 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 				pq.SetField(fieldTitleRaw)
 				clauses = append(clauses, constant(pq, weightTitlePrefix))
 			}
-			perWord[i] = query.NewDisjunctionQuery(clauses)
+			find[i] = query.NewDisjunctionQuery(clauses)
+			score = append(score, constant(matchField(fieldTitle, w), weightTitle))
 		}
-		var all query.Query = query.NewConjunctionQuery(perWord)
+		alternatives = append(alternatives, query.NewConjunctionQuery(find))
 		if len(words) > 1 {
-			// A title holding the phrase holds every word, so the phrase
-			// is only a bonus on what the words found, checked for those
-			// documents alone.
 			pq := query.NewMatchPhraseQuery(text)
 			pq.SetField(fieldTitle)
-			b := query.NewBooleanQuery([]query.Query{all}, []query.Query{constant(pq, weightTitlePhrase)}, nil)
-			all = b
+			score = append(score, constant(pq, weightTitlePhrase))
 		}
-		alternatives = append(alternatives, all)
 	}
 	if !strings.ContainsAny(text, " \t\n") {
 		alternatives = append(alternatives, constant(term(fieldSKUs, strings.ToLower(text)), weightSKU))
@@ -189,9 +206,9 @@ func (x *Index) textQuery(text string, reviewed []string) query.Query {
 		alternatives = append(alternatives, constant(query.NewDocIDQuery(reviewed), weightReviews))
 	}
 	if len(alternatives) == 0 {
-		return query.NewMatchNoneQuery()
+		return query.NewMatchNoneQuery(), nil
 	}
-	return query.NewDisjunctionQuery(alternatives)
+	return query.NewDisjunctionQuery(alternatives), score
 }
 
 // filterQuery is every filter of q, scoring 0, or nil without filters.

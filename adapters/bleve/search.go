@@ -20,6 +20,11 @@ import (
 // shard: counts are exact while a facet has at most this many values.
 const termFacetSize = 10_000
 
+// priceFacetSize bounds the distinct prices the price facet counts per
+// shard: its buckets are exact while a shard's hits have at most this
+// many prices.
+const priceFacetSize = 100_000
+
 // Search implements search.Index.
 //
 // A text query first searches the reviews index (every word must be in
@@ -35,21 +40,22 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	}
 	q := r.Query
 	var main query.Query
+	filter := filterQuery(q)
 	if q.Text != "" {
 		reviewed, err := x.reviewedProducts(ctx, q.Text)
 		if err != nil {
 			return search.Response{}, err
 		}
-		main = x.textQuery(q.Text, reviewed)
-	}
-	filter := filterQuery(q)
-	switch {
-	case main == nil && filter == nil:
-		main = constant(query.NewMatchAllQuery(), 0)
-	case main == nil:
+		match, score := x.textQuery(q.Text, reviewed)
+		must := []query.Query{match}
+		if filter != nil {
+			must = append(must, filter)
+		}
+		main = query.NewBooleanQuery(must, score, nil)
+	} else if filter != nil {
 		main = filter
-	case filter != nil:
-		main = query.NewConjunctionQuery([]query.Query{main, filter})
+	} else {
+		main = constant(query.NewMatchAllQuery(), 0)
 	}
 
 	req := blevesearch.NewSearchRequestOptions(main, r.Limit, 0, false)
@@ -69,22 +75,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		case search.FacetCategory:
 			req.AddFacet(f, blevesearch.NewFacetRequest(fieldCategoryFacet, termFacetSize))
 		case search.FacetPrice:
-			fr := blevesearch.NewFacetRequest(priceField(q), len(r.PriceBuckets)+1)
-			for i := 0; i <= len(r.PriceBuckets); i++ {
-				var lo, hi *float64
-				var name string
-				if i > 0 {
-					v := float64(r.PriceBuckets[i-1])
-					lo, name = &v, strconv.FormatInt(r.PriceBuckets[i-1], 10)
-				}
-				name += "-"
-				if i < len(r.PriceBuckets) {
-					v := float64(r.PriceBuckets[i])
-					hi, name = &v, name+strconv.FormatInt(r.PriceBuckets[i], 10)
-				}
-				fr.AddNumericRange(name, lo, hi)
-			}
-			req.AddFacet(f, fr)
+			// Counted per price and summed into the buckets below: a
+			// number's doc values would cost sixteen terms per hit.
+			req.AddFacet(f, blevesearch.NewFacetRequest(fieldPriceValue+"."+string(q.Currency), priceFacetSize))
 		case search.FacetRating:
 			// Counted per rating value (at most 501 of them) and summed
 			// into the buckets below.
@@ -116,8 +109,11 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		out.Facets = make(map[string][]search.FacetCount, len(q.Facets))
 		for _, f := range q.Facets {
 			out.Facets[f] = facetCounts(res.Facets[f])
-			if f == search.FacetRating {
+			switch f {
+			case search.FacetRating:
 				out.Facets[f] = ratingBuckets(out.Facets[f], r.RatingBuckets)
+			case search.FacetPrice:
+				out.Facets[f] = priceBuckets(out.Facets[f], r.PriceBuckets)
 			}
 		}
 	}
@@ -155,16 +151,32 @@ func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, e
 	return m, nil
 }
 
-// highlight sets the highlights of matches. It runs the text query
-// again on the page's hits alone: asking the main query for highlights
-// would make every term searcher read the positions of every candidate,
-// where only a page's worth are shown.
+// highlight sets the highlights of matches. It looks the words up again
+// in the highlighted fields of the page's hits alone: asking the main
+// query for highlights would make every term searcher read the positions
+// of every candidate, where only a page's worth are shown.
 func (x *Index) highlight(ctx context.Context, text string, matches []search.Match) error {
 	ids := make([]string, len(matches))
 	for i, m := range matches {
 		ids[i] = string(m.ProductID)
 	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), x.textQuery(text, nil)})
+	var marks []query.Query
+	words := x.words(text)
+	for i, w := range words {
+		marks = append(marks, matchField(fieldTitle, w), matchField(fieldDescription, w))
+		if f := fuzziness(w); f > 0 && !x.known(w) {
+			fq := query.NewFuzzyQuery(w)
+			fq.SetField(fieldTitleRaw)
+			fq.SetFuzziness(f)
+			marks = append(marks, fq)
+		}
+		if i == len(words)-1 {
+			pq := query.NewPrefixQuery(w)
+			pq.SetField(fieldTitleRaw)
+			marks = append(marks, pq)
+		}
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(marks)})
 	req := blevesearch.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Highlight = blevesearch.NewHighlight()
 	for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
@@ -239,6 +251,30 @@ func facetCounts(fr *bsearch.FacetResult) []search.FacetCount {
 	return out
 }
 
+// priceBuckets sums counts per price into the buckets between bounds.
+func priceBuckets(values []search.FacetCount, bounds []int64) []search.FacetCount {
+	out := make([]search.FacetCount, len(bounds)+1)
+	for i := range out {
+		var lo, hi string
+		if i > 0 {
+			lo = strconv.FormatInt(bounds[i-1], 10)
+		}
+		if i < len(bounds) {
+			hi = strconv.FormatInt(bounds[i], 10)
+		}
+		out[i].Value = lo + "-" + hi
+	}
+	for _, v := range values {
+		n, err := strconv.ParseInt(v.Value, 10, 64)
+		if err != nil {
+			continue
+		}
+		i, _ := slices.BinarySearch(bounds, n+1) // the first bound above n
+		out[i].Count += v.Count
+	}
+	return out
+}
+
 // ratingBuckets sums counts per rating value into buckets of a minimum
 // rating each.
 func ratingBuckets(values []search.FacetCount, buckets []int64) []search.FacetCount {
@@ -263,7 +299,7 @@ func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, er
 	var words []query.Query
 	for _, w := range x.words(text) {
 		if !x.isStopWord(w) {
-			words = append(words, match(fieldReviewText, w))
+			words = append(words, matchField(fieldReviewText, w))
 		}
 	}
 	if len(words) == 0 {

@@ -52,6 +52,11 @@ const (
 // IDs are new.
 func NewCorpus() (*Corpus, error) { return buildCorpus(corpusSize) }
 
+// NewCorpusOf returns a corpus of the first n products of the sample
+// catalog (the active ones, some 90%), with their reviews, for
+// benchmarks.
+func NewCorpusOf(n int) (*Corpus, error) { return buildCorpus(n) }
+
 func buildCorpus(n int) (*Corpus, error) {
 	ctx := context.Background()
 	store := &taxonomyStore{categories: map[commerce.CategoryID]catalog.Category{}}
