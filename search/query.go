@@ -67,11 +67,12 @@ const MaxTextLength = 256
 // product, best rated first, 20 at a time. Every filter narrows the hits,
 // and facets count the hits with every filter applied.
 type Query struct {
-	// Text is what the shopper typed. It matches product titles (exact
-	// words first, then stemmed, misspelt and, for the last word,
-	// unfinished ones), brands, categories, attribute values, SKUs and
-	// descriptions, and the products whose reviews mention it. Every word
-	// must match somewhere. Empty lists everything.
+	// Text is what the shopper typed. Every word must match somewhere in
+	// the product's title, brand, categories, attribute values or
+	// description (stemmed), or be a misspelling or, for the last word,
+	// the start of a title word; or the text is a SKU; or the product's
+	// reviews hold every word. Title matches rank first. Empty lists
+	// everything.
 	Text string `json:"text,omitempty"`
 	// CategoryIDs keeps products in any of these categories or below.
 	CategoryIDs []commerce.CategoryID `json:"category_ids,omitempty"`
