@@ -182,10 +182,11 @@ func (x *Indexer) refresh(ctx context.Context, id commerce.ProductID, reviews ..
 }
 
 // RefreshSKU refreshes the product that has a variant with sku. A SKU the
-// catalog does not know is skipped: stock may be loaded before products.
+// catalog does not know, or would not accept, is skipped: stock may be
+// loaded before products, and inventory names SKUs more freely.
 func (x *Indexer) RefreshSKU(ctx context.Context, sku string) error {
 	_, p, err := x.catalog.GetVariantBySKU(ctx, sku)
-	if commerce.Code(err) == commerce.CodeNotFound {
+	if c := commerce.Code(err); c == commerce.CodeNotFound || c == commerce.CodeInvalidArgument {
 		x.opts.Logger.DebugContext(ctx, "search: stock of a SKU the catalog does not know", "sku", sku)
 		return nil
 	}
