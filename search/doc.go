@@ -40,7 +40,9 @@
 // after that key, so paging through a result returns each hit once and
 // none missing, even while other products are written; a product written
 // meanwhile appears if it sorts after the cursor. A cursor of another
-// query or sort is refused.
+// query or sort is refused. One exception: when more products' reviews
+// match the text than an index takes from its reviews index, reviews
+// written meanwhile can change which of those products are taken.
 //
 // # Keeping the index fresh
 //

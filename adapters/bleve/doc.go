@@ -19,7 +19,10 @@
 // Relevance scores are fixed weights of what matched, not TF-IDF (see
 // package search), so bleve's SearchAfter gives exact keyset pages,
 // through an alias as well: each shard applies the key and the alias
-// merges the shards' pages in sort order. Facet counts across shards are
+// merges the shards' pages in sort order. A word no product has is taken
+// for a misspelling and also matched by edit distance; which words were,
+// on a query's first page, travels in the sort key, so a word appearing
+// in the index between pages does not change the query under them. Facet counts across shards are
 // exact while a shard's hits have at most 10,000 brands or categories and
 // 100,000 distinct prices.
 //

@@ -154,14 +154,10 @@ func (x *Index) isStopWord(w string) bool {
 	return len(x.catalog.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(w))) == 0
 }
 
-// textQuery is the catalog query for text: what a hit must match (every
-// word somewhere, or the whole text as a SKU, or being one of reviewed)
-// and what scores it further (the words in the title, the phrase). The
-// caller puts the filters beside the match, so the scoring clauses are
-// only ever advanced to documents that pass everything.
-func (x *Index) textQuery(text string, reviewed []string) (match query.Query, score []query.Query) {
-	words := x.words(text)
-	var kept []string
+// queryWords splits text into its words and the words a hit must
+// match: all but stop words, unless there are only stop words.
+func (x *Index) queryWords(text string) (words, kept []string) {
+	words = x.words(text)
 	for _, w := range words {
 		if !x.isStopWord(w) {
 			kept = append(kept, w)
@@ -170,6 +166,32 @@ func (x *Index) textQuery(text string, reviewed []string) (match query.Query, sc
 	if len(kept) == 0 {
 		kept = words // only stop words: they must match as typed
 	}
+	return words, kept
+}
+
+// misspelt returns, for each kept word, '1' when it is taken for a
+// misspelling (no product has it, and it is long enough for an edit
+// distance), '0' otherwise. The answer depends on the index, so a query's
+// pages reuse the first page's: it travels in the sort key.
+func (x *Index) misspelt(kept []string) string {
+	b := make([]byte, len(kept))
+	for i, w := range kept {
+		b[i] = '0'
+		if fuzziness(w) > 0 && !x.known(w) {
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}
+
+// textQuery is the catalog query for text: what a hit must match (every
+// word somewhere, or the whole text as a SKU, or being one of reviewed)
+// and what scores it further (the words in the title, the phrase). The
+// caller puts the filters beside the match, so the scoring clauses are
+// only ever advanced to documents that pass everything. misspelt is as
+// the method of that name returns.
+func (x *Index) textQuery(text string, misspelt string, reviewed []string) (match query.Query, score []query.Query) {
+	words, kept := x.queryWords(text)
 	var alternatives []query.Query
 	if len(kept) > 0 {
 		// A word is found in one field holding all the text (or,
@@ -178,10 +200,10 @@ func (x *Index) textQuery(text string, reviewed []string) (match query.Query, sc
 		find := make([]query.Query, len(kept))
 		for i, w := range kept {
 			clauses := []query.Query{constant(matchField(fieldAllText, w), weightAnywhere)}
-			if f := fuzziness(w); f > 0 && !x.known(w) {
+			if misspelt[i] == '1' {
 				fq := query.NewFuzzyQuery(w)
 				fq.SetField(fieldTitleRaw)
-				fq.SetFuzziness(f)
+				fq.SetFuzziness(fuzziness(w))
 				clauses = append(clauses, constant(fq, weightTitleFuzzy))
 			}
 			if i == len(kept)-1 && utf8.RuneCountInString(w) >= 2 {

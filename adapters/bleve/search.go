@@ -39,6 +39,24 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		return search.Response{}, errClosed()
 	}
 	q := r.Query
+	order := sortOrder(q)
+	// The sort key handed out is the sort's values and then the query's
+	// shape (see misspelt), which later pages reuse.
+	var after, kept []string
+	var shape string
+	if q.Text != "" {
+		_, kept = x.queryWords(q.Text)
+	}
+	if r.After != nil {
+		n := len(r.After)
+		if n != len(order)+1 || !validShape(r.After[n-1], len(kept)) {
+			return search.Response{}, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: the cursor does not fit the query").WithDetail("field", "cursor")
+		}
+		after, shape = r.After[:n-1], strings.TrimPrefix(r.After[n-1], shapePrefix)
+	} else {
+		shape = x.misspelt(kept)
+	}
+
 	var main query.Query
 	filter := filterQuery(q)
 	if q.Text != "" {
@@ -46,7 +64,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		if err != nil {
 			return search.Response{}, err
 		}
-		match, score := x.textQuery(q.Text, reviewed)
+		match, score := x.textQuery(q.Text, shape, reviewed)
 		must := []query.Query{match}
 		if filter != nil {
 			must = append(must, filter)
@@ -59,13 +77,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	}
 
 	req := blevesearch.NewSearchRequestOptions(main, r.Limit, 0, false)
-	order := sortOrder(q)
 	req.SortByCustom(order)
-	if r.After != nil {
-		if len(r.After) != len(order) {
-			return search.Response{}, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: the cursor does not fit the query's sort").WithDetail("field", "cursor")
-		}
-		req.SetSearchAfter(r.After)
+	if after != nil {
+		req.SetSearchAfter(after)
 	}
 	req.Fields = []string{fieldDoc}
 	for _, f := range q.Facets {
@@ -94,7 +108,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	}
 	out := search.Response{Total: int(res.Total), Matches: make([]search.Match, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		m, err := toMatch(h, order)
+		m, err := toMatch(h, order, shape)
 		if err != nil {
 			return search.Response{}, classify("read hit", err)
 		}
@@ -132,7 +146,15 @@ func statusError(res *blevesearch.SearchResult) error {
 	return fmt.Errorf("%d shards failed", res.Status.Failed)
 }
 
-func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, error) {
+// shapePrefix marks the sort key's last element, the query's shape.
+const shapePrefix = "shape:"
+
+func validShape(s string, words int) bool {
+	m, ok := strings.CutPrefix(s, shapePrefix)
+	return ok && len(m) == words && strings.Trim(m, "01") == ""
+}
+
+func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder, shape string) (search.Match, error) {
 	raw, _ := h.Fields[fieldDoc].(string)
 	var m search.Match
 	if err := json.Unmarshal([]byte(raw), &m.Document); err != nil {
@@ -140,7 +162,7 @@ func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, e
 	}
 	m.ProductID = m.Document.ProductID
 	m.Score = h.Score
-	m.SortKey = make([]string, len(order))
+	m.SortKey = make([]string, len(order)+1)
 	for i, s := range order {
 		if _, ok := s.(*bsearch.SortScore); ok {
 			m.SortKey[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
@@ -148,6 +170,7 @@ func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder) (search.Match, e
 			m.SortKey[i] = h.Sort[i]
 		}
 	}
+	m.SortKey[len(order)] = shapePrefix + shape
 	return m, nil
 }
 

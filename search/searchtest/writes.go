@@ -168,6 +168,39 @@ func testConcurrentPaging(t *testing.T, ctx context.Context, c *Corpus, newIndex
 	}
 }
 
+// testPagingWhileAWordAppears pages through a misspelt query while a
+// product whose title has the misspelling as a real word is written: the
+// later pages still hold the products the first page's query found.
+func testPagingWhileAWordAppears(t *testing.T, ctx context.Context, c *Corpus, newIndex NewIndex) {
+	idx := open(t, newIndex)
+	svc := service(t, idx, "USD")
+	var kettles []search.Document
+	for i := range 12 {
+		d := renamed(c.named[quokkaTitle])
+		d.Title, d.Description = fmt.Sprintf("Acme Kettle %d", i), "Boils water."
+		kettles = append(kettles, d)
+	}
+	require.NoError(t, idx.Index(ctx, kettles...))
+	q := search.Query{Text: "kettel", PageSize: 4}
+	first, err := svc.Search(ctx, q)
+	require.NoError(t, err)
+	require.Equal(t, len(kettles), first.Total, "the misspelling finds every kettle")
+	seen := ids(first.Hits)
+
+	word := renamed(c.named[quokkaTitle])
+	word.Title = "Kettel Deluxe"
+	require.NoError(t, idx.Index(ctx, word))
+	for q.Cursor = first.NextCursor; q.Cursor != ""; {
+		res, err := svc.Search(ctx, q)
+		require.NoError(t, err)
+		seen = append(seen, ids(res.Hits)...)
+		q.Cursor = res.NextCursor
+	}
+	for _, k := range kettles {
+		require.Contains(t, seen, k.ProductID, "%s was lost when the word appeared", k.Title)
+	}
+}
+
 func testClose(t *testing.T, ctx context.Context, c *Corpus, newIndex NewIndex) {
 	idx := newIndex(t)
 	svc := service(t, idx, "USD")
