@@ -233,7 +233,8 @@ func (x *Index) textQuery(text string, misspelt string, reviewed []string) (matc
 	return query.NewDisjunctionQuery(alternatives), score
 }
 
-// filterQuery is every filter of q, scoring 0, or nil without filters.
+// filterQuery is every filter of q but the price range (see
+// withPriceRange), scoring 0, or nil without filters.
 func filterQuery(q search.Query) query.Query {
 	var fs []query.Query
 	if len(q.CategoryIDs) > 0 {
@@ -249,21 +250,6 @@ func filterQuery(q search.Query) query.Query {
 			ids[i] = string(id)
 		}
 		fs = append(fs, anyTerm(fieldBrandID, ids))
-	}
-	if q.PriceMin != nil || q.PriceMax != nil {
-		var lo, hi *float64
-		if q.PriceMin != nil {
-			v := float64(q.PriceMin.Amount())
-			lo = &v
-		}
-		if q.PriceMax != nil {
-			v := float64(q.PriceMax.Amount())
-			hi = &v
-		}
-		inclusive := true
-		r := query.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-		r.SetField(priceField(q))
-		fs = append(fs, r)
 	}
 	if q.MinRating > 0 {
 		// One posting list per step of ratingStep answers the usual "4
@@ -302,6 +288,21 @@ func filterQuery(q search.Query) query.Query {
 }
 
 func priceField(q search.Query) string { return fieldPrice + "." + string(q.Currency) }
+
+// withPriceRange restricts main to q's price range, if it has one.
+func withPriceRange(main query.Query, q search.Query) query.Query {
+	if q.PriceMin == nil && q.PriceMax == nil {
+		return main
+	}
+	r := &priceRange{q: main, field: fieldKeyPriceAsc + "." + string(q.Currency), hi: ^uint64(0)}
+	if q.PriceMin != nil {
+		r.lo = uint64(max(q.PriceMin.Amount(), 0))
+	}
+	if q.PriceMax != nil {
+		r.hi = uint64(max(q.PriceMax.Amount(), 0))
+	}
+	return r
+}
 
 // sortOrder is the bleve sort of q. Every order is total: the keyword
 // keys end with the product ID (see sortKeys), and products without a

@@ -75,6 +75,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	} else {
 		main = constant(query.NewMatchAllQuery(), 0)
 	}
+	main = withPriceRange(main, q)
 
 	req := blevesearch.NewSearchRequestOptions(main, r.Limit, 0, false)
 	req.SortByCustom(order)
