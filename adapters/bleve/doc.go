@@ -8,13 +8,15 @@
 // The catalog mapping analyses text in English (stemming, stop words)
 // into one field where a query's words are found, keeps the title a
 // second time as lower-cased words for misspelt (fuzzy) and unfinished
-// (prefix) words and for suggestions, and indexes IDs, attributes and
-// SKUs as keywords. Sorts read one compact keyword per hit whose byte
-// order is the sort order and which ends with the product ID; facets read
-// keywords too (brand and category "id\x1fname", prices and ratings in
-// decimal, summed into the requested buckets). Numbers serve range
-// filters only: their doc values hold sixteen prefix-coded terms each,
-// which a sort or facet would decode for every hit.
+// (prefix) words and for suggestions, and indexes IDs, attributes, SKUs
+// and the rating steps ("4 stars and up") as keywords. Sorts read one
+// compact keyword per hit whose byte order is the sort order and which
+// ends with the product ID; facets read keywords too (brand and category
+// "id\x1fname", prices and ratings in decimal, summed into the requested
+// buckets); a price range is checked on the hits the rest of the query
+// lets through. bleve's numbers are avoided: their doc values hold
+// sixteen prefix-coded terms each, which a sort or facet decodes for
+// every hit, and their ranges walk dozens of posting lists.
 //
 // Relevance scores are fixed weights of what matched, not TF-IDF (see
 // package search), so bleve's SearchAfter gives exact keyset pages,

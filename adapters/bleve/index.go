@@ -340,13 +340,11 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		f[fieldSKUs] = d.SKUs
 	}
 	if len(d.Prices) > 0 {
-		prices, values := make(map[string]any, len(d.Prices)), make(map[string]any, len(d.Prices))
+		values := make(map[string]any, len(d.Prices))
 		for _, m := range d.Prices {
-			// Minor units are exact in a float64 up to 2^53.
-			prices[string(m.Currency())] = float64(m.Amount())
 			values[string(m.Currency())] = strconv.FormatInt(m.Amount(), 10)
 		}
-		f[fieldPrice], f[fieldPriceValue] = prices, values
+		f[fieldPriceValue] = values
 		f[fieldKeyPriceAsc], f[fieldKeyPriceDesc] = priceKeys(d)
 	}
 	return f, nil

@@ -22,7 +22,6 @@ const (
 	fieldCategoryFacet = "category_facet"  // keyword "id\x1fname"
 	fieldAttrs         = "attrs"           // keyword "name\x1fvalue" filter
 	fieldSKUs          = "skus"            // lower-cased keyword
-	fieldPrice         = "price"           // object: one number per currency, "price.USD"
 	fieldRating        = "rating"          // number, hundredths of a star: the rating filter
 	fieldRatingValue   = "rating_value"    // keyword with doc values: hundredths in decimal, for the rating facet
 	fieldRatingAtLeast = "rating_at_least" // keywords: every multiple of ratingStep the rating reaches
@@ -81,10 +80,10 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	if err := addAnalyzers(im); err != nil {
 		return nil, err
 	}
-	// Prices arrive as "price.<currency>" numbers, and their sort keys as
-	// "key_price_asc.<currency>" keywords, for whatever currencies
-	// products are priced in: dynamic, indexed, with doc values (for the
-	// price facet and the price sorts), not stored.
+	// Prices arrive as "price_value.<currency>" and
+	// "key_price_asc.<currency>" keywords for whatever currencies products
+	// are priced in: dynamic, indexed, with doc values (for the price
+	// facet, the price filter and the price sorts), not stored.
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = true, false, true
 	im.DefaultAnalyzer = analyzerWords
 
@@ -128,8 +127,6 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	stored := mapping.NewTextFieldMapping()
 	stored.Index, stored.Store, stored.IncludeTermVectors, stored.DocValues, stored.IncludeInAll = false, true, false, false, false
 	doc.AddFieldMappingsAt(fieldDoc, stored)
-	prices := mapping.NewDocumentMapping() // dynamic
-	doc.AddSubDocumentMapping(fieldPrice, prices)
 	for _, f := range []string{fieldPriceValue, fieldKeyPriceAsc, fieldKeyPriceDesc} {
 		keys := mapping.NewDocumentMapping() // dynamic keywords
 		keys.DefaultAnalyzer = keyword.Name

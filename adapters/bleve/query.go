@@ -287,8 +287,6 @@ func filterQuery(q search.Query) query.Query {
 	}
 }
 
-func priceField(q search.Query) string { return fieldPrice + "." + string(q.Currency) }
-
 // withPriceRange restricts main to q's price range, if it has one.
 func withPriceRange(main query.Query, q search.Query) query.Query {
 	if q.PriceMin == nil && q.PriceMax == nil {
