@@ -3,8 +3,6 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,7 +10,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 	"github.com/mercatohq/mercato/internal/testenv"
 	"github.com/mercatohq/mercato/inventory"
 )
@@ -69,48 +67,15 @@ func benchReserveDeduct(b *testing.B, hot bool, buyers int) {
 		b.Fatal(err)
 	}
 
-	var next atomic.Int64
-	latencies := make([][]time.Duration, buyers)
-	errs := make(chan error, buyers)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	began := time.Now()
-	for w := range buyers {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(b.N) {
-					return
-				}
-				sku := "sku-0"
-				if !hot {
-					sku = fmt.Sprintf("sku-%d", (i*7919)%spreadSKUs)
-				}
-				start := time.Now()
-				id := commerce.NewID[commerce.ReservationID]()
-				if _, err := svc.Reserve(ctx, id, []inventory.Line{{SKU: sku, Quantity: 1}}, time.Minute); err != nil {
-					errs <- err
-					return
-				}
-				if err := svc.Deduct(ctx, id); err != nil {
-					errs <- err
-					return
-				}
-				latencies[w] = append(latencies[w], time.Since(start))
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(began)
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
-	var all []time.Duration
-	for _, l := range latencies {
-		all = append(all, l...)
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "reservations/s")
-	eventbustest.ReportLatencies(b, all)
+	benchload.Run(b, buyers, "reservations/s", func(_, i int) error {
+		sku := "sku-0"
+		if !hot {
+			sku = fmt.Sprintf("sku-%d", (i*7919)%spreadSKUs)
+		}
+		id := commerce.NewID[commerce.ReservationID]()
+		if _, err := svc.Reserve(ctx, id, []inventory.Line{{SKU: sku, Quantity: 1}}, time.Minute); err != nil {
+			return err
+		}
+		return svc.Deduct(ctx, id)
+	})
 }
