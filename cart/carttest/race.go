@@ -136,17 +136,7 @@ func testRaceAttaches(t *testing.T, newStore NewStore) {
 		_, err := f.svc.AttachCustomer(f.ctx, ids[i], customerID)
 		return err
 	})
-	won := 0
-	for _, err := range errs {
-		switch commerce.Code(err) {
-		case "":
-			won++
-		case commerce.CodeFailedPrecondition:
-		default:
-			t.Fatalf("unexpected error: %v", err)
-		}
-	}
-	require.Equal(t, 1, won)
+	requireOneWinner(t, errs, commerce.CodeFailedPrecondition)
 	mine, err := f.svc.ForCustomer(f.ctx, customerID)
 	require.NoError(t, err)
 	for i, id := range ids {
@@ -235,15 +225,22 @@ func testRaceConvert(t *testing.T, newStore NewStore) {
 		_, err := f.svc.MarkConverted(f.ctx, d.ID, orders[i])
 		return err
 	})
+	requireOneWinner(t, errs, commerce.CodeConflict)
+}
+
+// requireOneWinner checks that exactly one of a race's calls succeeded and
+// every other one failed with loser.
+func requireOneWinner(t *testing.T, errs []error, loser commerce.ErrorCode) {
+	t.Helper()
 	won := 0
 	for _, err := range errs {
 		switch commerce.Code(err) {
 		case "":
 			won++
-		case commerce.CodeConflict:
+		case loser:
 		default:
 			t.Fatalf("unexpected error: %v", err)
 		}
 	}
-	require.Equal(t, 1, won)
+	require.Equal(t, 1, won, "winners")
 }
