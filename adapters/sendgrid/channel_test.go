@@ -41,6 +41,10 @@ func TestChannelSuite(t *testing.T) {
 		Delivered:     f.delivered,
 		Undeliverable: refused,
 		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+testenv.ClosedAddr(t)) },
+		Stalled: func(t testing.TB) (notify.Channel, <-chan struct{}) {
+			url, reached := notifytest.StalledHTTPServer(t)
+			return newChannel(t, url), reached
+		},
 	})
 }
 
@@ -143,31 +147,4 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	_, err := sendgrid.New(ok)
 	assert.NoError(t, err)
-}
-
-func TestCancelWhileWaitingForSendGrid(t *testing.T) {
-	arrived := make(chan struct{})
-	release := make(chan struct{})
-	f := newFakeSendGrid(t, nil)
-	f.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	t.Cleanup(func() { close(release) })
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		_, err := newChannel(t, f.URL).Send(ctx, notify.Message{
-			ID: commerce.NewID[commerce.NotificationID](), Kind: notify.Email, To: "a@example.com", Subject: "s", Text: "t",
-		})
-		errc <- err
-	}()
-	<-arrived
-	cancel()
-	err := <-errc
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.False(t, notify.IsPermanent(err), "%v", err)
 }

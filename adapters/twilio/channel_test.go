@@ -51,6 +51,10 @@ func TestChannelSuite(t *testing.T) {
 		Delivered:     f.delivered,
 		Undeliverable: invalidNumber,
 		Down:          func(t testing.TB) notify.Channel { return newChannel(t, "http://"+testenv.ClosedAddr(t)) },
+		Stalled: func(t testing.TB) (notify.Channel, <-chan struct{}) {
+			url, reached := notifytest.StalledHTTPServer(t)
+			return newChannel(t, url), reached
+		},
 	})
 }
 
@@ -155,29 +159,4 @@ func newHTMLServer(t testing.TB, status int) string {
 		_, _ = w.Write([]byte("<html>bad gateway</html>"))
 	})
 	return srv.URL
-}
-
-func TestCancelWhileWaitingForTwilio(t *testing.T) {
-	arrived := make(chan struct{})
-	release := make(chan struct{})
-	srv := newFakeTwilio(t, nil)
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	t.Cleanup(func() { close(release) })
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		_, err := newChannel(t, srv.URL).Send(ctx, sms("+14155550123"))
-		errc <- err
-	}()
-	<-arrived
-	cancel()
-	err := <-errc
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.False(t, notify.IsPermanent(err), "%v", err)
 }

@@ -54,14 +54,19 @@ type ChannelHarness struct {
 	// Down, when set, returns a channel whose peer does not answer (a
 	// closed port). Sends through it must fail transiently.
 	Down func(t testing.TB) notify.Channel
+	// Stalled, when set, returns a channel whose peer takes the send and
+	// never answers, and a channel that yields (a value, or its close)
+	// once a send has reached the peer. Cancelling the send's context then must end it transiently
+	// with context.Canceled.
+	Stalled func(t testing.TB) (ch notify.Channel, reached <-chan struct{})
 }
 
 // RunChannel checks that a notify.Channel keeps the port's contract:
 // messages arrive once and intact, concurrent sends all arrive, bad
 // messages are refused as permanent before the peer is contacted, a
 // cancelled context sends nothing, a permanent rejection is permanent, an
-// unreachable peer is transient, and the receipt carries the peer's
-// reference.
+// unreachable peer is transient, cancelling a send that waits on its peer
+// ends it transiently, and the receipt carries the peer's reference.
 func RunChannel(t *testing.T, h ChannelHarness) {
 	t.Helper()
 	if h.New == nil || h.Delivered == nil {
@@ -85,6 +90,9 @@ func RunChannel(t *testing.T, h ChannelHarness) {
 	}
 	if h.Down != nil {
 		t.Run("PeerDownIsTransient", func(t *testing.T) { testDown(t, h) })
+	}
+	if h.Stalled != nil {
+		t.Run("CancelWhileWaiting", func(t *testing.T) { testCancelWhileWaiting(t, h) })
 	}
 }
 
@@ -333,5 +341,22 @@ func testDown(t *testing.T, h ChannelHarness) {
 	}
 	if notify.IsPermanent(err) {
 		t.Errorf("Send through a channel whose peer is down = %v, want transient", err)
+	}
+}
+
+func testCancelWhileWaiting(t *testing.T, h ChannelHarness) {
+	ch, reached := h.Stalled(t)
+	m := sampleMessage(t, ch.Kind())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := ch.Send(ctx, m)
+		errc <- err
+	}()
+	<-reached
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) || notify.IsPermanent(err) {
+		t.Fatalf("Send cancelled while waiting for its peer = %v, want a transient context.Canceled", err)
 	}
 }
