@@ -68,6 +68,13 @@ func (s *Service) Totals(ctx context.Context, id commerce.CartID) (Totals, error
 	if err != nil {
 		return Totals{}, err
 	}
+	return s.Price(ctx, c)
+}
+
+// Price is Totals for a cart the caller has already read, so that a
+// checkout prices exactly the cart (and version) it looked at without
+// reading it twice.
+func (s *Service) Price(ctx context.Context, c Cart) (Totals, error) {
 	prices, reasons, err := s.priceLines(ctx, c)
 	if err != nil {
 		return Totals{}, err

@@ -1,0 +1,452 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/payment"
+)
+
+// CheckoutInput is what Checkout needs besides the cart.
+type CheckoutInput struct {
+	// Email receives the order's messages; required, also for customers.
+	Email           string
+	ShippingAddress commerce.Address
+	// BillingAddress defaults to ShippingAddress.
+	BillingAddress *commerce.Address
+	// PaymentMethod is the provider's payment-method token (pm_card_visa).
+	PaymentMethod string
+	// IdempotencyKey identifies the checkout: one key is at most one order
+	// and one charge. Printable ASCII without spaces, at most 150 bytes.
+	IdempotencyKey string
+	// ExpectedTotal, when set, is the total the customer agreed to; a
+	// checkout that would cost anything else fails with
+	// FailedPrecondition and the actual total in Details["total"].
+	ExpectedTotal *commerce.Money
+}
+
+// Checkout turns cart cartID into an order and pays for it, the seed's
+// sequence: price the cart, create the order (Pending), reserve the stock
+// (PaymentPending), take the payment, deduct the stock, mark the cart
+// converted and confirm the order (Confirmed, order.confirmed). Each step
+// is idempotent and the order row records how far it got, so a checkout
+// interrupted anywhere is finished by calling Checkout again with the same
+// key or by Recover.
+//
+// Errors:
+//   - bad input: InvalidArgument with the field;
+//   - a missing cart: NotFound; an empty, converted or unpurchasable cart,
+//     or a total other than ExpectedTotal: FailedPrecondition;
+//   - a cart with another checkout under way or done: Conflict;
+//   - stock short: OutOfStock with an *inventory.OutOfStockError; the
+//     order is discarded and nothing is charged;
+//   - payment refused: PaymentDeclined with the provider's code and reason
+//     in Details; the order is Cancelled and its stock released;
+//   - anything else (a dependency down, an unknown payment outcome): the
+//     order is left where it got to and the error returned; retrying with
+//     the key continues it.
+//
+// The same key returns the same order, whatever the state of the first
+// call, concurrent ones included; with another cart it is Conflict.
+func (s *Service) Checkout(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (Order, error) {
+	in, err := in.normalized()
+	if err != nil {
+		return Order{}, err
+	}
+	if cartID.IsZero() {
+		return Order{}, invalid("cart_id", "cart id is required")
+	}
+	if err := cartID.Validate(); err != nil {
+		return Order{}, invalid("cart_id", "%w", err)
+	}
+	s.mu.Lock()
+	if f, ok := s.inflight[in.IdempotencyKey]; ok {
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return Order{}, commerce.Errorf(commerce.CodeUnavailable, "order: waiting for the first checkout with this key: %w", ctx.Err())
+		}
+		if f.o.ID != "" && f.o.CartID != cartID {
+			return Order{}, errKeyReused(in.IdempotencyKey)
+		}
+		return f.o, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	s.inflight[in.IdempotencyKey] = f
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.inflight, in.IdempotencyKey)
+		s.mu.Unlock()
+		close(f.done)
+	}()
+	f.o, f.err = s.checkout(ctx, cartID, in)
+	return f.o, f.err
+}
+
+func errKeyReused(key string) error {
+	return commerce.Errorf(commerce.CodeConflict, "order: idempotency key %q was used for another cart", key).
+		WithDetail("field", "idempotency_key")
+}
+
+func (in CheckoutInput) normalized() (CheckoutInput, error) {
+	var err error
+	if in.Email, err = normalizeEmail(in.Email); err != nil {
+		return in, err
+	}
+	in.ShippingAddress = in.ShippingAddress.Normalize()
+	if err := in.ShippingAddress.Validate(); err != nil {
+		return in, commerce.Errorf(commerce.CodeInvalidArgument, "order: shipping_address: %w", err).WithDetail("field", "shipping_address")
+	}
+	if in.BillingAddress != nil {
+		b := in.BillingAddress.Normalize()
+		if err := b.Validate(); err != nil {
+			return in, commerce.Errorf(commerce.CodeInvalidArgument, "order: billing_address: %w", err).WithDetail("field", "billing_address")
+		}
+		in.BillingAddress = &b
+	}
+	if in.PaymentMethod == "" {
+		return in, invalid("payment_method", "a payment-method token is required")
+	}
+	if err := validateText("payment_method", in.PaymentMethod, 255); err != nil {
+		return in, err
+	}
+	return in, validateKey(in.IdempotencyKey)
+}
+
+func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (Order, error) {
+	o, err := s.store.GetByIdempotencyKey(ctx, in.IdempotencyKey)
+	switch {
+	case err == nil:
+		if o.CartID != cartID {
+			return Order{}, errKeyReused(in.IdempotencyKey)
+		}
+		return s.advance(ctx, o)
+	case !errors.Is(err, commerce.ErrNotFound):
+		return Order{}, err
+	}
+	o, err = s.draft(ctx, cartID, in)
+	if err != nil {
+		return Order{}, err
+	}
+	stored, created, err := s.store.Create(ctx, o, func(o Order) []commerce.Envelope {
+		return []commerce.Envelope{transitionEvent(o, "", ActorSystem, "checkout", commerce.Money{})}
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	if !created && stored.CartID != cartID {
+		return Order{}, errKeyReused(in.IdempotencyKey)
+	}
+	return s.advance(ctx, stored)
+}
+
+// draft prices the cart and builds the Pending order.
+func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (Order, error) {
+	c, err := s.carts.Get(ctx, cartID)
+	if err != nil {
+		return Order{}, err
+	}
+	switch {
+	case c.Status == cart.StatusConverted:
+		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: cart %s was already checked out", c.ID).
+			WithDetail("cart_id", c.ID.String()).WithDetail("order_id", c.ConvertedOrderID.String())
+	case c.Status != cart.StatusActive:
+		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: cart %s is %s", c.ID, c.Status).WithDetail("cart_id", c.ID.String())
+	case len(c.Lines) == 0:
+		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: cart %s is empty", c.ID).WithDetail("cart_id", c.ID.String())
+	}
+	t, err := s.carts.Price(ctx, c)
+	if err != nil {
+		return Order{}, err
+	}
+	if !t.Purchasable {
+		var skus []string
+		for _, l := range t.Lines {
+			if !l.Purchasable {
+				skus = append(skus, l.SKU)
+			}
+		}
+		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: cart %s has items that can no longer be bought: %v", c.ID, skus).
+			WithDetail("cart_id", c.ID.String()).WithDetail("skus", skus)
+	}
+	now := s.now()
+	o := Order{
+		ID: commerce.NewID[commerce.OrderID](), CustomerID: c.CustomerID, Email: in.Email, CartID: c.ID,
+		Currency: c.Currency, ShippingAddress: in.ShippingAddress, BillingAddress: in.ShippingAddress,
+		Status: StatusPending, ReservationID: commerce.NewID[commerce.ReservationID](),
+		PaymentMethod: in.PaymentMethod, Capture: s.opts.Capture, IdempotencyKey: in.IdempotencyKey,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+		History: []Transition{{To: StatusPending, Actor: ActorSystem, Reason: "checkout", At: now}},
+	}
+	if in.BillingAddress != nil {
+		o.BillingAddress = *in.BillingAddress
+	}
+	for _, l := range t.Lines {
+		line := Line{SKU: l.SKU, Title: l.Title, Quantity: l.Quantity, UnitPrice: l.UnitPrice, Total: l.Total}
+		if cl, ok := c.Line(l.LineID); ok {
+			line.ProductID, line.VariantID = cl.ProductID, cl.VariantID
+		}
+		o.Lines = append(o.Lines, line)
+	}
+	if o.Totals, err = s.totals(ctx, o, t.Subtotal); err != nil {
+		return Order{}, err
+	}
+	if in.ExpectedTotal != nil && *in.ExpectedTotal != o.Totals.Total {
+		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: the cart now costs %s, not %s", o.Totals.Total, *in.ExpectedTotal).
+			WithDetail("field", "expected_total").WithDetail("total", o.Totals.Total.String())
+	}
+	return o, nil
+}
+
+// totals adds shipping and tax to the subtotal.
+func (s *Service) totals(ctx context.Context, o Order, subtotal commerce.Money) (Totals, error) {
+	zero := commerce.Zero(o.Currency)
+	q := Quote{Currency: o.Currency, Lines: o.Lines, Subtotal: subtotal, Discount: zero, ShippingAddress: o.ShippingAddress, Shipping: zero}
+	shipping, err := s.opts.Shipping.Shipping(ctx, q)
+	if err != nil {
+		return Totals{}, fmt.Errorf("order: shipping: %w", err)
+	}
+	if err := checkCharge("shipping", shipping, o.Currency); err != nil {
+		return Totals{}, err
+	}
+	q.Shipping = shipping
+	tax, err := s.opts.Tax.Tax(ctx, q)
+	if err != nil {
+		return Totals{}, fmt.Errorf("order: tax: %w", err)
+	}
+	if err := checkCharge("tax", tax, o.Currency); err != nil {
+		return Totals{}, err
+	}
+	total, err := commerce.Sum(o.Currency, subtotal, shipping, tax)
+	if err != nil {
+		return Totals{}, err
+	}
+	return Totals{Subtotal: subtotal, Discount: zero, Shipping: shipping, Tax: tax, Total: total}, nil
+}
+
+func checkCharge(what string, m commerce.Money, c commerce.Currency) error {
+	if m.Currency() != c || m.IsNegative() {
+		return commerce.Errorf(commerce.CodeInternal, "order: the %s calculator answered %s for an order in %s", what, m, c)
+	}
+	return nil
+}
+
+// advance drives a checkout from wherever its order stands to the end:
+// Confirmed (or later), or an error. It is safe to run concurrently for
+// one order: every step is idempotent and every status change conditional.
+func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
+	for {
+		var err error
+		switch o.Status {
+		case StatusPending:
+			o, err = s.reserve(ctx, o)
+		case StatusPaymentPending:
+			o, err = s.pay(ctx, o)
+		case StatusCancelled:
+			if !o.Settled {
+				if o, err = s.settle(ctx, o, "checkout failed"); err != nil {
+					return o, err
+				}
+			}
+			return o, checkoutFailure(o)
+		default:
+			return o, nil
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+}
+
+// checkoutFailure is the error a checkout that ended Cancelled reports,
+// also to a repeat with the same key.
+func checkoutFailure(o Order) error {
+	if o.FailureCode == "" && o.FailureMessage == "" {
+		return commerce.Errorf(commerce.CodeFailedPrecondition, "order %s is cancelled", o.ID).WithDetail("order_id", o.ID.String())
+	}
+	e := commerce.Errorf(commerce.CodePaymentDeclined, "order %s: payment declined: %s", o.ID, o.FailureMessage).
+		WithDetail("order_id", o.ID.String()).WithDetail("reason", o.FailureMessage)
+	if o.FailureCode != "" {
+		e = e.WithDetail("decline_code", o.FailureCode)
+	}
+	return e
+}
+
+// reserve holds the order's stock and moves it to PaymentPending; when
+// stock is short it discards the order.
+func (s *Service) reserve(ctx context.Context, o Order) (Order, error) {
+	lines := make([]inventory.Line, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = inventory.Line{SKU: l.SKU, Quantity: l.Quantity}
+	}
+	res, err := s.stock.Reserve(ctx, o.ReservationID, lines, s.opts.ReservationTTL)
+	switch {
+	case errors.Is(err, commerce.ErrOutOfStock):
+		if derr := s.discard(ctx, o, "out of stock"); derr != nil {
+			return o, errors.Join(err, derr)
+		}
+		return o, err
+	case err != nil:
+		return o, err
+	case res.Status != inventory.StatusReserved:
+		// Recovery gave the stock back and discarded the order while this
+		// call stalled.
+		return o, commerce.Errorf(commerce.CodeUnavailable, "order %s: checkout was abandoned and its stock released; check out again", o.ID).
+			WithDetail("order_id", o.ID.String())
+	}
+	return s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", nil, commerce.Money{})
+}
+
+// discard removes a Pending order that holds no stock.
+func (s *Service) discard(ctx context.Context, o Order, reason string) error {
+	err := s.store.Discard(ctx, o.ID, func(cur Order) ([]commerce.Envelope, error) {
+		if cur.Status != StatusPending {
+			return nil, errTransition(cur, "discarded")
+		}
+		cur.UpdatedAt = s.now()
+		return []commerce.Envelope{commerce.NewEnvelope(cur.ID.String(), cur.UpdatedAt,
+			Discarded{Change{Order: cur, From: StatusPending, Actor: ActorSystem, Reason: reason}})}, nil
+	})
+	if errors.Is(err, commerce.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// pay takes the order's payment and, once it is taken, completes the
+// order; a declined payment cancels it.
+func (s *Service) pay(ctx context.Context, o Order) (Order, error) {
+	var p payment.Payment
+	if o.Totals.Total.IsPositive() {
+		var err error
+		p, err = s.payments.Authorize(ctx, payment.AuthorizeInput{
+			OrderID: o.ID, Amount: o.Totals.Total, PaymentMethod: o.PaymentMethod,
+			IdempotencyKey: paymentKey(o.ID), CaptureNow: o.Capture == CaptureAtCheckout,
+			Description: fmt.Sprintf("Order %d", o.Number),
+		})
+		if errors.Is(err, commerce.ErrPaymentDeclined) {
+			return s.fail(ctx, o, p)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	return s.complete(ctx, o, p)
+}
+
+// complete finishes a checkout whose payment p succeeded (p is zero for a
+// free order): captures when the capture is due and was not made, deducts
+// the stock, converts the cart and confirms the order.
+func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Order, error) {
+	if p.ID != "" && o.Capture == CaptureAtCheckout && p.Status == payment.StatusAuthorized {
+		var err error
+		if p, err = s.payments.Capture(ctx, p.ID, p.Amount); err != nil {
+			return o, err
+		}
+	}
+	if err := s.stock.Deduct(ctx, o.ReservationID); err != nil {
+		if errors.Is(err, commerce.ErrFailedPrecondition) {
+			// The reservation lapsed before the payment was taken: the
+			// units may be sold to someone else, so the order cannot be
+			// fulfilled. Give the money back.
+			return s.abort(ctx, o, "the stock reservation expired before the payment completed", err)
+		}
+		return o, err
+	}
+	if _, err := s.carts.MarkConverted(ctx, o.CartID, o.ID); err != nil && !errors.Is(err, commerce.ErrNotFound) {
+		return o, err
+	}
+	confirmed, err := s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusConfirmed, ActorSystem, "payment succeeded", func(o *Order) error {
+		if p.ID != "" {
+			o.PaymentIDs = appendPayment(o.PaymentIDs, p.ID)
+		}
+		o.Settled = true
+		return nil
+	}, commerce.Money{})
+	if err != nil {
+		return s.lost(ctx, o, err)
+	}
+	return confirmed, nil
+}
+
+func appendPayment(ids []commerce.PaymentID, id commerce.PaymentID) []commerce.PaymentID {
+	for _, x := range ids {
+		if x == id {
+			return ids
+		}
+	}
+	return append(ids, id)
+}
+
+// lost handles a confirmation that failed because the order moved on
+// without this call: recovery cancelled it while the payment was in
+// flight. The payment just taken must then be given back.
+func (s *Service) lost(ctx context.Context, o Order, err error) (Order, error) {
+	if !errors.Is(err, commerce.ErrFailedPrecondition) {
+		return o, err
+	}
+	cur, gerr := s.store.Get(ctx, o.ID)
+	if gerr != nil || cur.Status != StatusCancelled {
+		return o, err
+	}
+	if _, serr := s.settle(ctx, cur, "the order was cancelled while its payment was taken"); serr != nil {
+		return cur, errors.Join(err, serr)
+	}
+	cur, gerr = s.store.Get(ctx, o.ID)
+	if gerr != nil {
+		return o, gerr
+	}
+	return cur, checkoutFailure(cur)
+}
+
+// fail cancels a checkout whose payment was declined and releases its
+// stock.
+func (s *Service) fail(ctx context.Context, o Order, p payment.Payment) (Order, error) {
+	cancelled, err := s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusCancelled, ActorSystem, "payment declined: "+p.FailureMessage, func(o *Order) error {
+		o.FailureCode, o.FailureMessage = p.FailureCode, p.FailureMessage
+		if o.FailureMessage == "" {
+			o.FailureMessage = "the payment was declined"
+		}
+		if p.ID != "" {
+			o.PaymentIDs = appendPayment(o.PaymentIDs, p.ID)
+		}
+		o.Settled = false
+		return nil
+	}, commerce.Zero(o.Currency))
+	if err != nil {
+		return o, err
+	}
+	settled, err := s.settle(ctx, cancelled, "payment declined")
+	if err != nil {
+		return cancelled, err
+	}
+	return settled, checkoutFailure(settled)
+}
+
+// abort cancels a PaymentPending order that cannot be fulfilled after
+// all, giving back whatever was charged.
+func (s *Service) abort(ctx context.Context, o Order, reason string, cause error) (Order, error) {
+	refund, err := s.charged(ctx, o)
+	if err != nil {
+		return o, errors.Join(cause, err)
+	}
+	cancelled, err := s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusCancelled, ActorSystem, reason, func(o *Order) error {
+		o.Settled = false
+		return nil
+	}, refund)
+	if err != nil {
+		return o, errors.Join(cause, err)
+	}
+	settled, err := s.settle(ctx, cancelled, reason)
+	if err != nil {
+		return cancelled, err
+	}
+	return settled, commerce.Errorf(commerce.CodeFailedPrecondition, "order %s: %s; the payment is given back: %w", o.ID, reason, cause).
+		WithDetail("order_id", o.ID.String())
+}

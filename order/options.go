@@ -1,0 +1,84 @@
+package order
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Defaults of [Options].
+const (
+	DefaultReservationTTL = 30 * time.Minute
+	DefaultRecoverAfter   = 5 * time.Minute
+	DefaultRecoveryBatch  = 100
+)
+
+// Options configures a [Service]. A nil *Options, or a zero field, means
+// the documented default.
+type Options struct {
+	// Clock stamps orders, history and events. Default commerce.SystemClock.
+	Clock commerce.Clock
+	// Logger receives what the service compensates or leaves for later.
+	// Default slog.Default().
+	Logger *slog.Logger
+	// Capture says when payments are captured. Default CaptureAtCheckout.
+	Capture CaptureMode
+	// Shipping prices shipping. Default FlatShipping{} (free).
+	Shipping ShippingCalculator
+	// Tax computes tax. Default ZeroTax{}.
+	Tax TaxCalculator
+	// ReservationTTL is how long checkout holds stock for an order before
+	// it must be paid. It must exceed RecoverAfter, so recovery can
+	// finish a paid order while its stock is still held. Default 30 min.
+	ReservationTTL time.Duration
+	// RecoverAfter is how long an unsettled order is left to the call
+	// that is working on it before Recover takes it over. It must exceed
+	// the longest checkout. Default 5 min.
+	RecoverAfter time.Duration
+	// RecoveryBatch bounds the orders one Recover pass reads. Default 100.
+	RecoveryBatch int
+}
+
+func (o *Options) resolved() (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.Clock == nil {
+		r.Clock = commerce.SystemClock{}
+	}
+	if r.Logger == nil {
+		r.Logger = slog.Default()
+	}
+	switch r.Capture {
+	case "":
+		r.Capture = CaptureAtCheckout
+	case CaptureAtCheckout, CaptureAtShipment:
+	default:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "order: unknown capture mode %q", r.Capture)
+	}
+	if r.Shipping == nil {
+		r.Shipping = FlatShipping{}
+	}
+	if r.Tax == nil {
+		r.Tax = ZeroTax{}
+	}
+	if r.ReservationTTL == 0 {
+		r.ReservationTTL = DefaultReservationTTL
+	}
+	if r.RecoverAfter == 0 {
+		r.RecoverAfter = DefaultRecoverAfter
+	}
+	if r.RecoveryBatch == 0 {
+		r.RecoveryBatch = DefaultRecoveryBatch
+	}
+	switch {
+	case r.ReservationTTL < 0 || r.RecoverAfter < 0 || r.RecoveryBatch < 0:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "order: durations and batch sizes must not be negative")
+	case r.ReservationTTL <= r.RecoverAfter:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument,
+			"order: ReservationTTL (%s) must exceed RecoverAfter (%s), or recovery could find a paid order's stock released", r.ReservationTTL, r.RecoverAfter)
+	}
+	return r, nil
+}

@@ -1,0 +1,148 @@
+package order
+
+import (
+	"slices"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Line is one line of an order: a snapshot of what was bought, at the
+// price it was bought for. It does not change when the catalog does.
+type Line struct {
+	SKU       string             `json:"sku"`
+	ProductID commerce.ProductID `json:"product_id"`
+	VariantID commerce.VariantID `json:"variant_id"`
+	Title     string             `json:"title"`
+	Quantity  int                `json:"quantity"`
+	UnitPrice commerce.Money     `json:"unit_price"`
+	// Total is UnitPrice × Quantity.
+	Total commerce.Money `json:"total"`
+}
+
+// Totals is what an order costs, all in its currency:
+// Total = Subtotal - Discount + Shipping + Tax.
+type Totals struct {
+	Subtotal commerce.Money `json:"subtotal"`
+	Discount commerce.Money `json:"discount"`
+	Shipping commerce.Money `json:"shipping"`
+	Tax      commerce.Money `json:"tax"`
+	Total    commerce.Money `json:"total"`
+}
+
+// Transition is one entry of an order's history.
+type Transition struct {
+	// From is empty for the order's creation.
+	From Status `json:"from,omitempty"`
+	To   Status `json:"to"`
+	// Actor says who moved the order: ActorSystem, ActorAdmin, or a
+	// customer as returned by CustomerActor.
+	Actor  string    `json:"actor"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Shipment is how a shipped order travels.
+type Shipment struct {
+	Carrier        string `json:"carrier,omitempty"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+	TrackingURL    string `json:"tracking_url,omitempty"`
+}
+
+// CaptureMode says when an order's payment is captured.
+type CaptureMode string
+
+// The capture modes.
+const (
+	// CaptureAtCheckout captures the payment during checkout.
+	CaptureAtCheckout CaptureMode = "checkout"
+	// CaptureAtShipment authorizes during checkout and captures when the
+	// order ships; cancelling before that voids the authorization.
+	CaptureAtShipment CaptureMode = "shipment"
+)
+
+// Order is a customer's order: a snapshot of the cart it came from, what
+// it costs, where it goes and where it stands.
+type Order struct {
+	ID commerce.OrderID `json:"id"`
+	// Number is the human-readable order number, assigned by the store:
+	// unique and increasing.
+	Number int64 `json:"number"`
+	// CustomerID is empty for a guest order; Email is always set.
+	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
+	Email      string              `json:"email"`
+	// CartID is the cart the order was checked out from.
+	CartID          commerce.CartID   `json:"cart_id"`
+	Currency        commerce.Currency `json:"currency"`
+	Lines           []Line            `json:"lines"`
+	Totals          Totals            `json:"totals"`
+	ShippingAddress commerce.Address  `json:"shipping_address"`
+	BillingAddress  commerce.Address  `json:"billing_address"`
+	Status          Status            `json:"status"`
+	// ReservationID names the order's stock reservation.
+	ReservationID commerce.ReservationID `json:"reservation_id"`
+	// PaymentMethod is the payment-method token the customer gave.
+	PaymentMethod string      `json:"payment_method"`
+	Capture       CaptureMode `json:"capture"`
+	// PaymentIDs are the order's payments, recorded when it is confirmed.
+	PaymentIDs []commerce.PaymentID `json:"payment_ids,omitempty"`
+	Shipment   *Shipment            `json:"shipment,omitempty"`
+	// History lists every transition, oldest first; the first is the
+	// creation (From empty, To Pending).
+	History []Transition `json:"history"`
+	// IdempotencyKey is the checkout's key, unique across orders.
+	IdempotencyKey string `json:"idempotency_key"`
+	// FailureCode and FailureMessage say why checkout failed (the
+	// provider's decline code and reason); empty otherwise.
+	FailureCode    string `json:"failure_code,omitempty"`
+	FailureMessage string `json:"failure_message,omitempty"`
+	// Settled is false while the order's status implies money or stock
+	// moves not yet made: during checkout, and after a cancellation or a
+	// refund until the payment is voided or refunded and the stock given
+	// back. The recovery worker finishes unsettled orders.
+	Settled   bool      `json:"settled"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// Version counts the order's writes: 1 when created.
+	Version int64 `json:"version"`
+}
+
+// Clone returns a deep copy of o.
+func (o Order) Clone() Order {
+	o.Lines = slices.Clone(o.Lines)
+	o.PaymentIDs = slices.Clone(o.PaymentIDs)
+	o.History = slices.Clone(o.History)
+	if o.Shipment != nil {
+		s := *o.Shipment
+		o.Shipment = &s
+	}
+	return o
+}
+
+// ItemCount is the units in all lines.
+func (o Order) ItemCount() int {
+	n := 0
+	for _, l := range o.Lines {
+		n += l.Quantity
+	}
+	return n
+}
+
+// Guest reports whether the order was placed without an account.
+func (o Order) Guest() bool { return o.CustomerID.IsZero() }
+
+// The actors of transitions the shop itself makes.
+const (
+	// ActorSystem: checkout, recovery and other automatic moves.
+	ActorSystem = "system"
+	// ActorAdmin: the shop's staff.
+	ActorAdmin = "admin"
+)
+
+// CustomerActor is the actor of a transition made by a customer.
+func CustomerActor(id commerce.CustomerID) string {
+	if id.IsZero() {
+		return "guest"
+	}
+	return "customer:" + id.String()
+}

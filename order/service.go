@@ -1,0 +1,132 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/payment"
+)
+
+// Service carries every order rule: checkout, the state machine, cancels,
+// returns and recovery. It is safe for concurrent use; several Services
+// (in several processes) may share one Store.
+type Service struct {
+	store    Store
+	carts    *cart.Service
+	stock    *inventory.Service
+	payments *payment.Service
+	opts     Options
+	clock    commerce.Clock
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	inflight map[string]*flight
+}
+
+// flight is a checkout in progress in this process, which calls with the
+// same idempotency key wait for.
+type flight struct {
+	done chan struct{}
+	o    Order
+	err  error
+}
+
+// NewService returns a Service over store that checks carts out of carts,
+// reserves stock in stock and takes payment through payments. A nil opts
+// takes the defaults documented on Options; a missing dependency or an
+// invalid option is InvalidArgument.
+func NewService(store Store, carts *cart.Service, stock *inventory.Service, payments *payment.Service, opts *Options) (*Service, error) {
+	if store == nil || carts == nil || stock == nil || payments == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "order: NewService needs a store, a cart, an inventory and a payment service")
+	}
+	o, err := opts.resolved()
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		store: store, carts: carts, stock: stock, payments: payments,
+		opts: o, clock: o.Clock, log: o.Logger, inflight: map[string]*flight{},
+	}, nil
+}
+
+// Get returns the order with id; a missing one is NotFound.
+func (s *Service) Get(ctx context.Context, id commerce.OrderID) (Order, error) {
+	if err := validateOrderID(id); err != nil {
+		return Order{}, err
+	}
+	return s.store.Get(ctx, id)
+}
+
+// List returns orders newest first, filtered by f and keyset-paged.
+// An unknown status is InvalidArgument.
+func (s *Service) List(ctx context.Context, f ListFilter, page commerce.PageRequest) (commerce.Page[Order], error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return commerce.Page[Order]{}, invalid("status", "unknown order status %q", f.Status)
+	}
+	if !f.CustomerID.IsZero() {
+		if err := f.CustomerID.Validate(); err != nil {
+			return commerce.Page[Order]{}, invalid("customer_id", "customer id: %w", err)
+		}
+	}
+	page, err := page.Normalize()
+	if err != nil {
+		return commerce.Page[Order]{}, err
+	}
+	return s.store.List(ctx, f, page)
+}
+
+// errUnchanged aborts a store write that has nothing to change.
+var errUnchanged = errors.New("order: unchanged")
+
+// move takes the order with id from one of the statuses in from to status
+// to, recording the transition and writing its event in one store write.
+// A nil from allows every status with an arrow to to. An order already
+// in to is returned unchanged, so retried requests succeed. Any other
+// status is FailedPrecondition. mutate, when not nil,
+// adjusts the order in the same write; refund is the amount the event
+// reports for cancellations and refunds.
+func (s *Service) move(ctx context.Context, id commerce.OrderID, from []Status, to Status, actor, reason string, mutate func(*Order) error, refund commerce.Money) (Order, error) {
+	var same Order
+	o, err := s.store.Update(ctx, id, func(o *Order) ([]commerce.Envelope, error) {
+		if o.Status == to {
+			same = o.Clone()
+			return nil, errUnchanged
+		}
+		if (from != nil && !allowed(o.Status, from)) || !CanTransition(o.Status, to) {
+			return nil, errTransition(*o, to)
+		}
+		if mutate != nil {
+			if err := mutate(o); err != nil {
+				return nil, err
+			}
+		}
+		prev := o.Status
+		now := s.now()
+		o.Status, o.UpdatedAt = to, now
+		o.History = append(o.History, Transition{From: prev, To: to, Actor: actor, Reason: reason, At: now})
+		return []commerce.Envelope{transitionEvent(*o, prev, actor, reason, refund)}, nil
+	})
+	if errors.Is(err, errUnchanged) {
+		return same, nil
+	}
+	return o, err
+}
+
+func allowed(st Status, from []Status) bool {
+	for _, f := range from {
+		if f == st {
+			return true
+		}
+	}
+	return false
+}
+
+func errTransition(o Order, to Status) error {
+	return commerce.Errorf(commerce.CodeFailedPrecondition, "order %s is %s: it cannot become %s", o.ID, o.Status, to).
+		WithDetail("order_id", o.ID.String()).WithDetail("status", string(o.Status)).WithDetail("to", string(to))
+}

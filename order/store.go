@@ -1,0 +1,54 @@
+package order
+
+import (
+	"context"
+	"time"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// Store keeps orders. Implementations are safe for concurrent use. Every
+// write commits the order (its lines and history included) and the events
+// passed in or returned by the closure together; a write that fails leaves
+// nothing behind and publishes nothing. Closures run inside the store's
+// transaction or lock: they must not do remote I/O, may run more than once
+// if the store retries, and their changes are discarded when they return an
+// error, which the write then returns as it is. Reads return copies. A
+// missing order is CodeNotFound.
+type Store interface {
+	// Create inserts o, assigning its Number, with the events that events
+	// returns for the order as stored (numbered), unless an order with the
+	// same IdempotencyKey exists: then it returns that order and
+	// created=false and publishes nothing, even when concurrent. Keys are
+	// unique across orders.
+	//
+	// A cart has at most one order that is not Cancelled: when another
+	// one exists for o.CartID, Create is CodeConflict with the order's ID
+	// in Details["order_id"].
+	Create(ctx context.Context, o Order, events func(stored Order) []commerce.Envelope) (stored Order, created bool, err error)
+	// Get returns the order with id.
+	Get(ctx context.Context, id commerce.OrderID) (Order, error)
+	// GetByIdempotencyKey returns the order created with key.
+	GetByIdempotencyKey(ctx context.Context, key string) (Order, error)
+	// Update applies fn to the order with id, serialised with every other
+	// write to it, and commits the result with the events fn returns,
+	// incrementing Version. It returns the order as stored. fn must not
+	// change ID, Number, IdempotencyKey, CartID, Lines or CreatedAt.
+	Update(ctx context.Context, id commerce.OrderID, fn func(*Order) ([]commerce.Envelope, error)) (Order, error)
+	// Discard deletes the order with id, with everything it owns, if fn
+	// (called with the order, serialised like Update) returns no error,
+	// and commits the events fn returns.
+	Discard(ctx context.Context, id commerce.OrderID, fn func(Order) ([]commerce.Envelope, error)) error
+	// List returns orders newest first, keyset-paged, filtered by
+	// ListFilter.
+	List(ctx context.Context, f ListFilter, page commerce.PageRequest) (commerce.Page[Order], error)
+	// Unsettled returns up to limit orders with Settled false whose
+	// UpdatedAt is before before, oldest first.
+	Unsettled(ctx context.Context, before time.Time, limit int) ([]Order, error)
+}
+
+// ListFilter narrows List. Zero fields do not filter.
+type ListFilter struct {
+	CustomerID commerce.CustomerID
+	Status     Status
+}
