@@ -1,0 +1,102 @@
+package ordertest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
+)
+
+// Run runs the suite against the stores newStores returns.
+func Run(t *testing.T, newStores NewStores) {
+	t.Run("Checkout", func(t *testing.T) { testCheckout(t, newStores) })
+}
+
+func requireCode(t testing.TB, want commerce.ErrorCode, err error) {
+	t.Helper()
+	require.Error(t, err)
+	require.Equal(t, want, commerce.Code(err), "error: %v", err)
+}
+
+// level returns sku's on-hand and reserved units.
+func (w *World) level(t testing.TB, sku string) (onHand, reserved int) {
+	t.Helper()
+	l, err := w.Stock.Level(context.Background(), sku, "")
+	require.NoError(t, err)
+	return l.OnHand, l.Reserved
+}
+
+// captured sums what the provider holds for an order: captured minus
+// refunded, over every payment of the order.
+func (w *World) captured(t testing.TB, id commerce.OrderID) int64 {
+	t.Helper()
+	pays, err := w.Payments.GetByOrder(context.Background(), id)
+	require.NoError(t, err)
+	var sum int64
+	for _, p := range pays {
+		for _, c := range w.Provider.ChargesFor(p.ID) {
+			sum += c.Captured.Amount() - c.Refunded.Amount()
+		}
+	}
+	return sum
+}
+
+func testCheckout(t *testing.T, newStores NewStores) {
+	w := NewWorld(t, newStores, nil)
+	ctx := context.Background()
+	w.SetStock(t, "MUG", 5)
+	w.SetStock(t, "TEE", 3)
+	cartID := w.Cart(t, Item{"MUG", 2}, Item{"TEE", 1})
+
+	o, err := w.Orders.Checkout(ctx, cartID, Input("pm_card_visa", NewKey()))
+	require.NoError(t, err)
+	assert.Equal(t, order.StatusConfirmed, o.Status)
+	assert.True(t, o.Settled)
+	assert.Positive(t, o.Number)
+	assert.Equal(t, "ada@example.com", o.Email)
+	require.Len(t, o.Lines, 2)
+	assert.Equal(t, money(3*defaultPrice), o.Totals.Subtotal)
+	assert.Equal(t, money(3*defaultPrice), o.Totals.Total)
+	require.Len(t, o.PaymentIDs, 1)
+	var history []order.Status
+	for _, h := range o.History {
+		history = append(history, h.To)
+	}
+	assert.Equal(t, []order.Status{order.StatusPending, order.StatusPaymentPending, order.StatusConfirmed}, history)
+
+	p, err := w.Payments.Get(ctx, o.PaymentIDs[0])
+	require.NoError(t, err)
+	assert.Contains(t, []payment.Status{payment.StatusCaptured, payment.StatusCompleted}, p.Status)
+	assert.Equal(t, int64(3*defaultPrice), w.captured(t, o.ID))
+
+	onHand, reserved := w.level(t, "MUG")
+	assert.Equal(t, [2]int{3, 0}, [2]int{onHand, reserved})
+	res, err := w.Stock.Get(ctx, o.ReservationID)
+	require.NoError(t, err)
+	assert.Equal(t, inventory.StatusDeducted, res.Status)
+
+	c, err := w.Carts.Get(ctx, cartID)
+	require.NoError(t, err)
+	assert.Equal(t, cart.StatusConverted, c.Status)
+	assert.Equal(t, o.ID, c.ConvertedOrderID)
+
+	got, err := w.Orders.Get(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Equal(t, o, got)
+
+	w.Events.WaitFor(t, eventWait, "order.created", 1)
+	w.Events.WaitFor(t, eventWait, "order.payment_pending", 1)
+	confirmed := w.Events.WaitFor(t, eventWait, "order.confirmed", 1)
+	ev, ok := confirmed[0].Payload.(order.Confirmed)
+	require.True(t, ok, "payload %T", confirmed[0].Payload)
+	assert.Equal(t, o.ID, ev.Order.ID)
+	assert.Equal(t, o.Number, ev.Order.Number)
+	assert.Equal(t, o.Totals.Total, ev.Order.Totals.Total)
+}
