@@ -258,11 +258,30 @@ func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
 		default:
 			return o, nil
 		}
-		if err != nil {
+		if err == nil {
+			continue
+		}
+		// Another call (a concurrent retry, another process, recovery)
+		// may have moved the order on: continue from where it stands.
+		if !errors.Is(err, commerce.ErrFailedPrecondition) && !errors.Is(err, errMovedOn) {
+			return o, err
+		}
+		cur, gerr := s.store.Get(ctx, o.ID)
+		switch {
+		case gerr == nil && cur.Status != o.Status:
+			o = cur
+		case errors.Is(err, errMovedOn) && (gerr == nil || errors.Is(gerr, commerce.ErrNotFound)):
+			return o, commerce.Errorf(commerce.CodeUnavailable, "order %s: checkout was abandoned and its stock released; check out again", o.ID).
+				WithDetail("order_id", o.ID.String())
+		default:
 			return o, err
 		}
 	}
 }
+
+// errMovedOn reports that a step found its order's saga further along
+// (or abandoned) than the order it was given.
+var errMovedOn = errors.New("order: moved on")
 
 // checkoutFailure is the error a checkout that ended Cancelled reports,
 // also to a repeat with the same key.
@@ -295,10 +314,9 @@ func (s *Service) reserve(ctx context.Context, o Order) (Order, error) {
 	case err != nil:
 		return o, err
 	case res.Status != inventory.StatusReserved:
-		// Recovery gave the stock back and discarded the order while this
-		// call stalled.
-		return o, commerce.Errorf(commerce.CodeUnavailable, "order %s: checkout was abandoned and its stock released; check out again", o.ID).
-			WithDetail("order_id", o.ID.String())
+		// Deducted: another call completed the checkout. Released or
+		// expired: recovery discarded the order while this call stalled.
+		return o, errMovedOn
 	}
 	return s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", nil, commerce.Money{})
 }

@@ -17,6 +17,22 @@ import (
 // Run runs the suite against the stores newStores returns.
 func Run(t *testing.T, newStores NewStores) {
 	t.Run("Checkout", func(t *testing.T) { testCheckout(t, newStores) })
+	t.Run("OutOfStock", func(t *testing.T) { testOutOfStock(t, newStores) })
+	t.Run("PaymentDeclined", func(t *testing.T) { testPaymentDeclined(t, newStores) })
+	t.Run("BadInput", func(t *testing.T) { testBadInput(t, newStores) })
+	t.Run("UnbuyableCarts", func(t *testing.T) { testUnbuyableCarts(t, newStores) })
+	t.Run("Totals", func(t *testing.T) { testTotals(t, newStores) })
+	t.Run("IdempotentConcurrentCheckout", func(t *testing.T) { testIdempotentConcurrentCheckout(t, newStores) })
+	t.Run("OneCartManyKeys", func(t *testing.T) { testOneCartManyKeys(t, newStores) })
+	t.Run("LastUnitRace", func(t *testing.T) { testLastUnitRace(t, newStores) })
+	t.Run("ManyBuyersFewUnits", func(t *testing.T) { testManyBuyersFewUnits(t, newStores) })
+	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, newStores) })
+	t.Run("Cancel", func(t *testing.T) { testCancel(t, newStores) })
+	t.Run("CaptureAtShipment", func(t *testing.T) { testCaptureAtShipment(t, newStores) })
+	t.Run("List", func(t *testing.T) { testList(t, newStores) })
+	t.Run("CrashRecovery", func(t *testing.T) { testCrashRecovery(t, newStores) })
+	t.Run("RecoveryLeavesFreshOrders", func(t *testing.T) { testRecoveryLeavesFreshOrders(t, newStores) })
+	t.Run("RecoveryRacesAStalledCheckout", func(t *testing.T) { testRecoveryRacesAStalledCheckout(t, newStores) })
 }
 
 func requireCode(t testing.TB, want commerce.ErrorCode, err error) {

@@ -1,0 +1,70 @@
+package order_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/payment/fakeprovider"
+)
+
+// prices is a one-SKU catalog for the example.
+type prices struct{}
+
+func (prices) PriceSKUs(_ context.Context, c commerce.Currency, skus ...string) (map[string]catalog.SKUPrice, error) {
+	out := map[string]catalog.SKUPrice{}
+	for _, sku := range skus {
+		out[sku] = catalog.SKUPrice{SKU: sku, Title: "Mug", Price: commerce.MustMoney(1200, c), Purchasable: true}
+	}
+	return out, nil
+}
+
+// A whole checkout over memory stores and the fake provider: the cart
+// becomes a Confirmed order, the card is charged once, the stock is
+// deducted. The same idempotency key returns the same order.
+func ExampleService_Checkout() {
+	ctx := context.Background()
+	carts, _ := cart.NewService(memory.NewCartStore(nil), prices{}, nil)
+	stock, _ := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	fake := fakeprovider.New(nil)
+	payments, _ := payment.NewService(memory.NewPaymentStore(nil), fake, nil)
+	orders, err := order.NewService(memory.NewOrderStore(nil), carts, stock, payments, nil)
+	if err != nil {
+		panic(err)
+	}
+	_, _ = stock.SetStock(ctx, "MUG", "", 5, "delivery")
+	c, _ := carts.Create(ctx, cart.CreateInput{Currency: "USD"})
+	_, _ = carts.AddItem(ctx, c.ID, cart.AddItemInput{SKU: "MUG", Quantity: 2})
+
+	in := order.CheckoutInput{
+		Email:           "ada@example.com",
+		ShippingAddress: commerce.Address{Name: "Ada Lovelace", Line1: "12 St James's Square", City: "London", Country: "GB"},
+		PaymentMethod:   "pm_card_visa",
+		IdempotencyKey:  "checkout-1",
+	}
+	o, err := orders.Checkout(ctx, c.ID, in)
+	if err != nil {
+		panic(err)
+	}
+	again, _ := orders.Checkout(ctx, c.ID, in)
+	available, _ := stock.Available(ctx, "MUG")
+	fmt.Println(o.Number, o.Status, o.Totals.Total, again.ID == o.ID, len(fake.Charges()), available)
+	// Output:
+	// 1001 confirmed 24.00 USD true 1 3
+}
+
+// Fulfilment follows the seed's arrows; a move without an arrow is
+// refused.
+func ExampleCanTransition() {
+	fmt.Println(order.CanTransition(order.StatusPacked, order.StatusShipped))
+	fmt.Println(order.CanTransition(order.StatusShipped, order.StatusCancelled))
+	// Output:
+	// true
+	// false
+}
