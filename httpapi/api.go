@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/customer"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/search"
+)
+
+// Defaults of [Options].
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultImportMaxBytes = 64 << 20
+)
+
+// Services are the services the API serves. Catalog, Carts, Customers,
+// Orders, Inventory and Payments are required; Search is optional (the
+// search routes answer 503 without it).
+type Services struct {
+	Catalog   *catalog.Service
+	Search    *search.Service
+	Carts     *cart.Service
+	Customers *customer.Service
+	Orders    *order.Service
+	Inventory *inventory.Service
+	Payments  *payment.Service
+}
+
+// Options configures the API. A nil *Options, or a zero field, means the
+// documented default.
+type Options struct {
+	// AdminKey is the bearer token of the admin API. Empty disables the
+	// admin API (its routes answer 403).
+	AdminKey string
+	// MaxBodyBytes bounds JSON request bodies; larger ones are 413.
+	// Default 1 MiB.
+	MaxBodyBytes int64
+	// ImportMaxBytes bounds a bulk catalog import. Default 64 MiB.
+	ImportMaxBytes int64
+	// Logger receives server-side failures. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// API is the HTTP API: an http.Handler serving the store API under
+// /store, the admin API under /admin, the payment provider's webhook and
+// the OpenAPI document at /openapi.json. Mount it under any prefix with
+// http.StripPrefix.
+type API struct {
+	svc    Services
+	opts   Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []Route
+}
+
+// New returns the API over svc. A missing required service is
+// InvalidArgument.
+func New(svc Services, opts *Options) (*API, error) {
+	if svc.Catalog == nil || svc.Carts == nil || svc.Customers == nil || svc.Orders == nil || svc.Inventory == nil || svc.Payments == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: New needs the catalog, cart, customer, order, inventory and payment services")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.ImportMaxBytes <= 0 {
+		o.ImportMaxBytes = DefaultImportMaxBytes
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	a.productRoutes()
+	a.searchRoutes()
+	a.cartRoutes()
+	a.checkoutRoutes()
+	a.orderRoutes()
+	a.customerRoutes()
+	a.adminCatalogRoutes()
+	a.adminInventoryRoutes()
+	a.adminOrderRoutes()
+	a.adminPaymentRoutes()
+	a.webhookRoutes()
+	a.openAPIRoute()
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, commerce.Errorf(commerce.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+	})
+	return a, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// Routes returns every route the API serves.
+func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
+
+// add registers rt.
+func (a *API) add(rt Route) {
+	if rt.Status == 0 {
+		rt.Status = http.StatusOK
+		if rt.Response == nil {
+			rt.Status = http.StatusNoContent
+		}
+	}
+	a.routes = append(a.routes, rt)
+	a.mux.HandleFunc(rt.pattern(), func(w http.ResponseWriter, r *http.Request) {
+		r, err := a.authenticate(r, rt.Auth)
+		if err == nil {
+			err = rt.handle(w, r)
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}

@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// caller is who made a request: a customer (with the session token they
+// used), the admin, or nobody.
+type caller struct {
+	customer commerce.CustomerID
+	token    string
+	admin    bool
+}
+
+type callerKey struct{}
+
+// callerOf returns the request's caller, set by authenticate.
+func callerOf(r *http.Request) caller {
+	c, _ := r.Context().Value(callerKey{}).(caller)
+	return c
+}
+
+// bearer returns the request's bearer token, "" when there is none.
+func bearer(r *http.Request) (string, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", nil
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", commerce.Errorf(commerce.CodeUnauthenticated, "the Authorization header must be \"Bearer <token>\"")
+	}
+	return strings.TrimSpace(token), nil
+}
+
+// authenticate establishes the caller a route needs, or returns the 401
+// to answer with.
+func (a *API) authenticate(r *http.Request, need Auth) (*http.Request, error) {
+	token, err := bearer(r)
+	if err != nil {
+		return r, err
+	}
+	var c caller
+	switch need {
+	case Admin:
+		if a.opts.AdminKey == "" {
+			return r, commerce.Errorf(commerce.CodePermissionDenied, "the admin API is disabled: no admin key is configured")
+		}
+		if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(a.opts.AdminKey)) != 1 {
+			return r, commerce.Errorf(commerce.CodeUnauthenticated, "the admin API needs the admin key as a bearer token")
+		}
+		c.admin = true
+	default:
+		if token == "" {
+			if need == Customer {
+				return r, commerce.Errorf(commerce.CodeUnauthenticated, "sign in first: this route needs a customer session token")
+			}
+			break
+		}
+		claims, err := a.svc.Customers.Authenticate(r.Context(), token)
+		if err != nil {
+			return r, err
+		}
+		c.customer, c.token = claims.CustomerID, token
+	}
+	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), nil
+}
+
+// owns reports whether the caller may see a resource owned by owner: a
+// guest resource (no owner) is reachable by whoever knows its ID, a
+// customer's only by that customer.
+func (c caller) owns(owner commerce.CustomerID) bool {
+	return owner.IsZero() || owner == c.customer
+}

@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// decodeJSON reads r's body into v strictly: a JSON content type (or
+// none), one JSON value, no unknown fields, no trailing data, and at most
+// the API's body limit. Every failure is InvalidArgument (400) naming the
+// field where it can, or tooLarge (413).
+func (a *API) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeLimited(w, r, v, a.opts.MaxBodyBytes)
+}
+
+func decodeLimited(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return commerce.Errorf(commerce.CodeInvalidArgument, "the request body must be application/json, not %q", ct)
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, limit)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return decodeError(err, limit)
+		}
+		return commerce.Errorf(commerce.CodeInvalidArgument, "the request body must hold one JSON value")
+	}
+	return nil
+}
+
+// decodeError turns a json or body-size error into the API's error.
+func decodeError(err error, limit int64) error {
+	var (
+		mbe *http.MaxBytesError
+		ute *json.UnmarshalTypeError
+		se  *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge{limit: limit}
+	case errors.Is(err, io.EOF):
+		return commerce.Errorf(commerce.CodeInvalidArgument, "a JSON request body is required")
+	case errors.As(err, &ute):
+		field := ute.Field
+		if field == "" {
+			field = "body"
+		}
+		return commerce.Errorf(commerce.CodeInvalidArgument, "%s: expected %s, got JSON %s", field, ute.Type, ute.Value).WithDetail("field", field)
+	case errors.As(err, &se):
+		return commerce.Errorf(commerce.CodeInvalidArgument, "malformed JSON at byte %d", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return commerce.Errorf(commerce.CodeInvalidArgument, "truncated JSON body")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return commerce.Errorf(commerce.CodeInvalidArgument, "unknown field %q", field).WithDetail("field", field)
+	}
+	if commerce.Code(err) != commerce.CodeInternal {
+		return err // a type's own UnmarshalJSON said what was wrong
+	}
+	return commerce.Errorf(commerce.CodeInvalidArgument, "invalid JSON body: %v", err)
+}
+
+// pathID parses the path value name as an ID of type T; a malformed one
+// is NotFound, as no such resource can exist.
+func pathID[T commerce.IDType](r *http.Request, name string) (T, error) {
+	raw := r.PathValue(name)
+	id, err := commerce.ParseID[T](raw)
+	if err != nil || raw == "" {
+		var zero T
+		return zero, commerce.Errorf(commerce.CodeNotFound, "no %s %q", name, truncate(raw))
+	}
+	return id, nil
+}
+
+// pageOf reads ?limit= and ?cursor=.
+func pageOf(r *http.Request) (commerce.PageRequest, error) {
+	q := r.URL.Query()
+	var p commerce.PageRequest
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, commerce.Errorf(commerce.CodeInvalidArgument, "limit must be an integer").WithDetail("field", "limit")
+		}
+		p.Limit = n
+	}
+	p.Cursor = q.Get("cursor")
+	return p.Normalize()
+}
+
+// intQuery reads an optional integer query parameter.
+func intQuery(r *http.Request, name string) (int64, bool, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, false, commerce.Errorf(commerce.CodeInvalidArgument, "%s must be an integer", name).WithDetail("field", name)
+	}
+	return n, true, nil
+}
+
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// idempotencyKey returns the required Idempotency-Key header.
+func idempotencyKey(r *http.Request) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return "", commerce.Errorf(commerce.CodeInvalidArgument, "the Idempotency-Key header is required").WithDetail("field", "Idempotency-Key")
+	}
+	return k, nil
+}

@@ -1,0 +1,23 @@
+// Package httpapi is Mercato's HTTP API: net/http handlers, on Go 1.22
+// ServeMux patterns, over the domain services.
+//
+// The store API lives under /store (products, search, carts, checkout,
+// orders, customers and reviews), the admin API under /admin (catalog,
+// stock, orders and their transitions, payments) and the payment
+// provider's webhook under /webhooks. /openapi.json serves the OpenAPI 3.1
+// document of every route.
+//
+// Errors are JSON, {"error":{"code","message","details"}}, with the HTTP
+// status that fits the commerce error code (see StatusOf). Request bodies
+// are decoded strictly: unknown fields, wrong types and trailing data are
+// 400, oversized bodies 413.
+//
+// Customers authenticate with "Authorization: Bearer <session token>" from
+// POST /store/auth/login; the admin API with the admin key as the bearer
+// token. A customer's carts and orders are reachable only with that
+// customer's token; a guest's only by their ID.
+//
+// An *API is an http.Handler; mount it under any prefix:
+//
+//	mux.Handle("/api/", http.StripPrefix("/api", api))
+package httpapi

@@ -1,0 +1,40 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/customer"
+	"github.com/mercatohq/mercato/httpapi"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/payment/fakeprovider"
+)
+
+// The API over memory stores, mounted under /api.
+func ExampleNew() {
+	var svc httpapi.Services
+	svc.Catalog, _ = catalog.NewService(memory.NewCatalogStore(nil), nil)
+	svc.Customers, _ = customer.NewService(memory.NewCustomerStore(nil), nil)
+	svc.Carts, _ = cart.NewService(memory.NewCartStore(nil), svc.Catalog, nil)
+	svc.Inventory, _ = inventory.NewService(memory.NewInventoryStore(nil), nil)
+	svc.Payments, _ = payment.NewService(memory.NewPaymentStore(nil), fakeprovider.New(nil), nil)
+	svc.Orders, _ = order.NewService(memory.NewOrderStore(nil), svc.Carts, svc.Inventory, svc.Payments, nil)
+	api, err := httpapi.New(svc, &httpapi.Options{AdminKey: "change-me"})
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", api))
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/store/customers/me", nil))
+	fmt.Println(rec.Code, rec.Body.String())
+	// Output:
+	// 401 {"error":{"code":"unauthenticated","message":"sign in first: this route needs a customer session token"}}
+}

@@ -1,0 +1,58 @@
+package httpapi
+
+import "net/http"
+
+// Auth is what a route asks of its caller.
+type Auth int
+
+// The authentication levels of routes.
+const (
+	// Public routes need nothing; a bearer token, when sent, must be
+	// valid and makes the caller that customer.
+	Public Auth = iota
+	// Customer routes need a valid customer session token.
+	Customer
+	// Admin routes need the admin key as the bearer token.
+	Admin
+)
+
+// Param documents a query parameter of a route.
+type Param struct {
+	Name        string
+	Description string
+	// Type is the JSON Schema type of the value: "string", "integer",
+	// "number" or "boolean". Default "string".
+	Type     string
+	Required bool
+	// Repeated parameters may be given several times (?brand=a&brand=b).
+	Repeated bool
+}
+
+// Route is one operation of the API, as registered and as documented in
+// the OpenAPI document.
+type Route struct {
+	Method string
+	// Path is the Go 1.22 ServeMux path, e.g. "/store/carts/{id}".
+	Path    string
+	Summary string
+	Tag     string
+	Auth    Auth
+	Query   []Param
+	// Header names a required request header (Idempotency-Key), if any.
+	Header string
+	// Request is a value of the JSON request body's type, nil when the
+	// route takes no body.
+	Request any
+	// Response is a value of the JSON response body's type, nil for 204.
+	Response any
+	// Status is the success status; default 200, or 204 without Response.
+	Status int
+
+	handle handler
+}
+
+// handler serves a request and returns the error to answer with, if any.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// pattern is the ServeMux pattern of the route.
+func (rt Route) pattern() string { return rt.Method + " " + rt.Path }

@@ -1,0 +1,145 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/adapters/bleve"
+	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/customer"
+	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/httpapi"
+	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/payment/fakeprovider"
+	"github.com/mercatohq/mercato/search"
+)
+
+// adminKey is the admin key of every test shop.
+const adminKey = "test-admin-key-0123456789"
+
+// shop is a whole shop on memory stores behind the API, served by an
+// httptest server.
+type shop struct {
+	t        *testing.T
+	svc      httpapi.Services
+	api      *httpapi.API
+	srv      *httptest.Server
+	events   *eventbustest.Recorder
+	provider *fakeprovider.Provider
+	index    *bleve.Index
+}
+
+func newShop(t *testing.T) *shop {
+	t.Helper()
+	s := &shop{t: t, events: eventbustest.NewRecorder()}
+	opts := &memory.Options{Events: s.events}
+	quiet := slog.New(slog.DiscardHandler)
+	var err error
+	s.svc.Catalog, err = catalog.NewService(memory.NewCatalogStore(opts), nil)
+	require.NoError(t, err)
+	s.svc.Customers, err = customer.NewService(memory.NewCustomerStore(opts), &customer.Options{
+		Password: customer.PasswordParams{Memory: 64, Iterations: 1, Parallelism: 1}, Logger: quiet,
+	})
+	require.NoError(t, err)
+	s.svc.Carts, err = cart.NewService(memory.NewCartStore(opts), s.svc.Catalog, nil)
+	require.NoError(t, err)
+	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), nil)
+	require.NoError(t, err)
+	s.provider = fakeprovider.New(nil)
+	s.svc.Payments, err = payment.NewService(memory.NewPaymentStore(opts), s.provider, &payment.Options{Logger: quiet})
+	require.NoError(t, err)
+	s.svc.Orders, err = order.NewService(memory.NewOrderStore(opts), s.svc.Carts, s.svc.Inventory, s.svc.Payments, &order.Options{Logger: quiet})
+	require.NoError(t, err)
+	s.index, err = bleve.New(nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.index.Close(context.Background()) })
+	s.svc.Search, err = search.NewService(s.index, nil)
+	require.NoError(t, err)
+	s.api, err = httpapi.New(s.svc, &httpapi.Options{AdminKey: adminKey, Logger: quiet})
+	require.NoError(t, err)
+	s.srv = httptest.NewServer(s.api)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// reply is an answer: its status, headers and body.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the reply's body into v.
+func (r reply) json(t testing.TB, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(r.body, v), "body: %s", r.body)
+}
+
+// errorCode returns the code of an error reply.
+func (r reply) errorCode(t testing.TB) string {
+	t.Helper()
+	var e httpapi.ErrorBody
+	r.json(t, &e)
+	return string(e.Error.Code)
+}
+
+// do sends a request with an optional bearer token and body (a string or
+// []byte is sent as is, anything else as JSON).
+func (s *shop) do(method, path, token string, body any, headers ...string) reply {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(s.t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, s.srv.URL+path, rd)
+	require.NoError(s.t, err)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := s.srv.Client().Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	return reply{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// customer registers and signs in a customer, returning the token.
+func (s *shop) customer(email string) (customer.Customer, string) {
+	s.t.Helper()
+	r := s.do(http.MethodPost, "/store/customers", "", map[string]string{"email": email, "password": "correct horse battery", "name": "Test Customer"})
+	require.Equal(s.t, http.StatusCreated, r.status, "%s", r.body)
+	var c customer.Customer
+	r.json(s.t, &c)
+	r = s.do(http.MethodPost, "/store/auth/login", "", map[string]string{"email": email, "password": "correct horse battery"})
+	require.Equal(s.t, http.StatusOK, r.status, "%s", r.body)
+	var l httpapi.LoginResponse
+	r.json(s.t, &l)
+	return c, l.Token
+}
