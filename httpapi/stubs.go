@@ -4,11 +4,5 @@ package httpapi
 
 func (a *API) productRoutes()        {}
 func (a *API) searchRoutes()         {}
-func (a *API) cartRoutes()           {}
-func (a *API) checkoutRoutes()       {}
-func (a *API) orderRoutes()          {}
 func (a *API) adminCatalogRoutes()   {}
 func (a *API) adminInventoryRoutes() {}
-func (a *API) adminOrderRoutes()     {}
-func (a *API) adminPaymentRoutes()   {}
-func (a *API) webhookRoutes()        {}

@@ -1,0 +1,132 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/payment"
+)
+
+// RefundRequest is the body of POST /admin/payments/{id}/refunds.
+type RefundRequest struct {
+	// Amount to give back, at most what is captured and not yet refunded.
+	Amount commerce.Money `json:"amount"`
+	Reason string         `json:"reason,omitempty"`
+}
+
+// maxRefundReason bounds a refund's reason, as the payment service does.
+const maxRefundReason = 500
+
+func (a *API) adminPaymentRoutes() {
+	a.add(Route{
+		Method: http.MethodGet, Path: "/admin/payments/{id}", Tag: "admin payments", Auth: Admin,
+		Summary: "A payment", Response: payment.Payment{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			id, err := pathID[commerce.PaymentID](r, "id")
+			if err != nil {
+				return err
+			}
+			p, err := a.svc.Payments.Get(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, p)
+			return nil
+		},
+	})
+	a.add(Route{
+		Method: http.MethodGet, Path: "/admin/orders/{id}/payments", Tag: "admin payments", Auth: Admin,
+		Summary: "An order's payments, oldest first", Response: List[payment.Payment]{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			id, err := pathID[commerce.OrderID](r, "id")
+			if err != nil {
+				return err
+			}
+			// An order without payments lists none; an unknown one is 404.
+			if _, err := a.svc.Orders.Get(r.Context(), id); err != nil {
+				return err
+			}
+			ps, err := a.svc.Payments.GetByOrder(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			if ps == nil {
+				ps = []payment.Payment{}
+			}
+			writeJSON(w, http.StatusOK, List[payment.Payment]{Items: ps})
+			return nil
+		},
+	})
+	a.add(Route{
+		Method: http.MethodGet, Path: "/admin/payments/{id}/refunds", Tag: "admin payments", Auth: Admin,
+		Summary: "A payment's refunds, oldest first", Response: List[payment.Refund]{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			id, err := pathID[commerce.PaymentID](r, "id")
+			if err != nil {
+				return err
+			}
+			rs, err := a.svc.Payments.Refunds(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			if rs == nil {
+				rs = []payment.Refund{}
+			}
+			writeJSON(w, http.StatusOK, List[payment.Refund]{Items: rs})
+			return nil
+		},
+	})
+	a.add(Route{
+		Method: http.MethodPost, Path: "/admin/payments/{id}/refunds", Tag: "admin payments", Auth: Admin,
+		Summary: "Refund part or all of a captured payment (201); a repeat with the same Idempotency-Key answers the same refund (200) and refunds nothing more",
+		Header:  "Idempotency-Key",
+		Request: RefundRequest{}, Response: payment.Refund{}, Status: http.StatusCreated,
+		handle: a.refundPayment,
+	})
+}
+
+func (a *API) refundPayment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID[commerce.PaymentID](r, "id")
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	// The amount is a pointer while decoding so that a missing one is
+	// told apart, and named, rather than reported as a zero amount.
+	var in struct {
+		Amount *commerce.Money `json:"amount"`
+		Reason string          `json:"reason,omitempty"`
+	}
+	if err := a.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	switch {
+	case in.Amount == nil:
+		return commerce.Errorf(commerce.CodeInvalidArgument, "amount is required").WithDetail("field", "amount")
+	case !in.Amount.IsPositive():
+		return commerce.Errorf(commerce.CodeInvalidArgument, "amount must be positive, got %s", *in.Amount).WithDetail("field", "amount")
+	case len(in.Reason) > maxRefundReason:
+		return commerce.Errorf(commerce.CodeInvalidArgument, "reason is longer than %d bytes", maxRefundReason).WithDetail("field", "reason")
+	}
+	// A refund already made with this key is a repeat: the payment
+	// service answers it without refunding again, and so is the status.
+	earlier, err := a.svc.Payments.Refunds(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	for _, rf := range earlier {
+		if rf.IdempotencyKey == key {
+			status = http.StatusOK
+		}
+	}
+	rf, err := a.svc.Payments.Refund(r.Context(), payment.RefundInput{PaymentID: id, Amount: *in.Amount, Reason: in.Reason, IdempotencyKey: key})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, rf)
+	return nil
+}

@@ -1,0 +1,92 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/order"
+)
+
+// CheckoutRequest is the body of POST /store/carts/{id}/checkout.
+type CheckoutRequest struct {
+	// Email receives the order's messages. Optional for a signed-in
+	// customer, whose account email it defaults to.
+	Email string `json:"email,omitempty"`
+	// PaymentMethod is the payment provider's payment-method token, such
+	// as Stripe's pm_card_visa.
+	PaymentMethod   string           `json:"payment_method"`
+	ShippingAddress commerce.Address `json:"shipping_address"`
+	// BillingAddress defaults to the shipping address.
+	BillingAddress *commerce.Address `json:"billing_address,omitempty"`
+	// ExpectedTotal, when given, is the total the customer agreed to: a
+	// checkout that would cost anything else fails with 409 and the
+	// actual total in the error's details.
+	ExpectedTotal *commerce.Money `json:"expected_total,omitempty"`
+}
+
+func (a *API) checkoutRoutes() {
+	a.add(Route{
+		Method: http.MethodPost, Path: "/store/carts/{id}/checkout", Tag: "checkout",
+		Summary: "Check a cart out: reserve the stock, take the payment and answer the confirmed order (201); " +
+			"a repeat with the same Idempotency-Key answers the same order (200) and charges nothing more",
+		Header:  "Idempotency-Key",
+		Request: CheckoutRequest{}, Response: order.Order{}, Status: http.StatusCreated,
+		handle: a.checkout,
+	})
+}
+
+func (a *API) checkout(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID[commerce.CartID](r, "id")
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	var in CheckoutRequest
+	if err := a.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	who := callerOf(r)
+	// The cart may be gone when a checkout is repeated long after it
+	// converted; the order service answers a repeat from the key alone,
+	// so a missing cart is left to it and ownership checked on the order.
+	c, err := a.svc.Carts.Get(r.Context(), id)
+	switch {
+	case errors.Is(err, commerce.ErrNotFound):
+	case err != nil:
+		return err
+	case !who.owns(c.CustomerID):
+		return cartNotFound(id)
+	}
+	if in.Email == "" && !who.customer.IsZero() {
+		me, err := a.svc.Customers.Get(r.Context(), who.customer)
+		if err != nil {
+			return err
+		}
+		in.Email = me.Email
+	}
+	o, err := a.svc.Orders.Checkout(r.Context(), id, order.CheckoutInput{
+		Email: in.Email, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
+		PaymentMethod: in.PaymentMethod, IdempotencyKey: key, ExpectedTotal: in.ExpectedTotal,
+	})
+	switch {
+	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero():
+		return cartNotFound(id)
+	case err != nil:
+		return err
+	case !who.owns(o.CustomerID):
+		return cartNotFound(id)
+	}
+	// A cart already converted into this very order, or one gone, means
+	// the order existed before this request: it is a repeat.
+	status := http.StatusCreated
+	if c.ID.IsZero() || (c.Status == cart.StatusConverted && c.ConvertedOrderID == o.ID) {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, o)
+	return nil
+}

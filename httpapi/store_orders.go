@@ -1,0 +1,134 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/order"
+)
+
+// ReasonRequest is the optional body of routes that move an order: the
+// reason recorded in its history.
+type ReasonRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// orderStatusParam documents the ?status= filter of order lists.
+var orderStatusParam = Param{Name: "status", Description: "Only orders in this status (pending, payment_pending, confirmed, processing, packed, shipped, in_transit, out_for_delivery, delivered, cancelled, return_requested, return_approved, refunded)."}
+
+// pagingParams document ?limit= and ?cursor= of paged lists.
+var pagingParams = []Param{
+	{Name: "limit", Type: "integer", Description: "Items per page; default and maximum as the server sets them."},
+	{Name: "cursor", Description: "The next_cursor of the previous page."},
+}
+
+func (a *API) orderRoutes() {
+	a.add(Route{
+		Method: http.MethodGet, Path: "/store/orders", Tag: "orders", Auth: Customer,
+		Summary: "The signed-in customer's orders, newest first",
+		Query:   append([]Param{orderStatusParam}, pagingParams...), Response: List[order.Order]{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			page, err := pageOf(r)
+			if err != nil {
+				return err
+			}
+			f := order.ListFilter{CustomerID: callerOf(r).customer, Status: order.Status(r.URL.Query().Get("status"))}
+			return a.writeOrders(w, r, f, page)
+		},
+	})
+	a.add(Route{
+		Method: http.MethodGet, Path: "/store/orders/{id}", Tag: "orders",
+		Summary:  "An order: a guest's by its ID, a customer's with their token",
+		Response: order.Order{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			o, err := a.ownOrder(r)
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, o)
+			return nil
+		},
+	})
+	a.add(Route{
+		Method: http.MethodPost, Path: "/store/orders/{id}/cancel", Tag: "orders",
+		Summary: "Cancel a confirmed or processing order: the payment is voided or refunded and the stock given back (the body is optional)",
+		Request: ReasonRequest{}, Response: order.Order{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			var in ReasonRequest
+			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
+				return err
+			}
+			o, err := a.ownOrder(r)
+			if err != nil {
+				return err
+			}
+			if o, err = a.svc.Orders.Cancel(r.Context(), o.ID, order.CustomerActor(callerOf(r).customer), in.Reason); err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, o)
+			return nil
+		},
+	})
+	a.add(Route{
+		Method: http.MethodPost, Path: "/store/orders/{id}/return", Tag: "orders",
+		Summary: "Ask to return a delivered order (the body is optional)",
+		Request: ReasonRequest{}, Response: order.Order{},
+		handle: func(w http.ResponseWriter, r *http.Request) error {
+			var in ReasonRequest
+			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
+				return err
+			}
+			o, err := a.ownOrder(r)
+			if err != nil {
+				return err
+			}
+			o, err = a.svc.Orders.Transition(r.Context(), order.TransitionInput{
+				OrderID: o.ID, To: order.StatusReturnRequested,
+				Actor: order.CustomerActor(callerOf(r).customer), Reason: in.Reason,
+			})
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, o)
+			return nil
+		},
+	})
+}
+
+// ownOrder returns the order named by the path's {id} if the caller may
+// see it: a guest order, or one of the caller's. Any other order is
+// NotFound, worded exactly as a missing one.
+func (a *API) ownOrder(r *http.Request) (order.Order, error) {
+	id, err := pathID[commerce.OrderID](r, "id")
+	if err != nil {
+		return order.Order{}, err
+	}
+	o, err := a.svc.Orders.Get(r.Context(), id)
+	switch {
+	case errors.Is(err, commerce.ErrNotFound):
+		return order.Order{}, orderNotFound(id)
+	case err != nil:
+		return order.Order{}, err
+	case !callerOf(r).owns(o.CustomerID):
+		return order.Order{}, orderNotFound(id)
+	}
+	return o, nil
+}
+
+func orderNotFound(id commerce.OrderID) error {
+	return commerce.Errorf(commerce.CodeNotFound, "order %s not found", id).WithDetail("order_id", id.String())
+}
+
+// writeOrders answers a page of orders.
+func (a *API) writeOrders(w http.ResponseWriter, r *http.Request, f order.ListFilter, page commerce.PageRequest) error {
+	p, err := a.svc.Orders.List(r.Context(), f, page)
+	if err != nil {
+		return err
+	}
+	if p.Items == nil {
+		p.Items = []order.Order{}
+	}
+	writeJSON(w, http.StatusOK, List[order.Order]{Items: p.Items, NextCursor: p.NextCursor})
+	return nil
+}
