@@ -16,12 +16,6 @@ import (
 	"github.com/mercatohq/mercato/payment"
 )
 
-// admin sends a request with the admin key.
-func (s *shop) admin(method, path string, body any, headers ...string) reply {
-	s.t.Helper()
-	return s.do(method, path, adminKey, body, headers...)
-}
-
 // TestFullAPIFlow drives a whole order through the API: a customer fills
 // a cart and checks out, the shop fulfils the order, the customer returns
 // it and the shop refunds it.

@@ -188,9 +188,9 @@ func TestSignedInRoutesNeedAToken(t *testing.T) {
 	}
 }
 
-// TestAdminRoutesNeedTheAdminKey: every admin route refuses customer
+// TestAdminOrderRoutesRefuseWithoutTheKey: every order and payment admin route refuses customer
 // tokens, wrong keys and no key with 401, before touching anything.
-func TestAdminRoutesNeedTheAdminKey(t *testing.T) {
+func TestAdminOrderRoutesRefuseWithoutTheKey(t *testing.T) {
 	f := newOwnFixture(t, false)
 	s := f.s
 	o, err := s.svc.Orders.Get(context.Background(), f.order)

@@ -17,12 +17,6 @@ import (
 	"github.com/mercatohq/mercato/search"
 )
 
-// admin sends a request with the admin key.
-func (s *shop) admin(method, path string, body any, headers ...string) reply {
-	s.t.Helper()
-	return s.do(method, path, adminKey, body, headers...)
-}
-
 // brand creates a brand through the admin API.
 func (s *shop) brand(name string) catalog.Brand {
 	s.t.Helper()

@@ -143,3 +143,9 @@ func (s *shop) customer(email string) (customer.Customer, string) {
 	r.json(s.t, &l)
 	return c, l.Token
 }
+
+// admin sends a request with the admin key.
+func (s *shop) admin(method, path string, body any, headers ...string) reply {
+	s.t.Helper()
+	return s.do(method, path, adminKey, body, headers...)
+}
