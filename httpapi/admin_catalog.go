@@ -139,7 +139,7 @@ func (a *API) adminCatalogRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/products/import", Summary: "Bulk import: an NDJSON body (application/x-ndjson), one product (the POST /admin/products body) per line; bad rows are reported by line and the others created", Tag: "admin catalog", Auth: Admin,
-		Request: catalog.ProductInput{}, Response: ImportResponse{},
+		Request: catalog.ProductInput{}, RequestType: "application/x-ndjson", Response: ImportResponse{},
 		handle: a.importProducts,
 	})
 	a.add(Route{

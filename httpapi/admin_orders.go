@@ -100,8 +100,8 @@ func (a *API) adminOrderRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/orders/{id}/ship", Tag: "admin orders", Auth: Admin,
-		Summary: "Ship a packed order with its carrier and tracking (the body is optional); capturing at shipment, the payment is captured first",
-		Request: ShipRequest{}, Response: order.Order{},
+		Summary:      "Ship a packed order with its carrier and tracking (the body is optional); capturing at shipment, the payment is captured first",
+		OptionalBody: true, Request: ShipRequest{}, Response: order.Order{},
 		handle: func(w http.ResponseWriter, r *http.Request) error {
 			id, err := pathID[commerce.OrderID](r, "id")
 			if err != nil {
@@ -121,8 +121,8 @@ func (a *API) adminOrderRoutes() {
 	for _, tr := range transitionRoutes {
 		a.add(Route{
 			Method: http.MethodPost, Path: "/admin/orders/{id}/" + tr.verb, Tag: "admin orders", Auth: Admin,
-			Summary: tr.summary + " (the body is optional)",
-			Request: ReasonRequest{}, Response: order.Order{},
+			Summary:      tr.summary + " (the body is optional)",
+			OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
 			handle: func(w http.ResponseWriter, r *http.Request) error {
 				id, err := pathID[commerce.OrderID](r, "id")
 				if err != nil {

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
@@ -92,9 +94,7 @@ func New(svc Services, opts *Options) (*API, error) {
 	a.adminPaymentRoutes()
 	a.webhookRoutes()
 	a.openAPIRoute()
-	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, commerce.Errorf(commerce.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
-	})
+	a.mux.HandleFunc("/", a.unrouted)
 	return a, nil
 }
 
@@ -122,4 +122,27 @@ func (a *API) add(rt Route) {
 			a.writeError(w, r, err)
 		}
 	})
+}
+
+// unrouted answers requests no route takes: 405 with the Allow header
+// when the path exists under other methods, 404 otherwise.
+func (a *API) unrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		a.writeError(w, r, commerce.Errorf(commerce.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{
+		Code:    commerce.CodeInvalidArgument,
+		Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
+		Details: map[string]any{"allow": allow},
+	}})
 }

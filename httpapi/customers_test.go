@@ -98,3 +98,11 @@ func TestStrictDecoding(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, r.status)
 	assert.Equal(t, "not_found", r.errorCode(t))
 }
+
+func TestWrongMethodIs405(t *testing.T) {
+	s := newShop(t)
+	r := s.do(http.MethodPut, "/store/customers/me", "", nil)
+	require.Equal(t, http.StatusMethodNotAllowed, r.status, "%s", r.body)
+	assert.Equal(t, "GET, PATCH", r.header.Get("Allow"))
+	assert.Equal(t, "invalid_argument", r.errorCode(t))
+}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -127,4 +128,27 @@ func idempotencyKey(r *http.Request) (string, error) {
 		return "", commerce.Errorf(commerce.CodeInvalidArgument, "the Idempotency-Key header is required").WithDetail("field", "Idempotency-Key")
 	}
 	return k, nil
+}
+
+// decodeOptionalJSON is decodeJSON for a body the client may leave out:
+// an empty body leaves v as it is.
+func (a *API) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	// A chunked body has no length: read one byte to learn whether it is
+	// empty, then put it back in front of the rest.
+	var first [1]byte
+	n, err := io.ReadFull(r.Body, first[:])
+	if n == 0 {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return commerce.Errorf(commerce.CodeInvalidArgument, "reading the request body: %v", err)
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(first[:n]), r.Body), r.Body}
+	return a.decodeJSON(w, r, v)
 }

@@ -88,9 +88,13 @@ func operation(s *schemas, rt Route, errRef map[string]any) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.Request != nil {
+		mediaType := rt.RequestType
+		if mediaType == "" {
+			mediaType = "application/json"
+		}
 		op["requestBody"] = map[string]any{
-			"required": true,
-			"content":  map[string]any{"application/json": map[string]any{"schema": s.of(reflect.TypeOf(rt.Request))}},
+			"required": !rt.OptionalBody,
+			"content":  map[string]any{mediaType: map[string]any{"schema": s.of(reflect.TypeOf(rt.Request))}},
 		}
 	}
 	ok := map[string]any{"description": http.StatusText(rt.Status)}

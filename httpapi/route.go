@@ -43,6 +43,11 @@ type Route struct {
 	// Request is a value of the JSON request body's type, nil when the
 	// route takes no body.
 	Request any
+	// OptionalBody marks a Request body the client may leave out.
+	OptionalBody bool
+	// RequestType is the body's media type; default application/json.
+	// Request then describes one record of it (application/x-ndjson).
+	RequestType string
 	// Response is a value of the JSON response body's type, nil for 204.
 	Response any
 	// Status is the success status; default 200, or 204 without Response.

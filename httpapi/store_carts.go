@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/mercatohq/mercato/cart"
@@ -38,8 +36,8 @@ type MergeCartRequest struct {
 func (a *API) cartRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts", Tag: "carts",
-		Summary: "Create a cart (the body is optional); created with a customer token, the cart belongs to that customer",
-		Request: CreateCartRequest{}, Response: CartResponse{}, Status: http.StatusCreated,
+		Summary:      "Create a cart (the body is optional); created with a customer token, the cart belongs to that customer",
+		OptionalBody: true, Request: CreateCartRequest{}, Response: CartResponse{}, Status: http.StatusCreated,
 		handle: func(w http.ResponseWriter, r *http.Request) error {
 			// The currency is read as a string so that the cart service
 			// judges it and names the field when it is wrong.
@@ -165,8 +163,8 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/merge", Tag: "carts", Auth: Customer,
-		Summary: "After sign-in, make a guest cart the caller's: merged into their active cart, or attached when they have none (the body is optional)",
-		Request: MergeCartRequest{}, Response: CartResponse{},
+		Summary:      "After sign-in, make a guest cart the caller's: merged into their active cart, or attached when they have none (the body is optional)",
+		OptionalBody: true, Request: MergeCartRequest{}, Response: CartResponse{},
 		handle: func(w http.ResponseWriter, r *http.Request) error {
 			var in MergeCartRequest
 			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
@@ -226,27 +224,4 @@ func (a *API) writeCart(w http.ResponseWriter, r *http.Request, status int, c ca
 	}
 	writeJSON(w, status, CartResponse{Cart: c, Totals: t})
 	return nil
-}
-
-// decodeOptionalJSON is decodeJSON for a body the client may leave out:
-// an empty body leaves v as it is.
-func (a *API) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
-		return nil
-	}
-	// A chunked body has no length: read one byte to learn whether it is
-	// empty, then put it back in front of the rest.
-	var first [1]byte
-	n, err := io.ReadFull(r.Body, first[:])
-	if n == 0 {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return commerce.Errorf(commerce.CodeInvalidArgument, "reading the request body: %v", err)
-	}
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(first[:n]), r.Body), r.Body}
-	return a.decodeJSON(w, r, v)
 }

@@ -52,8 +52,8 @@ func (a *API) orderRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/cancel", Tag: "orders",
-		Summary: "Cancel a confirmed or processing order: the payment is voided or refunded and the stock given back (the body is optional)",
-		Request: ReasonRequest{}, Response: order.Order{},
+		Summary:      "Cancel a confirmed or processing order: the payment is voided or refunded and the stock given back (the body is optional)",
+		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
 		handle: func(w http.ResponseWriter, r *http.Request) error {
 			var in ReasonRequest
 			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
@@ -72,8 +72,8 @@ func (a *API) orderRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/return", Tag: "orders",
-		Summary: "Ask to return a delivered order (the body is optional)",
-		Request: ReasonRequest{}, Response: order.Order{},
+		Summary:      "Ask to return a delivered order (the body is optional)",
+		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
 		handle: func(w http.ResponseWriter, r *http.Request) error {
 			var in ReasonRequest
 			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
