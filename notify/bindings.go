@@ -8,6 +8,7 @@ import (
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/customer"
+	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
 )
 
@@ -30,11 +31,17 @@ func bind[E commerce.Event](fn func(ctx context.Context, dir Directory, env comm
 	}
 }
 
-// builtinBindings are the events Mercato notifies about. The order
-// package's events join here as it lands: each is a bind call that builds
-// the event's data struct and finds the recipient with orderRecipient.
+// builtinBindings are the events Mercato notifies about. Order events
+// carry the whole order, so their recipient is resolved from the event
+// (see OrderDirectory); payment.failed carries only the order's ID and is
+// resolved through Directory.OrderRecipient.
 func builtinBindings() map[string]Binding {
 	return map[string]Binding{
+		order.Confirmed{}.EventName():                 bind(orderConfirmed),
+		order.Shipped{}.EventName():                   bind(orderShipped),
+		order.Delivered{}.EventName():                 bind(orderDelivered),
+		order.Cancelled{}.EventName():                 bind(orderCancelled),
+		order.Refunded{}.EventName():                  bind(orderRefunded),
 		customer.Registered{}.EventName():             bind(customerRegistered),
 		customer.PasswordResetRequested{}.EventName(): bind(passwordReset),
 		payment.Failed{}.EventName():                  bind(paymentFailed),
@@ -45,6 +52,7 @@ func builtinBindings() map[string]Binding {
 // with r, so a bus can decode what the Service subscribes to.
 func RegisterEvents(r *commerce.EventRegistry) {
 	customer.RegisterEvents(r)
+	order.RegisterEvents(r)
 	payment.RegisterEvents(r)
 }
 
@@ -94,7 +102,7 @@ func (s *Service) Handler(event string) (func(ctx context.Context, env commerce.
 // customerRecipient resolves a customer through dir, falling back to the
 // address the event carries when there is no directory or no such
 // customer any more.
-func customerRecipient(ctx context.Context, dir Directory, id commerce.CustomerID, email, name string) (Recipient, error) {
+func customerRecipient(ctx context.Context, dir CustomerLookup, id commerce.CustomerID, email, name string) (Recipient, error) {
 	if dir != nil {
 		r, err := dir.CustomerRecipient(ctx, id)
 		switch {

@@ -39,7 +39,7 @@ func ExampleService_Handler() {
 		fmt.Println(m.To, "|", strings.Replace(m.Subject, order.String(), "<order>", 1))
 	}
 	// Output:
-	// [customer.password_reset_requested customer.registered payment.failed]
+	// [customer.password_reset_requested customer.registered order.cancelled order.confirmed order.delivered order.refunded order.shipped payment.failed]
 	// <nil> <nil> <nil>
 	// grace@example.com | Action needed: payment for your Tea Shop order <order>
 }

@@ -67,9 +67,11 @@ type Directory interface {
 	// their current preferences.
 	CustomerRecipient(ctx context.Context, id commerce.CustomerID) (Recipient, error)
 	// OrderRecipient returns whom to notify about the order with id: its
-	// customer, or the guest who placed it. The order package implements
-	// it; a Directory without one returns ErrNoOrderDirectory, and the
-	// Service then skips order-keyed events with a log.
+	// customer, or the guest who placed it. OrderDirectory implements it
+	// over the order service; a Directory without one returns
+	// ErrNoOrderDirectory, and the Service then skips events that name
+	// only an order (payment.failed) with a log. Order events carry the
+	// order and do not need it.
 	OrderRecipient(ctx context.Context, id commerce.OrderID) (Recipient, error)
 }
 
@@ -89,8 +91,9 @@ var ErrNoOrderDirectory = errors.New("notify: no order directory configured")
 type CustomerDir struct {
 	// Customers resolves customer-keyed events.
 	Customers *customer.Service
-	// Orders resolves order-keyed events; nil until the host has one,
-	// in which case OrderRecipient returns ErrNoOrderDirectory.
+	// Orders resolves events that name only an order, usually
+	// OrderDirectory(orders, dir); when nil, OrderRecipient returns
+	// ErrNoOrderDirectory.
 	Orders OrderLookup
 }
 

@@ -71,7 +71,11 @@ func testBindings(t *testing.T, newStore func(testing.TB) notify.Store) {
 	}
 
 	t.Run("Events", func(t *testing.T) {
-		assert.Equal(t, []string{"customer.password_reset_requested", "customer.registered", "payment.failed"}, f.svc.Events())
+		assert.Equal(t, []string{
+			"customer.password_reset_requested", "customer.registered",
+			"order.cancelled", "order.confirmed", "order.delivered", "order.refunded", "order.shipped",
+			"payment.failed",
+		}, f.svc.Events())
 		_, ok := f.svc.Handler("customer.updated")
 		assert.False(t, ok)
 		r := commerce.NewEventRegistry()
