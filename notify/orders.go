@@ -57,6 +57,12 @@ func (d *OrderDir) OrderRecipient(ctx context.Context, id commerce.OrderID) (Rec
 	if err != nil {
 		return Recipient{}, err
 	}
+	if o.Status == order.StatusCancelled {
+		// A checkout whose payment failed is cancelled, and its
+		// order.cancelled message already tells the customer why; a
+		// payment.failed message asking them to pay would be wrong.
+		return Recipient{}, commerce.Errorf(commerce.CodeNotFound, "notify: order %s is cancelled: order.cancelled tells its customer", id)
+	}
 	r, err := recipientOfOrder(ctx, d.customers, o)
 	if errors.Is(err, ErrSkip) {
 		return Recipient{}, commerce.Errorf(commerce.CodeNotFound, "notify: order %s has no address to notify", id)

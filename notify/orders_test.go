@@ -358,4 +358,15 @@ func TestOrderDirectory(t *testing.T) {
 	assert.Equal(t, "ada@orders.example", mails[0].To)
 	assert.Equal(t, "+41791234567", texts[0].To)
 	assert.Equal(t, "Test Shop: the payment of 25.00 USD for order "+adaOrder.ID.String()+" failed. Please update your payment method.", texts[0].Text)
+
+	// Once the order is cancelled, its order.cancelled message is the
+	// one that tells the customer: payment.failed sends nothing.
+	_, err = w.Orders.Cancel(ctx, adaOrder.ID, "", "payment failed")
+	require.NoError(t, err)
+	_, err = dir.OrderRecipient(ctx, adaOrder.ID)
+	assert.ErrorIs(t, err, commerce.ErrNotFound)
+	failed.ID = "another-failure"
+	require.NoError(t, h(ctx, failed))
+	assert.Len(t, email.Delivered(), 1)
+	assert.Len(t, sms.Delivered(), 1)
 }
