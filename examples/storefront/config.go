@@ -1,0 +1,217 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is how the shop runs: where it listens, what it seeds, and which
+// real backends replace the embedded defaults. The zero Config is the
+// demo: memory stores, the in-process bus, an in-memory index, the fake
+// payment provider and notifications written to the log.
+type Config struct {
+	// Addr is the listen address. Default "127.0.0.1:8080"; port 0 picks
+	// a free one.
+	Addr string
+	// BaseURL is the shop's public URL, used in the links of emails.
+	// Default: http:// and the listen address.
+	BaseURL string
+	// AdminKey guards the admin pages and the admin API. Empty: a random
+	// key is generated and printed at start.
+	AdminKey string
+	// Products is the size of the generated demo catalog, seeded only
+	// into an empty catalog. Default 300; negative seeds nothing.
+	Products int
+	// SessionKey signs customer sessions (at least 32 bytes). Empty: a
+	// random key, so sessions end when the process does.
+	SessionKey string
+
+	// PostgresDSN keeps the catalog, customers, stock, payments and
+	// notification log in PostgreSQL, their events relayed to the bus
+	// from the transactional outbox.
+	PostgresDSN string
+	// Redis keeps carts in Redis (host:port or a redis:// URL), their
+	// events relayed to the bus from the Redis outbox.
+	Redis string
+	// StripeKey takes payments through Stripe (sk_test_...), and
+	// StripeWebhookSecret verifies Stripe's webhooks (whsec_...).
+	StripeKey           string
+	StripeWebhookSecret string
+	// SMTPAddr sends email through an SMTP server (host:port) from
+	// SMTPFrom, authenticating when SMTPUsername is set.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword string
+	// NATS or Kafka carry the events instead of the in-process bus: a
+	// NATS URL (JetStream enabled) or Kafka broker addresses. At most one.
+	NATS  string
+	Kafka []string
+
+	// Logger receives the shop's logs, log notifications included.
+	// Default: text to stderr.
+	Logger *slog.Logger
+
+	// onReady, when set, is called with the running shop once it answers
+	// requests; tests use it to reach the services and the address.
+	onReady func(*shop)
+	// adminKeyGenerated records that AdminKey was generated, so the banner
+	// prints it.
+	adminKeyGenerated bool
+}
+
+// Defaults of Config.
+const (
+	defaultAddr     = "127.0.0.1:8080"
+	defaultProducts = 300
+)
+
+// envNames are the environment variables that default the flags. They
+// differ from the MERCATO_*_URL variables the tests read, so a shell set
+// up for the tests does not switch the shop to real backends.
+var envNames = map[string]string{
+	"addr":                  "MERCATO_ADDR",
+	"base-url":              "MERCATO_BASE_URL",
+	"products":              "MERCATO_PRODUCTS",
+	"postgres":              "MERCATO_POSTGRES_DSN",
+	"redis":                 "MERCATO_REDIS_ADDR",
+	"stripe-key":            "MERCATO_STRIPE_KEY",
+	"stripe-webhook-secret": "MERCATO_STRIPE_WEBHOOK_SECRET",
+	"smtp":                  "MERCATO_SMTP_ADDR",
+	"smtp-from":             "MERCATO_SMTP_FROM",
+	"nats":                  "MERCATO_NATS_SERVER",
+	"kafka":                 "MERCATO_KAFKA_BROKERS",
+}
+
+// env names the environment variable that defaults a flag.
+func env(flagName string) string { return envNames[flagName] }
+
+// parseConfig reads the command line. A flag not given takes its
+// MERCATO_* environment variable, when set; the admin key, the session
+// key and the SMTP credentials come from the environment only, so they
+// never show in a process list. Usage and errors go to output.
+func parseConfig(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("storefront", flag.ContinueOnError)
+	fs.SetOutput(output)
+	str := func(p *string, name, def, usage string) {
+		fs.StringVar(p, name, def, usage+" (env "+env(name)+")")
+	}
+	var kafka string
+	str(&cfg.Addr, "addr", defaultAddr, "listen address")
+	str(&cfg.BaseURL, "base-url", "", "public URL of the shop, for links in emails (default http://<addr>)")
+	fs.IntVar(&cfg.Products, "products", defaultProducts, "products to generate into an empty catalog; 0 seeds nothing (env "+env("products")+")")
+	str(&cfg.PostgresDSN, "postgres", "", "PostgreSQL connection string: catalog, customers, stock, payments and notifications in Postgres")
+	str(&cfg.Redis, "redis", "", "Redis address (host:port or redis:// URL): carts in Redis")
+	str(&cfg.StripeKey, "stripe-key", "", "Stripe secret key (sk_test_...): payments through Stripe; prefer the variable, flags show in process lists")
+	str(&cfg.StripeWebhookSecret, "stripe-webhook-secret", "", "Stripe webhook signing secret (whsec_...)")
+	str(&cfg.SMTPAddr, "smtp", "", "SMTP server host:port: email through SMTP instead of the log")
+	str(&cfg.SMTPFrom, "smtp-from", "shop@example.com", "sender address of email")
+	str(&cfg.NATS, "nats", "", "NATS URL (JetStream enabled): events over NATS")
+	str(&kafka, "kafka", "", "comma-separated Kafka brokers: events over Kafka")
+	fs.Usage = func() {
+		fmt.Fprintf(output, "Usage: go run ./examples/storefront [flags]\n\n"+
+			"Runs the Mercato demo shop. With no flags everything is embedded and in memory.\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(output, "\nEnvironment only (secrets):\n"+
+			"  MERCATO_ADMIN_KEY         admin key (generated and printed when unset)\n"+
+			"  MERCATO_SESSION_KEY       customer session signing key, at least 32 bytes\n"+
+			"  MERCATO_SMTP_USERNAME     SMTP user (with MERCATO_SMTP_PASSWORD)\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(env(f.Name)); v != "" && !given[f.Name] && err == nil {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %w", env(f.Name), v, serr)
+			}
+		}
+	})
+	if err != nil {
+		return cfg, err
+	}
+	for _, b := range strings.Split(kafka, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			cfg.Kafka = append(cfg.Kafka, b)
+		}
+	}
+	if cfg.Products == 0 {
+		cfg.Products = -1 // the flag's 0 is none; the Config's 0 is the default
+	}
+	cfg.AdminKey = getenv("MERCATO_ADMIN_KEY")
+	cfg.SessionKey = getenv("MERCATO_SESSION_KEY")
+	cfg.SMTPUsername = getenv("MERCATO_SMTP_USERNAME")
+	cfg.SMTPPassword = getenv("MERCATO_SMTP_PASSWORD")
+	return cfg, nil
+}
+
+// resolved returns cfg with its defaults applied, or the first
+// inconsistency.
+func (cfg Config) resolved(stderr io.Writer) (Config, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = defaultAddr
+	}
+	if cfg.Products == 0 {
+		cfg.Products = defaultProducts
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	if cfg.AdminKey == "" {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return cfg, fmt.Errorf("generate an admin key: %w", err)
+		}
+		cfg.AdminKey, cfg.adminKeyGenerated = hex.EncodeToString(b), true
+	}
+	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
+		return cfg, fmt.Errorf("MERCATO_SESSION_KEY must be at least 32 bytes, got %d", len(cfg.SessionKey))
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, fmt.Errorf("base URL %q must be an absolute http(s) URL", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	switch {
+	case cfg.NATS != "" && len(cfg.Kafka) > 0:
+		return cfg, fmt.Errorf("choose one bus: -nats or -kafka, not both")
+	case cfg.StripeWebhookSecret != "" && cfg.StripeKey == "":
+		return cfg, fmt.Errorf("a Stripe webhook secret needs a Stripe key (-stripe-key)")
+	case (cfg.SMTPUsername == "") != (cfg.SMTPPassword == ""):
+		return cfg, fmt.Errorf("set both MERCATO_SMTP_USERNAME and MERCATO_SMTP_PASSWORD, or neither")
+	}
+	return cfg, nil
+}
+
+// baseURL is the shop's public URL: Config.BaseURL, or the address it
+// listens on (an unspecified host shown as localhost).
+func (cfg Config) baseURL(addr net.Addr) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
