@@ -1,0 +1,567 @@
+// Loadgen measures the demo shop over loopback HTTP: how long it takes to
+// be ready, how much memory it holds, and the latency (p50, p90, p99,
+// max) and throughput of search, add to cart and checkout.
+//
+// By default it builds the shop (go build ./examples/storefront), starts
+// it on a free port with a fresh catalog, waits for GET /healthz to
+// answer 200, reads its resident memory from /proc, restocks the SKUs it
+// will buy, runs each scenario for -duration with -workers concurrent
+// clients, and stops the shop with SIGINT:
+//
+//	go run ./examples/storefront/loadgen
+//	go run ./examples/storefront/loadgen -via web -duration 10s -workers 16
+//
+// -via api drives the JSON API under /api (the default); -via web the
+// HTML pages and their forms. -addr measures a shop already running
+// instead (no startup or memory figures); it then needs the admin key in
+// MERCATO_ADMIN_KEY to restock.
+//
+// The load generator shares the machine with the shop, so on a small
+// machine its own work is part of what is measured.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	var o options
+	flag.StringVar(&o.bin, "bin", "", "storefront binary to start (default: build ./examples/storefront)")
+	flag.StringVar(&o.addr, "addr", "", "measure the shop already running at this address instead of starting one")
+	flag.StringVar(&o.via, "via", "api", "what to drive: api (the JSON API) or web (the HTML pages)")
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "how long each scenario runs")
+	flag.IntVar(&o.workers, "workers", 8, "concurrent clients")
+	flag.IntVar(&o.products, "products", 300, "catalog size of the shop it starts")
+	flag.Parse()
+	if o.via != "api" && o.via != "web" {
+		fmt.Fprintln(os.Stderr, "loadgen: -via must be api or web")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	bin, addr, via string
+	duration       time.Duration
+	workers        int
+	products       int
+}
+
+func run(ctx context.Context, o options) error {
+	adminKey := os.Getenv("MERCATO_ADMIN_KEY")
+	base := "http://" + o.addr
+	var child *shopProcess
+	if o.addr == "" {
+		if adminKey == "" {
+			adminKey = randomHex(16)
+		}
+		var err error
+		if child, err = startShop(ctx, o, adminKey); err != nil {
+			return err
+		}
+		defer child.stop()
+		base = child.base
+		fmt.Printf("startup: /healthz answered 200 %s after exec (the shop reports ready in %s)\n", child.ready.Round(time.Millisecond), child.reported)
+		fmt.Printf("memory after start: %s\n", child.memory())
+	} else if adminKey == "" {
+		return errors.New("-addr needs the shop's admin key in MERCATO_ADMIN_KEY")
+	}
+
+	c := &client{base: base, admin: adminKey, http: &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: o.workers * 2, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
+		// Pages answer posts with 303; the measure is the post itself.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+	skus, words, err := c.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("driving the %s with %d workers for %s per scenario; %d SKUs restocked, %d search words\n\n", o.via, o.workers, o.duration, len(skus), len(words))
+	fmt.Printf("%-14s %9s %7s %9s %9s %9s %9s %9s\n", "scenario", "requests", "errors", "req/s", "p50", "p90", "p99", "max")
+	for _, sc := range scenarios(c, o.via, skus, words) {
+		res := measure(ctx, o.workers, o.duration, sc)
+		fmt.Println(res)
+		if res.firstErr != nil {
+			fmt.Printf("  first error: %v\n", res.firstErr)
+		}
+	}
+	if child != nil {
+		fmt.Printf("\nmemory after load: %s\n", child.memory())
+		took, err := child.stop()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("shutdown on SIGINT: %s\n", took.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// shopProcess is the shop the load generator started.
+type shopProcess struct {
+	cmd      *exec.Cmd
+	base     string
+	ready    time.Duration
+	reported string
+	exited   chan error
+	stopped  bool
+	stopTook time.Duration
+	stopErr  error
+}
+
+var readyLine = regexp.MustCompile(`ready in ([0-9.]+[a-zµ]+)`)
+
+// startShop builds (unless -bin) and starts the shop, and waits for its
+// /healthz to answer 200.
+func startShop(ctx context.Context, o options, adminKey string) (*shopProcess, error) {
+	bin := o.bin
+	if bin == "" {
+		dir, err := os.MkdirTemp("", "storefront-loadgen")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir) // the running binary keeps its inode
+		bin = filepath.Join(dir, "storefront")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/mercatohq/mercato/examples/storefront")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("build the shop: %w", err)
+		}
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	cmd := exec.Command(bin, "-addr", addr, "-products", strconv.Itoa(o.products))
+	cmd.Env = append(os.Environ(), "MERCATO_ADMIN_KEY="+adminKey)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = io.Discard // the log: one line per notification
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &shopProcess{cmd: cmd, base: "http://" + addr, exited: make(chan error, 1)}
+	banner := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sent := false
+		for sc.Scan() {
+			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				banner <- m[1]
+				sent = true
+			}
+		}
+	}()
+	go func() { p.exited <- cmd.Wait() }()
+	// Poll /healthz: the shop answers 503 while it starts.
+	probe := &http.Client{Timeout: time.Second}
+	for {
+		select {
+		case err := <-p.exited:
+			return nil, fmt.Errorf("the shop exited before it was ready: %v", err)
+		default:
+		}
+		if time.Since(start) > time.Minute {
+			p.stop()
+			return nil, errors.New("the shop was not ready within a minute")
+		}
+		resp, err := probe.Get(p.base + "/healthz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				p.ready = time.Since(start)
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	select {
+	case p.reported = <-banner:
+	case <-time.After(5 * time.Second):
+		p.reported = "?"
+	}
+	return p, nil
+}
+
+// memory reads the shop's resident set from /proc: now and at its peak.
+func (p *shopProcess) memory() string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	fields := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			fields[k] = strings.TrimSpace(v)
+		}
+	}
+	return fmt.Sprintf("RSS %s (peak %s)", mb(fields["VmRSS"]), mb(fields["VmHWM"]))
+}
+
+func mb(kb string) string {
+	n, err := strconv.ParseFloat(strings.TrimSuffix(kb, " kB"), 64)
+	if err != nil {
+		return kb
+	}
+	return fmt.Sprintf("%.1f MB", n/1024)
+}
+
+// stop sends SIGINT and waits for the shop to exit.
+func (p *shopProcess) stop() (time.Duration, error) {
+	if p.stopped {
+		return p.stopTook, p.stopErr
+	}
+	p.stopped = true
+	start := time.Now()
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.exited:
+		p.stopTook, p.stopErr = time.Since(start), err
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		p.stopTook, p.stopErr = time.Since(start), errors.New("the shop did not stop within 30s of SIGINT")
+	}
+	return p.stopTook, p.stopErr
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// client talks to the shop.
+type client struct {
+	base  string
+	admin string
+	http  *http.Client
+}
+
+// do sends a request and drains the answer; a status other than want is
+// an error.
+func (c *client) do(req *http.Request, want int, out any) error {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out != nil && resp.StatusCode == want {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: %d, want %d: %.200s", req.Method, req.URL.Path, resp.StatusCode, want, body)
+	}
+	return nil
+}
+
+func (c *client) json(ctx context.Context, method, path string, body any, want int, out any, header ...string) error {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return c.do(req, want, out)
+}
+
+func (c *client) form(ctx context.Context, jar http.CookieJar, path string, form url.Values, want int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.withJar(jar).do(req, want, nil)
+}
+
+func (c *client) page(ctx context.Context, jar http.CookieJar, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return err
+	}
+	return c.withJar(jar).do(req, http.StatusOK, nil)
+}
+
+// withJar returns a client sharing c's connections with its own cookies.
+func (c *client) withJar(jar http.CookieJar) *client {
+	h := *c.http
+	h.Jar = jar
+	return &client{base: c.base, admin: c.admin, http: &h}
+}
+
+type searchResult struct {
+	Total int `json:"total"`
+	Hits  []struct {
+		Document struct {
+			Title string   `json:"title"`
+			SKUs  []string `json:"skus"`
+		} `json:"document"`
+	} `json:"hits"`
+}
+
+// prepare picks the SKUs to buy (in stock, priced) and the search words,
+// and restocks the SKUs so that checkouts never run out.
+func (c *client) prepare(ctx context.Context) (skus, words []string, err error) {
+	var res searchResult
+	if err := c.json(ctx, http.MethodGet, "/api/store/search?in_stock=true&page_size=100", nil, http.StatusOK, &res); err != nil {
+		return nil, nil, fmt.Errorf("find products: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, h := range res.Hits {
+		skus = append(skus, h.Document.SKUs...)
+		for _, w := range strings.Fields(h.Document.Title) {
+			w = strings.ToLower(w)
+			if len(w) > 3 && !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		}
+	}
+	if len(skus) == 0 {
+		return nil, nil, errors.New("the shop has no products in stock")
+	}
+	for _, sku := range skus {
+		if err := c.json(ctx, http.MethodPut, "/api/admin/inventory/"+url.PathEscape(sku), map[string]any{"quantity": 1_000_000}, http.StatusOK, nil, "Authorization", "Bearer "+c.admin); err != nil {
+			return nil, nil, fmt.Errorf("restock %s: %w", sku, err)
+		}
+	}
+	return skus, words, nil
+}
+
+// scenario is one measured operation: each worker calls newWorker once,
+// then calls the op it returns repeatedly; op returns the latency of the
+// measured request (setup requests excluded).
+type scenario struct {
+	name      string
+	newWorker func(ctx context.Context, r *mrand.Rand) (op func() (time.Duration, error), err error)
+}
+
+func scenarios(c *client, via string, skus, words []string) []scenario {
+	pick := func(r *mrand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
+	timed := func(f func() error) (time.Duration, error) {
+		start := time.Now()
+		err := f()
+		return time.Since(start), err
+	}
+	address := map[string]string{"name": "Load Tester", "line1": "1 Loopback Lane", "city": "Localhost", "postal_code": "12345", "country": "US"}
+	if via == "web" {
+		form := func(sku string) url.Values { return url.Values{"sku": {sku}, "quantity": {"1"}} }
+		checkout := url.Values{"email": {"load@example.com"}, "payment_method": {"pm_card_visa"}}
+		for k, v := range address {
+			checkout.Set(k, v)
+		}
+		return []scenario{
+			{"search (web)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+				return func() (time.Duration, error) {
+					return timed(func() error { return c.page(ctx, nil, "/search?q="+url.QueryEscape(pick(r, words))) })
+				}, nil
+			}},
+			{"add to cart", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+				jar, _ := cookiejar.New(nil)
+				n := 0
+				return func() (time.Duration, error) {
+					if n++; n%50 == 0 {
+						jar, _ = cookiejar.New(nil) // a new cart before the line limits
+					}
+					return timed(func() error { return c.form(ctx, jar, "/cart/items", form(pick(r, skus)), http.StatusSeeOther) })
+				}, nil
+			}},
+			{"checkout", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+				return func() (time.Duration, error) {
+					jar, _ := cookiejar.New(nil)
+					if err := c.form(ctx, jar, "/cart/items", form(pick(r, skus)), http.StatusSeeOther); err != nil {
+						return 0, err
+					}
+					f := url.Values{}
+					for k, v := range checkout {
+						f[k] = v
+					}
+					f.Set("key", "load-"+randomHex(12))
+					return timed(func() error { return c.form(ctx, jar, "/checkout", f, http.StatusSeeOther) })
+				}, nil
+			}},
+		}
+	}
+	type cartID struct {
+		ID string `json:"id"`
+	}
+	newCart := func(ctx context.Context) (string, error) {
+		var cart cartID
+		err := c.json(ctx, http.MethodPost, "/api/store/carts", map[string]string{}, http.StatusCreated, &cart)
+		return cart.ID, err
+	}
+	return []scenario{
+		{"search (api)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+			return func() (time.Duration, error) {
+				q := url.Values{"q": {pick(r, words)}, "facets": {"brand,category,price,rating"}}
+				return timed(func() error {
+					return c.json(ctx, http.MethodGet, "/api/store/search?"+q.Encode(), nil, http.StatusOK, nil)
+				})
+			}, nil
+		}},
+		{"add to cart", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+			id, err := newCart(ctx)
+			n := 0
+			return func() (time.Duration, error) {
+				if n++; n%50 == 0 {
+					if id, err = newCart(ctx); err != nil { // a new cart before the line limits
+						return 0, err
+					}
+				}
+				return timed(func() error {
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil)
+				})
+			}, err
+		}},
+		{"checkout", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+			return func() (time.Duration, error) {
+				id, err := newCart(ctx)
+				if err != nil {
+					return 0, err
+				}
+				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil); err != nil {
+					return 0, err
+				}
+				body := map[string]any{"email": "load@example.com", "payment_method": "pm_card_visa", "shipping_address": address}
+				return timed(func() error {
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12))
+				})
+			}, nil
+		}},
+	}
+}
+
+// result is one scenario's measurements.
+type result struct {
+	name      string
+	latencies []time.Duration
+	errors    int
+	firstErr  error
+	elapsed   time.Duration
+}
+
+func (r result) String() string {
+	l := r.latencies
+	slices.Sort(l)
+	q := func(p float64) string {
+		if len(l) == 0 {
+			return "-"
+		}
+		return fmtDur(l[min(len(l)-1, int(p*float64(len(l))))])
+	}
+	rate := float64(len(l)) / r.elapsed.Seconds()
+	maxLat := "-"
+	if len(l) > 0 {
+		maxLat = fmtDur(l[len(l)-1])
+	}
+	return fmt.Sprintf("%-14s %9d %7d %9.0f %9s %9s %9s %9s", r.name, len(l), r.errors, rate, q(0.50), q(0.90), q(0.99), maxLat)
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	}
+	return d.Round(100 * time.Microsecond).String()
+}
+
+// measure runs sc with workers concurrent workers for d.
+func measure(ctx context.Context, workers int, d time.Duration, sc scenario) result {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu  sync.Mutex
+		res = result{name: sc.name}
+		wg  sync.WaitGroup
+	)
+	start := time.Now()
+	for w := range workers {
+		wg.Go(func() {
+			r := mrand.New(mrand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+			var lat []time.Duration
+			var errs int
+			var first error
+			op, err := sc.newWorker(context.WithoutCancel(ctx), r)
+			for err == nil && ctx.Err() == nil {
+				var l time.Duration
+				if l, err = op(); err != nil {
+					errs++
+					if first == nil {
+						first = err
+					}
+					err = nil
+					continue
+				}
+				lat = append(lat, l)
+			}
+			if err != nil {
+				errs++
+				first = err
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.errors += errs
+			if res.firstErr == nil {
+				res.firstErr = first
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
