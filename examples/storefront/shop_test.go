@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -343,4 +346,78 @@ func TestWebShopFlow(t *testing.T) {
 	avail, err := ts.stock.Available(ctx, v.SKU)
 	require.NoError(t, err)
 	assert.Equal(t, 42, avail)
+}
+
+func TestBrowseFiltersAndFacets(t *testing.T) {
+	ts := startShop(t, Config{})
+	ctx := context.Background()
+	all, err := ts.search.Search(ctx, search.Query{Currency: shopCurrency, Facets: []string{search.FacetCategory, search.FacetBrand}})
+	require.NoError(t, err)
+	require.NotEmpty(t, all.Facets[search.FacetCategory])
+	top := all.Facets[search.FacetCategory][0]
+	brand := all.Facets[search.FacetBrand][0]
+	client := noRedirects(nil)
+	total := regexp.MustCompile(`<span id="total">(\d+)</span>`)
+
+	cases := []struct {
+		name  string
+		query url.Values
+		want  search.Query
+	}{
+		{"category", url.Values{"category": {top.Value}}, search.Query{CategoryIDs: []commerce.CategoryID{commerce.CategoryID(top.Value)}}},
+		{"brand", url.Values{"brand": {brand.Value}}, search.Query{BrandIDs: []commerce.BrandID{commerce.BrandID(brand.Value)}}},
+		{"price", url.Values{"min": {"25"}, "max": {"99.99"}}, search.Query{PriceMin: money(t, "25"), PriceMax: money(t, "99.99")}},
+		{"rating", url.Values{"rating": {"4"}}, search.Query{MinRating: 400}},
+		{"in stock", url.Values{"instock": {"1"}}, search.Query{InStockOnly: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.want.Currency = shopCurrency
+			want, err := ts.search.Search(ctx, tc.want)
+			require.NoError(t, err)
+			status, body := get(t, client, ts.url+"/search?"+tc.query.Encode())
+			require.Equal(t, http.StatusOK, status)
+			m := total.FindStringSubmatch(body)
+			require.Len(t, m, 2)
+			assert.Equal(t, strconv.Itoa(want.Total), m[1])
+			assert.Contains(t, body, `class="chip"`, "the filter is listed as active")
+		})
+	}
+
+	status, body := get(t, client, ts.url+"/search?min=cheap")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "ignored", "a price that does not parse is reported, not fatal")
+	status, _ = get(t, client, ts.url+"/search?cursor=garbage")
+	assert.Equal(t, http.StatusOK, status, "a stale cursor starts over")
+}
+
+func money(t *testing.T, s string) *commerce.Money {
+	t.Helper()
+	m, err := commerce.ParseMoney(s, shopCurrency)
+	require.NoError(t, err)
+	return &m
+}
+
+func TestHealthzAnswers503UntilTheShopIsOpen(t *testing.T) {
+	g := &gate{}
+	for path, want := range map[string]int{"/healthz": http.StatusServiceUnavailable, "/": http.StatusServiceUnavailable} {
+		rec := httptest.NewRecorder()
+		g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		assert.Equal(t, want, rec.Code, path)
+	}
+	g.open(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }))
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	rec = httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	assert.Equal(t, http.StatusTeapot, rec.Code)
+}
+
+func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	err = run(context.Background(), Config{Addr: l.Addr().String(), Logger: slog.New(slog.DiscardHandler)}, io.Discard)
+	assert.ErrorContains(t, err, "address already in use")
 }

@@ -171,13 +171,23 @@ func (w *web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
 	}
-	msg := err.Error()
+	msg := messageOf(err)
 	if status >= 500 && code != commerce.CodeUnavailable {
 		w.log.ErrorContext(r.Context(), "web request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		msg = "Something went wrong on our side. Please try again."
 	}
 	title := http.StatusText(status)
 	w.views.render(rw, r, status, "error", errorPage{page: w.page(r, title), Status: status, Message: msg})
+}
+
+// messageOf is err's message for people: a commerce error's message
+// without its code.
+func messageOf(err error) string {
+	var ce *commerce.Error
+	if errors.As(err, &ce) && ce.Message != "" {
+		return ce.Message
+	}
+	return err.Error()
 }
 
 // httpStatusOf is the HTTP status of err's commerce code, as in the API.

@@ -274,13 +274,13 @@ func checkoutProblem(err error) string {
 		}
 		return "Some items are out of stock. Change the quantities in your cart."
 	case commerce.CodeInvalidArgument:
-		return "Please check the form: " + err.Error()
+		return "Please check the form: " + messageOf(err)
 	case commerce.CodeUnavailable:
 		return "The shop could not finish your order just now. Submit again: you will not be charged twice."
 	case commerce.CodeInternal:
 		return "Something went wrong on our side. Submit again: you will not be charged twice."
 	}
-	return err.Error()
+	return messageOf(err)
 }
 
 // orderPage is an order's status page.

@@ -96,7 +96,7 @@ func run(ctx context.Context, o options) error {
 
 	c := &client{base: base, admin: adminKey, http: &http.Client{
 		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: o.workers * 2, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
+		Transport: &http.Transport{MaxIdleConnsPerHost: o.workers * 2, IdleConnTimeout: time.Minute},
 		// Pages answer posts with 303; the measure is the post itself.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
