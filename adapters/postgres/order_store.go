@@ -1,0 +1,742 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/order"
+)
+
+// OrderStore is the PostgreSQL order.Store (tables orders, order_lines
+// and order_history, migration 0007).
+//
+// Every write is one read-committed transaction on one connection whose
+// statements are pipelined: BEGIN travels with the first statements and
+// COMMIT with the last, so Create and Update each cost two round trips
+// and Get one. Update and Discard lock the order row (FOR UPDATE), so the
+// writes of one order are serialised; Create relies on the unique
+// idempotency key and on a partial unique index that allows one order per
+// cart that is not cancelled. The order, its lines, its new history
+// entries and its events (through the Outbox) commit together.
+//
+// The outbox writes into the transaction through a pgx.Tx whose Exec
+// calls join the batch that commits, so events cost no round trip of
+// their own: an Outbox used with this store must not depend on the
+// command tag Exec returns (errors surface when the batch runs, still
+// inside the transaction). Query and the other calls that need an answer
+// send what is queued first. LargeObjects is not available to it.
+type OrderStore struct {
+	pool *pgxpool.Pool
+	opts *Options
+}
+
+// NewOrderStore returns a store on pool, whose schema must be migrated.
+func NewOrderStore(pool *pgxpool.Pool, opts *Options) *OrderStore {
+	return &OrderStore{pool: pool, opts: opts}
+}
+
+var _ order.Store = (*OrderStore)(nil)
+
+// orderSelect reads whole orders: the row, and its lines and history
+// aggregated by subqueries, so one statement (one snapshot) returns a
+// consistent order. Times inside the JSON are Unix microseconds, exact
+// and cheap to decode.
+const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coalesce(o.customer_id, ''), o.email,
+	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
+	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
+	o.settled, o.created_at, o.updated_at, o.version,
+	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
+		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
+		FROM order_lines l WHERE l.order_id = o.id),
+	(SELECT json_agg(json_build_object('f', h.from_status, 't', h.to_status, 'a', h.actor, 'r', h.reason,
+		'at', (extract(epoch FROM h.at) * 1000000)::bigint) ORDER BY h.seq)
+		FROM order_history h WHERE h.order_id = o.id)
+	FROM orders o`
+
+// lineJSON and transitionJSON are the shapes orderSelect aggregates.
+type lineJSON struct {
+	SKU       string `json:"s"`
+	ProductID string `json:"p"`
+	VariantID string `json:"v"`
+	Title     string `json:"t"`
+	Quantity  int    `json:"q"`
+	UnitPrice int64  `json:"u"`
+	Total     int64  `json:"a"`
+}
+
+type transitionJSON struct {
+	From   string `json:"f"`
+	To     string `json:"t"`
+	Actor  string `json:"a"`
+	Reason string `json:"r"`
+	At     int64  `json:"at"`
+}
+
+func scanOrder(row pgx.Row) (order.Order, error) {
+	var o order.Order
+	var cur, status, capture string
+	var subtotal, discount, shipping, tax, total int64
+	var shipTo, billTo, shipment, lines, history []byte
+	var paymentIDs []string
+	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
+		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
+		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &lines, &history)
+	if err != nil {
+		return order.Order{}, err
+	}
+	c := commerce.Currency(cur)
+	o.Currency, o.Status, o.Capture = c, order.Status(status), order.CaptureMode(capture)
+	if o.Totals, err = totalsOf(c, subtotal, discount, shipping, tax, total); err != nil {
+		return order.Order{}, err
+	}
+	if err := json.Unmarshal(shipTo, &o.ShippingAddress); err != nil {
+		return order.Order{}, fmt.Errorf("decode shipping address: %w", err)
+	}
+	if err := json.Unmarshal(billTo, &o.BillingAddress); err != nil {
+		return order.Order{}, fmt.Errorf("decode billing address: %w", err)
+	}
+	if shipment != nil {
+		o.Shipment = &order.Shipment{}
+		if err := json.Unmarshal(shipment, o.Shipment); err != nil {
+			return order.Order{}, fmt.Errorf("decode shipment: %w", err)
+		}
+	}
+	for _, id := range paymentIDs {
+		o.PaymentIDs = append(o.PaymentIDs, commerce.PaymentID(id))
+	}
+	if lines != nil {
+		var ls []lineJSON
+		if err := json.Unmarshal(lines, &ls); err != nil {
+			return order.Order{}, fmt.Errorf("decode lines: %w", err)
+		}
+		o.Lines = make([]order.Line, len(ls))
+		for i, l := range ls {
+			o.Lines[i] = order.Line{
+				SKU: l.SKU, ProductID: commerce.ProductID(l.ProductID), VariantID: commerce.VariantID(l.VariantID),
+				Title: l.Title, Quantity: l.Quantity,
+			}
+			if o.Lines[i].UnitPrice, err = commerce.NewMoney(l.UnitPrice, c); err != nil {
+				return order.Order{}, err
+			}
+			if o.Lines[i].Total, err = commerce.NewMoney(l.Total, c); err != nil {
+				return order.Order{}, err
+			}
+		}
+	}
+	if history != nil {
+		var hs []transitionJSON
+		if err := json.Unmarshal(history, &hs); err != nil {
+			return order.Order{}, fmt.Errorf("decode history: %w", err)
+		}
+		o.History = make([]order.Transition, len(hs))
+		for i, h := range hs {
+			o.History[i] = order.Transition{
+				From: order.Status(h.From), To: order.Status(h.To), Actor: h.Actor, Reason: h.Reason,
+				At: time.UnixMicro(h.At).UTC(),
+			}
+		}
+	}
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	return o, nil
+}
+
+func totalsOf(c commerce.Currency, subtotal, discount, shipping, tax, total int64) (order.Totals, error) {
+	var t order.Totals
+	var err error
+	for _, f := range []struct {
+		m *commerce.Money
+		v int64
+	}{{&t.Subtotal, subtotal}, {&t.Discount, discount}, {&t.Shipping, shipping}, {&t.Tax, tax}, {&t.Total, total}} {
+		if *f.m, err = commerce.NewMoney(f.v, c); err != nil {
+			return order.Totals{}, err
+		}
+	}
+	return t, nil
+}
+
+// canonical puts o in the form a read returns, so what a write returns
+// equals what a later Get returns: times at the microsecond timestamptz
+// keeps, in UTC; empty payment IDs nil.
+func canonical(o *order.Order) {
+	o.CreatedAt, o.UpdatedAt = micro(o.CreatedAt), micro(o.UpdatedAt)
+	o.History = slices.Clone(o.History)
+	for i := range o.History {
+		o.History[i].At = micro(o.History[i].At)
+	}
+	if len(o.PaymentIDs) == 0 {
+		o.PaymentIDs = nil
+	}
+	if len(o.Lines) == 0 {
+		o.Lines = nil
+	}
+	if len(o.History) == 0 {
+		o.History = nil
+	}
+}
+
+// checkMoney refuses an order with an amount in another currency than
+// its own: the tables keep minor units beside the order's currency only.
+func checkMoney(o order.Order) error {
+	bad := func(field string, m commerce.Money) error {
+		if m.Currency() == o.Currency {
+			return nil
+		}
+		return commerce.Errorf(commerce.CodeInvalidArgument, "postgres: order %s: %s is %s, not in the order's currency %s", o.ID, field, m, o.Currency).
+			WithDetail("field", field)
+	}
+	for _, f := range []struct {
+		name string
+		m    commerce.Money
+	}{{"totals.subtotal", o.Totals.Subtotal}, {"totals.discount", o.Totals.Discount}, {"totals.shipping", o.Totals.Shipping},
+		{"totals.tax", o.Totals.Tax}, {"totals.total", o.Totals.Total}} {
+		if err := bad(f.name, f.m); err != nil {
+			return err
+		}
+	}
+	for i, l := range o.Lines {
+		if err := bad("lines["+strconv.Itoa(i)+"].unit_price", l.UnitPrice); err != nil {
+			return err
+		}
+		if err := bad("lines["+strconv.Itoa(i)+"].total", l.Total); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func paymentIDStrings(ids []commerce.PaymentID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
+}
+
+// historyArgs are the columns of transitions as arrays, for unnest.
+func historyArgs(ts []order.Transition) (from, to, actor, reason []string, at []time.Time) {
+	n := len(ts)
+	from, to, actor, reason, at = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, t := range ts {
+		from[i], to[i], actor[i], reason[i], at[i] = string(t.From), string(t.To), t.Actor, t.Reason, t.At
+	}
+	return from, to, actor, reason, at
+}
+
+// sqlCreateOrder inserts an order, its lines and its history in one
+// statement. ON CONFLICT DO NOTHING without a target covers every unique
+// index: the idempotency key, the open order of the cart and the ID. A
+// conflict inserts nothing and returns no row; the caller then finds out
+// which rule stopped it.
+const sqlCreateOrder = `WITH o AS (
+	INSERT INTO orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
+		shipping, tax, total, shipping_address, billing_address, reservation_id, payment_method, capture,
+		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+		$23, $24, $25)
+	ON CONFLICT DO NOTHING
+	RETURNING id, number
+), lines AS (
+	INSERT INTO order_lines (order_id, position, sku, product_id, variant_id, title, quantity, unit_price, total)
+	SELECT o.id, v.n - 1, v.sku, v.product_id, v.variant_id, v.title, v.quantity, v.unit_price, v.total
+	FROM o, unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::integer[], $31::bigint[], $32::bigint[])
+		WITH ORDINALITY AS v(sku, product_id, variant_id, title, quantity, unit_price, total, n)
+), history AS (
+	INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
+	SELECT o.id, v.n - 1, v.from_status, v.to_status, v.actor, v.reason, v.at
+	FROM o, unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::timestamptz[])
+		WITH ORDINALITY AS v(from_status, to_status, actor, reason, at, n)
+)
+SELECT number FROM o`
+
+// Create implements order.Store. It costs two round trips: BEGIN with the
+// insert, then the events with COMMIT. A conflict costs a third, which
+// reads what the insert ran into.
+func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(order.Order) []commerce.Envelope) (order.Order, bool, error) {
+	if err := checkMoney(o); err != nil {
+		return order.Order{}, false, err
+	}
+	o = o.Clone()
+	canonical(&o)
+	o.Version = 1
+	n := len(o.Lines)
+	skus, products, variants, titles := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	quantities, units, totals := make([]int32, n), make([]int64, n), make([]int64, n)
+	for i, l := range o.Lines {
+		skus[i], products[i], variants[i], titles[i] = l.SKU, l.ProductID.String(), l.VariantID.String(), l.Title
+		quantities[i], units[i], totals[i] = int32(l.Quantity), l.UnitPrice.Amount(), l.Total.Amount()
+	}
+	from, to, actor, reason, at := historyArgs(o.History)
+
+	var stored order.Order
+	created := false
+	err := inPipe(ctx, s.pool, "create order "+o.ID.String(), func(p *pipeTx) error {
+		inserted := false
+		p.Queue(sqlCreateOrder,
+			o.ID, o.IdempotencyKey, o.CartID, nullIfEmpty(o.CustomerID.String()), o.Email, o.Currency, string(o.Status),
+			o.Totals.Subtotal.Amount(), o.Totals.Discount.Amount(), o.Totals.Shipping.Amount(), o.Totals.Tax.Amount(),
+			o.Totals.Total.Amount(), o.ShippingAddress, o.BillingAddress, o.ReservationID, o.PaymentMethod, string(o.Capture),
+			paymentIDStrings(o.PaymentIDs), o.Shipment, o.FailureCode, o.FailureMessage, o.Settled, o.CreatedAt, o.UpdatedAt,
+			o.Version,
+			skus, products, variants, titles, quantities, units, totals,
+			from, to, actor, reason, at,
+		).Query(func(rows pgx.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				if err := rows.Scan(&o.Number); err != nil {
+					return err
+				}
+				inserted = true
+			}
+			return rows.Err()
+		})
+		if err := p.flush(ctx); err != nil {
+			return err
+		}
+		if !inserted {
+			var err error
+			stored, err = s.createConflict(ctx, p, o)
+			return err
+		}
+		stored, created = o.Clone(), true
+		if err := s.opts.publish(ctx, p, events(o.Clone())); err != nil {
+			return err
+		}
+		return p.commit(ctx)
+	})
+	if err != nil {
+		return order.Order{}, false, err
+	}
+	return stored, created, nil
+}
+
+// createConflict ends the transaction of a Create that inserted nothing
+// and reads why, in one round trip: an order with the key is returned;
+// an open order of the cart is Conflict with its ID.
+func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Order) (order.Order, error) {
+	p.Queue(`ROLLBACK`)
+	var existing order.Order
+	found := false
+	p.Queue(orderSelect+` WHERE o.idempotency_key = $1`, o.IdempotencyKey).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var err error
+			if existing, err = scanOrder(rows); err != nil {
+				return err
+			}
+			found = true
+		}
+		return rows.Err()
+	})
+	var open string
+	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND status <> 'cancelled'`, o.CartID).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			if err := rows.Scan(&open); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err := p.flush(ctx); err != nil {
+		return order.Order{}, err
+	}
+	switch {
+	case found:
+		return existing, nil
+	case open != "":
+		return order.Order{}, commerce.Errorf(commerce.CodeConflict, "postgres: cart %s already has order %s", o.CartID, open).
+			WithDetail("order_id", open).WithDetail("cart_id", o.CartID.String())
+	}
+	// The ID is taken, or the order the insert ran into was deleted
+	// before it could be read.
+	var taken bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1)`, o.ID).Scan(&taken); err != nil {
+		return order.Order{}, err
+	}
+	if taken {
+		return order.Order{}, commerce.Errorf(commerce.CodeConflict, "postgres: order %s already exists", o.ID)
+	}
+	return order.Order{}, commerce.Errorf(commerce.CodeUnavailable, "postgres: order %s collided with an order that is gone; retry", o.ID)
+}
+
+func (s *OrderStore) getBy(ctx context.Context, doing, where string, arg any) (order.Order, error) {
+	o, err := scanOrder(s.pool.QueryRow(ctx, orderSelect+` WHERE `+where, arg))
+	return o, classify(err, doing)
+}
+
+// Get implements order.Store. It costs one round trip.
+func (s *OrderStore) Get(ctx context.Context, id commerce.OrderID) (order.Order, error) {
+	return s.getBy(ctx, "get order "+id.String(), `o.id = $1`, id)
+}
+
+// GetByIdempotencyKey implements order.Store. It costs one round trip.
+func (s *OrderStore) GetByIdempotencyKey(ctx context.Context, key string) (order.Order, error) {
+	return s.getBy(ctx, "get order by idempotency key", `o.idempotency_key = $1`, key)
+}
+
+// lock queues BEGIN, a lock on the order with id and a read of it, and
+// sends them: one round trip. The read is a statement of its own, after
+// the lock is held, because a read-committed statement sees the rows of
+// other tables as of its start: had it waited for the lock, it would miss
+// the history the holder committed meanwhile.
+func (s *OrderStore) lock(ctx context.Context, p *pipeTx, id commerce.OrderID) (order.Order, error) {
+	p.Queue(`SELECT 1 FROM orders WHERE id = $1 FOR UPDATE`, id)
+	var cur order.Order
+	found := false
+	p.Queue(orderSelect+` WHERE o.id = $1`, id).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var err error
+			if cur, err = scanOrder(rows); err != nil {
+				return err
+			}
+			found = true
+		}
+		return rows.Err()
+	})
+	if err := p.flush(ctx); err != nil {
+		return order.Order{}, err
+	}
+	if !found {
+		return order.Order{}, commerce.Errorf(commerce.CodeNotFound, "postgres: order %s not found", id)
+	}
+	return cur, nil
+}
+
+// Update implements order.Store. It costs two round trips: BEGIN with the
+// lock and the read, then the write, the new history, the events and
+// COMMIT.
+func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*order.Order) ([]commerce.Envelope, error)) (order.Order, error) {
+	var out order.Order
+	err := inPipe(ctx, s.pool, "update order "+id.String(), func(p *pipeTx) error {
+		cur, err := s.lock(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		next := cur.Clone()
+		events, err := fn(&next)
+		if err != nil {
+			return &closureError{err}
+		}
+		if err := checkUpdate(cur, next); err != nil {
+			return err
+		}
+		if err := checkMoney(next); err != nil {
+			return err
+		}
+		canonical(&next)
+		next.Version = cur.Version + 1
+		p.Queue(`UPDATE orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
+			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
+			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
+			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22
+			WHERE id = $1`,
+			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
+			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
+			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
+			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
+			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version)
+		if added := next.History[len(cur.History):]; len(added) > 0 {
+			from, to, actor, reason, at := historyArgs(added)
+			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
+				SELECT $1, $2 + v.n - 1, v.from_status, v.to_status, v.actor, v.reason, v.at
+				FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+					WITH ORDINALITY AS v(from_status, to_status, actor, reason, at, n)`,
+				next.ID, len(cur.History), from, to, actor, reason, at)
+		}
+		if err := s.opts.publish(ctx, p, events); err != nil {
+			return err
+		}
+		if err := p.commit(ctx); err != nil {
+			return err
+		}
+		out = next
+		return nil
+	})
+	if err != nil {
+		return order.Order{}, err
+	}
+	return out, nil
+}
+
+// checkUpdate refuses what an update closure must not do: change what
+// identifies the order or its lines, or rewrite its history.
+func checkUpdate(cur, next order.Order) error {
+	if next.ID != cur.ID || next.Number != cur.Number || next.IdempotencyKey != cur.IdempotencyKey ||
+		next.CartID != cur.CartID || !next.CreatedAt.Equal(cur.CreatedAt) || !slices.Equal(next.Lines, cur.Lines) {
+		return commerce.Errorf(commerce.CodeInternal, "postgres: an update of order %s changed its identity or lines", cur.ID)
+	}
+	if len(next.History) < len(cur.History) || !slices.Equal(next.History[:len(cur.History)], cur.History) {
+		return commerce.Errorf(commerce.CodeInternal, "postgres: an update of order %s rewrote its history, which only grows", cur.ID)
+	}
+	return nil
+}
+
+// Discard implements order.Store. It costs two round trips, like Update.
+func (s *OrderStore) Discard(ctx context.Context, id commerce.OrderID, fn func(order.Order) ([]commerce.Envelope, error)) error {
+	return inPipe(ctx, s.pool, "discard order "+id.String(), func(p *pipeTx) error {
+		cur, err := s.lock(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		events, err := fn(cur.Clone())
+		if err != nil {
+			return &closureError{err}
+		}
+		// The lines and the history go with the order (ON DELETE CASCADE).
+		p.Queue(`DELETE FROM orders WHERE id = $1`, id)
+		if err := s.opts.publish(ctx, p, events); err != nil {
+			return err
+		}
+		return p.commit(ctx)
+	})
+}
+
+// orderCursor is where a List page ended: newest first by creation time,
+// then by ID.
+type orderCursor struct {
+	CreatedAt time.Time        `json:"c"`
+	ID        commerce.OrderID `json:"i"`
+}
+
+// List implements order.Store. It costs one round trip.
+func (s *OrderStore) List(ctx context.Context, f order.ListFilter, page commerce.PageRequest) (commerce.Page[order.Order], error) {
+	page, err := page.Normalize()
+	if err != nil {
+		return commerce.Page[order.Order]{}, err
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if !f.CustomerID.IsZero() {
+		where = append(where, "o.customer_id = "+arg(f.CustomerID))
+	}
+	if f.Status != "" {
+		where = append(where, "o.status = "+arg(string(f.Status)))
+	}
+	if page.Cursor != "" {
+		var after orderCursor
+		if err := commerce.DecodeCursor(page.Cursor, &after); err != nil {
+			return commerce.Page[order.Order]{}, err
+		}
+		where = append(where, "(o.created_at, o.id) < ("+arg(after.CreatedAt)+", "+arg(after.ID)+")")
+	}
+	q := orderSelect
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	// One more than the page tells whether another page follows.
+	q += " ORDER BY o.created_at DESC, o.id DESC LIMIT " + arg(page.Limit+1)
+	items, err := s.query(ctx, "list orders", q, args...)
+	if err != nil {
+		return commerce.Page[order.Order]{}, err
+	}
+	out := commerce.Page[order.Order]{Items: items}
+	if len(items) > page.Limit {
+		out.Items = items[:page.Limit]
+		last := out.Items[len(out.Items)-1]
+		if out.NextCursor, err = commerce.EncodeCursor(orderCursor{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
+			return commerce.Page[order.Order]{}, err
+		}
+	}
+	return out, nil
+}
+
+// Unsettled implements order.Store. It costs one round trip.
+func (s *OrderStore) Unsettled(ctx context.Context, before time.Time, limit int) ([]order.Order, error) {
+	if limit <= 0 {
+		return []order.Order{}, nil
+	}
+	return s.query(ctx, "list unsettled orders",
+		orderSelect+` WHERE NOT o.settled AND o.updated_at < $1 ORDER BY o.updated_at, o.id LIMIT $2`, before, limit)
+}
+
+// query returns the orders q selects; never nil.
+func (s *OrderStore) query(ctx context.Context, doing, q string, args ...any) ([]order.Order, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, classify(err, doing)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.Order, error) { return scanOrder(r) })
+	if err != nil {
+		return nil, classify(err, doing)
+	}
+	if out == nil {
+		out = []order.Order{}
+	}
+	return out, nil
+}
+
+// closureError carries the error of a caller's closure through inPipe,
+// which returns it as it is rather than classified.
+type closureError struct{ err error }
+
+func (e *closureError) Error() string { return e.err.Error() }
+func (e *closureError) Unwrap() error { return e.err }
+
+// rollbackTimeout bounds the ROLLBACK of a failed transaction, which runs
+// even when the caller's context has ended.
+const rollbackTimeout = 5 * time.Second
+
+// inPipe runs fn in a pipelined transaction on a connection of pool (see
+// pipeTx). fn queues statements and flushes them when it needs their
+// results, and ends with p.commit; a transaction fn leaves open is rolled
+// back. Errors are classified with doing, except a closureError's, which
+// is returned as the closure returned it.
+func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pipeTx) error) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return classify(err, doing)
+	}
+	p := &pipeTx{conn: conn}
+	p.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED`)
+	defer p.release(ctx)
+	err = fn(p)
+	var ce *closureError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	return classify(err, doing)
+}
+
+// pipeTx is a transaction on one pooled connection whose statements are
+// queued and sent in batches, each batch one round trip. BEGIN is queued
+// first, so it travels with the first statements, and commit queues
+// COMMIT behind the last ones; the server runs a pipeline's statements in
+// order and skips the rest of it after an error, so the transaction stays
+// all or nothing.
+//
+// pipeTx is also the pgx.Tx the Outbox writes through: Exec queues (its
+// command tag is empty), and the calls that need an answer flush first.
+type pipeTx struct {
+	conn  *pgxpool.Conn
+	batch pgx.Batch
+}
+
+var _ pgx.Tx = (*pipeTx)(nil)
+
+// Queue adds a statement to the next batch.
+func (p *pipeTx) Queue(sql string, args ...any) *pgx.QueuedQuery {
+	return p.batch.Queue(sql, args...)
+}
+
+// flush sends the queued statements, runs their callbacks and returns the
+// first error.
+func (p *pipeTx) flush(ctx context.Context) error {
+	if p.batch.Len() == 0 {
+		return nil
+	}
+	b := p.batch
+	p.batch = pgx.Batch{}
+	return p.conn.SendBatch(ctx, &b).Close()
+}
+
+// commit queues COMMIT and flushes.
+func (p *pipeTx) commit(ctx context.Context) error {
+	p.Queue(`COMMIT`).Exec(func(tag pgconn.CommandTag) error {
+		// COMMIT of a failed transaction rolls back and says so.
+		if tag.String() != "COMMIT" {
+			return pgx.ErrTxCommitRollback
+		}
+		return nil
+	})
+	return p.flush(ctx)
+}
+
+// release rolls back a transaction still open and gives the connection
+// back; one that cannot be rolled back is destroyed by the pool.
+func (p *pipeTx) release(ctx context.Context) {
+	c := p.conn.Conn()
+	if !c.IsClosed() && c.PgConn().TxStatus() != 'I' {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		_, _ = c.Exec(rctx, `ROLLBACK`)
+		cancel()
+	}
+	p.conn.Release()
+}
+
+var errStoreOwnsTx = errors.New("postgres: the order store ends its transactions; an outbox may not")
+
+// Begin implements pgx.Tx; nested transactions are not supported.
+func (p *pipeTx) Begin(context.Context) (pgx.Tx, error) {
+	return nil, errors.New("postgres: nested transactions are not supported in an order store's transaction")
+}
+
+// Commit implements pgx.Tx: the store commits, not the outbox.
+func (p *pipeTx) Commit(context.Context) error { return errStoreOwnsTx }
+
+// Rollback implements pgx.Tx: the store rolls back, not the outbox.
+func (p *pipeTx) Rollback(context.Context) error { return errStoreOwnsTx }
+
+// CopyFrom implements pgx.Tx.
+func (p *pipeTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	if err := p.flush(ctx); err != nil {
+		return 0, err
+	}
+	return p.conn.CopyFrom(ctx, table, columns, src)
+}
+
+// SendBatch implements pgx.Tx.
+func (p *pipeTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if err := p.flush(ctx); err != nil {
+		return pgx.FailedBatchResults(b, err)
+	}
+	return p.conn.SendBatch(ctx, b)
+}
+
+// LargeObjects implements pgx.Tx. Large objects are not available in an
+// order store's transaction: the value returned must not be used.
+func (p *pipeTx) LargeObjects() pgx.LargeObjects { return pgx.LargeObjects{} }
+
+// Prepare implements pgx.Tx.
+func (p *pipeTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	if err := p.flush(ctx); err != nil {
+		return nil, err
+	}
+	return p.conn.Conn().Prepare(ctx, name, sql)
+}
+
+// Exec implements pgx.Tx: it queues the statement for the batch that
+// commits and returns an empty command tag.
+func (p *pipeTx) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	p.Queue(sql, args...)
+	return pgconn.CommandTag{}, nil
+}
+
+// Query implements pgx.Tx.
+func (p *pipeTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := p.flush(ctx); err != nil {
+		return nil, err
+	}
+	return p.conn.Query(ctx, sql, args...)
+}
+
+// QueryRow implements pgx.Tx.
+func (p *pipeTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := p.flush(ctx); err != nil {
+		return errRow{err}
+	}
+	return p.conn.QueryRow(ctx, sql, args...)
+}
+
+// Conn implements pgx.Tx.
+func (p *pipeTx) Conn() *pgx.Conn { return p.conn.Conn() }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
