@@ -1,0 +1,78 @@
+package postgres_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mercatohq/mercato/adapters/postgres"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/testenv"
+	"github.com/mercatohq/mercato/order/ordertest"
+)
+
+// benchPoolConns is the size of the stores' pool in BenchmarkCheckout:
+// enough for 16 buyers to hold one connection each.
+const benchPoolConns = 20
+
+// BenchmarkCheckout measures a full checkout (ordertest.BenchCheckout)
+// with orders, inventory and payments in PostgreSQL and carts in Redis,
+// and reports the SQL round trips per checkout. The outbox relay reads
+// through a pool of its own, so its polling is not counted.
+func BenchmarkCheckout(b *testing.B) {
+	var trips roundTrips
+	ordertest.BenchCheckout(b, func(t testing.TB, events commerce.EventPublisher) ordertest.Stores {
+		dsn := testenv.PostgresURL(t)
+		pool := benchPool(t, dsn, benchPoolConns, &trips)
+		relayPool := benchPool(t, dsn, 4, nil)
+		if err := postgres.Migrate(context.Background(), pool); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+		return checkoutStores(t, pool, relayPool, events)
+	}, &ordertest.BenchOptions{RoundTrips: trips.n.Load})
+}
+
+// benchPool opens a pool of at most conns connections on dsn, counting
+// its round trips in trips when that is not nil.
+func benchPool(t testing.TB, dsn string, conns int32, trips *roundTrips) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = conns
+	if trips != nil {
+		cfg.ConnConfig.Tracer = trips
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// roundTrips counts the round trips of the connections it traces: one
+// per query (Exec, Query, QueryRow, which includes BEGIN and COMMIT) and
+// one per batch. The extra round trip a batch spends preparing
+// statements a connection has not seen yet is not counted.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+
+func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+
+func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}

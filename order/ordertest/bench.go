@@ -1,0 +1,153 @@
+package ordertest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/mercatohq/mercato/cart"
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/benchload"
+	"github.com/mercatohq/mercato/order"
+)
+
+// BenchOptions tunes BenchCheckout. A nil *BenchOptions is the zero value.
+type BenchOptions struct {
+	// RoundTrips, when set, returns how many database round trips the
+	// stores have made so far. BenchCheckout reports the ones the timed
+	// checkouts made, per checkout, as "roundtrips/op".
+	RoundTrips func() int64
+}
+
+// Shape of BenchCheckout's workload.
+const (
+	// BenchSKUs is how many SKUs the carts draw from, so concurrent
+	// buyers rarely want the same stock row.
+	BenchSKUs = 10_000
+	// benchStock is each SKU's on-hand quantity: never runs out.
+	benchStock = 1_000_000
+	// setupWorkers build the stock and the carts concurrently.
+	setupWorkers = 8
+)
+
+// BenchCheckout measures a full, successful Checkout over the stores
+// newStores returns, with 1 and 16 concurrent buyers: a fresh cart of 2
+// or 3 lines (1 to 3 units each) of SKUs drawn from BenchSKUs, paid with
+// pm_card_visa by the fake provider, captured at checkout. It reports
+// checkouts/s, the p50/p99/max latency of one Checkout and, with
+// opts.RoundTrips, the database round trips per checkout.
+//
+// Only the checkouts are timed. The carts, and the stock of every SKU
+// they hold, are built before the timer starts; events keep flowing to
+// the World's recorder during the run, so outbox relays work alongside
+// the checkouts as they would in production.
+func BenchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions) {
+	for _, buyers := range []int{1, 16} {
+		b.Run(fmt.Sprintf("buyers=%d", buyers), func(b *testing.B) { benchCheckout(b, newStores, opts, buyers) })
+	}
+}
+
+func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers int) {
+	var o BenchOptions
+	if opts != nil {
+		o = *opts
+	}
+	ctx := context.Background()
+	w := NewWorld(b, newStores, nil)
+
+	// The carts' contents, drawn up front so the stock can be set first.
+	rng := rand.New(rand.NewPCG(1, uint64(b.N)))
+	contents := make([][]Item, b.N)
+	stocked := map[string]bool{}
+	var skus []string
+	for i := range contents {
+		n := 2 + rng.IntN(2)
+		seen := map[int]bool{}
+		for len(contents[i]) < n {
+			k := rng.IntN(BenchSKUs)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			sku := SKU(k)
+			contents[i] = append(contents[i], Item{SKU: sku, Quantity: 1 + rng.IntN(3)})
+			if !stocked[sku] {
+				stocked[sku] = true
+				skus = append(skus, sku)
+			}
+		}
+	}
+	for _, sku := range skus {
+		w.Prices.Ensure(sku)
+	}
+	if err := parallel(len(skus), func(i int) error {
+		_, err := w.Stock.SetStock(ctx, skus[i], "", benchStock, "bench")
+		return err
+	}); err != nil {
+		b.Fatalf("stock: %v", err)
+	}
+	carts := make([]commerce.CartID, b.N)
+	keys := make([]string, b.N)
+	if err := parallel(b.N, func(i int) error {
+		c, err := w.Carts.Create(ctx, cart.CreateInput{Currency: usd})
+		if err != nil {
+			return err
+		}
+		for _, it := range contents[i] {
+			if _, err := w.Carts.AddItem(ctx, c.ID, cart.AddItemInput{SKU: it.SKU, Quantity: it.Quantity}); err != nil {
+				return err
+			}
+		}
+		carts[i], keys[i] = c.ID, NewKey()
+		return nil
+	}); err != nil {
+		b.Fatalf("carts: %v", err)
+	}
+
+	var before int64
+	if o.RoundTrips != nil {
+		before = o.RoundTrips()
+	}
+	benchload.Run(b, buyers, "checkouts/s", func(_, i int) error {
+		placed, err := w.Orders.Checkout(ctx, carts[i], Input("pm_card_visa", keys[i]))
+		if err != nil {
+			return err
+		}
+		if placed.Status != order.StatusConfirmed {
+			return fmt.Errorf("checkout %d: order %s is %s, want %s", i, placed.ID, placed.Status, order.StatusConfirmed)
+		}
+		return nil
+	})
+	if o.RoundTrips != nil {
+		b.ReportMetric(float64(o.RoundTrips()-before)/float64(b.N), "roundtrips/op")
+	}
+}
+
+// parallel calls fn(0..n-1) from setupWorkers goroutines and returns the
+// first error; the benchmark fails on the calling goroutine.
+func parallel(n int, fn func(i int) error) error {
+	var next atomic.Int64
+	var once sync.Once
+	var first error
+	var wg sync.WaitGroup
+	for range setupWorkers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					once.Do(func() { first = err })
+					next.Store(int64(n))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
