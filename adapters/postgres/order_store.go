@@ -261,8 +261,8 @@ const sqlCreateOrder = `WITH o AS (
 SELECT number FROM o`
 
 // Create implements order.Store. It costs two round trips: BEGIN with the
-// insert, then the events with COMMIT. A conflict costs a third, which
-// reads what the insert ran into.
+// insert, then the events with COMMIT. When the insert runs into another
+// order, the second round trip rolls back and reads that order instead.
 func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(order.Order) []commerce.Envelope) (order.Order, bool, error) {
 	if err := checkMoney(o); err != nil {
 		return order.Order{}, false, err
