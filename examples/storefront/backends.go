@@ -169,10 +169,8 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 			return b, err
 		}
 		b.payments, b.notes = postgres.NewPaymentStore(pool, pg), postgres.NewNotifyStore(pool, pg)
-		// adapters/postgres has no order store yet: orders stay in memory
-		// and are lost on restart, while their payments and stock moves
-		// are kept.
-		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, payments, notifications; orders in memory), events through the outbox")
+		b.orders = postgres.NewOrderStore(pool, pg)
+		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, orders, payments, notifications), events through the outbox")
 	} else {
 		b.describe = append(b.describe, "stores: memory")
 	}
