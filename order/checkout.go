@@ -63,30 +63,17 @@ func (s *Service) Checkout(ctx context.Context, cartID commerce.CartID, in Check
 	if err := cartID.Validate(); err != nil {
 		return Order{}, invalid("cart_id", "%w", err)
 	}
-	s.mu.Lock()
-	if f, ok := s.inflight[in.IdempotencyKey]; ok {
-		s.mu.Unlock()
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return Order{}, commerce.Errorf(commerce.CodeUnavailable, "order: waiting for the first checkout with this key: %w", ctx.Err())
-		}
-		if f.o.ID != "" && f.o.CartID != cartID {
-			return Order{}, errKeyReused(in.IdempotencyKey)
-		}
-		return f.o, f.err
+	o, err, shared := s.inflight.Do(ctx, in.IdempotencyKey, func() (Order, error) { return s.checkout(ctx, cartID, in) })
+	if !shared {
+		return o, err
 	}
-	f := &flight{done: make(chan struct{})}
-	s.inflight[in.IdempotencyKey] = f
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.inflight, in.IdempotencyKey)
-		s.mu.Unlock()
-		close(f.done)
-	}()
-	f.o, f.err = s.checkout(ctx, cartID, in)
-	return f.o, f.err
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return Order{}, commerce.Errorf(commerce.CodeUnavailable, "order: waiting for the first checkout with this key: %w", err)
+	}
+	if o.ID != "" && o.CartID != cartID {
+		return Order{}, errKeyReused(in.IdempotencyKey)
+	}
+	return o, err
 }
 
 func errKeyReused(key string) error {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/inflight"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/payment"
 )
@@ -24,16 +24,9 @@ type Service struct {
 	clock    commerce.Clock
 	log      *slog.Logger
 
-	mu       sync.Mutex
-	inflight map[string]*flight
-}
-
-// flight is a checkout in progress in this process, which calls with the
-// same idempotency key wait for.
-type flight struct {
-	done chan struct{}
-	o    Order
-	err  error
+	// inflight makes duplicate checkouts in this process wait for the
+	// first with their key.
+	inflight inflight.Group[Order]
 }
 
 // NewService returns a Service over store that checks carts out of carts,
@@ -50,7 +43,7 @@ func NewService(store Store, carts *cart.Service, stock *inventory.Service, paym
 	}
 	return &Service{
 		store: store, carts: carts, stock: stock, payments: payments,
-		opts: o, clock: o.Clock, log: o.Logger, inflight: map[string]*flight{},
+		opts: o, clock: o.Clock, log: o.Logger,
 	}, nil
 }
 

@@ -61,30 +61,17 @@ func (s *Service) Authorize(ctx context.Context, in AuthorizeInput) (Payment, er
 	if err := in.validate(); err != nil {
 		return Payment{}, err
 	}
-	s.mu.Lock()
-	if f, ok := s.inflight[in.IdempotencyKey]; ok {
-		s.mu.Unlock()
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return Payment{}, commerce.Errorf(commerce.CodeUnavailable, "payment: waiting for the first call with this key: %w", ctx.Err())
-		}
-		if f.p.ID != "" && !sameRequest(f.p, in) {
-			return Payment{}, errKeyReused(in.IdempotencyKey)
-		}
-		return f.p, f.err
+	p, err, shared := s.inflight.Do(ctx, in.IdempotencyKey, func() (Payment, error) { return s.authorize(ctx, in) })
+	if !shared {
+		return p, err
 	}
-	f := &flight{done: make(chan struct{})}
-	s.inflight[in.IdempotencyKey] = f
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.inflight, in.IdempotencyKey)
-		s.mu.Unlock()
-		close(f.done)
-	}()
-	f.p, f.err = s.authorize(ctx, in)
-	return f.p, f.err
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return Payment{}, commerce.Errorf(commerce.CodeUnavailable, "payment: waiting for the first call with this key: %w", err)
+	}
+	if p.ID != "" && !sameRequest(p, in) {
+		return Payment{}, errKeyReused(in.IdempotencyKey)
+	}
+	return p, err
 }
 
 func errKeyReused(key string) error {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/inflight"
 )
 
 // Defaults of [Options].
@@ -79,15 +79,9 @@ type Service struct {
 	log      *slog.Logger
 	opts     Options
 
-	mu       sync.Mutex
-	inflight map[string]*flight
-}
-
-// flight is one Authorize call in this process that duplicates join.
-type flight struct {
-	done chan struct{}
-	p    Payment
-	err  error
+	// inflight makes duplicate Authorize calls in this process wait for
+	// the first with their key.
+	inflight inflight.Group[Payment]
 }
 
 // NewService returns a Service over store and provider, both required.
@@ -143,7 +137,6 @@ func NewService(store Store, provider Provider, opts *Options) (*Service, error)
 	}
 	return &Service{
 		store: store, provider: provider, clock: o.Clock, log: o.Logger, opts: o,
-		inflight: make(map[string]*flight),
 	}, nil
 }
 
