@@ -59,52 +59,25 @@ func (a *API) adminCatalogRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/brands", Summary: "Create a brand", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.BrandInput{}, Response: catalog.Brand{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in catalog.BrandInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			b, err := a.svc.Catalog.CreateBrand(r.Context(), in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, b)
-			return nil
-		},
+		handle: replyWith(a, func(r *http.Request, in catalog.BrandInput) (catalog.Brand, error) {
+			return a.svc.Catalog.CreateBrand(r.Context(), in)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/categories", Summary: "Create a category, under parent_id when set", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.CategoryInput{}, Response: catalog.Category{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in catalog.CategoryInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			c, err := a.svc.Catalog.CreateCategory(r.Context(), in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, c)
-			return nil
-		},
+		handle: replyWith(a, func(r *http.Request, in catalog.CategoryInput) (catalog.Category, error) {
+			return a.svc.Catalog.CreateCategory(r.Context(), in)
+		}),
 	})
 	a.taxonomyReads("/admin", "admin catalog", Admin)
 
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/products", Summary: "Create a product with its variants (a draft unless status says otherwise)", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.ProductInput{}, Response: catalog.Product{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in catalog.ProductInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.CreateProduct(r.Context(), in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, p)
-			return nil
-		},
+		handle: replyWith(a, func(r *http.Request, in catalog.ProductInput) (catalog.Product, error) {
+			return a.svc.Catalog.CreateProduct(r.Context(), in)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/products", Summary: "List products of every status in ID order, a keyset page at a time", Tag: "admin catalog", Auth: Admin,
@@ -114,28 +87,19 @@ func (a *API) adminCatalogRoutes() {
 			Param{Name: "brand", Description: "A brand ID."},
 		),
 		Response: List[catalog.Product]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: reply(func(r *http.Request) (List[catalog.Product], error) {
 			filter, err := productFilter(r)
 			if err != nil {
-				return err
+				return List[catalog.Product]{}, err
 			}
 			if s := catalog.Status(r.URL.Query().Get("status")); s != "" {
 				if !s.Valid() {
-					return badParam("status", "status %q is not draft, active or archived", truncate(string(s)))
+					return List[catalog.Product]{}, badParam("status", "status %q is not draft, active or archived", truncate(string(s)))
 				}
 				filter.Status = s
 			}
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.ListProducts(r.Context(), filter, page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(p))
-			return nil
-		},
+			return a.listProducts(r, filter)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/products/import", Summary: "Bulk import: an NDJSON body (application/x-ndjson), one product (the POST /admin/products body) per line; bad rows are reported by line and the others created", Tag: "admin catalog", Auth: Admin,
@@ -145,130 +109,59 @@ func (a *API) adminCatalogRoutes() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/products/{id}", Summary: "A product of any status, with its variants", Tag: "admin catalog", Auth: Admin,
 		Response: catalog.Product{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.GetProduct(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		},
+		handle:   reply(byID(a.svc.Catalog.GetProduct)),
 	})
 	a.add(Route{
 		Method: http.MethodPatch, Path: "/admin/products/{id}", Summary: "Change some fields of a product; absent fields are left alone", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.ProductPatch{}, Response: catalog.Product{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			var patch catalog.ProductPatch
-			if err := a.decodeJSON(w, r, &patch); err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.UpdateProduct(r.Context(), id, patch)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		},
+		handle: withID("id", func(id commerce.ProductID) handler {
+			return replyWith(a, func(r *http.Request, patch catalog.ProductPatch) (catalog.Product, error) {
+				return a.svc.Catalog.UpdateProduct(r.Context(), id, patch)
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/products/{id}/archive", Summary: "Withdraw a product from sale, keeping it for past orders and reviews", Tag: "admin catalog", Auth: Admin,
 		Response: catalog.Product{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.ArchiveProduct(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		},
+		handle:   reply(byID(a.svc.Catalog.ArchiveProduct)),
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/admin/products/{id}", Summary: "Delete a product with its variants and reviews (archive anything ever sold instead)", Tag: "admin catalog", Auth: Admin,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			if err := a.svc.Catalog.DeleteProduct(r.Context(), id); err != nil {
-				return err
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		},
+		handle: withID("id", func(id commerce.ProductID) handler {
+			return noContent(func(r *http.Request) error {
+				return a.svc.Catalog.DeleteProduct(r.Context(), id)
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/products/{id}/variants", Summary: "Add a variant to a product", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.VariantInput{}, Response: catalog.Variant{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			var in catalog.VariantInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			v, err := a.svc.Catalog.AddVariant(r.Context(), id, in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, v)
-			return nil
-		},
+		handle: withID("id", func(id commerce.ProductID) handler {
+			return replyWith(a, func(r *http.Request, in catalog.VariantInput) (catalog.Variant, error) {
+				return a.svc.Catalog.AddVariant(r.Context(), id, in)
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPut, Path: "/admin/products/{id}/variants/{variant_id}", Summary: "Replace a variant's SKU, options, prices and weight", Tag: "admin catalog", Auth: Admin,
 		Request: catalog.VariantInput{}, Response: catalog.Variant{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			vid, err := pathID[commerce.VariantID](r, "variant_id")
-			if err != nil {
-				return err
-			}
-			var in catalog.VariantInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			v, err := a.svc.Catalog.UpdateVariant(r.Context(), id, vid, in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, v)
-			return nil
-		},
+		handle: withID("id", func(id commerce.ProductID) handler {
+			return withID("variant_id", func(vid commerce.VariantID) handler {
+				return replyWith(a, func(r *http.Request, in catalog.VariantInput) (catalog.Variant, error) {
+					return a.svc.Catalog.UpdateVariant(r.Context(), id, vid, in)
+				})
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/admin/products/{id}/variants/{variant_id}", Summary: "Remove a variant (an active product keeps at least one)", Tag: "admin catalog", Auth: Admin,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.ProductID](r, "id")
-			if err != nil {
-				return err
-			}
-			vid, err := pathID[commerce.VariantID](r, "variant_id")
-			if err != nil {
-				return err
-			}
-			if err := a.svc.Catalog.DeleteVariant(r.Context(), id, vid); err != nil {
-				return err
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		},
+		handle: withID("id", func(id commerce.ProductID) handler {
+			return withID("variant_id", func(vid commerce.VariantID) handler {
+				return noContent(func(r *http.Request) error {
+					return a.svc.Catalog.DeleteVariant(r.Context(), id, vid)
+				})
+			})
+		}),
 	})
 }
 
@@ -280,7 +173,7 @@ func (a *API) adminCatalogRoutes() {
 // so, nothing is imported; a body sent without one is caught while
 // streaming, and the 413 then reports in its details the rows already
 // created before the limit was reached.
-func (a *API) importProducts(w http.ResponseWriter, r *http.Request) error {
+func (a *API) importProducts(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !ndjsonTypes[mt] {
@@ -326,7 +219,7 @@ func (a *API) importProducts(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, rt.Status, res)
 	return nil
 }
 

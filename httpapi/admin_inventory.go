@@ -95,87 +95,68 @@ func (a *API) knownLevels(ctx context.Context, sku string) ([]inventory.Level, e
 	return nil, err
 }
 
-// stockAfterWrite answers the SKU's stock after a write.
-func (a *API) stockAfterWrite(w http.ResponseWriter, r *http.Request, sku string) error {
-	levels, err := a.svc.Inventory.Levels(r.Context(), sku)
+// stockAfterWrite returns the SKU's stock after a write.
+func (a *API) stockAfterWrite(ctx context.Context, sku string) (SKUStock, error) {
+	levels, err := a.svc.Inventory.Levels(ctx, sku)
 	if err != nil {
-		return err
+		return SKUStock{}, err
 	}
-	writeJSON(w, http.StatusOK, skuStock(sku, levels))
-	return nil
+	return skuStock(sku, levels), nil
 }
 
 func (a *API) adminInventoryRoutes() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/inventory/{sku}", Summary: "A SKU's units on hand, reserved and available, in total and per location", Tag: "admin inventory", Auth: Admin,
 		Response: SKUStock{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: reply(func(r *http.Request) (SKUStock, error) {
 			sku := r.PathValue("sku")
 			levels, err := a.knownLevels(r.Context(), sku)
 			if err != nil {
-				return err
+				return SKUStock{}, err
 			}
-			writeJSON(w, http.StatusOK, skuStock(sku, levels))
-			return nil
-		},
+			return skuStock(sku, levels), nil
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPut, Path: "/admin/inventory/{sku}", Summary: "Set a SKU's units on hand at a location (a stock count); answers the SKU's stock", Tag: "admin inventory", Auth: Admin,
 		Request: SetStockRequest{}, Response: SKUStock{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in setStockBody
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in setStockBody) (SKUStock, error) {
 			switch {
 			case in.Quantity == nil:
-				return badParam("quantity", "quantity is required")
+				return SKUStock{}, badParam("quantity", "quantity is required")
 			case *in.Quantity < 0 || *in.Quantity > inventory.MaxQuantity:
-				return badParam("quantity", "quantity %d must be between 0 and %d", *in.Quantity, inventory.MaxQuantity)
+				return SKUStock{}, badParam("quantity", "quantity %d must be between 0 and %d", *in.Quantity, inventory.MaxQuantity)
 			}
 			if in.Reason == "" {
 				in.Reason = defaultStockReason
 			}
 			sku := r.PathValue("sku")
 			if _, err := a.svc.Inventory.SetStock(r.Context(), sku, in.Location, *in.Quantity, in.Reason); err != nil {
-				return err
+				return SKUStock{}, err
 			}
-			return a.stockAfterWrite(w, r, sku)
-		},
+			return a.stockAfterWrite(r.Context(), sku)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/inventory/{sku}/adjust", Summary: "Add units on hand (delta > 0) or remove them (delta < 0) at a location; answers the SKU's stock", Tag: "admin inventory", Auth: Admin,
 		Request: AdjustStockRequest{}, Response: SKUStock{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in AdjustStockRequest
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in AdjustStockRequest) (SKUStock, error) {
 			sku := r.PathValue("sku")
 			if _, err := a.svc.Inventory.Adjust(r.Context(), sku, in.Location, in.Delta, in.Reason); err != nil {
-				return err
+				return SKUStock{}, err
 			}
-			return a.stockAfterWrite(w, r, sku)
-		},
+			return a.stockAfterWrite(r.Context(), sku)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/inventory/{sku}/movements", Summary: "A SKU's stock ledger, oldest first, a keyset page at a time", Tag: "admin inventory", Auth: Admin,
 		Query: withKeyset(), Response: List[inventory.Movement]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[inventory.Movement], error) {
 			sku := r.PathValue("sku")
 			if _, err := a.knownLevels(r.Context(), sku); err != nil {
-				return err
+				return commerce.Page[inventory.Movement]{}, err
 			}
-			m, err := a.svc.Inventory.Movements(r.Context(), sku, page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(m))
-			return nil
-		},
+			return a.svc.Inventory.Movements(r.Context(), sku, page)
+		})),
 	})
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -49,102 +50,66 @@ func (a *API) adminOrderRoutes() {
 		Summary:  "Every order, newest first",
 		Query:    append([]Param{orderStatusParam, {Name: "customer_id", Description: "Only this customer's orders."}}, pagingParams...),
 		Response: List[order.Order]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[order.Order], error) {
 			f := order.ListFilter{Status: order.Status(r.URL.Query().Get("status"))}
 			if s := r.URL.Query().Get("customer_id"); s != "" {
-				if f.CustomerID, err = commerce.ParseID[commerce.CustomerID](s); err != nil {
-					return commerce.Errorf(commerce.CodeInvalidArgument, "customer_id %q is not a customer ID", truncate(s)).WithDetail("field", "customer_id")
+				id, err := commerce.ParseID[commerce.CustomerID](s)
+				if err != nil {
+					return commerce.Page[order.Order]{}, commerce.Errorf(commerce.CodeInvalidArgument, "customer_id %q is not a customer ID", truncate(s)).WithDetail("field", "customer_id")
 				}
+				f.CustomerID = id
 			}
-			return a.writeOrders(w, r, f, page)
-		},
+			return a.svc.Orders.List(r.Context(), f, page)
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/orders/{id}", Tag: "admin orders", Auth: Admin,
 		Summary: "An order", Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.OrderID](r, "id")
-			if err != nil {
-				return err
-			}
-			o, err := a.svc.Orders.Get(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, o)
-			return nil
-		},
+		handle: reply(byID(a.svc.Orders.Get)),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/orders/{id}/transitions", Tag: "admin orders", Auth: Admin,
 		Summary: "Move an order along the state machine to any status its arrows allow; moving to the current status changes nothing",
 		Request: TransitionRequest{}, Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.OrderID](r, "id")
-			if err != nil {
-				return err
-			}
-			var in TransitionRequest
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			if in.Shipment != nil && in.To != order.StatusShipped {
-				return commerce.Errorf(commerce.CodeInvalidArgument, "a shipment goes only with a move to %s", order.StatusShipped).WithDetail("field", "shipment")
-			}
-			return a.transition(w, r, order.TransitionInput{OrderID: id, To: in.To, Reason: in.Reason, Shipment: in.Shipment})
-		},
+		handle: withID("id", func(id commerce.OrderID) handler {
+			return replyWith(a, func(r *http.Request, in TransitionRequest) (order.Order, error) {
+				if in.Shipment != nil && in.To != order.StatusShipped {
+					return order.Order{}, commerce.Errorf(commerce.CodeInvalidArgument, "a shipment goes only with a move to %s", order.StatusShipped).WithDetail("field", "shipment")
+				}
+				return a.transition(r.Context(), order.TransitionInput{OrderID: id, To: in.To, Reason: in.Reason, Shipment: in.Shipment})
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/orders/{id}/ship", Tag: "admin orders", Auth: Admin,
 		Summary:      "Ship a packed order with its carrier and tracking (the body is optional); capturing at shipment, the payment is captured first",
 		OptionalBody: true, Request: ShipRequest{}, Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.OrderID](r, "id")
-			if err != nil {
-				return err
-			}
-			var in ShipRequest
-			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-				return err
-			}
-			var sh *order.Shipment
-			if in.Carrier != "" || in.TrackingNumber != "" || in.TrackingURL != "" {
-				sh = &order.Shipment{Carrier: in.Carrier, TrackingNumber: in.TrackingNumber, TrackingURL: in.TrackingURL}
-			}
-			return a.transition(w, r, order.TransitionInput{OrderID: id, To: order.StatusShipped, Reason: in.Reason, Shipment: sh})
-		},
+		handle: withID("id", func(id commerce.OrderID) handler {
+			return replyWith(a, func(r *http.Request, in ShipRequest) (order.Order, error) {
+				var sh *order.Shipment
+				if in.Carrier != "" || in.TrackingNumber != "" || in.TrackingURL != "" {
+					sh = &order.Shipment{Carrier: in.Carrier, TrackingNumber: in.TrackingNumber, TrackingURL: in.TrackingURL}
+				}
+				return a.transition(r.Context(), order.TransitionInput{OrderID: id, To: order.StatusShipped, Reason: in.Reason, Shipment: sh})
+			})
+		}),
 	})
 	for _, tr := range transitionRoutes {
 		a.add(Route{
 			Method: http.MethodPost, Path: "/admin/orders/{id}/" + tr.verb, Tag: "admin orders", Auth: Admin,
 			Summary:      tr.summary + " (the body is optional)",
 			OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
-			handle: func(w http.ResponseWriter, r *http.Request) error {
-				id, err := pathID[commerce.OrderID](r, "id")
-				if err != nil {
-					return err
-				}
-				var in ReasonRequest
-				if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-					return err
-				}
-				return a.transition(w, r, order.TransitionInput{OrderID: id, To: tr.to, Reason: in.Reason})
-			},
+			handle: withID("id", func(id commerce.OrderID) handler {
+				return replyWith(a, func(r *http.Request, in ReasonRequest) (order.Order, error) {
+					return a.transition(r.Context(), order.TransitionInput{OrderID: id, To: tr.to, Reason: in.Reason})
+				})
+			}),
 		})
 	}
 }
 
-// transition moves an order as the admin and answers it.
-func (a *API) transition(w http.ResponseWriter, r *http.Request, in order.TransitionInput) error {
+// transition moves an order as the admin.
+func (a *API) transition(ctx context.Context, in order.TransitionInput) (order.Order, error) {
 	in.Actor = order.ActorAdmin
-	o, err := a.svc.Orders.Transition(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return a.svc.Orders.Transition(ctx, in)
 }

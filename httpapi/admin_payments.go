@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -21,60 +22,33 @@ func (a *API) adminPaymentRoutes() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/payments/{id}", Tag: "admin payments", Auth: Admin,
 		Summary: "A payment", Response: payment.Payment{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.PaymentID](r, "id")
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Payments.Get(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		},
+		handle: reply(byID(a.svc.Payments.Get)),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/orders/{id}/payments", Tag: "admin payments", Auth: Admin,
 		Summary: "An order's payments, oldest first", Response: List[payment.Payment]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.OrderID](r, "id")
-			if err != nil {
-				return err
-			}
+		handle: reply(byID(func(ctx context.Context, id commerce.OrderID) (List[payment.Payment], error) {
 			// An order without payments lists none; an unknown one is 404.
-			if _, err := a.svc.Orders.Get(r.Context(), id); err != nil {
-				return err
+			if _, err := a.svc.Orders.Get(ctx, id); err != nil {
+				return List[payment.Payment]{}, err
 			}
-			ps, err := a.svc.Payments.GetByOrder(r.Context(), id)
+			ps, err := a.svc.Payments.GetByOrder(ctx, id)
 			if err != nil {
-				return err
+				return List[payment.Payment]{}, err
 			}
-			if ps == nil {
-				ps = []payment.Payment{}
-			}
-			writeJSON(w, http.StatusOK, List[payment.Payment]{Items: ps})
-			return nil
-		},
+			return listOf(ps), nil
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/admin/payments/{id}/refunds", Tag: "admin payments", Auth: Admin,
 		Summary: "A payment's refunds, oldest first", Response: List[payment.Refund]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.PaymentID](r, "id")
+		handle: reply(byID(func(ctx context.Context, id commerce.PaymentID) (List[payment.Refund], error) {
+			rs, err := a.svc.Payments.Refunds(ctx, id)
 			if err != nil {
-				return err
+				return List[payment.Refund]{}, err
 			}
-			rs, err := a.svc.Payments.Refunds(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			if rs == nil {
-				rs = []payment.Refund{}
-			}
-			writeJSON(w, http.StatusOK, List[payment.Refund]{Items: rs})
-			return nil
-		},
+			return listOf(rs), nil
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/payments/{id}/refunds", Tag: "admin payments", Auth: Admin,
@@ -85,7 +59,7 @@ func (a *API) adminPaymentRoutes() {
 	})
 }
 
-func (a *API) refundPayment(w http.ResponseWriter, r *http.Request) error {
+func (a *API) refundPayment(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	id, err := pathID[commerce.PaymentID](r, "id")
 	if err != nil {
 		return err
@@ -117,7 +91,7 @@ func (a *API) refundPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
+	status := rt.Status
 	for _, rf := range earlier {
 		if rf.IdempotencyKey == key {
 			status = http.StatusOK

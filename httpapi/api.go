@@ -116,7 +116,7 @@ func (a *API) add(rt Route) {
 	a.mux.HandleFunc(rt.pattern(), func(w http.ResponseWriter, r *http.Request) {
 		r, err := a.authenticate(r, rt.Auth)
 		if err == nil {
-			err = rt.handle(w, r)
+			err = rt.handle(w, r, &rt)
 		}
 		if err != nil {
 			a.writeError(w, r, err)

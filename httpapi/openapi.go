@@ -125,9 +125,8 @@ func (a *API) openAPIRoute() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/openapi.json", Summary: "This API's OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			writeJSON(w, http.StatusOK, a.OpenAPI())
-			return nil
-		},
+		handle: reply(func(*http.Request) (map[string]any, error) {
+			return a.OpenAPI(), nil
+		}),
 	})
 }

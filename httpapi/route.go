@@ -56,8 +56,12 @@ type Route struct {
 	handle handler
 }
 
-// handler serves a request and returns the error to answer with, if any.
-type handler func(w http.ResponseWriter, r *http.Request) error
+// handler serves a request for rt, the route it is registered as, and
+// returns the error to answer with, if any. It answers rt.Status on
+// success and reads an optional body when rt.OptionalBody says so, so
+// that a route does what it documents; the adapters of handlers.go do
+// both. Every request of the route shares rt: a handler only reads it.
+type handler func(w http.ResponseWriter, r *http.Request, rt *Route) error
 
 // pattern is the ServeMux pattern of the route.
 func (rt Route) pattern() string { return rt.Method + " " + rt.Path }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -33,161 +34,142 @@ type MergeCartRequest struct {
 	Strategy cart.MergeStrategy `json:"strategy,omitempty"`
 }
 
+// createCartBody is what CreateCartRequest decodes into: the currency is
+// read as a string so that the cart service judges it and names the
+// field when it is wrong. It is an unnamed struct, as is updateLineBody,
+// so that a body of the wrong JSON type is told what fields it needs
+// rather than the name of a type of this package.
+type createCartBody = struct {
+	Currency string `json:"currency,omitempty"`
+}
+
+// updateLineBody is what UpdateLineRequest decodes into: a pointer tells
+// a missing quantity, which must not mean 0 (remove the line), from an
+// explicit one.
+type updateLineBody = struct {
+	Quantity *int `json:"quantity"`
+}
+
 func (a *API) cartRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts", Tag: "carts",
 		Summary:      "Create a cart (the body is optional); created with a customer token, the cart belongs to that customer",
 		OptionalBody: true, Request: CreateCartRequest{}, Response: CartResponse{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			// The currency is read as a string so that the cart service
-			// judges it and names the field when it is wrong.
-			var in struct {
-				Currency string `json:"currency,omitempty"`
-			}
-			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-				return err
-			}
-			c, err := a.svc.Carts.Create(r.Context(), cart.CreateInput{CustomerID: callerOf(r).customer, Currency: commerce.Currency(in.Currency)})
-			if err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusCreated, c)
-		},
+		handle: replyCartWith(a, func(r *http.Request, in createCartBody) (cart.Cart, error) {
+			return a.svc.Carts.Create(r.Context(), cart.CreateInput{CustomerID: callerOf(r).customer, Currency: commerce.Currency(in.Currency)})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/carts/mine", Tag: "carts", Auth: Customer,
 		Summary:  "The signed-in customer's active cart, priced",
 		Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			c, err := a.svc.Carts.ForCustomer(r.Context(), callerOf(r).customer)
-			if err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
+			return a.svc.Carts.ForCustomer(r.Context(), callerOf(r).customer)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/carts/{id}", Tag: "carts",
 		Summary:  "A cart with its lines priced at today's prices",
 		Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			c, err := a.ownCart(r)
-			if err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+		handle:   replyCart(a, a.ownCart),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/items", Tag: "carts",
 		Summary: "Add units of a SKU to a cart (raising the quantity of a line with the same SKU and metadata)",
 		Request: cart.AddItemInput{}, Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in cart.AddItemInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyCartWith(a, func(r *http.Request, in cart.AddItemInput) (cart.Cart, error) {
 			c, err := a.ownCart(r)
 			if err != nil {
-				return err
+				return cart.Cart{}, err
 			}
-			if c, err = a.svc.Carts.AddItem(r.Context(), c.ID, in); err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+			return a.svc.Carts.AddItem(r.Context(), c.ID, in)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPatch, Path: "/store/carts/{id}/items/{line}", Tag: "carts",
 		Summary: "Set the quantity of a cart line; 0 removes it",
 		Request: UpdateLineRequest{}, Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			lineID, err := pathID[commerce.LineID](r, "line")
-			if err != nil {
-				return err
-			}
-			// A pointer tells a missing quantity, which must not mean 0
-			// (remove the line), from an explicit one.
-			var in struct {
-				Quantity *int `json:"quantity"`
-			}
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			if in.Quantity == nil {
-				return commerce.Errorf(commerce.CodeInvalidArgument, "quantity is required").WithDetail("field", "quantity")
-			}
-			c, err := a.ownCart(r)
-			if err != nil {
-				return err
-			}
-			if c, err = a.svc.Carts.UpdateQuantity(r.Context(), c.ID, lineID, *in.Quantity); err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+		handle: withID("line", func(lineID commerce.LineID) handler {
+			return replyCartWith(a, func(r *http.Request, in updateLineBody) (cart.Cart, error) {
+				if in.Quantity == nil {
+					return cart.Cart{}, commerce.Errorf(commerce.CodeInvalidArgument, "quantity is required").WithDetail("field", "quantity")
+				}
+				c, err := a.ownCart(r)
+				if err != nil {
+					return cart.Cart{}, err
+				}
+				return a.svc.Carts.UpdateQuantity(r.Context(), c.ID, lineID, *in.Quantity)
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/store/carts/{id}/items/{line}", Tag: "carts",
 		Summary:  "Remove a line from a cart",
 		Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			lineID, err := pathID[commerce.LineID](r, "line")
-			if err != nil {
-				return err
-			}
-			c, err := a.ownCart(r)
-			if err != nil {
-				return err
-			}
-			if c, err = a.svc.Carts.RemoveItem(r.Context(), c.ID, lineID); err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+		handle: withID("line", func(lineID commerce.LineID) handler {
+			return replyCart(a, func(r *http.Request) (cart.Cart, error) {
+				c, err := a.ownCart(r)
+				if err != nil {
+					return cart.Cart{}, err
+				}
+				return a.svc.Carts.RemoveItem(r.Context(), c.ID, lineID)
+			})
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/store/carts/{id}/items", Tag: "carts",
 		Summary:  "Remove every line from a cart",
 		Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
 			c, err := a.ownCart(r)
 			if err != nil {
-				return err
+				return cart.Cart{}, err
 			}
-			if c, err = a.svc.Carts.Clear(r.Context(), c.ID); err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+			return a.svc.Carts.Clear(r.Context(), c.ID)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/merge", Tag: "carts", Auth: Customer,
 		Summary:      "After sign-in, make a guest cart the caller's: merged into their active cart, or attached when they have none (the body is optional)",
 		OptionalBody: true, Request: MergeCartRequest{}, Response: CartResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in MergeCartRequest
-			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyCartWith(a, func(r *http.Request, in MergeCartRequest) (cart.Cart, error) {
 			if in.Strategy == "" {
 				in.Strategy = cart.MergeAddQuantities
 			}
 			guest, err := a.ownCart(r)
 			if err != nil {
-				return err
+				return cart.Cart{}, err
 			}
 			c, err := a.svc.Carts.Merge(r.Context(), guest.ID, callerOf(r).customer, in.Strategy)
 			if errors.Is(err, commerce.ErrPermissionDenied) {
 				// Another customer took the cart since ownCart read it:
 				// answer as for any cart that is not the caller's.
-				return cartNotFound(guest.ID)
+				return cart.Cart{}, cartNotFound(guest.ID)
 			}
-			if err != nil {
-				return err
-			}
-			return a.writeCart(w, r, http.StatusOK, c)
-		},
+			return c, err
+		}),
+	})
+}
+
+// replyCart answers the cart op returns, priced at today's prices.
+func replyCart(a *API, op func(r *http.Request) (cart.Cart, error)) handler {
+	return reply(func(r *http.Request) (CartResponse, error) {
+		c, err := op(r)
+		if err != nil {
+			return CartResponse{}, err
+		}
+		return a.priced(r.Context(), c)
+	})
+}
+
+// replyCartWith is replyCart for a route with a JSON body.
+func replyCartWith[In any](a *API, op func(r *http.Request, in In) (cart.Cart, error)) handler {
+	return replyWith(a, func(r *http.Request, in In) (CartResponse, error) {
+		c, err := op(r, in)
+		if err != nil {
+			return CartResponse{}, err
+		}
+		return a.priced(r.Context(), c)
 	})
 }
 
@@ -216,12 +198,11 @@ func cartNotFound(id commerce.CartID) error {
 	return commerce.Errorf(commerce.CodeNotFound, "cart %s not found", id).WithDetail("cart_id", id.String())
 }
 
-// writeCart answers c priced at today's prices.
-func (a *API) writeCart(w http.ResponseWriter, r *http.Request, status int, c cart.Cart) error {
-	t, err := a.svc.Carts.Price(r.Context(), c)
+// priced returns c with its totals at today's prices.
+func (a *API) priced(ctx context.Context, c cart.Cart) (CartResponse, error) {
+	t, err := a.svc.Carts.Price(ctx, c)
 	if err != nil {
-		return err
+		return CartResponse{}, err
 	}
-	writeJSON(w, status, CartResponse{Cart: c, Totals: t})
-	return nil
+	return CartResponse{Cart: c, Totals: t}, nil
 }

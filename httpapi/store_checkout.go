@@ -37,7 +37,7 @@ func (a *API) checkoutRoutes() {
 	})
 }
 
-func (a *API) checkout(w http.ResponseWriter, r *http.Request) error {
+func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	id, err := pathID[commerce.CartID](r, "id")
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A cart already converted into this very order, or one gone, means
 	// the order existed before this request: it is a repeat.
-	status := http.StatusCreated
+	status := rt.Status
 	if c.ID.IsZero() || (c.Status == cart.StatusConverted && c.ConvertedOrderID == o.ID) {
 		status = http.StatusOK
 	}

@@ -35,101 +35,53 @@ func (a *API) customerRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/customers", Summary: "Register a customer account", Tag: "customers",
 		Request: customer.RegisterInput{}, Response: customer.Customer{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in customer.RegisterInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			c, err := a.svc.Customers.Register(r.Context(), in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, c)
-			return nil
-		},
+		handle: replyWith(a, func(r *http.Request, in customer.RegisterInput) (customer.Customer, error) {
+			return a.svc.Customers.Register(r.Context(), in)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/auth/login", Summary: "Sign in: a session token for the Authorization header", Tag: "customers",
 		Request: LoginRequest{}, Response: LoginResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in LoginRequest
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in LoginRequest) (LoginResponse, error) {
 			s, err := a.svc.Customers.Login(r.Context(), in.Email, in.Password)
 			if err != nil {
-				return err
+				return LoginResponse{}, err
 			}
-			writeJSON(w, http.StatusOK, LoginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, Customer: s.Customer})
-			return nil
-		},
+			return LoginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, Customer: s.Customer}, nil
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/auth/logout", Summary: "End the caller's session", Tag: "customers", Auth: Customer,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			if err := a.svc.Customers.Logout(r.Context(), callerOf(r).token); err != nil {
-				return err
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		},
+		handle: noContent(func(r *http.Request) error {
+			return a.svc.Customers.Logout(r.Context(), callerOf(r).token)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/customers/me", Summary: "The signed-in customer", Tag: "customers", Auth: Customer,
 		Response: customer.Customer{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			c, err := a.svc.Customers.Get(r.Context(), callerOf(r).customer)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, c)
-			return nil
-		},
+		handle: reply(func(r *http.Request) (customer.Customer, error) {
+			return a.svc.Customers.Get(r.Context(), callerOf(r).customer)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPatch, Path: "/store/customers/me", Summary: "Change the signed-in customer's name, phone, addresses or preferences", Tag: "customers", Auth: Customer,
 		Request: customer.UpdateInput{}, Response: customer.Customer{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in customer.UpdateInput
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			c, err := a.svc.Customers.Update(r.Context(), callerOf(r).customer, in)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, c)
-			return nil
-		},
+		handle: replyWith(a, func(r *http.Request, in customer.UpdateInput) (customer.Customer, error) {
+			return a.svc.Customers.Update(r.Context(), callerOf(r).customer, in)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/auth/password-reset", Summary: "Email a password reset token (answers 202 whether or not the account exists)", Tag: "customers",
 		Request: PasswordResetRequest{}, Status: http.StatusAccepted,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in PasswordResetRequest
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			if err := a.svc.Customers.RequestPasswordReset(r.Context(), in.Email); err != nil {
-				return err
-			}
-			w.WriteHeader(http.StatusAccepted)
-			return nil
-		},
+		handle: noContentWith(a, func(r *http.Request, in PasswordResetRequest) error {
+			return a.svc.Customers.RequestPasswordReset(r.Context(), in.Email)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/auth/password-reset/confirm", Summary: "Set a new password with a reset token", Tag: "customers",
 		Request: PasswordResetConfirm{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in PasswordResetConfirm
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
-			if err := a.svc.Customers.ResetPassword(r.Context(), in.Token, in.Password); err != nil {
-				return err
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		},
+		handle: noContentWith(a, func(r *http.Request, in PasswordResetConfirm) error {
+			return a.svc.Customers.ResetPassword(r.Context(), in.Token, in.Password)
+		}),
 	})
 }

@@ -28,71 +28,43 @@ func (a *API) orderRoutes() {
 		Method: http.MethodGet, Path: "/store/orders", Tag: "orders", Auth: Customer,
 		Summary: "The signed-in customer's orders, newest first",
 		Query:   append([]Param{orderStatusParam}, pagingParams...), Response: List[order.Order]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[order.Order], error) {
 			f := order.ListFilter{CustomerID: callerOf(r).customer, Status: order.Status(r.URL.Query().Get("status"))}
-			return a.writeOrders(w, r, f, page)
-		},
+			return a.svc.Orders.List(r.Context(), f, page)
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/orders/{id}", Tag: "orders",
 		Summary:  "An order: a guest's by its ID, a customer's with their token",
 		Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			o, err := a.ownOrder(r)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, o)
-			return nil
-		},
+		handle:   reply(a.ownOrder),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/cancel", Tag: "orders",
 		Summary:      "Cancel a confirmed or processing order: the payment is voided or refunded and the stock given back (the body is optional)",
 		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in ReasonRequest
-			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in ReasonRequest) (order.Order, error) {
 			o, err := a.ownOrder(r)
 			if err != nil {
-				return err
+				return order.Order{}, err
 			}
-			if o, err = a.svc.Orders.Cancel(r.Context(), o.ID, order.CustomerActor(callerOf(r).customer), in.Reason); err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, o)
-			return nil
-		},
+			return a.svc.Orders.Cancel(r.Context(), o.ID, order.CustomerActor(callerOf(r).customer), in.Reason)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/return", Tag: "orders",
 		Summary:      "Ask to return a delivered order (the body is optional)",
 		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in ReasonRequest
-			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in ReasonRequest) (order.Order, error) {
 			o, err := a.ownOrder(r)
 			if err != nil {
-				return err
+				return order.Order{}, err
 			}
-			o, err = a.svc.Orders.Transition(r.Context(), order.TransitionInput{
+			return a.svc.Orders.Transition(r.Context(), order.TransitionInput{
 				OrderID: o.ID, To: order.StatusReturnRequested,
 				Actor: order.CustomerActor(callerOf(r).customer), Reason: in.Reason,
 			})
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, o)
-			return nil
-		},
+		}),
 	})
 }
 
@@ -118,17 +90,4 @@ func (a *API) ownOrder(r *http.Request) (order.Order, error) {
 
 func orderNotFound(id commerce.OrderID) error {
 	return commerce.Errorf(commerce.CodeNotFound, "order %s not found", id).WithDetail("order_id", id.String())
-}
-
-// writeOrders answers a page of orders.
-func (a *API) writeOrders(w http.ResponseWriter, r *http.Request, f order.ListFilter, page commerce.PageRequest) error {
-	p, err := a.svc.Orders.List(r.Context(), f, page)
-	if err != nil {
-		return err
-	}
-	if p.Items == nil {
-		p.Items = []order.Order{}
-	}
-	writeJSON(w, http.StatusOK, List[order.Order]{Items: p.Items, NextCursor: p.NextCursor})
-	return nil
 }

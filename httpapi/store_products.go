@@ -37,6 +37,11 @@ func listFromPage[T any](p commerce.Page[T]) List[T] {
 	return List[T]{Items: p.Items, NextCursor: p.NextCursor}
 }
 
+// listOf is the API's shape of a whole list, with items never null.
+func listOf[T any](items []T) List[T] {
+	return listFromPage(commerce.Page[T]{Items: items})
+}
+
 // queryID parses the optional query parameter name as an ID of type T: a
 // malformed one is a bad parameter (400), unlike a path ID.
 func queryID[T commerce.IDType](r *http.Request, name string) (T, error) {
@@ -90,6 +95,15 @@ func (a *API) storeProduct(ctx context.Context, raw string) (catalog.Product, er
 	return p, nil
 }
 
+// listProducts returns a page of the products filter selects. It reads
+// ?limit= and ?cursor= after the caller has read the filter, so that a
+// bad filter is the error reported first.
+func (a *API) listProducts(r *http.Request, filter catalog.ProductFilter) (List[catalog.Product], error) {
+	return paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[catalog.Product], error) {
+		return a.svc.Catalog.ListProducts(r.Context(), filter, page)
+	})(r)
+}
+
 func (a *API) productRoutes() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/products", Summary: "List the products on sale, in ID order, a keyset page at a time", Tag: "products",
@@ -98,82 +112,50 @@ func (a *API) productRoutes() {
 			Param{Name: "brand", Description: "A brand ID."},
 		),
 		Response: List[catalog.Product]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: reply(func(r *http.Request) (List[catalog.Product], error) {
 			filter, err := productFilter(r)
 			if err != nil {
-				return err
-			}
-			page, err := pageOf(r)
-			if err != nil {
-				return err
+				return List[catalog.Product]{}, err
 			}
 			filter.Status = catalog.StatusActive
-			p, err := a.svc.Catalog.ListProducts(r.Context(), filter, page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(p))
-			return nil
-		},
+			return a.listProducts(r, filter)
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/products/{id}", Summary: "A product with its variants, their SKUs and prices, by ID or by handle", Tag: "products",
 		Response: catalog.Product{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			p, err := a.storeProduct(r.Context(), r.PathValue("id"))
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, p)
-			return nil
-		},
+		handle: reply(func(r *http.Request) (catalog.Product, error) {
+			return a.storeProduct(r.Context(), r.PathValue("id"))
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/products/{id}/reviews", Summary: "A product's reviews, oldest first, a keyset page at a time", Tag: "reviews",
 		Query:    withKeyset(),
 		Response: List[catalog.Review]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[catalog.Review], error) {
 			p, err := a.storeProduct(r.Context(), r.PathValue("id"))
 			if err != nil {
-				return err
+				return commerce.Page[catalog.Review]{}, err
 			}
-			reviews, err := a.svc.Catalog.ListReviews(r.Context(), p.ID, page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(reviews))
-			return nil
-		},
+			return a.svc.Catalog.ListReviews(r.Context(), p.ID, page)
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/products/{id}/reviews", Summary: "Review a product as the signed-in customer (once per product)", Tag: "reviews", Auth: Customer,
 		Request: ReviewRequest{}, Response: catalog.Review{}, Status: http.StatusCreated,
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			var in ReviewRequest
-			if err := a.decodeJSON(w, r, &in); err != nil {
-				return err
-			}
+		handle: replyWith(a, func(r *http.Request, in ReviewRequest) (catalog.Review, error) {
 			p, err := a.storeProduct(r.Context(), r.PathValue("id"))
 			if err != nil {
-				return err
+				return catalog.Review{}, err
 			}
 			if !p.Purchasable() {
-				return commerce.Errorf(commerce.CodeFailedPrecondition, "product %s is no longer on sale and takes no reviews", p.ID)
+				return catalog.Review{}, commerce.Errorf(commerce.CodeFailedPrecondition, "product %s is no longer on sale and takes no reviews", p.ID)
 			}
-			rev, err := a.svc.Catalog.AddReview(r.Context(), catalog.ReviewInput{
+			return a.svc.Catalog.AddReview(r.Context(), catalog.ReviewInput{
 				ProductID: p.ID, CustomerID: callerOf(r).customer,
 				Rating: in.Rating, Title: in.Title, Body: in.Body,
 			})
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusCreated, rev)
-			return nil
-		},
+		}),
 	})
 	a.taxonomyReads("/store", "products", Public)
 }
@@ -184,65 +166,25 @@ func (a *API) taxonomyReads(prefix, tag string, auth Auth) {
 	a.add(Route{
 		Method: http.MethodGet, Path: prefix + "/brands", Summary: "List brands in ID order, a keyset page at a time", Tag: tag, Auth: auth,
 		Query: withKeyset(), Response: List[catalog.Brand]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.ListBrands(r.Context(), page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(p))
-			return nil
-		},
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[catalog.Brand], error) {
+			return a.svc.Catalog.ListBrands(r.Context(), page)
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: prefix + "/brands/{id}", Summary: "A brand", Tag: tag, Auth: auth,
 		Response: catalog.Brand{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.BrandID](r, "id")
-			if err != nil {
-				return err
-			}
-			b, err := a.svc.Catalog.GetBrand(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, b)
-			return nil
-		},
+		handle:   reply(byID(a.svc.Catalog.GetBrand)),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: prefix + "/categories", Summary: "List categories in ID order, each with its path from the root, a keyset page at a time", Tag: tag, Auth: auth,
 		Query: withKeyset(), Response: List[catalog.Category]{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			page, err := pageOf(r)
-			if err != nil {
-				return err
-			}
-			p, err := a.svc.Catalog.ListCategories(r.Context(), page)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, listFromPage(p))
-			return nil
-		},
+		handle: reply(paged(func(r *http.Request, page commerce.PageRequest) (commerce.Page[catalog.Category], error) {
+			return a.svc.Catalog.ListCategories(r.Context(), page)
+		})),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: prefix + "/categories/{id}", Summary: "A category with its path from the root", Tag: tag, Auth: auth,
 		Response: catalog.Category{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
-			id, err := pathID[commerce.CategoryID](r, "id")
-			if err != nil {
-				return err
-			}
-			c, err := a.svc.Catalog.GetCategory(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			writeJSON(w, http.StatusOK, c)
-			return nil
-		},
+		handle:   reply(byID(a.svc.Catalog.GetCategory)),
 	})
 }

@@ -173,25 +173,24 @@ func (a *API) searchRoutes() {
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/search", Summary: "Search the products on sale: text, filters, facets, sorts and keyset pages", Tag: "search",
 		Query: searchParams, Response: search.Result{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: reply(func(r *http.Request) (search.Result, error) {
 			svc, err := a.searchService()
 			if err != nil {
-				return err
+				return search.Result{}, err
 			}
 			q, err := searchQuery(r)
 			if err != nil {
-				return err
+				return search.Result{}, err
 			}
 			res, err := svc.Search(r.Context(), q)
 			if err != nil {
-				return renameField(err, searchFields)
+				return search.Result{}, renameField(err, searchFields)
 			}
 			if res.Hits == nil {
 				res.Hits = []search.Hit{}
 			}
-			writeJSON(w, http.StatusOK, res)
-			return nil
-		},
+			return res, nil
+		}),
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/search/suggest", Summary: "Complete the last word of a search box's text, most frequent first", Tag: "search",
@@ -200,24 +199,23 @@ func (a *API) searchRoutes() {
 			{Name: "limit", Type: "integer", Description: "Suggestions to return: default 10, at most 50."},
 		},
 		Response: SuggestResponse{},
-		handle: func(w http.ResponseWriter, r *http.Request) error {
+		handle: reply(func(r *http.Request) (SuggestResponse, error) {
 			svc, err := a.searchService()
 			if err != nil {
-				return err
+				return SuggestResponse{}, err
 			}
 			n, _, err := intQuery(r, "limit")
 			if err != nil {
-				return err
+				return SuggestResponse{}, err
 			}
 			if n < 0 || n > search.MaxSuggestions {
-				return badParam("limit", "limit must be between 0 and %d", search.MaxSuggestions)
+				return SuggestResponse{}, badParam("limit", "limit must be between 0 and %d", search.MaxSuggestions)
 			}
 			out, err := svc.Suggest(r.Context(), r.URL.Query().Get("q"), int(n))
 			if err != nil {
-				return renameField(err, searchFields)
+				return SuggestResponse{}, renameField(err, searchFields)
 			}
-			writeJSON(w, http.StatusOK, SuggestResponse{Suggestions: out})
-			return nil
-		},
+			return SuggestResponse{Suggestions: out}, nil
+		}),
 	})
 }

@@ -28,7 +28,7 @@ func (a *API) webhookRoutes() {
 	})
 }
 
-func (a *API) webhook(w http.ResponseWriter, r *http.Request) error {
+func (a *API) webhook(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	// The signature covers the exact bytes sent, so the body is read raw,
 	// not decoded.
 	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.opts.MaxBodyBytes))
@@ -56,7 +56,7 @@ func (a *API) webhook(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
-	writeJSON(w, http.StatusOK, WebhookResponse{Received: true})
+	writeJSON(w, rt.Status, WebhookResponse{Received: true})
 	return nil
 }
 
