@@ -22,12 +22,15 @@ import (
 // sees the winner's reservation), then the level rows with
 // SELECT ... WHERE sku = ANY($1) ORDER BY sku, location FOR UPDATE. The
 // change, its ledger movements and its events (through the Outbox) are
-// written in the same transaction, with the writes pipelined in one round
-// trip. CHECK constraints keep 0 <= reserved <= on_hand whatever the code
-// does. Admin writes on one SKU are serialised by a transaction-scoped
-// advisory lock, so two of them creating the same level cannot both start
-// from nothing. The sweeper locks due reservations with SKIP LOCKED, so it
-// never waits on a checkout and several sweepers share the work.
+// written in the same transaction. Its statements are pipelined (see
+// pipeTx): BEGIN travels with the locks and reads, and COMMIT with the
+// writes, so a reservation, its release or commit, and a stock adjustment
+// each cost two round trips (an expiry sweep three). CHECK constraints
+// keep 0 <= reserved <= on_hand whatever the code does. Admin writes on
+// one SKU are serialised by a transaction-scoped advisory lock, so two of
+// them creating the same level cannot both start from nothing. The
+// sweeper locks due reservations with SKIP LOCKED, so it never waits on a
+// checkout and several sweepers share the work.
 type InventoryStore struct {
 	pool *pgxpool.Pool
 	opts *Options
@@ -65,12 +68,11 @@ func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Re
 		skus[i] = l.SKU
 	}
 	var existing *inventory.Reservation
-	err := inTx(ctx, s.pool, "reserve "+res.ID.String(), func(tx pgx.Tx) error {
+	err := inPipe(ctx, s.pool, "reserve "+res.ID.String(), func(p *pipeTx) error {
 		existing = nil
 		// The insert takes the reservation's lock (or waits for the
 		// transaction that holds it); the level locks follow, in order.
-		batch := &pgx.Batch{}
-		insert := batch.Queue(`INSERT INTO inventory_reservations (id, status, created_at, updated_at, expires_at)
+		insert := p.Queue(`INSERT INTO inventory_reservations (id, status, created_at, updated_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
 			res.ID.String(), string(res.Status), res.CreatedAt, res.UpdatedAt, res.ExpiresAt)
 		var created bool
@@ -79,27 +81,27 @@ func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Re
 			return nil
 		})
 		var stock inventory.Stock
-		batch.Queue(sqlLockLevels, skus).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlLockLevels, skus).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
 		})
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
 		if !created {
-			found, err := loadReservation(ctx, tx, res.ID, "")
+			found, err := loadReservation(ctx, p, res.ID, "")
 			if err != nil {
 				return err
 			}
 			existing = &found
-			return nil
+			return p.commit(ctx)
 		}
 		change, err := fn(stock)
 		if err != nil {
 			return err
 		}
-		return s.write(ctx, tx, change, false, res.ID)
+		return s.write(ctx, p, stock, change, false, res.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -109,11 +111,10 @@ func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Re
 
 // UpdateReservation implements inventory.Store.
 func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.ReservationID, fn func(inventory.Reservation, inventory.Stock) (inventory.Change, error)) error {
-	return inTx(ctx, s.pool, "update reservation "+id.String(), func(tx pgx.Tx) error {
-		batch := &pgx.Batch{}
+	return inPipe(ctx, s.pool, "update reservation "+id.String(), func(p *pipeTx) error {
 		var res inventory.Reservation
 		found := false
-		batch.Queue(sqlReservation+` FOR UPDATE`, id.String()).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlReservation+` FOR UPDATE`, id.String()).Query(func(rows pgx.Rows) error {
 			list, err := scanReservations(rows)
 			if len(list) == 1 {
 				res, found = list[0], true
@@ -121,18 +122,18 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 			return err
 		})
 		var allocs map[string][]inventory.Allocation
-		batch.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
 			var err error
 			allocs, err = scanAllocations(rows)
 			return err
 		})
 		var stock inventory.Stock
-		batch.Queue(sqlLockReservationLevels, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlLockReservationLevels, []string{id.String()}).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
 		})
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
 		if !found {
@@ -144,46 +145,46 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 		if err != nil {
 			return err
 		}
-		return s.write(ctx, tx, change, false, "")
+		return s.write(ctx, p, stock, change, false, "")
 	})
 }
 
 // ExpireReservations implements inventory.Store.
 func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, limit int, fn func([]inventory.Reservation, inventory.Stock) (inventory.Change, error)) (int, error) {
 	var n int
-	err := inTx(ctx, s.pool, "expire reservations", func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, status, created_at, updated_at, expires_at FROM inventory_reservations
+	err := inPipe(ctx, s.pool, "expire reservations", func(p *pipeTx) error {
+		var due []inventory.Reservation
+		p.Queue(`SELECT id, status, created_at, updated_at, expires_at FROM inventory_reservations
 			WHERE status = 'reserved' AND expires_at <= $1
-			ORDER BY expires_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
-		if err != nil {
+			ORDER BY expires_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit).Query(func(rows pgx.Rows) error {
+			var err error
+			due, err = scanReservations(rows)
 			return err
-		}
-		due, err := scanReservations(rows)
-		if err != nil {
+		})
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
 		n = len(due)
 		if n == 0 {
-			return nil
+			return p.commit(ctx)
 		}
 		ids := make([]string, n)
 		for i, r := range due {
 			ids[i] = r.ID.String()
 		}
-		batch := &pgx.Batch{}
 		var allocs map[string][]inventory.Allocation
-		batch.Queue(sqlAllocations, ids).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlAllocations, ids).Query(func(rows pgx.Rows) error {
 			var err error
 			allocs, err = scanAllocations(rows)
 			return err
 		})
 		var stock inventory.Stock
-		batch.Queue(sqlLockReservationLevels, ids).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlLockReservationLevels, ids).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
 		})
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
 		for i := range due {
@@ -194,7 +195,7 @@ func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, 
 		if err != nil {
 			return err
 		}
-		return s.write(ctx, tx, change, false, "")
+		return s.write(ctx, p, stock, change, false, "")
 	})
 	if err != nil {
 		return 0, err
@@ -204,18 +205,17 @@ func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, 
 
 // UpdateStock implements inventory.Store.
 func (s *InventoryStore) UpdateStock(ctx context.Context, sku string, fn func(inventory.Stock) (inventory.Change, error)) error {
-	return inTx(ctx, s.pool, "update stock of "+sku, func(tx pgx.Tx) error {
-		batch := &pgx.Batch{}
+	return inPipe(ctx, s.pool, "update stock of "+sku, func(p *pipeTx) error {
 		// Levels may not exist yet, so there may be no row to lock: the
 		// advisory lock serialises admin writes per SKU instead.
-		batch.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('mercato.inventory.' || current_schema() || '.' || $1, 0))`, sku)
+		p.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('mercato.inventory.' || current_schema() || '.' || $1, 0))`, sku)
 		var stock inventory.Stock
-		batch.Queue(sqlLockLevels, []string{sku}).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlLockLevels, []string{sku}).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
 		})
-		batch.Queue(`SELECT low_stock_threshold FROM inventory_thresholds WHERE sku = $1`, sku).Query(func(rows pgx.Rows) error {
+		p.Queue(`SELECT low_stock_threshold FROM inventory_thresholds WHERE sku = $1`, sku).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var t int
 				if err := rows.Scan(&t); err != nil {
@@ -225,23 +225,28 @@ func (s *InventoryStore) UpdateStock(ctx context.Context, sku string, fn func(in
 			}
 			return rows.Err()
 		})
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
 		change, err := fn(stock)
 		if err != nil {
 			return err
 		}
-		return s.write(ctx, tx, change, true, "")
+		return s.write(ctx, p, stock, change, true, "")
 	})
 }
 
-// write persists change within tx in one pipelined round trip, then its
-// events through the outbox. created names the reservation
-// CreateReservation just inserted, whose allocations are new; upsert
-// creates levels that do not exist.
-func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.Change, upsert bool, created commerce.ReservationID) error {
-	batch := &pgx.Batch{}
+// write queues change, its events (through the outbox) and COMMIT, and
+// sends them: one round trip. locked is the stock the transaction locked
+// and gave the closure. created names the reservation CreateReservation
+// just inserted, whose allocations are new; upsert creates levels that do
+// not exist.
+func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.Stock, change inventory.Change, upsert bool, created commerce.ReservationID) error {
+	if !upsert {
+		if err := checkLevels(locked, change.Levels); err != nil {
+			return err
+		}
+	}
 	if n := len(change.Levels); n > 0 {
 		skus, locations := make([]string, n), make([]string, n)
 		onHand, reserved := make([]int32, n), make([]int32, n)
@@ -250,21 +255,16 @@ func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.
 			skus[i], locations[i], onHand[i], reserved[i], updated[i] = l.SKU, l.Location, int32(l.OnHand), int32(l.Reserved), l.UpdatedAt
 		}
 		if upsert {
-			batch.Queue(`INSERT INTO inventory_levels (sku, location, on_hand, reserved, updated_at)
+			p.Queue(`INSERT INTO inventory_levels (sku, location, on_hand, reserved, updated_at)
 				SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[])
 				ON CONFLICT (sku, location) DO UPDATE
 				SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, updated_at = EXCLUDED.updated_at`,
 				skus, locations, onHand, reserved, updated)
 		} else {
-			batch.Queue(`UPDATE inventory_levels l SET on_hand = v.on_hand, reserved = v.reserved, updated_at = v.updated_at
+			p.Queue(`UPDATE inventory_levels l SET on_hand = v.on_hand, reserved = v.reserved, updated_at = v.updated_at
 				FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[]) AS v(sku, location, on_hand, reserved, updated_at)
 				WHERE l.sku = v.sku AND l.location = v.location`,
-				skus, locations, onHand, reserved, updated).Exec(func(tag pgconn.CommandTag) error {
-				if tag.RowsAffected() != int64(n) {
-					return commerce.Errorf(commerce.CodeInternal, "postgres: updated %d of %d stock levels", tag.RowsAffected(), n)
-				}
-				return nil
-			})
+				skus, locations, onHand, reserved, updated)
 		}
 	}
 	var ids, statuses []string
@@ -281,11 +281,11 @@ func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.
 		ids, statuses, updated = append(ids, r.ID.String()), append(statuses, string(r.Status)), append(updated, r.UpdatedAt)
 	}
 	if len(aRes) > 0 {
-		batch.Queue(`INSERT INTO inventory_allocations (reservation_id, sku, location, quantity)
+		p.Queue(`INSERT INTO inventory_allocations (reservation_id, sku, location, quantity)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])`, aRes, aSKU, aLoc, aQty)
 	}
 	if len(ids) > 0 {
-		batch.Queue(`UPDATE inventory_reservations r SET status = v.status, updated_at = v.updated_at
+		p.Queue(`UPDATE inventory_reservations r SET status = v.status, updated_at = v.updated_at
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, status, updated_at)
 			WHERE r.id = v.id`, ids, statuses, updated)
 	}
@@ -295,7 +295,7 @@ func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.
 		for sku, t := range change.Thresholds {
 			skus, values = append(skus, sku), append(values, int32(t))
 		}
-		batch.Queue(`INSERT INTO inventory_thresholds (sku, low_stock_threshold)
+		p.Queue(`INSERT INTO inventory_thresholds (sku, low_stock_threshold)
 			SELECT * FROM unnest($1::text[], $2::integer[])
 			ON CONFLICT (sku) DO UPDATE SET low_stock_threshold = EXCLUDED.low_stock_threshold`, skus, values)
 	}
@@ -307,19 +307,39 @@ func (s *InventoryStore) write(ctx context.Context, tx pgx.Tx, change inventory.
 			skus[i], locations[i], kinds[i], reasons[i], resIDs[i] = m.SKU, m.Location, string(m.Kind), m.Reason, m.ReservationID.String()
 			onHand[i], reserved[i], at[i] = int32(m.OnHandDelta), int32(m.ReservedDelta), m.At
 		}
-		batch.Queue(`INSERT INTO inventory_movements (sku, location, on_hand_delta, reserved_delta, kind, reason, reservation_id, at)
+		p.Queue(`INSERT INTO inventory_movements (sku, location, on_hand_delta, reserved_delta, kind, reason, reservation_id, at)
 			SELECT v.sku, v.location, v.on_hand_delta, v.reserved_delta, v.kind, v.reason, NULLIF(v.reservation_id, ''), v.at
 			FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
 				WITH ORDINALITY AS v(sku, location, on_hand_delta, reserved_delta, kind, reason, reservation_id, at, n)
 			ORDER BY v.n`,
 			skus, locations, onHand, reserved, kinds, reasons, resIDs, at)
 	}
-	if batch.Len() > 0 {
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return err
-		}
+	if err := s.opts.publish(ctx, p, change.Events); err != nil {
+		return err
 	}
-	return s.opts.publish(ctx, tx, change.Events)
+	return p.commit(ctx)
+}
+
+// checkLevels refuses a change of levels that the transaction did not
+// lock, or of one level twice, before anything is sent. The locked rows
+// cannot vanish before COMMIT, so the UPDATE then changes exactly the
+// levels of the change; checking its command tag instead would be too
+// late, as COMMIT travels in the same round trip.
+func checkLevels(locked inventory.Stock, levels []inventory.Level) error {
+	type key struct{ sku, location string }
+	have := make(map[key]bool, len(locked.Levels))
+	for _, l := range locked.Levels {
+		have[key{l.SKU, l.Location}] = true
+	}
+	seen := make(map[key]bool, len(levels))
+	for _, l := range levels {
+		k := key{l.SKU, l.Location}
+		if !have[k] || seen[k] {
+			return commerce.Errorf(commerce.CodeInternal, "postgres: a change of stock level %s at %q that is not locked or is changed twice", l.SKU, l.Location)
+		}
+		seen[k] = true
+	}
+	return nil
 }
 
 // Reservation implements inventory.Store.

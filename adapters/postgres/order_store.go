@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -581,162 +579,3 @@ func (s *OrderStore) query(ctx context.Context, doing, q string, args ...any) ([
 	}
 	return out, nil
 }
-
-// closureError carries the error of a caller's closure through inPipe,
-// which returns it as it is rather than classified.
-type closureError struct{ err error }
-
-func (e *closureError) Error() string { return e.err.Error() }
-func (e *closureError) Unwrap() error { return e.err }
-
-// rollbackTimeout bounds the ROLLBACK of a failed transaction, which runs
-// even when the caller's context has ended.
-const rollbackTimeout = 5 * time.Second
-
-// inPipe runs fn in a pipelined transaction on a connection of pool (see
-// pipeTx). fn queues statements and flushes them when it needs their
-// results, and ends with p.commit; a transaction fn leaves open is rolled
-// back. Errors are classified with doing, except a closureError's, which
-// is returned as the closure returned it.
-func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pipeTx) error) error {
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return classify(err, doing)
-	}
-	p := &pipeTx{conn: conn}
-	p.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED`)
-	defer p.release(ctx)
-	err = fn(p)
-	var ce *closureError
-	if errors.As(err, &ce) {
-		return ce.err
-	}
-	return classify(err, doing)
-}
-
-// pipeTx is a transaction on one pooled connection whose statements are
-// queued and sent in batches, each batch one round trip. BEGIN is queued
-// first, so it travels with the first statements, and commit queues
-// COMMIT behind the last ones; the server runs a pipeline's statements in
-// order and skips the rest of it after an error, so the transaction stays
-// all or nothing.
-//
-// pipeTx is also the pgx.Tx the Outbox writes through: Exec queues (its
-// command tag is empty), and the calls that need an answer flush first.
-type pipeTx struct {
-	conn  *pgxpool.Conn
-	batch pgx.Batch
-}
-
-var _ pgx.Tx = (*pipeTx)(nil)
-
-// Queue adds a statement to the next batch.
-func (p *pipeTx) Queue(sql string, args ...any) *pgx.QueuedQuery {
-	return p.batch.Queue(sql, args...)
-}
-
-// flush sends the queued statements, runs their callbacks and returns the
-// first error.
-func (p *pipeTx) flush(ctx context.Context) error {
-	if p.batch.Len() == 0 {
-		return nil
-	}
-	b := p.batch
-	p.batch = pgx.Batch{}
-	return p.conn.SendBatch(ctx, &b).Close()
-}
-
-// commit queues COMMIT and flushes.
-func (p *pipeTx) commit(ctx context.Context) error {
-	p.Queue(`COMMIT`).Exec(func(tag pgconn.CommandTag) error {
-		// COMMIT of a failed transaction rolls back and says so.
-		if tag.String() != "COMMIT" {
-			return pgx.ErrTxCommitRollback
-		}
-		return nil
-	})
-	return p.flush(ctx)
-}
-
-// release rolls back a transaction still open and gives the connection
-// back; one that cannot be rolled back is destroyed by the pool.
-func (p *pipeTx) release(ctx context.Context) {
-	c := p.conn.Conn()
-	if !c.IsClosed() && c.PgConn().TxStatus() != 'I' {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
-		_, _ = c.Exec(rctx, `ROLLBACK`)
-		cancel()
-	}
-	p.conn.Release()
-}
-
-var errStoreOwnsTx = errors.New("postgres: the order store ends its transactions; an outbox may not")
-
-// Begin implements pgx.Tx; nested transactions are not supported.
-func (p *pipeTx) Begin(context.Context) (pgx.Tx, error) {
-	return nil, errors.New("postgres: nested transactions are not supported in an order store's transaction")
-}
-
-// Commit implements pgx.Tx: the store commits, not the outbox.
-func (p *pipeTx) Commit(context.Context) error { return errStoreOwnsTx }
-
-// Rollback implements pgx.Tx: the store rolls back, not the outbox.
-func (p *pipeTx) Rollback(context.Context) error { return errStoreOwnsTx }
-
-// CopyFrom implements pgx.Tx.
-func (p *pipeTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
-	if err := p.flush(ctx); err != nil {
-		return 0, err
-	}
-	return p.conn.CopyFrom(ctx, table, columns, src)
-}
-
-// SendBatch implements pgx.Tx.
-func (p *pipeTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	if err := p.flush(ctx); err != nil {
-		return pgx.FailedBatchResults(b, err)
-	}
-	return p.conn.SendBatch(ctx, b)
-}
-
-// LargeObjects implements pgx.Tx. Large objects are not available in an
-// order store's transaction: the value returned must not be used.
-func (p *pipeTx) LargeObjects() pgx.LargeObjects { return pgx.LargeObjects{} }
-
-// Prepare implements pgx.Tx.
-func (p *pipeTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
-	if err := p.flush(ctx); err != nil {
-		return nil, err
-	}
-	return p.conn.Conn().Prepare(ctx, name, sql)
-}
-
-// Exec implements pgx.Tx: it queues the statement for the batch that
-// commits and returns an empty command tag.
-func (p *pipeTx) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	p.Queue(sql, args...)
-	return pgconn.CommandTag{}, nil
-}
-
-// Query implements pgx.Tx.
-func (p *pipeTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if err := p.flush(ctx); err != nil {
-		return nil, err
-	}
-	return p.conn.Query(ctx, sql, args...)
-}
-
-// QueryRow implements pgx.Tx.
-func (p *pipeTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if err := p.flush(ctx); err != nil {
-		return errRow{err}
-	}
-	return p.conn.QueryRow(ctx, sql, args...)
-}
-
-// Conn implements pgx.Tx.
-func (p *pipeTx) Conn() *pgx.Conn { return p.conn.Conn() }
-
-type errRow struct{ err error }
-
-func (r errRow) Scan(...any) error { return r.err }

@@ -2,10 +2,10 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -16,7 +16,10 @@ import (
 // payment_refunds and payment_webhook_events, migration 0004). Every write
 // is one read-committed transaction that locks the payment row (FOR
 // UPDATE), so the writes of one payment, refunds and webhooks included,
-// are serialised; events go to the outbox in the same transaction.
+// are serialised; events go to the outbox in the same transaction. The
+// statements of a write are pipelined (see pipeTx): BEGIN travels with
+// the lock and the reads, and COMMIT with the writes and the events, so
+// every write costs two round trips.
 type PaymentStore struct {
 	pool *pgxpool.Pool
 	opts *Options
@@ -88,24 +91,37 @@ func (s *PaymentStore) Create(ctx context.Context, p payment.Payment, events []c
 	p.CreatedAt, p.UpdatedAt = micro(p.CreatedAt), micro(p.UpdatedAt)
 	var out payment.Payment
 	created := false
-	err := inTx(ctx, s.pool, "create payment", func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO payment_payments (id, order_id, currency, amount, status, provider, provider_ref,
+	err := inPipe(ctx, s.pool, "create payment", func(tx *pipeTx) error {
+		inserted := false
+		tx.Queue(`INSERT INTO payment_payments (id, order_id, currency, amount, status, provider, provider_ref,
 			payment_method, capture_now, attempts, max_retries, idempotency_key, captured_amount, refunded_amount,
 			failure_code, failure_message, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			ON CONFLICT (idempotency_key) DO NOTHING`,
 			p.ID, p.OrderID, p.Amount.Currency(), p.Amount.Amount(), p.Status, p.Provider, nullIfEmpty(p.ProviderRef),
 			p.PaymentMethod, p.CaptureNow, p.Attempts, p.MaxRetries, p.IdempotencyKey, p.CapturedAmount.Amount(),
-			p.RefundedAmount.Amount(), p.FailureCode, p.FailureMessage, p.CreatedAt, p.UpdatedAt)
-		if err != nil {
+			p.RefundedAmount.Amount(), p.FailureCode, p.FailureMessage, p.CreatedAt, p.UpdatedAt).Exec(func(tag pgconn.CommandTag) error {
+			inserted = tag.RowsAffected() == 1
+			return nil
+		})
+		if err := tx.flush(ctx); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			out, err = scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payment_payments WHERE idempotency_key = $1`, p.IdempotencyKey))
-			return err
+		if !inserted {
+			// The insert waited for the payment with the key to commit;
+			// this later statement sees it.
+			tx.Queue(`SELECT `+paymentColumns+` FROM payment_payments WHERE idempotency_key = $1`, p.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+				var err error
+				out, err = scanPayment(row)
+				return err
+			})
+			return tx.commit(ctx)
 		}
 		out, created = p, true
-		return s.opts.publish(ctx, tx, events)
+		if err := s.opts.publish(ctx, tx, events); err != nil {
+			return err
+		}
+		return tx.commit(ctx)
 	})
 	if err != nil {
 		return payment.Payment{}, false, err
@@ -149,13 +165,24 @@ func (s *PaymentStore) ListByOrder(ctx context.Context, orderID commerce.OrderID
 	return out, nil
 }
 
-// lock reads the payment with id FOR UPDATE.
-func lockPayment(ctx context.Context, tx pgx.Tx, id commerce.PaymentID) (payment.Payment, error) {
-	return scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payment_payments WHERE id = $1 FOR UPDATE`, id))
+// queueLockPayment queues a read of the payment with id FOR UPDATE into
+// *dst; the statements queued after it run once the lock is held.
+func queueLockPayment(tx *pipeTx, dst *payment.Payment, id commerce.PaymentID) {
+	queueLockPaymentWhere(tx, dst, `id = $1`, id)
 }
 
-// modify applies fn to the locked payment and writes the result back.
-func (s *PaymentStore) modify(ctx context.Context, tx pgx.Tx, old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
+// queueLockPaymentWhere is queueLockPayment for the payment where selects.
+func queueLockPaymentWhere(tx *pipeTx, dst *payment.Payment, where string, arg any) {
+	tx.Queue(`SELECT `+paymentColumns+` FROM payment_payments WHERE `+where+` FOR UPDATE`, arg).QueryRow(func(row pgx.Row) error {
+		var err error
+		*dst, err = scanPayment(row)
+		return err
+	})
+}
+
+// modify applies fn to the locked payment and queues the write of the
+// result.
+func (s *PaymentStore) modify(tx *pipeTx, old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
 	p := old
 	events, err := fn(&p)
 	if err != nil {
@@ -165,30 +192,34 @@ func (s *PaymentStore) modify(ctx context.Context, tx pgx.Tx, old payment.Paymen
 		return payment.Payment{}, nil, commerce.Errorf(commerce.CodeInternal, "postgres: payment update changed its identity")
 	}
 	p.UpdatedAt = micro(p.UpdatedAt)
-	_, err = tx.Exec(ctx, `UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
+	tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
 		refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9 WHERE id = $1`,
 		p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
 		p.FailureCode, p.FailureMessage, p.UpdatedAt)
-	if err != nil {
-		return payment.Payment{}, nil, err
-	}
 	return p, events, nil
 }
 
 // Update implements payment.Store.
 func (s *PaymentStore) Update(ctx context.Context, id commerce.PaymentID, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, error) {
 	var out payment.Payment
-	err := inTx(ctx, s.pool, "update payment "+id.String(), func(tx pgx.Tx) error {
-		old, err := lockPayment(ctx, tx, id)
+	err := inPipe(ctx, s.pool, "update payment "+id.String(), func(tx *pipeTx) error {
+		var old payment.Payment
+		queueLockPayment(tx, &old, id)
+		if err := tx.flush(ctx); err != nil {
+			return err
+		}
+		p, events, err := s.modify(tx, old, fn)
 		if err != nil {
 			return err
 		}
-		p, events, err := s.modify(ctx, tx, old, fn)
-		if err != nil {
+		if err := s.opts.publish(ctx, tx, events); err != nil {
+			return err
+		}
+		if err := tx.commit(ctx); err != nil {
 			return err
 		}
 		out = p
-		return s.opts.publish(ctx, tx, events)
+		return nil
 	})
 	if err != nil {
 		return payment.Payment{}, err
@@ -201,37 +232,52 @@ func (s *PaymentStore) CreateRefund(ctx context.Context, r payment.Refund, check
 	r.CreatedAt, r.UpdatedAt = micro(r.CreatedAt), micro(r.UpdatedAt)
 	var out payment.Refund
 	created := false
-	err := inTx(ctx, s.pool, "create refund", func(tx pgx.Tx) error {
-		p, err := lockPayment(ctx, tx, r.PaymentID)
-		if err != nil {
+	err := inPipe(ctx, s.pool, "create refund", func(tx *pipeTx) error {
+		// The reads run after the lock, in the same round trip.
+		var p payment.Payment
+		queueLockPayment(tx, &p, r.PaymentID)
+		var existing *payment.Refund
+		tx.Queue(`SELECT `+refundColumns+` FROM payment_refunds WHERE idempotency_key = $1`, r.IdempotencyKey).Query(func(rows pgx.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				found, err := scanRefund(rows)
+				if err != nil {
+					return err
+				}
+				existing = &found
+			}
+			return rows.Err()
+		})
+		var refunds []payment.Refund
+		tx.Queue(`SELECT `+refundColumns+` FROM payment_refunds WHERE payment_id = $1 ORDER BY created_at, id`, r.PaymentID).Query(func(rows pgx.Rows) error {
+			var err error
+			refunds, err = collectRefunds(rows)
+			return err
+		})
+		if err := tx.flush(ctx); err != nil {
 			return err
 		}
-		existing, err := scanRefund(tx.QueryRow(ctx, `SELECT `+refundColumns+` FROM payment_refunds WHERE idempotency_key = $1`, r.IdempotencyKey))
-		if err == nil {
-			out = existing
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		refunds, err := listRefunds(ctx, tx, r.PaymentID)
-		if err != nil {
-			return err
+		if existing != nil {
+			out = *existing
+			return tx.commit(ctx)
 		}
 		events, err := check(p, refunds)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO payment_refunds (id, payment_id, currency, amount, reason, status, provider_ref,
+		tx.Queue(`INSERT INTO payment_refunds (id, payment_id, currency, amount, reason, status, provider_ref,
 			idempotency_key, failure_code, failure_message, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			r.ID, r.PaymentID, r.Amount.Currency(), r.Amount.Amount(), r.Reason, r.Status, r.ProviderRef,
 			r.IdempotencyKey, r.FailureCode, r.FailureMessage, r.CreatedAt, r.UpdatedAt)
-		if err != nil {
+		if err := s.opts.publish(ctx, tx, events); err != nil {
+			return err
+		}
+		if err := tx.commit(ctx); err != nil {
 			return err
 		}
 		out, created = r, true
-		return s.opts.publish(ctx, tx, events)
+		return nil
 	})
 	if err != nil {
 		if constraintOf(err) == "payment_refunds_idempotency_key_key" {
@@ -258,6 +304,11 @@ func listRefunds(ctx context.Context, q interface {
 	if err != nil {
 		return nil, err
 	}
+	return collectRefunds(rows)
+}
+
+// collectRefunds scans and closes rows; never nil without an error.
+func collectRefunds(rows pgx.Rows) ([]payment.Refund, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (payment.Refund, error) { return scanRefund(r) })
 	if out == nil && err == nil {
 		out = []payment.Refund{}
@@ -268,21 +319,24 @@ func listRefunds(ctx context.Context, q interface {
 // UpdateRefund implements payment.Store.
 func (s *PaymentStore) UpdateRefund(ctx context.Context, id commerce.RefundID, fn func(*payment.Payment, *payment.Refund) ([]commerce.Envelope, error)) (payment.Refund, error) {
 	var out payment.Refund
-	err := inTx(ctx, s.pool, "update refund "+id.String(), func(tx pgx.Tx) error {
-		var pid commerce.PaymentID
-		if err := tx.QueryRow(ctx, `SELECT payment_id FROM payment_refunds WHERE id = $1`, id).Scan(&pid); err != nil {
+	err := inPipe(ctx, s.pool, "update refund "+id.String(), func(tx *pipeTx) error {
+		// The payment first, then the refund: the lock order of every
+		// write. A refund's payment never changes, so finding it in the
+		// locking statement is safe.
+		var old payment.Payment
+		queueLockPaymentWhere(tx, &old, `id = (SELECT payment_id FROM payment_refunds WHERE id = $1)`, id)
+		var r payment.Refund
+		tx.Queue(`SELECT `+refundColumns+` FROM payment_refunds WHERE id = $1 FOR UPDATE`, id).QueryRow(func(row pgx.Row) error {
+			var err error
+			r, err = scanRefund(row)
 			return err
-		}
-		old, err := lockPayment(ctx, tx, pid)
-		if err != nil {
-			return err
-		}
-		r, err := scanRefund(tx.QueryRow(ctx, `SELECT `+refundColumns+` FROM payment_refunds WHERE id = $1 FOR UPDATE`, id))
-		if err != nil {
+		})
+		if err := tx.flush(ctx); err != nil {
 			return err
 		}
 		var events []commerce.Envelope
-		if _, _, err = s.modify(ctx, tx, old, func(p *payment.Payment) ([]commerce.Envelope, error) {
+		if _, _, err := s.modify(tx, old, func(p *payment.Payment) ([]commerce.Envelope, error) {
+			var err error
 			events, err = fn(p, &r)
 			return events, err
 		}); err != nil {
@@ -292,13 +346,17 @@ func (s *PaymentStore) UpdateRefund(ctx context.Context, id commerce.RefundID, f
 			return commerce.Errorf(commerce.CodeInternal, "postgres: refund update changed its identity")
 		}
 		r.UpdatedAt = micro(r.UpdatedAt)
-		if _, err = tx.Exec(ctx, `UPDATE payment_refunds SET status = $2, provider_ref = $3, failure_code = $4,
+		tx.Queue(`UPDATE payment_refunds SET status = $2, provider_ref = $3, failure_code = $4,
 			failure_message = $5, updated_at = $6 WHERE id = $1`,
-			r.ID, r.Status, r.ProviderRef, r.FailureCode, r.FailureMessage, r.UpdatedAt); err != nil {
+			r.ID, r.Status, r.ProviderRef, r.FailureCode, r.FailureMessage, r.UpdatedAt)
+		if err := s.opts.publish(ctx, tx, events); err != nil {
+			return err
+		}
+		if err := tx.commit(ctx); err != nil {
 			return err
 		}
 		out = r
-		return s.opts.publish(ctx, tx, events)
+		return nil
 	})
 	if err != nil {
 		return payment.Refund{}, err
@@ -321,22 +379,35 @@ func (s *PaymentStore) ListRefunds(ctx context.Context, id commerce.PaymentID) (
 // ApplyWebhook implements payment.Store.
 func (s *PaymentStore) ApplyWebhook(ctx context.Context, provider, eventID string, id commerce.PaymentID, fn func(*payment.Payment) ([]commerce.Envelope, error)) (bool, error) {
 	applied := false
-	err := inTx(ctx, s.pool, "apply webhook event "+eventID, func(tx pgx.Tx) error {
-		old, err := lockPayment(ctx, tx, id)
+	err := inPipe(ctx, s.pool, "apply webhook event "+eventID, func(tx *pipeTx) error {
+		// The event is recorded after the lock, in the same round trip;
+		// the closure runs only for an event not seen before.
+		var old payment.Payment
+		queueLockPayment(tx, &old, id)
+		fresh := false
+		tx.Queue(`INSERT INTO payment_webhook_events (provider, event_id, payment_id) VALUES ($1, $2, $3)
+			ON CONFLICT (provider, event_id) DO NOTHING`, provider, eventID, id).Exec(func(tag pgconn.CommandTag) error {
+			fresh = tag.RowsAffected() == 1
+			return nil
+		})
+		if err := tx.flush(ctx); err != nil {
+			return err
+		}
+		if !fresh {
+			return tx.commit(ctx)
+		}
+		_, events, err := s.modify(tx, old, fn)
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO payment_webhook_events (provider, event_id, payment_id) VALUES ($1, $2, $3)
-			ON CONFLICT (provider, event_id) DO NOTHING`, provider, eventID, id)
-		if err != nil || tag.RowsAffected() == 0 {
+		if err := s.opts.publish(ctx, tx, events); err != nil {
 			return err
 		}
-		_, events, err := s.modify(ctx, tx, old, fn)
-		if err != nil {
+		if err := tx.commit(ctx); err != nil {
 			return err
 		}
 		applied = true
-		return s.opts.publish(ctx, tx, events)
+		return nil
 	})
 	if err != nil {
 		return false, err
