@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/testenv"
 )
 
 // testProducts is the size of the test shops' catalog: big enough for
@@ -29,7 +29,7 @@ const waitTimeout = 30 * time.Second
 type testShop struct {
 	*shop
 	url  string
-	out  *syncBuffer
+	out  *testenv.SyncBuffer
 	logs *logRecorder
 }
 
@@ -46,7 +46,7 @@ func startShop(t *testing.T, cfg Config) *testShop {
 	cfg.Logger = slog.New(logs)
 	ready := make(chan *shop, 1)
 	cfg.onReady = func(s *shop) { ready <- s }
-	out := &syncBuffer{}
+	out := &testenv.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, cfg, out) }()
@@ -100,24 +100,6 @@ func (ts *testShop) stockedVariant(t *testing.T, n int) (catalog.Product, catalo
 		}
 		req.Cursor = page.NextCursor
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // logRecorder is a slog.Handler keeping every record, which lets a test

@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -122,7 +120,7 @@ func startMailpit(bin, dbPath string, extraArgs []string) (smtpAddr, apiURL stri
 		"--smtp-disable-rdns", // no DNS lookups of 127.0.0.1 per connection
 	}, extraArgs...)
 	cmd := exec.Command(bin, args...)
-	var out syncBuffer
+	var out SyncBuffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
@@ -205,23 +203,4 @@ func probeMailpit(ctx context.Context, client *http.Client, smtpAddr, apiURL str
 	}
 	_, _ = conn.Write([]byte("QUIT\r\n"))
 	return nil
-}
-
-// syncBuffer collects a child process's output, written from the
-// goroutines os/exec starts and read after a failure.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
