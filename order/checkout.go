@@ -107,19 +107,23 @@ func (in CheckoutInput) normalized() (CheckoutInput, error) {
 }
 
 func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (Order, error) {
-	o, err := s.store.GetByIdempotencyKey(ctx, in.IdempotencyKey)
-	switch {
-	case err == nil:
-		if o.CartID != cartID {
+	// A first checkout, the common case, goes straight to Create, which
+	// finds a repeat by its key. A repeat whose cart can no longer be
+	// drafted (converted by the first call, repriced, expired) is found
+	// by its key here.
+	o, err := s.draft(ctx, cartID, in)
+	if err != nil {
+		prior, lerr := s.store.GetByIdempotencyKey(ctx, in.IdempotencyKey)
+		if lerr != nil {
+			if errors.Is(lerr, commerce.ErrNotFound) {
+				return Order{}, err
+			}
+			return Order{}, lerr
+		}
+		if prior.CartID != cartID {
 			return Order{}, errKeyReused(in.IdempotencyKey)
 		}
-		return s.advance(ctx, o)
-	case !errors.Is(err, commerce.ErrNotFound):
-		return Order{}, err
-	}
-	o, err = s.draft(ctx, cartID, in)
-	if err != nil {
-		return Order{}, err
+		return s.advance(ctx, prior)
 	}
 	stored, created, err := s.store.Create(ctx, o, func(o Order) []commerce.Envelope {
 		return []commerce.Envelope{transitionEvent(o, "", ActorSystem, "checkout", commerce.Money{})}
@@ -229,12 +233,15 @@ func checkCharge(what string, m commerce.Money, c commerce.Currency) error {
 // one order: every step is idempotent and every status change conditional.
 func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
 	for {
-		var err error
+		var (
+			next Order
+			err  error
+		)
 		switch o.Status {
 		case StatusPending:
-			o, err = s.reserve(ctx, o)
+			next, err = s.reserve(ctx, o)
 		case StatusPaymentPending:
-			o, err = s.pay(ctx, o)
+			next, err = s.pay(ctx, o)
 		case StatusCancelled:
 			if !o.Settled {
 				if o, err = s.settle(ctx, o, "checkout failed"); err != nil {
@@ -244,6 +251,10 @@ func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
 			return o, checkoutFailure(o)
 		default:
 			return o, nil
+		}
+		// A step that fails may return no order; keep the one it was given.
+		if next.ID != "" {
+			o = next
 		}
 		if err == nil {
 			continue
