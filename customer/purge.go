@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/periodic"
 )
 
 // purgeBatch bounds each delete, so a purge never holds locks on a large
@@ -66,20 +67,10 @@ func drain(ctx context.Context, before time.Time, purge func(context.Context, ti
 // RunPurger calls Purge every interval until ctx is done, logging failures
 // and what it deleted. It returns nil when ctx ends.
 func (s *Service) RunPurger(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "customer: purger interval %s must be positive", interval)
-	}
 	if _, ok := s.store.(Purger); !ok {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "customer: the store %T cannot purge", s.store)
 	}
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-ticker.C:
-		}
+	return periodic.Run(ctx, "customer: purger", interval, func(ctx context.Context) {
 		n, err := s.Purge(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -87,5 +78,5 @@ func (s *Service) RunPurger(ctx context.Context, interval time.Duration) error {
 		case n.Sessions+n.PasswordResets > 0:
 			s.opts.Logger.InfoContext(ctx, "customer: purged", "sessions", n.Sessions, "password_resets", n.PasswordResets)
 		}
-	}
+	})
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/periodic"
 )
 
 // RunSweeper calls ReleaseExpired every interval until ctx ends, then
@@ -12,17 +12,7 @@ import (
 // next tick. Run one per process or several: sweeps skip each other's
 // reservations. A non-positive interval is InvalidArgument.
 func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "inventory: sweeper interval %s must be positive", interval)
-	}
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-ticker.C:
-		}
+	return periodic.Run(ctx, "inventory: sweeper", interval, func(ctx context.Context) {
 		n, err := s.ReleaseExpired(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -30,5 +20,5 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) error 
 		case n > 0:
 			s.opts.Logger.InfoContext(ctx, "inventory: released expired reservations", "released", n)
 		}
-	}
+	})
 }

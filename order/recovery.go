@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/periodic"
 	"github.com/mercatohq/mercato/payment"
 )
 
@@ -56,15 +57,10 @@ func (s *Service) Recover(ctx context.Context) (RecoveryReport, error) {
 	return rep, errors.Join(errs...)
 }
 
-// RunRecovery runs Recover every interval until ctx ends, logging what
+// RunRecovery runs Recover at once and then every interval until ctx ends, logging what
 // it did. It returns nil when ctx ends.
 func (s *Service) RunRecovery(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "order: recovery interval must be positive")
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	pass := func(ctx context.Context) {
 		rep, err := s.Recover(ctx)
 		if rep != (RecoveryReport{}) {
 			s.log.Info("order: recovery pass", "confirmed", rep.Confirmed, "cancelled", rep.Cancelled,
@@ -73,12 +69,11 @@ func (s *Service) RunRecovery(ctx context.Context, interval time.Duration) error
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("order: recovery pass failed", "error", err)
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
 	}
+	if interval > 0 {
+		pass(ctx) // orders left by a crash are finished at start
+	}
+	return periodic.Run(ctx, "order: recovery", interval, pass)
 }
 
 func (s *Service) recoverOrder(ctx context.Context, o Order, rep *RecoveryReport) error {
