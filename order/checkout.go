@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
@@ -392,10 +393,8 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 }
 
 func appendPayment(ids []commerce.PaymentID, id commerce.PaymentID) []commerce.PaymentID {
-	for _, x := range ids {
-		if x == id {
-			return ids
-		}
+	if slices.Contains(ids, id) {
+		return ids
 	}
 	return append(ids, id)
 }

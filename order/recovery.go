@@ -115,11 +115,8 @@ func (s *Service) recoverPayment(ctx context.Context, o Order, rep *RecoveryRepo
 	case err != nil:
 		return err
 	}
-	switch p.Status {
-	case payment.StatusInitiated, payment.StatusProcessing, payment.StatusRetry:
-		if p, err = s.payments.Reconcile(ctx, p.ID); err != nil && !errors.Is(err, commerce.ErrPaymentDeclined) {
-			return err
-		}
+	if p, err = s.landed(ctx, p); err != nil {
+		return err
 	}
 	switch p.Status {
 	case payment.StatusAuthorized, payment.StatusCaptured, payment.StatusCompleted, "":

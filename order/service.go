@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
@@ -90,7 +91,7 @@ func (s *Service) move(ctx context.Context, id commerce.OrderID, from []Status, 
 			same = o.Clone()
 			return nil, errUnchanged
 		}
-		if (from != nil && !allowed(o.Status, from)) || !CanTransition(o.Status, to) {
+		if (from != nil && !slices.Contains(from, o.Status)) || !CanTransition(o.Status, to) {
 			return nil, errTransition(*o, to)
 		}
 		if mutate != nil {
@@ -108,15 +109,6 @@ func (s *Service) move(ctx context.Context, id commerce.OrderID, from []Status, 
 		return same, nil
 	}
 	return o, err
-}
-
-func allowed(st Status, from []Status) bool {
-	for _, f := range from {
-		if f == st {
-			return true
-		}
-	}
-	return false
 }
 
 func errTransition(o Order, to Status) error {

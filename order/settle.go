@@ -44,28 +44,39 @@ func (s *Service) settlePayments(ctx context.Context, o Order, reason string) er
 		return err
 	}
 	for _, p := range pays {
-		switch p.Status {
-		case payment.StatusInitiated, payment.StatusProcessing, payment.StatusRetry:
-			// An authorization in flight: learn its outcome first. One
-			// still unknown keeps the order unsettled for a later pass.
-			if p, err = s.payments.Reconcile(ctx, p.ID); err != nil && !errors.Is(err, commerce.ErrPaymentDeclined) {
-				return err
-			}
+		// One whose outcome is still unknown keeps the order unsettled
+		// for a later pass.
+		if p, err = s.landed(ctx, p); err != nil {
+			return err
 		}
-		switch p.Status {
-		case payment.StatusProcessing, payment.StatusInitiated, payment.StatusRetry:
+		switch {
+		case p.Status.InFlight():
 			return commerce.Errorf(commerce.CodeUnavailable, "order %s: payment %s is still in flight", o.ID, p.ID)
-		case payment.StatusAuthorized:
+		case p.Status == payment.StatusAuthorized:
 			if _, err := s.payments.Cancel(ctx, p.ID); err != nil {
 				return err
 			}
-		case payment.StatusCaptured, payment.StatusCompleted:
+		case p.Status.Captured():
 			if err := s.refundPayment(ctx, o, p, reason); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// landed returns p with the outcome of its authorization: reconciled
+// with the provider first when it is in flight. A decline is an outcome,
+// not an error.
+func (s *Service) landed(ctx context.Context, p payment.Payment) (payment.Payment, error) {
+	if !p.Status.InFlight() {
+		return p, nil
+	}
+	p, err := s.payments.Reconcile(ctx, p.ID)
+	if err != nil && !errors.Is(err, commerce.ErrPaymentDeclined) {
+		return p, err
+	}
+	return p, nil
 }
 
 // refundPayment refunds what is left of p under the order's refund key,
