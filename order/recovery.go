@@ -57,8 +57,8 @@ func (s *Service) Recover(ctx context.Context) (RecoveryReport, error) {
 	return rep, errors.Join(errs...)
 }
 
-// RunRecovery runs Recover at once and then every interval until ctx ends, logging what
-// it did. It returns nil when ctx ends.
+// RunRecovery runs Recover at once and then every interval until ctx
+// ends, logging what it did. It returns nil when ctx ends.
 func (s *Service) RunRecovery(ctx context.Context, interval time.Duration) error {
 	pass := func(ctx context.Context) {
 		rep, err := s.Recover(ctx)
