@@ -161,6 +161,33 @@ func TestCheckoutCustomerEmailDefault(t *testing.T) {
 	assert.Equal(t, "email", errorBody(t, r).Details["field"])
 }
 
+// TestCheckoutGuestCartSignedIn: a guest cart checked out with a token
+// is the customer's order, listed as theirs and hidden from others.
+func TestCheckoutGuestCartSignedIn(t *testing.T) {
+	s := newShop(t)
+	s.sellable("MUG-1", 1250, 10)
+	ada, token := s.customer("ada@example.com")
+	guest := s.cartWith("", "MUG-1", 1)
+
+	r := s.checkout(guest, token, "ada-guest-1", checkoutBody("", "pm_card_visa"))
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	o := orderOf(t, r)
+	assert.Equal(t, ada.ID, o.CustomerID)
+	assert.Equal(t, "ada@example.com", o.Email)
+
+	var mine struct{ Items []order.Order }
+	r = s.do(http.MethodGet, "/store/orders", token, nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	r.json(t, &mine)
+	require.Len(t, mine.Items, 1)
+	assert.Equal(t, o.ID, mine.Items[0].ID)
+
+	r = s.do(http.MethodGet, "/store/orders/"+o.ID.String(), "", nil)
+	assert.Equal(t, http.StatusNotFound, r.status, "the order is no longer a guest's: %s", r.body)
+	r = s.checkout(guest, "", "ada-guest-1", checkoutBody("ada@example.com", "pm_card_visa"))
+	assert.Equal(t, http.StatusNotFound, r.status, "a repeat without the token: %s", r.body)
+}
+
 func TestCheckoutNeedsIdempotencyKey(t *testing.T) {
 	s := newShop(t)
 	s.sellable("MUG-1", 1250, 10)

@@ -50,6 +50,8 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	if err := a.decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	// A signed-in caller is the buyer: a guest cart they check out
+	// becomes their order, in their list, which they may cancel.
 	who := callerOf(r)
 	// The cart may be gone when a checkout is repeated long after it
 	// converted; the order service answers a repeat from the key alone,
@@ -70,11 +72,12 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		in.Email = me.Email
 	}
 	o, err := a.svc.Orders.Checkout(r.Context(), id, order.CheckoutInput{
-		Email: in.Email, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
+		Email: in.Email, CustomerID: who.customer, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
 		PaymentMethod: in.PaymentMethod, IdempotencyKey: key, ExpectedTotal: in.ExpectedTotal,
 	})
 	switch {
-	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero():
+	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero(),
+		errors.Is(err, commerce.ErrPermissionDenied): // adopted since read
 		return cartNotFound(id)
 	case err != nil:
 		return err

@@ -15,7 +15,11 @@ import (
 // CheckoutInput is what Checkout needs besides the cart.
 type CheckoutInput struct {
 	// Email receives the order's messages; required, also for customers.
-	Email           string
+	Email string
+	// CustomerID, when set, is the signed-in buyer. Checking out a guest
+	// cart with it makes the order theirs; a cart that belongs to another
+	// customer is PermissionDenied. Empty, the order is the cart's owner's.
+	CustomerID      commerce.CustomerID
 	ShippingAddress commerce.Address
 	// BillingAddress defaults to ShippingAddress.
 	BillingAddress *commerce.Address
@@ -98,6 +102,11 @@ func (in CheckoutInput) normalized() (CheckoutInput, error) {
 		}
 		in.BillingAddress = &b
 	}
+	if !in.CustomerID.IsZero() {
+		if err := in.CustomerID.Validate(); err != nil {
+			return in, invalid("customer_id", "%w", err)
+		}
+	}
 	if in.PaymentMethod == "" {
 		return in, invalid("payment_method", "a payment-method token is required")
 	}
@@ -153,6 +162,14 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	case len(c.Lines) == 0:
 		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: cart %s is empty", c.ID).WithDetail("cart_id", c.ID.String())
 	}
+	buyer := c.CustomerID
+	switch {
+	case in.CustomerID.IsZero():
+	case buyer.IsZero():
+		buyer = in.CustomerID
+	case buyer != in.CustomerID:
+		return Order{}, commerce.Errorf(commerce.CodePermissionDenied, "order: cart %s belongs to another customer", c.ID).WithDetail("cart_id", c.ID.String())
+	}
 	t, err := s.carts.Price(ctx, c)
 	if err != nil {
 		return Order{}, err
@@ -169,7 +186,7 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	}
 	now := s.now()
 	o := Order{
-		ID: commerce.NewID[commerce.OrderID](), CustomerID: c.CustomerID, Email: in.Email, CartID: c.ID,
+		ID: commerce.NewID[commerce.OrderID](), CustomerID: buyer, Email: in.Email, CartID: c.ID,
 		Currency: c.Currency, ShippingAddress: in.ShippingAddress, BillingAddress: in.ShippingAddress,
 		Status: StatusPending, ReservationID: commerce.NewID[commerce.ReservationID](),
 		PaymentMethod: in.PaymentMethod, Capture: s.opts.Capture, IdempotencyKey: in.IdempotencyKey,

@@ -130,6 +130,7 @@ func testBadInput(t *testing.T, newStores NewStores) {
 		{"bad billing", cartID, func(in *order.CheckoutInput) { in.BillingAddress = &commerce.Address{Name: "x"} }, "billing_address"},
 		{"no payment method", cartID, func(in *order.CheckoutInput) { in.PaymentMethod = "" }, "payment_method"},
 		{"huge payment method", cartID, func(in *order.CheckoutInput) { in.PaymentMethod = strings.Repeat("p", 300) }, "payment_method"},
+		{"malformed customer", cartID, func(in *order.CheckoutInput) { in.CustomerID = "cus_nope" }, "customer_id"},
 		{"no key", cartID, func(in *order.CheckoutInput) { in.IdempotencyKey = "" }, "idempotency_key"},
 		{"key with space", cartID, func(in *order.CheckoutInput) { in.IdempotencyKey = "a b" }, "idempotency_key"},
 		{"long key", cartID, func(in *order.CheckoutInput) { in.IdempotencyKey = strings.Repeat("k", 151) }, "idempotency_key"},

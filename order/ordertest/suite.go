@@ -20,6 +20,7 @@ func Run(t *testing.T, newStores NewStores) {
 	t.Run("OutOfStock", func(t *testing.T) { testOutOfStock(t, newStores) })
 	t.Run("PaymentDeclined", func(t *testing.T) { testPaymentDeclined(t, newStores) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, newStores) })
+	t.Run("Buyer", func(t *testing.T) { testBuyer(t, newStores) })
 	t.Run("UnbuyableCarts", func(t *testing.T) { testUnbuyableCarts(t, newStores) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, newStores) })
 	t.Run("IdempotentConcurrentCheckout", func(t *testing.T) { testIdempotentConcurrentCheckout(t, newStores) })
