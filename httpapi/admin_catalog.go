@@ -269,16 +269,7 @@ func (a *API) importChunk(r *http.Request, chunk []importRow, res *ImportRespons
 // Import counts as a rejected row.
 func decodeImportRow(raw []byte) (catalog.ProductInput, error) {
 	var in catalog.ProductInput
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&in)
-	if err == nil {
-		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
-			err = commerce.Errorf(commerce.CodeInvalidArgument, "a line must hold one JSON object")
-		}
-	} else {
-		err = decodeError(err, 0)
-	}
+	err := decodeStrict(raw, &in)
 	if err == nil {
 		return in, nil
 	}

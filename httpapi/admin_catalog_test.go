@@ -133,7 +133,7 @@ func TestAdminProductsCRUD(t *testing.T) {
 	r = s.admin(http.MethodDelete, "/admin/products/"+taken.ID.String(), nil)
 	require.Equal(t, http.StatusNoContent, r.status, "%s", r.body)
 	assertError(t, s.admin(http.MethodPost, "/admin/products/"+p.ID.String()+"/variants", catalog.VariantInput{SKU: "bad sku", Prices: []commerce.Money{usd(1)}}), http.StatusBadRequest, "invalid_argument", "variant.sku")
-	assertError(t, s.admin(http.MethodPost, "/admin/products/"+p.ID.String()+"/variants", `{"sku":"TR-44","prices":[{"amount":100,"currency":"XXX"}]}`), http.StatusBadRequest, "invalid_argument", "")
+	assertError(t, s.admin(http.MethodPost, "/admin/products/"+p.ID.String()+"/variants", `{"sku":"TR-44","prices":[{"amount":100,"currency":"XXX"}]}`), http.StatusBadRequest, "invalid_argument", "prices[0]")
 	assertError(t, s.admin(http.MethodPost, "/admin/products/"+p.ID.String()+"/variants", `{"sku":"TR-44"}`), http.StatusBadRequest, "invalid_argument", "variant.prices")
 	assertError(t, s.admin(http.MethodPut, vpath, `{"sku":"TR-43","prices":[{"amount":100,"currency":"USD"}],"colour":"red"}`), http.StatusBadRequest, "invalid_argument", "colour")
 	assertError(t, s.admin(http.MethodPut, "/admin/products/"+p.ID.String()+"/variants/"+commerce.NewID[commerce.VariantID]().String(), catalog.VariantInput{SKU: "TR-45", Prices: []commerce.Money{usd(1)}}), http.StatusNotFound, "not_found", "")
@@ -242,6 +242,7 @@ func TestAdminImport(t *testing.T) {
 	assert.Equal(t, "colour", lines[5].Field)
 	assert.Equal(t, "gamma", lines[5].Handle)
 	assert.Equal(t, "delta", lines[6].Handle)
+	assert.Equal(t, "variants[0].prices[0]", lines[7].Field)
 	assert.Equal(t, "title", lines[8].Field)
 
 	for _, h := range []string{"alpha", "beta", "eta"} {

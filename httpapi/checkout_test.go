@@ -363,8 +363,8 @@ func TestCheckoutBadRequests(t *testing.T) {
 		{"billing address invalid", id, with(func(b map[string]any) {
 			b["billing_address"] = address(func(a map[string]string) { a["line1"] = "" })
 		}), 400, commerce.CodeInvalidArgument, "billing_address"},
-		{"expected total not money", id, with(func(b map[string]any) { b["expected_total"] = 12.5 }), 400, commerce.CodeInvalidArgument, ""},
-		{"expected total in floats", id, with(func(b map[string]any) { b["expected_total"] = map[string]any{"amount": 12.5, "currency": "USD"} }), 400, commerce.CodeInvalidArgument, ""},
+		{"expected total not money", id, with(func(b map[string]any) { b["expected_total"] = 12.5 }), 400, commerce.CodeInvalidArgument, "expected_total"},
+		{"expected total in floats", id, with(func(b map[string]any) { b["expected_total"] = map[string]any{"amount": 12.5, "currency": "USD"} }), 400, commerce.CodeInvalidArgument, "expected_total"},
 		{"empty cart", empty, checkoutBody("a@example.com", "pm_card_visa"), 409, commerce.CodeFailedPrecondition, ""},
 		{"unknown cart", commerce.NewID[commerce.CartID](), checkoutBody("a@example.com", "pm_card_visa"), 404, commerce.CodeNotFound, ""},
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -28,30 +29,41 @@ func decodeLimited(w http.ResponseWriter, r *http.Request, v any, limit int64) e
 			return commerce.Errorf(commerce.CodeInvalidArgument, "the request body must be application/json, not %q", ct)
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return tooLarge{limit: limit}
+	}
+	if err != nil {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "reading the request body: %v", err)
+	}
+	return decodeStrict(raw, v)
+}
+
+// decodeStrict decodes raw into v: exactly one JSON value, no unknown
+// fields. Every failure is InvalidArgument naming the field where it can.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err, limit)
+		return decodeError(err, raw, v)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return decodeError(err, limit)
+			return decodeError(err, raw, v)
 		}
-		return commerce.Errorf(commerce.CodeInvalidArgument, "the request body must hold one JSON value")
+		return commerce.Errorf(commerce.CodeInvalidArgument, "expected one JSON value, found more after it")
 	}
 	return nil
 }
 
-// decodeError turns a json or body-size error into the API's error.
-func decodeError(err error, limit int64) error {
+// decodeError turns a json error from decoding raw into v into the API's
+// error.
+func decodeError(err error, raw []byte, v any) error {
 	var (
-		mbe *http.MaxBytesError
 		ute *json.UnmarshalTypeError
 		se  *json.SyntaxError
 	)
 	switch {
-	case errors.As(err, &mbe):
-		return tooLarge{limit: limit}
 	case errors.Is(err, io.EOF):
 		return commerce.Errorf(commerce.CodeInvalidArgument, "a JSON request body is required")
 	case errors.As(err, &ute):
@@ -68,10 +80,20 @@ func decodeError(err error, limit int64) error {
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return commerce.Errorf(commerce.CodeInvalidArgument, "unknown field %q", field).WithDetail("field", field)
 	}
-	if commerce.Code(err) != commerce.CodeInternal {
-		return err // a type's own UnmarshalJSON said what was wrong
+	// What is left is a type's own UnmarshalJSON or UnmarshalText
+	// refusing its value, with an error that does not say where the value
+	// was: find it, so that the client is told which field to fix.
+	var ce *commerce.Error
+	if !errors.As(err, &ce) {
+		ce = commerce.Errorf(commerce.CodeInvalidArgument, "invalid JSON body: %v", err)
 	}
-	return commerce.Errorf(commerce.CodeInvalidArgument, "invalid JSON body: %v", err)
+	if path, ok := refusedField(reflect.TypeOf(v), raw); ok && path != "" {
+		if own, _ := ce.Details["field"].(string); own != "" {
+			path += "." + own
+		}
+		ce = ce.WithDetail("field", path)
+	}
+	return ce
 }
 
 // pathID parses the path value name as an ID of type T; a malformed one
