@@ -174,24 +174,9 @@ func replyCartWith[In any](a *API, op func(r *http.Request, in In) (cart.Cart, e
 }
 
 // ownCart returns the cart named by the path's {id} if the caller may
-// use it: a guest cart, or one of the caller's. Any other cart is
-// NotFound, worded exactly as a missing one, so that nobody learns that a
-// customer's cart exists.
+// use it: a guest cart, or one of the caller's (see owned).
 func (a *API) ownCart(r *http.Request) (cart.Cart, error) {
-	id, err := pathID[commerce.CartID](r, "id")
-	if err != nil {
-		return cart.Cart{}, err
-	}
-	c, err := a.svc.Carts.Get(r.Context(), id)
-	switch {
-	case errors.Is(err, commerce.ErrNotFound):
-		return cart.Cart{}, cartNotFound(id)
-	case err != nil:
-		return cart.Cart{}, err
-	case !callerOf(r).owns(c.CustomerID):
-		return cart.Cart{}, cartNotFound(id)
-	}
-	return c, nil
+	return owned(r, a.svc.Carts.Get, func(c cart.Cart) commerce.CustomerID { return c.CustomerID }, cartNotFound)
 }
 
 func cartNotFound(id commerce.CartID) error {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -69,23 +68,9 @@ func (a *API) orderRoutes() {
 }
 
 // ownOrder returns the order named by the path's {id} if the caller may
-// see it: a guest order, or one of the caller's. Any other order is
-// NotFound, worded exactly as a missing one.
+// see it: a guest order, or one of the caller's (see owned).
 func (a *API) ownOrder(r *http.Request) (order.Order, error) {
-	id, err := pathID[commerce.OrderID](r, "id")
-	if err != nil {
-		return order.Order{}, err
-	}
-	o, err := a.svc.Orders.Get(r.Context(), id)
-	switch {
-	case errors.Is(err, commerce.ErrNotFound):
-		return order.Order{}, orderNotFound(id)
-	case err != nil:
-		return order.Order{}, err
-	case !callerOf(r).owns(o.CustomerID):
-		return order.Order{}, orderNotFound(id)
-	}
-	return o, nil
+	return owned(r, a.svc.Orders.Get, func(o order.Order) commerce.CustomerID { return o.CustomerID }, orderNotFound)
 }
 
 func orderNotFound(id commerce.OrderID) error {
