@@ -32,7 +32,7 @@ const adminKey = "test-admin-key-0123456789"
 // shop is a whole shop on memory stores behind the API, served by an
 // httptest server.
 type shop struct {
-	t        *testing.T
+	t        testing.TB
 	svc      httpapi.Services
 	api      *httpapi.API
 	srv      *httptest.Server
@@ -41,7 +41,7 @@ type shop struct {
 	index    *bleve.Index
 }
 
-func newShop(t *testing.T) *shop {
+func newShop(t testing.TB) *shop {
 	t.Helper()
 	s := &shop{t: t, events: eventbustest.NewRecorder()}
 	opts := &memory.Options{Events: s.events}
