@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/commerce"
+)
+
+// hostileText is what a field, query parameter, path segment or cookie is
+// set to by TestWebPagesNeverAnswer5xxToHostileInput.
+var hostileText = []string{
+	"", " ", "-1", "0", "1.5", "1e999", "99999999999999999999", "abc", "ü", "\x00", "<script>", "%",
+	"cart_00000000000000000000000000", "ord_", strings.Repeat("z", 3000),
+}
+
+// hostileFields are the names of every form field and query parameter
+// the pages read.
+var hostileFields = []string{
+	"q", "category", "brand", "min", "max", "rating", "instock", "sort", "cursor", "sku", "quantity",
+	"email", "name", "line1", "line2", "city", "region", "postal_code", "country", "payment_method",
+	"to", "reason", "carrier", "tracking", "status", "on_hand", "set", "moved", "back", "next", "key", "placed",
+}
+
+// TestWebPagesNeverAnswer5xxToHostileInput posts and gets every page with
+// each field, query parameter, path value and cookie set to values no
+// browser of the shop would send: every answer is below 500 and nothing
+// is logged as a failure.
+func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
+	ts := startShop(t, Config{})
+	_, v := ts.stockedVariant(t, 1)
+	client := noRedirects(nil)
+	admin := "Bearer " + ts.cfg.AdminKey
+	send := func(method, path string, form url.Values, cookie *http.Cookie) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, err := http.NewRequestWithContext(context.Background(), method, ts.url+path, body)
+		require.NoError(t, err)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if strings.HasPrefix(path, "/admin") {
+			req.Header.Set("Authorization", admin)
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err, "%s %s", method, path)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		assert.Less(t, resp.StatusCode, 500, "%s %s %v", method, path, form)
+	}
+
+	var c struct {
+		ID commerce.CartID `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 1}, nil))
+	var order struct {
+		ID commerce.OrderID `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", map[string]any{
+		"email": "hostile@example.com", "payment_method": "pm_card_visa",
+		"shipping_address": map[string]string{"name": "H", "line1": "1 Road", "city": "Leeds", "postal_code": "LS1", "country": "GB"},
+	}, &order, "Idempotency-Key", "hostile-1"))
+	pages := []struct{ method, path string }{
+		{http.MethodGet, "/"}, {http.MethodGet, "/search"}, {http.MethodGet, "/products/{}"},
+		{http.MethodGet, "/cart"}, {http.MethodPost, "/cart/items"},
+		{http.MethodPost, "/cart/lines/{}/quantity"}, {http.MethodPost, "/cart/lines/{}/remove"},
+		{http.MethodGet, "/checkout"}, {http.MethodPost, "/checkout"},
+		{http.MethodGet, "/orders/{}"}, {http.MethodGet, "/account/orders"},
+		{http.MethodGet, "/admin/login"}, {http.MethodPost, "/admin/login"}, {http.MethodGet, "/admin"},
+		{http.MethodPost, "/admin/orders/{}/transition"}, {http.MethodGet, "/admin/stock"}, {http.MethodPost, "/admin/stock"},
+	}
+	for _, p := range pages {
+		real := strings.ReplaceAll(p.path, "{}", order.ID.String())
+		for _, value := range hostileText {
+			if strings.Contains(p.path, "{}") {
+				send(p.method, strings.ReplaceAll(p.path, "{}", url.PathEscape(value)), url.Values{}, nil)
+			}
+			for _, field := range hostileFields {
+				if p.method == http.MethodGet {
+					send(p.method, real+"?"+url.Values{field: {value}}.Encode(), nil, nil)
+				} else {
+					send(p.method, real, url.Values{field: {value}, "sku": {v.SKU}}, nil)
+				}
+			}
+			for _, name := range []string{cartCookie, ordersCookie, adminCookie} {
+				send(p.method, real, url.Values{}, &http.Cookie{Name: name, Value: url.QueryEscape(value)})
+			}
+		}
+	}
+	assert.Empty(t, ts.logs.atLevel(slog.LevelError), "nothing a client sent is logged as a failure")
+}
+
+// atLevel returns the records logged at level or above.
+func (h *logRecorder) atLevel(level slog.Level) []map[string]string {
+	s := h.state
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []map[string]string
+	for _, r := range s.records {
+		var l slog.Level
+		if l.UnmarshalText([]byte(r["level"])) == nil && l >= level {
+			found = append(found, r)
+		}
+	}
+	return found
+}
