@@ -8,6 +8,10 @@
 //
 // Events: a store publishes the events of a change to [Options.Events]
 // after the change is applied and outside its lock, so handlers may call
-// back into the store. An event is lost only if the process dies between the
-// two steps, which for an in-memory store loses the change too.
+// back into the store. A publisher that fails then (a bus that is down)
+// makes the write return Unavailable although the change stands, and its
+// events are gone. An [Outbox] as Options.Events closes that gap: it takes
+// the events at once and forwards them to the bus, retrying until the bus
+// takes them. An event is then lost only if the process dies, which for
+// an in-memory store loses the change too.
 package memory
