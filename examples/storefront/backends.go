@@ -67,7 +67,8 @@ type backends struct {
 	closers []func(context.Context) error
 }
 
-// relay is an outbox relay: pgbus.Relay or redis.OutboxRelay.
+// relay is an outbox relay: pgbus.Relay, redis.OutboxRelay or
+// memory.Outbox.
 type relay interface {
 	Start(ctx context.Context) error
 	Close(ctx context.Context) error
@@ -141,7 +142,19 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		return b, err
 	}
 
-	mem := &memory.Options{Events: b.bus}
+	// The in-process bus takes an event or is closed; a remote one can be
+	// down, so the memory stores' events go through an outbox that holds
+	// them until it is back, rather than failing writes that stand.
+	var events commerce.EventPublisher = b.bus
+	if cfg.NATS != "" || len(cfg.Kafka) > 0 {
+		outbox, err := memory.NewOutbox(b.bus, &memory.OutboxOptions{Logger: log})
+		if err != nil {
+			return b, fmt.Errorf("memory outbox: %w", err)
+		}
+		b.addRelay(outbox, onClose)
+		events = outbox
+	}
+	mem := &memory.Options{Events: events}
 	b.catalog, b.customer, b.stock = memory.NewCatalogStore(mem), memory.NewCustomerStore(mem), memory.NewInventoryStore(mem)
 	b.payments, b.notes, b.orders = memory.NewPaymentStore(mem), memory.NewNotifyStore(mem), memory.NewOrderStore(mem)
 	b.carts = memory.NewCartStore(mem)
@@ -175,7 +188,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		b.describe = append(b.describe, "stores: memory")
 	}
 	if rdb != nil {
-		store, err := redis.NewCartStore(rdb, nil)
+		store, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cfg.redisPrefix})
 		if err != nil {
 			return b, fmt.Errorf("redis carts: %w", err)
 		}
@@ -216,7 +229,7 @@ func (b *backends) openBus(cfg Config, log *slog.Logger, onClose func(func(conte
 		backend = eventbus.NewGoChannel(eventbus.WatermillLogger(log))
 		b.describe = append(b.describe, "bus: in process")
 	}
-	bus, err := eventbus.New(backend, &eventbus.Options{Registry: eventRegistry(), Logger: log})
+	bus, err := eventbus.New(backend, &eventbus.Options{Registry: eventRegistry(), TopicPrefix: cfg.topicPrefix, Logger: log})
 	if err != nil {
 		_ = backend.Close()
 		return err

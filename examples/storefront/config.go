@@ -65,6 +65,9 @@ type Config struct {
 	// adminKeyGenerated records that AdminKey was generated, so the banner
 	// prints it.
 	adminKeyGenerated bool
+	// topicPrefix and redisPrefix, when set, start the bus's topics and
+	// the Redis keys, so that tests on shared servers stay apart.
+	topicPrefix, redisPrefix string
 }
 
 // Defaults of Config.
