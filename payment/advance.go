@@ -54,6 +54,12 @@ func (s *Service) advance(p *Payment, o observation) []commerce.Envelope {
 			Provider: p.Provider, ProviderRef: p.ProviderRef, Attempt: p.Attempts})
 	}
 	switch o.status {
+	case ProviderPending:
+		// Still in flight (a 3-D Secure step, a processing bank): keep the
+		// reference, so that a webhook or a lookup by it finds the payment.
+		if p.Status == StatusProcessing {
+			setRef()
+		}
 	case ProviderAuthorized:
 		authorized()
 	case ProviderCaptured:

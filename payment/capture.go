@@ -14,8 +14,9 @@ import (
 // captured with the same amount returns it unchanged; any other state is
 // CodeFailedPrecondition. A decline moves the payment to Failed
 // (payment.failed, stage "capture") and is CodePaymentDeclined; an
-// unresolved provider failure is CodeUnavailable and leaves it Authorized,
-// so Capture may be called again (it reuses the provider idempotency key).
+// unresolved provider failure, or a capture the provider reports still in
+// progress, is CodeUnavailable and leaves it Authorized, so Capture may be
+// called again (it reuses the provider idempotency key).
 func (s *Service) Capture(ctx context.Context, id commerce.PaymentID, amount commerce.Money) (Payment, error) {
 	p, err := s.Get(ctx, id)
 	if err != nil {
@@ -53,6 +54,14 @@ func (s *Service) Capture(ctx context.Context, id commerce.PaymentID, amount com
 		return p, callerError("capture", callErr)
 	}
 	if callErr == nil && res.Status != ProviderCaptured {
+		if res.Status == ProviderPending || res.Status == ProviderAuthorized {
+			// Not captured yet, not refused either (a capture the bank
+			// is still processing): failing the payment now would cancel
+			// an order whose money may yet arrive. Capture again with the
+			// same key, or let the provider's webhook finish it.
+			return p, commerce.Errorf(commerce.CodeUnavailable, "payment %s: the capture is still in progress at the provider; retry later or Reconcile", id).
+				WithDetail("payment_id", id.String())
+		}
 		if res.Status == ProviderCancelled {
 			p, err = s.store.Update(ctx, id, func(q *Payment) ([]commerce.Envelope, error) {
 				return s.advance(q, observe(res)), nil

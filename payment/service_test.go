@@ -11,6 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
 )
@@ -110,4 +111,67 @@ func TestPaymentRefundableAndRetriesLeft(t *testing.T) {
 	assert.Equal(t, 2, p.RetriesLeft())
 	p.Attempts = 5
 	assert.Zero(t, p.RetriesLeft())
+}
+
+// slowCapture reports the first capture of each payment as still in
+// progress, as a bank that settles later does, then captures.
+type slowCapture struct {
+	payment.Provider
+	pending map[string]bool
+}
+
+func (p *slowCapture) Capture(ctx context.Context, ref string, amount commerce.Money, key string) (payment.ProviderResult, error) {
+	if !p.pending[ref] {
+		p.pending[ref] = true
+		return payment.ProviderResult{Ref: ref, Status: payment.ProviderPending, Amount: amount}, nil
+	}
+	return p.Provider.Capture(ctx, ref, amount, key)
+}
+
+// TestPaymentCaptureInProgressIsNotADecline: a capture the provider has
+// not finished leaves the payment Authorized, with no payment.failed, and
+// a later Capture completes it.
+func TestPaymentCaptureInProgressIsNotADecline(t *testing.T) {
+	events := eventbustest.NewRecorder()
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: events}),
+		&slowCapture{Provider: fakeprovider.New(nil), pending: map[string]bool{}}, nil)
+	require.NoError(t, err)
+	ctx := context.Background()
+	p, err := svc.Authorize(ctx, payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
+		Amount: commerce.MustMoney(1250, "USD"), PaymentMethod: "pm_card_visa", IdempotencyKey: "slow-1"})
+	require.NoError(t, err)
+	require.Equal(t, payment.StatusAuthorized, p.Status)
+
+	p, err = svc.Capture(ctx, p.ID, commerce.Money{})
+	assert.Equal(t, commerce.CodeUnavailable, commerce.Code(err))
+	got, err := svc.Get(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusAuthorized, got.Status, "still authorized, not failed")
+	assert.Empty(t, events.Named(payment.Failed{}.EventName()))
+
+	p, err = svc.Capture(ctx, p.ID, commerce.Money{})
+	require.NoError(t, err)
+	assert.True(t, p.Status.Captured())
+	assert.Equal(t, commerce.MustMoney(1250, "USD"), p.CapturedAmount)
+}
+
+// pendingAuthorization reports every authorization as still in
+// progress (a 3-D Secure step), under a reference of its own.
+type pendingAuthorization struct{ payment.Provider }
+
+func (pendingAuthorization) Authorize(_ context.Context, req payment.AuthorizeRequest) (payment.ProviderResult, error) {
+	return payment.ProviderResult{Ref: "pi_3ds", Status: payment.ProviderPending, Amount: req.Amount}, nil
+}
+
+// TestPaymentPendingAuthorizationKeepsItsReference: a payment the
+// provider has not decided on yet stays Processing with the provider's
+// reference, which later webhooks and lookups name.
+func TestPaymentPendingAuthorizationKeepsItsReference(t *testing.T) {
+	svc, err := payment.NewService(memory.NewPaymentStore(nil), pendingAuthorization{fakeprovider.New(nil)}, &payment.Options{InFlightWait: time.Millisecond})
+	require.NoError(t, err)
+	p, err := svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
+		Amount: commerce.MustMoney(1250, "USD"), PaymentMethod: "pm_card_visa", IdempotencyKey: "3ds-1"})
+	assert.Equal(t, commerce.CodeUnavailable, commerce.Code(err))
+	assert.Equal(t, payment.StatusProcessing, p.Status)
+	assert.Equal(t, "pi_3ds", p.ProviderRef)
 }
