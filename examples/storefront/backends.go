@@ -128,7 +128,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		return b, err
 	}
 	if cfg.StripeKey != "" {
-		if b.provider, err = stripe.New(cfg.StripeKey, &stripe.Options{WebhookSecret: cfg.StripeWebhookSecret}); err != nil {
+		if b.provider, err = stripe.New(cfg.StripeKey, &stripe.Options{WebhookSecret: cfg.StripeWebhookSecret, BaseURL: cfg.stripeURL}); err != nil {
 			return b, fmt.Errorf("stripe: %w", err)
 		}
 		b.describe = append(b.describe, "payments: Stripe (its webhook endpoint is /api/webhooks/stripe)")

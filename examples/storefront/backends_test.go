@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	stripego "github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/webhook"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -114,4 +119,81 @@ func waitForMail(t *testing.T, api, to string) string {
 			t.Fatalf("no email to %s within %s", to, waitTimeout)
 		}
 	}
+}
+
+// TestShopOnStripe runs the shop's payments through Stripe (its API
+// mock). stripe-mock answers every PaymentIntent with a canned one that
+// never completes, so the checkout waits on the payment (503), as it
+// would on a bank still deciding; Stripe's signed webhook saying the
+// payment succeeded then lets the customer's retry confirm the order. A
+// webhook without Stripe's signature is refused.
+func TestShopOnStripe(t *testing.T) {
+	const secret = "whsec_storefront_test"
+	ts := startShop(t, Config{StripeKey: "sk_test_123", StripeWebhookSecret: secret, stripeURL: testenv.StripeMock(t)})
+	ctx := context.Background()
+	_, v := ts.stockedVariant(t, 1)
+	var c struct {
+		ID commerce.CartID `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 1}, nil))
+	checkout := func(out any) int {
+		return ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", map[string]any{
+			"email": "ada@example.com", "payment_method": "pm_card_visa",
+			"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
+		}, out, "Idempotency-Key", "stripe-1")
+	}
+	require.Equal(t, http.StatusServiceUnavailable, checkout(nil))
+	page, err := ts.orders.List(ctx, order.ListFilter{}, commerce.PageRequest{})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	pending := page.Items[0]
+	assert.Equal(t, order.StatusPaymentPending, pending.Status)
+	payments, err := ts.payments.GetByOrder(ctx, pending.ID)
+	require.NoError(t, err)
+	require.Len(t, payments, 1)
+	pay := payments[0]
+	assert.Equal(t, "stripe", pay.Provider)
+	require.True(t, strings.HasPrefix(pay.ProviderRef, "pi_"), "the PaymentIntent Stripe made: %q", pay.ProviderRef)
+
+	succeeded, err := json.Marshal(map[string]any{
+		"id": "evt_storefront_1", "object": "event", "type": "payment_intent.succeeded", "api_version": stripego.APIVersion,
+		"created": time.Now().Unix(), "livemode": false, "data": map[string]any{"object": map[string]any{
+			"id": pay.ProviderRef, "object": "payment_intent", "amount": pay.Amount.Amount(), "amount_received": pay.Amount.Amount(),
+			"currency": "usd", "capture_method": "manual", "metadata": map[string]string{"mercato_payment_id": pay.ID.String()},
+		}},
+	})
+	require.NoError(t, err)
+	forged := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: succeeded, Secret: "whsec_someone_else", Timestamp: time.Now()})
+	assert.Equal(t, http.StatusBadRequest, ts.stripeWebhook(t, forged))
+	got, err := ts.payments.Get(ctx, pay.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pay.Status, got.Status, "a forged webhook changes nothing")
+
+	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: succeeded, Secret: secret, Timestamp: time.Now()})
+	require.Equal(t, http.StatusOK, ts.stripeWebhook(t, signed))
+	got, err = ts.payments.Get(ctx, pay.ID)
+	require.NoError(t, err)
+	assert.True(t, got.Status.Captured(), "Stripe said the payment succeeded: %s", got.Status)
+
+	var o order.Order
+	assert.Contains(t, []int{http.StatusOK, http.StatusCreated}, checkout(&o))
+	assert.Equal(t, pending.ID, o.ID, "the retry finishes the same order")
+	assert.Equal(t, order.StatusConfirmed, o.Status)
+	ts.logs.notification(t, "order.confirmed", "ada@example.com")
+}
+
+// stripeWebhook posts a signed Stripe event to the shop's webhook
+// endpoint and returns the status.
+func (ts *testShop) stripeWebhook(t *testing.T, signed *webhook.SignedPayload) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.url+"/api/webhooks/stripe", bytes.NewReader(signed.Payload))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Stripe-Signature", signed.Header)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode
 }

@@ -68,6 +68,8 @@ type Config struct {
 	// topicPrefix and redisPrefix, when set, start the bus's topics and
 	// the Redis keys, so that tests on shared servers stay apart.
 	topicPrefix, redisPrefix string
+	// stripeURL, when set, is the Stripe API's address (stripe-mock's).
+	stripeURL string
 }
 
 // Defaults of Config.
