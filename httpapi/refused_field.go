@@ -25,9 +25,7 @@ func refusedField(t reflect.Type, raw []byte) (path string, ok bool) {
 	if t == nil {
 		return "", false
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = indirect(t)
 	if string(raw) == "null" {
 		return "", false // encoding/json leaves the value alone
 	}

@@ -33,16 +33,9 @@ func (ts *testShop) buyThroughTheAPI(t *testing.T, email string) order.Order {
 	var res search.Result
 	require.Equal(t, http.StatusOK, ts.api(t, http.MethodGet, "/store/search?"+url.Values{"q": {p.Title}}.Encode(), nil, &res))
 	require.NotEmpty(t, res.Hits, "the index was built from the catalog")
-	var c struct {
-		ID commerce.CartID `json:"id"`
-	}
-	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 1}, nil))
+	id := ts.apiCart(t, v.SKU)
 	var o order.Order
-	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", map[string]any{
-		"email": email, "payment_method": "pm_card_visa",
-		"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
-	}, &o, "Idempotency-Key", "backends-"+c.ID.String()))
+	require.Equal(t, http.StatusCreated, ts.apiCheckout(t, id, "backends-"+id.String(), email, &o))
 	require.Equal(t, order.StatusConfirmed, o.Status)
 	return o
 }
@@ -132,17 +125,8 @@ func TestShopOnStripe(t *testing.T) {
 	ts := startShop(t, Config{StripeKey: "sk_test_123", StripeWebhookSecret: secret, stripeURL: testenv.StripeMock(t)})
 	ctx := context.Background()
 	_, v := ts.stockedVariant(t, 1)
-	var c struct {
-		ID commerce.CartID `json:"id"`
-	}
-	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 1}, nil))
-	checkout := func(out any) int {
-		return ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", map[string]any{
-			"email": "ada@example.com", "payment_method": "pm_card_visa",
-			"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
-		}, out, "Idempotency-Key", "stripe-1")
-	}
+	id := ts.apiCart(t, v.SKU)
+	checkout := func(out any) int { return ts.apiCheckout(t, id, "stripe-1", "ada@example.com", out) }
 	require.Equal(t, http.StatusServiceUnavailable, checkout(nil))
 	page, err := ts.orders.List(ctx, order.ListFilter{}, commerce.PageRequest{})
 	require.NoError(t, err)

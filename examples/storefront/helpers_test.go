@@ -102,6 +102,28 @@ func (ts *testShop) stockedVariant(t *testing.T, n int) (catalog.Product, catalo
 	}
 }
 
+// apiCart creates a guest cart through the API holding one unit of sku.
+func (ts *testShop) apiCart(t *testing.T, sku string) commerce.CartID {
+	t.Helper()
+	var c struct {
+		ID commerce.CartID `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": sku, "quantity": 1}, nil))
+	return c.ID
+}
+
+// apiCheckout checks cart id out through the API under key, for email,
+// paying with pm_card_visa; it decodes a success into out and returns
+// the status.
+func (ts *testShop) apiCheckout(t *testing.T, id commerce.CartID, key, email string, out any) int {
+	t.Helper()
+	return ts.api(t, http.MethodPost, "/store/carts/"+id.String()+"/checkout", map[string]any{
+		"email": email, "payment_method": "pm_card_visa",
+		"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
+	}, out, "Idempotency-Key", key)
+}
+
 // logRecorder is a slog.Handler keeping every record, which lets a test
 // wait for the shop to log something — the log channel's notifications —
 // without polling.
@@ -206,4 +228,19 @@ func noRedirects(jar http.CookieJar) *http.Client {
 		Timeout:       waitTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// atLevel returns the records logged at level or above.
+func (h *logRecorder) atLevel(level slog.Level) []map[string]string {
+	s := h.state
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []map[string]string
+	for _, r := range s.records {
+		var l slog.Level
+		if l.UnmarshalText([]byte(r["level"])) == nil && l >= level {
+			found = append(found, r)
+		}
+	}
+	return found
 }
