@@ -2,12 +2,13 @@ package memory
 
 import (
 	"context"
-	"github.com/oklog/ulid/v2"
 	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/recommend"
