@@ -25,8 +25,8 @@ func NewCollector(log Log) (*Collector, error) {
 	}
 	c := &Collector{log: log}
 	c.handlers = map[string]func(context.Context, commerce.Envelope) error{
-		ProductViewed{}.EventName(): c.viewed,
-		cart.ItemAdded{}.EventName(): c.addedToCart,
+		ProductViewed{}.EventName():   c.viewed,
+		cart.ItemAdded{}.EventName():  c.addedToCart,
 		order.Confirmed{}.EventName(): c.purchased,
 	}
 	return c, nil
