@@ -131,7 +131,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 		}
 		if len(batch) > 0 {
 			t.publish(ctx, batch)
-			batch = batch[:0]
+			// A publisher may keep the slice it was given.
+			batch = make([]commerce.Envelope, 0, t.opts.Batch)
 		}
 	}
 }
@@ -151,7 +152,7 @@ func (t *Tracker) drain(ctx context.Context, batch []commerce.Envelope) {
 			return
 		}
 		t.publish(ctx, batch)
-		batch = batch[:0]
+		batch = make([]commerce.Envelope, 0, t.opts.Batch)
 	}
 }
 
