@@ -13,6 +13,7 @@ import (
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/recommend"
 	"github.com/mercatohq/mercato/search"
 )
 
@@ -33,6 +34,9 @@ type Services struct {
 	Orders    *order.Service
 	Inventory *inventory.Service
 	Payments  *payment.Service
+	// Recommendations is optional: without it the recommendation routes
+	// are not served.
+	Recommendations *recommend.Service
 }
 
 // Options configures the API. A nil *Options, or a zero field, means the
@@ -48,6 +52,9 @@ type Options struct {
 	ImportMaxBytes int64
 	// Logger receives server-side failures. Default slog.Default().
 	Logger *slog.Logger
+	// Activity, when set, counts the views of GET /store/products/{id}
+	// for recommendations (see SessionHeader). Optional.
+	Activity *recommend.Tracker
 }
 
 // API is the HTTP API: an http.Handler serving the store API under
@@ -88,6 +95,7 @@ func New(svc Services, opts *Options) (*API, error) {
 	a.checkoutRoutes()
 	a.orderRoutes()
 	a.customerRoutes()
+	a.recommendationRoutes()
 	a.adminCatalogRoutes()
 	a.adminInventoryRoutes()
 	a.adminOrderRoutes()

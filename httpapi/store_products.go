@@ -125,7 +125,11 @@ func (a *API) productRoutes() {
 		Method: http.MethodGet, Path: "/store/products/{id}", Summary: "A product with its variants, their SKUs and prices, by ID or by handle", Tag: "products",
 		Response: catalog.Product{},
 		handle: reply(func(r *http.Request) (catalog.Product, error) {
-			return a.storeProduct(r.Context(), r.PathValue("id"))
+			p, err := a.storeProduct(r.Context(), r.PathValue("id"))
+			if err == nil {
+				a.recordView(r, p.ID)
+			}
+			return p, err
 		}),
 	})
 	a.add(Route{

@@ -130,7 +130,10 @@ func (s *Service) ForCustomer(ctx context.Context, customer commerce.CustomerID,
 		if err != nil {
 			return nil, err
 		}
-		exclude = bought
+		// A copy: the collector marks what it has seen in it.
+		for id, b := range bought {
+			exclude[id] = b
+		}
 	}
 	c := s.collector(n, exclude)
 	return c.fill(ctx, s, []source{

@@ -3,6 +3,7 @@ package recommend_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,6 +13,7 @@ import (
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/inventory"
+	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/recommend"
 )
 
@@ -134,4 +136,38 @@ func TestServiceRefusesBadInput(t *testing.T) {
 		_, err = s.svc.ForCustomer(ctx, commerce.NewID[commerce.CustomerID](), n)
 		assert.ErrorIs(t, err, commerce.ErrInvalidArgument, "limit %d", n)
 	}
+}
+
+// orderList is an OrderLister of fixed orders, two per page.
+type orderList []order.Order
+
+func (l orderList) List(_ context.Context, f order.ListFilter, page commerce.PageRequest) (commerce.Page[order.Order], error) {
+	start := 0
+	if page.Cursor != "" {
+		start, _ = strconv.Atoi(page.Cursor)
+	}
+	end := min(start+2, len(l))
+	p := commerce.Page[order.Order]{Items: l[start:end]}
+	if end < len(l) {
+		p.NextCursor = strconv.Itoa(end)
+	}
+	return p, nil
+}
+
+func TestOrderPurchases(t *testing.T) {
+	p := make([]commerce.ProductID, 5)
+	for i := range p {
+		p[i] = commerce.NewID[commerce.ProductID]()
+	}
+	line := func(id commerce.ProductID) []order.Line { return []order.Line{{ProductID: id}} }
+	orders := orderList{
+		{Status: order.StatusDelivered, Lines: line(p[0])},
+		{Status: order.StatusCancelled, Lines: line(p[1])},
+		{Status: order.StatusPending, Lines: line(p[2])},
+		{Status: order.StatusConfirmed, Lines: line(p[3])},
+		{Status: order.StatusRefunded, Lines: line(p[4])},
+	}
+	got, err := recommend.OrderPurchases(orders).Purchased(context.Background(), commerce.NewID[commerce.CustomerID]())
+	require.NoError(t, err)
+	assert.Equal(t, map[commerce.ProductID]bool{p[0]: true, p[3]: true}, got, "paid for and kept, on every page")
 }
