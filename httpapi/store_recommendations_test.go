@@ -103,7 +103,7 @@ func TestProductRecommendations(t *testing.T) {
 	p := s.products
 	s.commit(t, map[recommend.ListKey][]int{
 		{Kind: recommend.ItemList, ID: p[0].ID.String()}: {3, 1},
-		{Kind: recommend.PopularList}:                     {5, 4, 0},
+		{Kind: recommend.PopularList}:                    {5, 4, 0},
 	})
 	path := "/store/products/" + p[0].ID.String() + "/recommendations"
 	assert.Equal(t, []commerce.ProductID{p[3].ID, p[1].ID, p[5].ID}, recIDs(t, s.do(http.MethodGet, path+"?limit=3", "", nil)))
@@ -185,7 +185,6 @@ func TestRecommendationRoutesAreDocumented(t *testing.T) {
 		assert.Contains(t, names, "limit", path)
 	}
 }
-
 
 // TestRecommendationsRefuseHostileInput: whatever the path or the limit,
 // a 4xx or a 200, never a 5xx.

@@ -134,7 +134,7 @@ func TestPersonalListsLeaveOutPurchases(t *testing.T) {
 		s.session("", at, false, p[0], p[1], p[2])
 		at = at.Add(time.Hour)
 	}
-	s.session("", at, false, p[3]) // unrelated
+	s.session("", at, false, p[3])                      // unrelated
 	s.session(cus, at.Add(time.Hour), true, p[0], p[1]) // viewed p0, bought p1
 	s.flush()
 	store := memory.NewRecommendationStore(nil)

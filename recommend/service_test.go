@@ -95,7 +95,7 @@ func TestServiceFiltersAndFallsBack(t *testing.T) {
 	require.NoError(t, err)
 	s.commit(t, map[recommend.ListKey][]int{
 		{Kind: recommend.ItemList, ID: p[0].ID.String()}: {2, 3, 1, 0},
-		{Kind: recommend.PopularList}:                     {5, 4},
+		{Kind: recommend.PopularList}:                    {5, 4},
 	})
 
 	recs, err := s.svc.ForProduct(ctx, p[0].ID, 3)
