@@ -234,8 +234,9 @@ func (b *Batch) write(ctx context.Context, rep *Report) (err error) {
 			return err
 		}
 	}
+	scores := map[uint32]float32{} // reused: one customer at a time
 	for id, p := range m.profiles {
-		ns := m.personal(p, nbrs, b.opts.PersonalSize)
+		ns := m.personal(p, nbrs, b.opts.PersonalSize, scores)
 		if len(ns) > 0 {
 			rep.Customers++
 		}
