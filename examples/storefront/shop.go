@@ -48,6 +48,7 @@ type shop struct {
 	search    *search.Service
 	indexer   *search.Indexer
 	notify    *notify.Service
+	recs      *recommender
 	api       *httpapi.API
 	handler   http.Handler
 
@@ -93,6 +94,9 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	}
 	if err := subscribeNotifier(s.notify, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the notifications: %w", err)
+	}
+	if err := s.recs.start(ctx, b.bus, s.catalog); err != nil {
+		return nil, err
 	}
 	if err := b.bus.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start the bus: %w", err)
@@ -141,10 +145,13 @@ func (s *shop) buildServices() error {
 	if s.notify, err = openNotifier(b.notes, b.email, s.customers, s.orders, s.baseURL, log); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
+	if s.recs, err = newRecommender(s); err != nil {
+		return fmt.Errorf("recommendations: %w", err)
+	}
 	s.api, err = httpapi.New(httpapi.Services{
 		Catalog: s.catalog, Search: s.search, Carts: s.carts, Customers: s.customers,
-		Orders: s.orders, Inventory: s.stock, Payments: s.payments,
-	}, &httpapi.Options{AdminKey: s.cfg.AdminKey, Logger: log})
+		Orders: s.orders, Inventory: s.stock, Payments: s.payments, Recommendations: s.recs.svc,
+	}, &httpapi.Options{AdminKey: s.cfg.AdminKey, Logger: log, Activity: s.recs.tracker})
 	return err
 }
 
@@ -163,6 +170,7 @@ func (s *shop) runWorkers(ctx context.Context) (wait func()) {
 			s.log.Error("reservation sweeper stopped", "error", err)
 		}
 	})
+	wg.Go(func() { s.recs.run(ctx) })
 	return wg.Wait
 }
 

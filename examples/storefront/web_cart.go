@@ -15,6 +15,7 @@ import (
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/recommend"
 )
 
 // cartCookieAge matches the cart's own lifetime, refreshed on every write.
@@ -135,6 +136,9 @@ type cartPage struct {
 	page
 	Totals cart.Totals
 	Empty  bool
+	// Recommended goes with what is in the cart (popular products when
+	// it is empty).
+	Recommended []recommend.Recommendation
 }
 
 // cart shows the visitor's cart.
@@ -147,6 +151,9 @@ func (w *web) cart(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		cp.Totals, cp.Empty = t, false
+		cp.Recommended = w.s.recs.forCart(r.Context(), c)
+	} else {
+		cp.Recommended = w.s.recs.forCart(r.Context(), cart.Cart{})
 	}
 	w.views.render(rw, r, http.StatusOK, "cart", cp)
 }

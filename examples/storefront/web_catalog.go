@@ -12,6 +12,7 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/recommend"
 	"github.com/mercatohq/mercato/search"
 )
 
@@ -378,6 +379,8 @@ type productPage struct {
 	Variants   []variantView
 	Reviews    []catalog.Review
 	MoreReview bool
+	// Recommended are the products shown beside it.
+	Recommended []recommend.Recommendation
 }
 
 type attribute struct{ Name, Value string }
@@ -446,6 +449,8 @@ func (w *web) product(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pp.Reviews, pp.MoreReview = reviews.Items, reviews.HasMore()
+	pp.Recommended = w.s.recs.forProduct(ctx, p.ID)
+	w.s.recs.viewed(p.ID, visitorSession(r))
 	w.views.render(rw, r, http.StatusOK, "product", pp)
 }
 
