@@ -14,8 +14,8 @@ import (
 )
 
 // millionShoppers is a world of about a million activities: 20,000
-// products, 50,000 shoppers with 3 sessions each on average over 60 days.
-var millionShoppers = sample.Config{Seed: 7, Products: 20_000, Categories: 40, Tastes: 200, Shoppers: 50_000, Sessions: 3}
+// products, 51,000 shoppers with 3 sessions each on average over 60 days.
+var millionShoppers = sample.Config{Seed: 7, Products: 20_000, Categories: 40, Tastes: 200, Shoppers: 51_000, Sessions: 3}
 
 // peakHeap samples the live heap every few milliseconds until stop is
 // called, which returns the highest sample.
