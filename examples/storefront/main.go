@@ -48,6 +48,10 @@ import (
 	"time"
 )
 
+// maxHeaderBytes bounds a request's headers: the shop's cookies take
+// well under 4 KiB each.
+const maxHeaderBytes = 64 << 10
+
 // shutdownTimeout bounds the graceful shutdown: requests in flight, then
 // the bus's handlers.
 const shutdownTimeout = 15 * time.Second
@@ -85,10 +89,15 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	g := &gate{}
+	// A client gets so long to send its request and read the answer:
+	// one trickling a body byte by byte does not hold a connection.
 	srv := &http.Server{
 		Handler:           g,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: cfg.timeouts.ReadHeader,
+		ReadTimeout:       cfg.timeouts.Read,
+		WriteTimeout:      cfg.timeouts.Write,
+		IdleTimeout:       cfg.timeouts.Idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -176,6 +185,9 @@ func printBanner(w io.Writer, s *shop, took time.Duration) {
 		fmt.Fprintf(w, "            the admin API takes it as \"Authorization: Bearer <key>\"\n\n")
 	} else {
 		fmt.Fprintf(w, "  admin key from MERCATO_ADMIN_KEY\n\n")
+	}
+	if s.b.fake != nil {
+		fmt.Fprintf(w, "  webhook secret %s (generated; signs the fake provider's webhooks to /api/webhooks/stripe)\n\n", s.cfg.webhookSecret)
 	}
 	for _, d := range s.b.describe {
 		fmt.Fprintf(w, "  %s\n", d)

@@ -50,6 +50,8 @@ type shop struct {
 	notify    *notify.Service
 	api       *httpapi.API
 	handler   http.Handler
+	// web serves the pages (tests reach its signer and sessions).
+	web *web
 
 	seeded seedReport
 }

@@ -21,14 +21,18 @@ import (
 const cartCookieAge = cart.DefaultTTL
 
 // guestCart returns the visitor's active guest cart, if the cookie names
-// one. A customer's cart (made through the API with a token) is never
-// reachable through the cookie.
+// one and the shop signed it. A customer's cart (made through the API
+// with a token) is never reachable through the cookie.
 func (w *web) guestCart(r *http.Request) (cart.Cart, bool) {
 	ck, err := r.Cookie(cartCookie)
 	if err != nil {
 		return cart.Cart{}, false
 	}
-	id, err := commerce.ParseID[commerce.CartID](ck.Value)
+	value, ok := w.cookies.verify(cartCookie, ck.Value)
+	if !ok {
+		return cart.Cart{}, false
+	}
+	id, err := commerce.ParseID[commerce.CartID](value)
 	if err != nil {
 		return cart.Cart{}, false
 	}
@@ -64,8 +68,13 @@ func (w *web) addToCart(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	setCookie(rw, r, cartCookie, c.ID.String(), cartCookieAge)
+	w.setCartCookie(rw, r, c.ID)
 	redirect(rw, r, "/cart")
+}
+
+// setCartCookie gives the browser its cart, signed.
+func (w *web) setCartCookie(rw http.ResponseWriter, r *http.Request, id commerce.CartID) {
+	setCookie(rw, r, cartCookie, w.cookies.sign(cartCookie, id.String()), cartCookieAge)
 }
 
 // changeQuantity sets a cart line's quantity; 0 removes the line.
@@ -113,7 +122,7 @@ func (w *web) changeLine(rw http.ResponseWriter, r *http.Request, change func(ca
 		w.fail(rw, r, err)
 		return
 	}
-	setCookie(rw, r, cartCookie, c.ID.String(), cartCookieAge)
+	w.setCartCookie(rw, r, c.ID)
 	redirect(rw, r, "/cart")
 }
 
@@ -290,11 +299,16 @@ type orderPage struct {
 	Placed bool
 }
 
-// order shows a guest order by its ID, as the API does: whoever knows
-// the ID of a guest order may see it. A customer's order is not shown
-// here: it needs the customer's token, through the API.
+// order shows a guest order placed from this browser: its ID must be in
+// the signed orders cookie. The ID alone shows nothing: whoever does not
+// hold it gets 404, as for an order that does not exist. A customer's
+// order is not shown here: it needs the customer's token, through the
+// API.
 func (w *web) order(rw http.ResponseWriter, r *http.Request) {
 	id, err := commerce.ParseID[commerce.OrderID](r.PathValue("id"))
+	if err == nil && !slices.Contains(w.rememberedOrders(r), id) {
+		err = commerce.Errorf(commerce.CodeNotFound, "no order %s", id)
+	}
 	if err != nil {
 		w.fail(rw, r, commerce.Errorf(commerce.CodeNotFound, "no order %q", r.PathValue("id")))
 		return
@@ -323,7 +337,7 @@ type ordersPage struct {
 // myOrders lists the guest orders this browser placed.
 func (w *web) myOrders(rw http.ResponseWriter, r *http.Request) {
 	op := ordersPage{page: w.page(r, "Your orders")}
-	for _, id := range rememberedOrders(r) {
+	for _, id := range w.rememberedOrders(r) {
 		o, err := w.s.orders.Get(r.Context(), id)
 		if err != nil || !o.Guest() {
 			continue
@@ -335,7 +349,7 @@ func (w *web) myOrders(rw http.ResponseWriter, r *http.Request) {
 
 // rememberOrder adds id to the orders this browser placed.
 func (w *web) rememberOrder(rw http.ResponseWriter, r *http.Request, id commerce.OrderID) {
-	ids := slices.DeleteFunc(rememberedOrders(r), func(x commerce.OrderID) bool { return x == id })
+	ids := slices.DeleteFunc(w.rememberedOrders(r), func(x commerce.OrderID) bool { return x == id })
 	ids = append([]commerce.OrderID{id}, ids...)
 	if len(ids) > maxRememberedOrders {
 		ids = ids[:maxRememberedOrders]
@@ -344,18 +358,29 @@ func (w *web) rememberOrder(rw http.ResponseWriter, r *http.Request, id commerce
 	for i, x := range ids {
 		parts[i] = x.String()
 	}
-	setCookie(rw, r, ordersCookie, strings.Join(parts, "."), 365*24*time.Hour)
+	setCookie(rw, r, ordersCookie, w.cookies.sign(ordersCookie, strings.Join(parts, "~")), 365*24*time.Hour)
 }
 
-func rememberedOrders(r *http.Request) []commerce.OrderID {
+// rememberedOrders returns the orders of the signed orders cookie: at
+// most maxRememberedOrders, however long the cookie, so a request never
+// looks up more orders than a page lists. A cookie longer than a browser
+// keeps is not even verified.
+func (w *web) rememberedOrders(r *http.Request) []commerce.OrderID {
 	ck, err := r.Cookie(ordersCookie)
-	if err != nil {
+	if err != nil || len(ck.Value) > maxCookieBytes {
+		return nil
+	}
+	value, ok := w.cookies.verify(ordersCookie, ck.Value)
+	if !ok {
 		return nil
 	}
 	var ids []commerce.OrderID
-	for _, s := range strings.Split(ck.Value, ".") {
-		if id, err := commerce.ParseID[commerce.OrderID](s); err == nil {
+	for s := range strings.SplitSeq(value, "~") {
+		if id, err := commerce.ParseID[commerce.OrderID](s); err == nil && !slices.Contains(ids, id) {
 			ids = append(ids, id)
+			if len(ids) == maxRememberedOrders {
+				break
+			}
 		}
 	}
 	return ids
