@@ -85,6 +85,7 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 		{http.MethodGet, "/admin/orders/{}", nil},
 		{http.MethodGet, "/admin/login", []string{"next"}}, {http.MethodPost, "/admin/login", []string{"key", "next"}},
 		{http.MethodGet, "/admin", []string{"status", "cursor", "moved", "to", "key"}},
+		{http.MethodGet, "/images/products/{}", nil},
 		{http.MethodPost, "/admin/orders/{}/transition", []string{"to", "reason", "carrier", "tracking", "back"}},
 		{http.MethodGet, "/admin/stock", []string{"q", "set", "cursor"}},
 		{http.MethodPost, "/admin/stock", []string{"sku", "on_hand", "back"}},

@@ -96,6 +96,7 @@ func (s *shop) routes() (http.Handler, error) {
 	pages.HandleFunc("GET /{$}", w.browse)
 	pages.HandleFunc("GET /search", w.browse)
 	pages.HandleFunc("GET /products/{handle}", w.product)
+	pages.HandleFunc("GET "+picturesPath+"{file}", w.picture)
 	pages.HandleFunc("GET /cart", w.cart)
 	pages.HandleFunc("POST /cart/items", w.addToCart)
 	pages.HandleFunc("POST /cart/lines/{line}/quantity", w.changeQuantity)

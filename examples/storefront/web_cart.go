@@ -174,13 +174,29 @@ type checkoutPage struct {
 	page
 	Totals cart.Totals
 	Form   checkoutForm
-	Tokens []string
+	Cards  []testCard
 }
 
-// testTokens are the payment-method tokens offered for the fake provider
-// (Stripe's test tokens, which Stripe's test mode takes as well).
-func testTokens() []string {
-	return []string{"pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"}
+// testCard is a payment method the checkout offers: one of Stripe's test
+// tokens, which the fake provider and Stripe's test mode both take.
+type testCard struct {
+	Token, Label, Outcome string
+	// Brand styles the card's mark.
+	Brand    string
+	Declines bool
+}
+
+// testCards are the cards the checkout offers, the approving ones first.
+func testCards() []testCard {
+	return []testCard{
+		{Token: "pm_card_visa", Label: "Visa ···· 4242", Outcome: "approved", Brand: "visa"},
+		{Token: "pm_card_mastercard", Label: "Mastercard ···· 4444", Outcome: "approved", Brand: "mastercard"},
+		{Token: "pm_card_amex", Label: "American Express ···· 8431", Outcome: "approved", Brand: "amex"},
+		{Token: "pm_card_visa_debit", Label: "Visa debit ···· 5556", Outcome: "approved", Brand: "visa"},
+		{Token: "pm_card_chargeDeclined", Label: "Visa ···· 0002", Outcome: "declined", Brand: "visa", Declines: true},
+		{Token: "pm_card_chargeDeclinedInsufficientFunds", Label: "Visa ···· 9995", Outcome: "declined: insufficient funds", Brand: "visa", Declines: true},
+		{Token: "pm_card_chargeDeclinedExpiredCard", Label: "Visa ···· 0069", Outcome: "declined: expired card", Brand: "visa", Declines: true},
+	}
 }
 
 // checkoutForm shows the checkout form for the visitor's cart.
@@ -200,7 +216,7 @@ func (w *web) renderCheckout(rw http.ResponseWriter, r *http.Request, c cart.Car
 		w.fail(rw, r, err)
 		return
 	}
-	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Tokens: testTokens()}
+	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Cards: testCards()}
 	cp.Error = problem
 	w.views.render(rw, r, status, "checkout", cp)
 }
