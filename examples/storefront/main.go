@@ -7,10 +7,12 @@
 // With no flags everything is embedded: in-memory stores, the in-process
 // event bus, an in-memory bleve search index kept current by the search
 // indexer from the bus, the fake payment provider (Stripe's test tokens:
-// pm_card_visa approves, pm_card_chargeDeclined declines) and email
-// written to the log by the notification service. It seeds a generated
-// catalog of a few hundred products with stock and reviews, listens on
-// 127.0.0.1:8080 (-addr to change) and prints its URLs and the admin key:
+// pm_card_visa approves, pm_card_chargeDeclined declines; its webhook
+// secret generated at start) and email written to the log by the
+// notification service. It seeds a generated catalog of a few hundred
+// products with stock, reviews and pictures the shop draws itself,
+// listens on 127.0.0.1:8080 (-addr to change) and prints its URLs, the
+// admin key and the webhook secret:
 //
 //   - /         the web shop: browse and search with filters and facets,
 //     product pages, the cart, checkout and order status;
@@ -29,7 +31,10 @@
 //
 // The web pages are server-rendered from embedded templates with plain
 // HTML forms, no JavaScript, and call the Go services directly; the API
-// is the same services over HTTP.
+// is the same services over HTTP. Every form carries a CSRF token; the
+// cart and order cookies are signed with a key derived from
+// MERCATO_SESSION_KEY (random when unset, so carts end with the process);
+// admin sessions live in memory, expire after 12 hours and end at logout.
 package main
 
 import (
