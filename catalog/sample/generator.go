@@ -230,18 +230,53 @@ func charm(cents int64) int64 {
 	return cents/100*100 + 99
 }
 
+// ReviewCount returns how many reviews product i of the catalog has, as
+// drawn for a shop: about one product in seventeen has none yet, the
+// others from five to a few dozen, most fewer than fifteen. Averages over
+// fewer reviews swing too far to look real (a single 5 is a perfect 5.0).
+func (g *Generator) ReviewCount(i int) int {
+	r := rand.New(rand.NewPCG(g.seed^0x5851f42d4c957f2d, uint64(i)))
+	if r.IntN(100) < 6 {
+		return 0
+	}
+	return 6 + r.IntN(1+r.IntN(30))
+}
+
+// starWeights are the weights, per mille, of each star (index 1 to 5) in
+// the ratings of a product everybody likes and of one many regret buying;
+// each product's ratings mix the two by its quality.
+func starWeights() (great, poor [6]int) {
+	return [6]int{1: 40, 2: 20, 3: 60, 4: 260, 5: 620}, [6]int{1: 320, 2: 130, 3: 140, 4: 150, 5: 260}
+}
+
 // Reviews returns n reviews of product i of the catalog, stored under
-// productID, each by a different customer. Ratings lean positive, as real
-// ones do, and the text mentions things shoppers search for ("great
-// battery life", "the sizing runs small").
+// productID, each by a different customer. Ratings spread the way real
+// ones do: J-shaped, mostly fives and fours, a few threes and twos, and
+// more ones than twos, since the disappointed write too. Each product has
+// its own quality, most of them good, so averages differ from product to
+// product. The text mentions things shoppers search for ("great battery
+// life", "the sizing runs small").
 func (g *Generator) Reviews(i int, productID commerce.ProductID, n int) []catalog.ReviewInput {
 	// A stream apart from the product's own, so adding reviews does not
 	// change products.
 	r := rand.New(rand.NewPCG(g.seed^0x9e3779b97f4a7c15, uint64(i)))
 	v := g.vocab
+	// Quality 0-100, skewed high: the product of two uniform draws is
+	// mostly small.
+	quality := 100 - r.IntN(101)*r.IntN(101)/100
+	great, poor := starWeights()
+	var weights [6]int
+	total := 0
+	for s := 1; s <= 5; s++ {
+		weights[s] = (great[s]*quality + poor[s]*(100-quality)) / 100
+		total += weights[s]
+	}
 	out := make([]catalog.ReviewInput, 0, n)
 	for range n {
-		stars := []int{1, 2, 3, 4, 4, 5, 5, 5}[r.IntN(8)]
+		stars, x := 1, r.IntN(total)
+		for ; stars < 5 && x >= weights[stars]; stars++ {
+			x -= weights[stars]
+		}
 		var body string
 		p, c := pick(r, v.praise), pick(r, v.complaints)
 		switch {

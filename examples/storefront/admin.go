@@ -1,9 +1,8 @@
 package main
 
 import (
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,12 +16,12 @@ import (
 )
 
 const (
-	// adminCookie holds the admin session: a hash of the admin key, so
-	// the key itself is never stored in the browser. Strict keeps it off
-	// every cross-site request, which is what protects the admin forms
-	// from forged posts.
-	adminCookie    = "mercato_admin"
-	adminCookieAge = 12 * time.Hour
+	// adminCookie holds the admin session's random token (see
+	// adminSessions). Strict keeps it off every cross-site request.
+	adminCookie = "mercato_admin"
+	// adminSessionTTL is how long an admin session lasts; it does not
+	// slide, the admin logs in again.
+	adminSessionTTL = 12 * time.Hour
 	// adminPageSize is the page size of the admin lists.
 	adminPageSize = 50
 	// stockPageSize is how many products the stock page lists.
@@ -35,65 +34,74 @@ func (w *web) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/logout", w.adminLogout)
 	mux.HandleFunc("GET /admin", w.admin(w.adminOrders))
 	mux.HandleFunc("GET /admin/{$}", w.admin(w.adminOrders))
+	mux.HandleFunc("GET /admin/orders/{id}", w.admin(w.adminOrder))
 	mux.HandleFunc("POST /admin/orders/{id}/transition", w.admin(w.adminTransition))
 	mux.HandleFunc("GET /admin/stock", w.admin(w.adminStock))
 	mux.HandleFunc("POST /admin/stock", w.admin(w.adminSetStock))
 }
 
-// adminSession is the value of the admin cookie for the configured key.
-func (w *web) adminSession() string {
-	sum := sha256.Sum256([]byte("mercato-admin-session\x00" + w.s.cfg.AdminKey))
-	return hex.EncodeToString(sum[:])
+// isAdmin reports whether r is the admin's: a live session cookie, or the
+// admin key as a bearer token (for scripts). A wrong bearer token counts
+// as a failed attempt of the client's address; a throttled address is
+// refused (ok false, throttled true) whatever it sends.
+func (w *web) isAdmin(r *http.Request) (ok, throttled bool) {
+	if ck, err := r.Cookie(adminCookie); err == nil && w.sessions.valid(ck.Value) {
+		return true, false
+	}
+	token, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !bearer {
+		return false, false
+	}
+	return w.checkAdminKey(r, strings.TrimSpace(token))
 }
 
-// isAdmin reports whether r carries the admin key: the session cookie,
-// or the key as a bearer token (for scripts).
-func (w *web) isAdmin(r *http.Request) bool {
-	if ck, err := r.Cookie(adminCookie); err == nil && equal(ck.Value, w.adminSession()) {
-		return true
+// checkAdminKey compares key with the admin key, in constant time, for
+// the client of r: at most adminThrottle failures per address and window.
+func (w *web) checkAdminKey(r *http.Request, key string) (ok, throttled bool) {
+	addr := clientAddr(r)
+	if _, blocked := w.throttle.blocked(addr); blocked {
+		return false, true
 	}
-	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && equal(strings.TrimSpace(token), w.s.cfg.AdminKey) {
-		return true
+	if !equal(key, w.s.cfg.AdminKey) {
+		w.throttle.fail(addr)
+		w.log.WarnContext(r.Context(), "admin: wrong key", "client", addr, "path", r.URL.Path)
+		return false, false
 	}
-	return false
+	w.throttle.succeed(addr)
+	return true, false
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-// admin guards an admin page. A GET with ?key= logs in and comes back
-// without the key in the URL; other visitors are sent to the login form.
+// tooManyAttempts answers a throttled client with 429 and Retry-After.
+func (w *web) tooManyAttempts(rw http.ResponseWriter, r *http.Request) {
+	wait, _ := w.throttle.blocked(clientAddr(r))
+	rw.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+	w.renderLogin(rw, r, http.StatusTooManyRequests, "/admin", "Too many wrong admin keys from your address. Try again later.")
+}
+
+// admin guards an admin page: other visitors are sent to the login form.
+// The key is never taken from the URL, where logs and history keep it.
 func (w *web) admin(next http.HandlerFunc) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		if key := r.URL.Query().Get("key"); key != "" && r.Method == http.MethodGet {
-			if !equal(key, w.s.cfg.AdminKey) {
-				w.renderLogin(rw, r, http.StatusUnauthorized, r.URL.Path, "That is not the admin key.")
-				return
-			}
-			w.setAdminCookie(rw, r)
-			q := r.URL.Query()
-			q.Del("key")
-			to := r.URL.Path
-			if len(q) > 0 {
-				to += "?" + q.Encode()
-			}
-			redirect(rw, r, to)
-			return
-		}
-		if !w.isAdmin(r) {
-			if r.Method == http.MethodGet {
-				redirect(rw, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
-				return
-			}
+		rw.Header().Set("Cache-Control", "no-store")
+		ok, throttled := w.isAdmin(r)
+		switch {
+		case throttled:
+			w.tooManyAttempts(rw, r)
+		case !ok && r.Method == http.MethodGet:
+			redirect(rw, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		case !ok:
 			w.renderLogin(rw, r, http.StatusUnauthorized, "/admin", "Log in again: the admin session has ended.")
-			return
+		default:
+			next(rw, r)
 		}
-		next(rw, r)
 	}
 }
 
 func (w *web) setAdminCookie(rw http.ResponseWriter, r *http.Request) {
 	http.SetCookie(rw, &http.Cookie{
-		Name: adminCookie, Value: w.adminSession(), Path: "/admin", MaxAge: int(adminCookieAge / time.Second),
+		Name: adminCookie, Value: w.sessions.open(), Path: "/admin", MaxAge: int(adminSessionTTL / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	})
 }
@@ -105,6 +113,7 @@ type loginPage struct {
 }
 
 func (w *web) renderLogin(rw http.ResponseWriter, r *http.Request, status int, next, problem string) {
+	rw.Header().Set("Cache-Control", "no-store")
 	lp := loginPage{page: w.page(r, "Admin login"), Next: adminPath(next)}
 	lp.Admin, lp.Error = true, problem
 	w.views.render(rw, r, status, "admin_login", lp)
@@ -129,15 +138,30 @@ func (w *web) adminLogin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := r.PostForm.Get("next")
-	if !equal(strings.TrimSpace(r.PostForm.Get("key")), w.s.cfg.AdminKey) {
+	ok, throttled := w.checkAdminKey(r, strings.TrimSpace(r.PostForm.Get("key")))
+	switch {
+	case throttled:
+		w.tooManyAttempts(rw, r)
+		return
+	case !ok:
 		w.renderLogin(rw, r, http.StatusUnauthorized, next, "That is not the admin key.")
 		return
+	}
+	// A fresh session on every login: nothing set before the login (a
+	// planted cookie) survives it.
+	if ck, err := r.Cookie(adminCookie); err == nil {
+		w.sessions.revoke(ck.Value)
 	}
 	w.setAdminCookie(rw, r)
 	redirect(rw, r, adminPath(next))
 }
 
+// adminLogout ends the session on the server, not only in the browser: a
+// copy of the cookie is worthless afterwards.
 func (w *web) adminLogout(rw http.ResponseWriter, r *http.Request) {
+	if ck, err := r.Cookie(adminCookie); err == nil {
+		w.sessions.revoke(ck.Value)
+	}
 	clearCookie(rw, adminCookie, "/admin")
 	redirect(rw, r, "/")
 }
@@ -218,6 +242,21 @@ func nextStatuses(st order.Status) []order.Status {
 		}
 	}
 	return out
+}
+
+// adminOrder shows any order, a guest's or a customer's.
+func (w *web) adminOrder(rw http.ResponseWriter, r *http.Request) {
+	id, err := commerce.ParseID[commerce.OrderID](r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, commerce.Errorf(commerce.CodeNotFound, "no order %q", r.PathValue("id")))
+		return
+	}
+	o, err := w.s.orders.Get(r.Context(), id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	w.views.render(rw, r, http.StatusOK, "order", orderPage{page: w.adminPage(r, fmt.Sprintf("Order %d", o.Number)), Order: o})
 }
 
 // adminTransition moves an order to the posted status.

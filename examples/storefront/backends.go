@@ -133,7 +133,8 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		}
 		b.describe = append(b.describe, "payments: Stripe (its webhook endpoint is /api/webhooks/stripe)")
 	} else {
-		b.fake = fakeprovider.New(nil)
+		// The fake's default secret is public; the shop's is generated.
+		b.fake = fakeprovider.New(&fakeprovider.Options{WebhookSecret: cfg.webhookSecret})
 		b.provider = b.fake
 		b.describe = append(b.describe, "payments: fake provider with Stripe's test tokens (pm_card_visa approves, pm_card_chargeDeclined declines)")
 	}

@@ -53,6 +53,9 @@ func TestShopOnPostgresRedisNATSAndSMTP(t *testing.T) {
 	ts := startShop(t, Config{
 		PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, NATS: bus.URL, SMTPAddr: smtpAddr, SMTPFrom: "shop@example.com",
 		topicPrefix: bus.Prefix, redisPrefix: rdb.Prefix,
+		// Small: the order's events reach NATS through the outbox behind
+		// the seeding's (one per product, stock level and review).
+		Products: 30,
 	})
 	o := ts.buyThroughTheAPI(t, "ada@example.com")
 
@@ -73,12 +76,14 @@ func TestShopOnPostgresRedisNATSAndSMTP(t *testing.T) {
 
 // TestShopOnKafka runs the shop's events on Kafka (an in-process
 // cluster): the memory stores' events reach it through their outbox, and
-// the confirmation is sent.
+// the confirmation is sent. The catalog is small: the outbox relays one
+// event at a time, and the order's events queue behind the seeding's
+// (one per product, stock level and review).
 func TestShopOnKafka(t *testing.T) {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
 	require.NoError(t, err)
 	t.Cleanup(cluster.Close)
-	ts := startShop(t, Config{Kafka: cluster.ListenAddrs()})
+	ts := startShop(t, Config{Kafka: cluster.ListenAddrs(), Products: 12})
 	ts.buyThroughTheAPI(t, "grace@example.com")
 	ts.logs.notification(t, "order.confirmed", "grace@example.com")
 }

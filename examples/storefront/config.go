@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Config is how the shop runs: where it listens, what it seeds, and which
@@ -23,14 +24,16 @@ type Config struct {
 	// BaseURL is the shop's public URL, used in the links of emails.
 	// Default: http:// and the listen address.
 	BaseURL string
-	// AdminKey guards the admin pages and the admin API. Empty: a random
-	// key is generated and printed at start.
+	// AdminKey guards the admin pages and the admin API: at least
+	// minAdminKeyLength characters. Empty: a random key is generated and
+	// printed at start.
 	AdminKey string
 	// Products is the size of the generated demo catalog, seeded only
 	// into an empty catalog. Default 300; negative seeds nothing.
 	Products int
-	// SessionKey signs customer sessions (at least 32 bytes). Empty: a
-	// random key, so sessions end when the process does.
+	// SessionKey signs customer sessions and the web shop's cookies (at
+	// least 32 bytes). Empty: a random key, so sessions and carts end
+	// when the process does.
 	SessionKey string
 
 	// PostgresDSN keeps the catalog, customers, stock, payments and
@@ -70,6 +73,43 @@ type Config struct {
 	topicPrefix, redisPrefix string
 	// stripeURL, when set, is the Stripe API's address (stripe-mock's).
 	stripeURL string
+	// webhookSecret signs and verifies the fake payment provider's
+	// webhooks: generated at start, so nobody else knows it.
+	webhookSecret string
+	// timeouts bound how long the server waits on a client; zero fields
+	// take defaultTimeouts' (tests shorten them).
+	timeouts serverTimeouts
+	// adminThrottle bounds failed admin logins per client address; zero
+	// fields take defaultAdminThrottle's.
+	adminThrottle throttleLimits
+}
+
+// minAdminKeyLength is the shortest admin key the shop accepts: a short
+// key is guessed, throttle or not.
+const minAdminKeyLength = 16
+
+// serverTimeouts are the HTTP server's limits on slow clients.
+type serverTimeouts struct {
+	// ReadHeader bounds reading a request's headers, Read the whole
+	// request with its body, Write the answer, Idle a kept-alive
+	// connection between requests.
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// defaultTimeouts leave room for a checkout that waits on the payment
+// provider, and none for a client trickling its request.
+var defaultTimeouts = serverTimeouts{
+	ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second, Idle: 2 * time.Minute,
+}
+
+func (t serverTimeouts) orDefault() serverTimeouts {
+	d := defaultTimeouts
+	for _, f := range []struct{ dst, def *time.Duration }{{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read}, {&t.Write, &d.Write}, {&t.Idle, &d.Idle}} {
+		if *f.dst <= 0 {
+			*f.dst = *f.def
+		}
+	}
+	return t
 }
 
 // Defaults of Config.
@@ -126,8 +166,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 			"Runs the Mercato demo shop. With no flags everything is embedded and in memory.\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(output, "\nEnvironment only (secrets):\n"+
-			"  MERCATO_ADMIN_KEY         admin key (generated and printed when unset)\n"+
-			"  MERCATO_SESSION_KEY       customer session signing key, at least 32 bytes\n"+
+			"  MERCATO_ADMIN_KEY         admin key, at least 16 characters (generated and printed when unset)\n"+
+			"  MERCATO_SESSION_KEY       signing key of customer sessions and shop cookies, at least 32 bytes\n"+
 			"  MERCATO_SMTP_USERNAME     SMTP user (with MERCATO_SMTP_PASSWORD)\n")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -178,12 +218,16 @@ func (cfg Config) resolved(stderr io.Writer) (Config, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	if cfg.AdminKey == "" {
-		b := make([]byte, 16)
-		if _, err := rand.Read(b); err != nil {
-			return cfg, fmt.Errorf("generate an admin key: %w", err)
-		}
-		cfg.AdminKey, cfg.adminKeyGenerated = hex.EncodeToString(b), true
+		cfg.AdminKey, cfg.adminKeyGenerated = randomHex(16), true
 	}
+	if n := len([]rune(cfg.AdminKey)); n < minAdminKeyLength {
+		return cfg, fmt.Errorf("MERCATO_ADMIN_KEY must be at least %d characters, got %d: choose a long random key, or leave it unset to have one generated", minAdminKeyLength, n)
+	}
+	if cfg.webhookSecret == "" {
+		cfg.webhookSecret = "whsec_" + randomHex(24)
+	}
+	cfg.timeouts = cfg.timeouts.orDefault()
+	cfg.adminThrottle = cfg.adminThrottle.orDefault()
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
 		return cfg, fmt.Errorf("MERCATO_SESSION_KEY must be at least 32 bytes, got %d", len(cfg.SessionKey))
 	}
@@ -203,6 +247,13 @@ func (cfg Config) resolved(stderr io.Writer) (Config, error) {
 		return cfg, fmt.Errorf("set both MERCATO_SMTP_USERNAME and MERCATO_SMTP_PASSWORD, or neither")
 	}
 	return cfg, nil
+}
+
+// randomHex returns n random bytes in hex. crypto/rand.Read never fails.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // baseURL is the shop's public URL: Config.BaseURL, or the address it

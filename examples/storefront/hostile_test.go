@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,10 +33,18 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 	admin := "Bearer " + ts.cfg.AdminKey
 	// Straight through the shop's handler: a panic fails the test rather
 	// than being recovered by the server, and no socket slows the sweep.
+	// Every request is from a browser that has seen the shop's pages: its
+	// forms carry the CSRF token, unless the test sets the CSRF cookie to
+	// something hostile itself.
+	nonce := newNonce()
+	token := base64.RawURLEncoding.EncodeToString(ts.web.cookies.mac(csrfCookie, nonce))
 	send := func(method, path string, form url.Values, cookie *http.Cookie) {
 		t.Helper()
 		var body io.Reader
 		if form != nil {
+			if !form.Has(csrfField) {
+				form.Set(csrfField, token)
+			}
 			body = strings.NewReader(form.Encode())
 		}
 		req := httptest.NewRequest(method, ts.url+path, body)
@@ -47,6 +56,9 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 		}
 		if cookie != nil {
 			req.AddCookie(cookie)
+		}
+		if cookie == nil || cookie.Name != csrfCookie {
+			req.AddCookie(&http.Cookie{Name: csrfCookie, Value: nonce})
 		}
 		w := httptest.NewRecorder()
 		ts.handler.ServeHTTP(w, req)
@@ -69,8 +81,11 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 		{http.MethodPost, "/cart/lines/{}/quantity", []string{"quantity"}}, {http.MethodPost, "/cart/lines/{}/remove", nil},
 		{http.MethodGet, "/checkout", nil}, {http.MethodPost, "/checkout", address},
 		{http.MethodGet, "/orders/{}", []string{"placed"}}, {http.MethodGet, "/account/orders", nil},
+		{http.MethodGet, "/account/reset-password", []string{"token"}}, {http.MethodPost, "/account/reset-password", []string{"token", "password", "confirm", "csrf"}},
+		{http.MethodGet, "/admin/orders/{}", nil},
 		{http.MethodGet, "/admin/login", []string{"next"}}, {http.MethodPost, "/admin/login", []string{"key", "next"}},
 		{http.MethodGet, "/admin", []string{"status", "cursor", "moved", "to", "key"}},
+		{http.MethodGet, "/images/products/{}", nil},
 		{http.MethodPost, "/admin/orders/{}/transition", []string{"to", "reason", "carrier", "tracking", "back"}},
 		{http.MethodGet, "/admin/stock", []string{"q", "set", "cursor"}},
 		{http.MethodPost, "/admin/stock", []string{"sku", "on_hand", "back"}},
@@ -88,7 +103,7 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 					send(p.method, real, url.Values{field: {value}, "sku": {v.SKU}}, nil)
 				}
 			}
-			for _, name := range []string{cartCookie, ordersCookie, adminCookie} {
+			for _, name := range []string{cartCookie, ordersCookie, adminCookie, csrfCookie} {
 				send(p.method, real, url.Values{}, &http.Cookie{Name: name, Value: url.QueryEscape(value)})
 			}
 		}

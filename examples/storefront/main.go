@@ -7,10 +7,12 @@
 // With no flags everything is embedded: in-memory stores, the in-process
 // event bus, an in-memory bleve search index kept current by the search
 // indexer from the bus, the fake payment provider (Stripe's test tokens:
-// pm_card_visa approves, pm_card_chargeDeclined declines) and email
-// written to the log by the notification service. It seeds a generated
-// catalog of a few hundred products with stock and reviews, listens on
-// 127.0.0.1:8080 (-addr to change) and prints its URLs and the admin key:
+// pm_card_visa approves, pm_card_chargeDeclined declines; its webhook
+// secret generated at start) and email written to the log by the
+// notification service. It seeds a generated catalog of a few hundred
+// products with stock, reviews and pictures the shop draws itself,
+// listens on 127.0.0.1:8080 (-addr to change) and prints its URLs, the
+// admin key and the webhook secret:
 //
 //   - /         the web shop: browse and search with filters and facets,
 //     product pages, the cart, checkout and order status;
@@ -29,7 +31,10 @@
 //
 // The web pages are server-rendered from embedded templates with plain
 // HTML forms, no JavaScript, and call the Go services directly; the API
-// is the same services over HTTP.
+// is the same services over HTTP. Every form carries a CSRF token; the
+// cart and order cookies are signed with a key derived from
+// MERCATO_SESSION_KEY (random when unset, so carts end with the process);
+// admin sessions live in memory, expire after 12 hours and end at logout.
 package main
 
 import (
@@ -47,6 +52,10 @@ import (
 	"syscall"
 	"time"
 )
+
+// maxHeaderBytes bounds a request's headers: the shop's cookies take
+// well under 4 KiB each.
+const maxHeaderBytes = 64 << 10
 
 // shutdownTimeout bounds the graceful shutdown: requests in flight, then
 // the bus's handlers.
@@ -85,10 +94,15 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	g := &gate{}
+	// A client gets so long to send its request and read the answer:
+	// one trickling a body byte by byte does not hold a connection.
 	srv := &http.Server{
 		Handler:           g,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: cfg.timeouts.ReadHeader,
+		ReadTimeout:       cfg.timeouts.Read,
+		WriteTimeout:      cfg.timeouts.Write,
+		IdleTimeout:       cfg.timeouts.Idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -176,6 +190,9 @@ func printBanner(w io.Writer, s *shop, took time.Duration) {
 		fmt.Fprintf(w, "            the admin API takes it as \"Authorization: Bearer <key>\"\n\n")
 	} else {
 		fmt.Fprintf(w, "  admin key from MERCATO_ADMIN_KEY\n\n")
+	}
+	if s.b.fake != nil {
+		fmt.Fprintf(w, "  webhook secret %s (generated; signs the fake provider's webhooks to /api/webhooks/stripe)\n\n", s.cfg.webhookSecret)
 	}
 	for _, d := range s.b.describe {
 		fmt.Fprintf(w, "  %s\n", d)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 
 	"github.com/mercatohq/mercato/catalog"
@@ -34,9 +35,10 @@ func (r seedReport) String() string {
 
 // seedCatalog fills an empty catalog with n generated products (see
 // catalog/sample), puts stock on the variants of the active ones and adds
-// their reviews. Everything is deterministic: the same n gives the same
-// shop.
-func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventory.Service, n int) (seedReport, error) {
+// their reviews. Each product's image is the picture the shop draws for
+// it under baseURL, none from elsewhere. Everything is deterministic: the
+// same n gives the same shop.
+func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventory.Service, n int, baseURL string) (seedReport, error) {
 	var rep seedReport
 	if n <= 0 {
 		return rep, nil
@@ -54,7 +56,7 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 	if err != nil {
 		return rep, err
 	}
-	res, err := products.Import(ctx, gen.Products(tax, n), nil)
+	res, err := products.Import(ctx, withPictures(gen.Products(tax, n), baseURL), nil)
 	if err != nil {
 		return rep, err
 	}
@@ -94,7 +96,7 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 			}
 			rep.SKUs++
 		}
-		for _, in := range gen.Reviews(i, p.ID, r.IntN(9)) {
+		for _, in := range gen.Reviews(i, p.ID, gen.ReviewCount(i)) {
 			if _, err := products.AddReview(ctx, in); err != nil {
 				return rep, fmt.Errorf("seed review of %s: %w", p.Handle, err)
 			}
@@ -115,5 +117,18 @@ func stockLevel(r *rand.Rand) int {
 		return 1 + r.IntN(5)
 	default:
 		return 20 + r.IntN(180)
+	}
+}
+
+// withPictures gives each product of seq the shop's own picture as its
+// only image.
+func withPictures(seq iter.Seq2[catalog.ProductInput, error], baseURL string) iter.Seq2[catalog.ProductInput, error] {
+	return func(yield func(catalog.ProductInput, error) bool) {
+		for in, err := range seq {
+			in.Images = []string{pictureURL(baseURL, in.Handle)}
+			if !yield(in, err) {
+				return
+			}
+		}
 	}
 }

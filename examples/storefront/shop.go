@@ -51,6 +51,8 @@ type shop struct {
 	recs      *recommender
 	api       *httpapi.API
 	handler   http.Handler
+	// web serves the pages (tests reach its signer and sessions).
+	web *web
 
 	seeded seedReport
 }
@@ -83,7 +85,7 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	// in-process bus drops the seeding events, which nobody listens to
 	// yet; a durable bus delivers them later, and the indexer's refreshes
 	// are idempotent.)
-	if s.seeded, err = seedCatalog(ctx, s.catalog, s.stock, cfg.Products); err != nil {
+	if s.seeded, err = seedCatalog(ctx, s.catalog, s.stock, cfg.Products, baseURL); err != nil {
 		return nil, fmt.Errorf("seed the demo catalog: %w", err)
 	}
 	if err := s.indexer.Reindex(ctx, nil); err != nil {

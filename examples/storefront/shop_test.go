@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -193,11 +194,29 @@ func (ts *testShop) cartOf(t *testing.T, jar http.CookieJar) (cart.Cart, bool) {
 	require.NoError(t, err)
 	for _, ck := range jar.Cookies(u) {
 		if ck.Name == cartCookie {
-			c, err := ts.carts.Get(context.Background(), commerce.CartID(ck.Value))
+			id, ok := ts.web.cookies.verify(cartCookie, ck.Value)
+			require.True(t, ok, "the shop signs the cart cookie")
+			c, err := ts.carts.Get(context.Background(), commerce.CartID(id))
 			return c, err == nil && c.Status == cart.StatusActive
 		}
 	}
 	return cart.Cart{}, false
+}
+
+// withToken adds to form the CSRF token of the browser whose cookies jar
+// holds, as every form of the shop's pages carries it.
+func (ts *testShop) withToken(t *testing.T, jar http.CookieJar, form url.Values) url.Values {
+	t.Helper()
+	u, err := url.Parse(ts.url)
+	require.NoError(t, err)
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == csrfCookie {
+			form.Set(csrfField, base64.RawURLEncoding.EncodeToString(ts.web.cookies.mac(csrfCookie, ck.Value)))
+			return form
+		}
+	}
+	t.Fatalf("no %s cookie: the browser has seen no page yet", csrfCookie)
+	return nil
 }
 
 // The web shop end to end without a browser: search, product page, cart
@@ -230,16 +249,16 @@ func TestWebShopFlow(t *testing.T) {
 	status, _ = get(t, client, ts.url+"/products/no-such-product")
 	assert.Equal(t, http.StatusNotFound, status)
 
-	resp, _ := postForm(t, client, ts.url+"/cart/items", url.Values{"sku": {v.SKU}, "quantity": {"1"}})
+	resp, _ := postForm(t, client, ts.url+"/cart/items", ts.withToken(t, jar, url.Values{"sku": {v.SKU}, "quantity": {"1"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	assert.Equal(t, "/cart", resp.Header.Get("Location"))
 	c, ok := ts.cartOf(t, jar)
 	require.True(t, ok, "the cart cookie names the cart")
 	require.Len(t, c.Lines, 1)
 
-	resp, _ = postForm(t, client, ts.url+"/cart/items", url.Values{"sku": {v.SKU}, "quantity": {"1"}})
+	resp, _ = postForm(t, client, ts.url+"/cart/items", ts.withToken(t, jar, url.Values{"sku": {v.SKU}, "quantity": {"1"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	resp, _ = postForm(t, client, ts.url+"/cart/lines/"+c.Lines[0].ID.String()+"/quantity", url.Values{"quantity": {"3"}})
+	resp, _ = postForm(t, client, ts.url+"/cart/lines/"+c.Lines[0].ID.String()+"/quantity", ts.withToken(t, jar, url.Values{"quantity": {"3"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	c, _ = ts.cartOf(t, jar)
 	require.Len(t, c.Lines, 1)
@@ -248,11 +267,11 @@ func TestWebShopFlow(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, `id="checkout-link"`)
 
-	resp, _ = postForm(t, client, ts.url+"/cart/lines/"+c.Lines[0].ID.String()+"/remove", nil)
+	resp, _ = postForm(t, client, ts.url+"/cart/lines/"+c.Lines[0].ID.String()+"/remove", ts.withToken(t, jar, url.Values{}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	c, _ = ts.cartOf(t, jar)
 	assert.Empty(t, c.Lines)
-	resp, _ = postForm(t, client, ts.url+"/cart/items", url.Values{"sku": {v.SKU}, "quantity": {"2"}})
+	resp, _ = postForm(t, client, ts.url+"/cart/items", ts.withToken(t, jar, url.Values{"sku": {v.SKU}, "quantity": {"2"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 
 	status, body = get(t, client, ts.url+"/checkout")
@@ -265,16 +284,16 @@ func TestWebShopFlow(t *testing.T) {
 		"key": {key[1]}, "email": {"ada@example.com"}, "name": {"Ada Lovelace"}, "line1": {"12 St James's Square"},
 		"city": {"London"}, "postal_code": {"SW1Y 4JH"}, "country": {"GB"}, "payment_method": {"pm_card_chargeDeclined"},
 	}
-	resp, body = postForm(t, client, ts.url+"/checkout", form)
+	resp, body = postForm(t, client, ts.url+"/checkout", ts.withToken(t, jar, form))
 	require.Equal(t, http.StatusPaymentRequired, resp.StatusCode)
 	assert.Contains(t, body, "Payment declined")
 	assert.NotContains(t, body, key[1], "a declined key is spent: the form gets a new one")
 
 	form.Set("payment_method", "pm_card_visa")
-	resp, _ = postForm(t, client, ts.url+"/checkout", form)
+	resp, _ = postForm(t, client, ts.url+"/checkout", ts.withToken(t, jar, form))
 	require.Equal(t, http.StatusPaymentRequired, resp.StatusCode, "the spent key answers its declined order again")
 	form.Set("key", "web-test-second-key")
-	resp, _ = postForm(t, client, ts.url+"/checkout", form)
+	resp, _ = postForm(t, client, ts.url+"/checkout", ts.withToken(t, jar, form))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	loc := resp.Header.Get("Location")
 	m := regexp.MustCompile(`^/orders/(ord_[0-9A-Z]+)\?placed=1$`).FindStringSubmatch(loc)
@@ -304,19 +323,17 @@ func TestWebShopFlow(t *testing.T) {
 	assert.Equal(t, notify.Email, deliveries.Items[0].Kind)
 
 	// The admin: the login is required, then the order moves on.
-	admin := noRedirects(nil)
-	resp, _ = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", url.Values{"to": {"processing"}})
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	status, _ = get(t, admin, ts.url+"/admin")
-	assert.Equal(t, http.StatusSeeOther, status)
-
 	adminJar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	admin = noRedirects(adminJar)
-	resp, body = postForm(t, admin, ts.url+"/admin/login", url.Values{"key": {"not the key"}})
+	admin := noRedirects(adminJar)
+	status, _ = get(t, admin, ts.url+"/admin")
+	assert.Equal(t, http.StatusSeeOther, status)
+	resp, _ = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", ts.withToken(t, adminJar, url.Values{"to": {"processing"}}))
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, body = postForm(t, admin, ts.url+"/admin/login", ts.withToken(t, adminJar, url.Values{"key": {"not the key"}}))
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Contains(t, body, "not the admin key")
-	resp, _ = postForm(t, admin, ts.url+"/admin/login", url.Values{"key": {ts.cfg.AdminKey}, "next": {"/admin"}})
+	resp, _ = postForm(t, admin, ts.url+"/admin/login", ts.withToken(t, adminJar, url.Values{"key": {ts.cfg.AdminKey}, "next": {"/admin"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	status, body = get(t, admin, ts.url+"/admin")
 	require.Equal(t, http.StatusOK, status)
@@ -325,7 +342,7 @@ func TestWebShopFlow(t *testing.T) {
 	assert.NotContains(t, body, ts.cfg.AdminKey, "the page never shows the key")
 
 	for _, to := range []order.Status{order.StatusProcessing, order.StatusPacked, order.StatusShipped} {
-		resp, _ = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", url.Values{"to": {string(to)}, "tracking": {"TRACK-1"}, "back": {"/admin"}})
+		resp, _ = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", ts.withToken(t, adminJar, url.Values{"to": {string(to)}, "tracking": {"TRACK-1"}, "back": {"/admin"}}))
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode, "to %s", to)
 	}
 	o, err = ts.orders.Get(ctx, orderID)
@@ -334,14 +351,14 @@ func TestWebShopFlow(t *testing.T) {
 	require.NotNil(t, o.Shipment)
 	assert.Equal(t, "TRACK-1", o.Shipment.TrackingNumber)
 	ts.logs.notification(t, "order.shipped", "ada@example.com")
-	resp, body = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", url.Values{"to": {"refunded"}})
+	resp, body = postForm(t, admin, ts.url+"/admin/orders/"+orderID.String()+"/transition", ts.withToken(t, adminJar, url.Values{"to": {"refunded"}}))
 	assert.Equal(t, http.StatusConflict, resp.StatusCode, "no arrow from shipped to refunded")
 	assert.Contains(t, body, "cannot become refunded")
 
 	status, body = get(t, admin, ts.url+"/admin/stock?q="+url.QueryEscape(v.SKU))
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, v.SKU)
-	resp, _ = postForm(t, admin, ts.url+"/admin/stock", url.Values{"sku": {v.SKU}, "on_hand": {"42"}, "back": {"/admin/stock?q=" + v.SKU}})
+	resp, _ = postForm(t, admin, ts.url+"/admin/stock", ts.withToken(t, adminJar, url.Values{"sku": {v.SKU}, "on_hand": {"42"}, "back": {"/admin/stock?q=" + v.SKU}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	avail, err := ts.stock.Available(ctx, v.SKU)
 	require.NoError(t, err)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/order"
 )
 
@@ -80,19 +79,6 @@ func templateFuncs() template.FuncMap {
 		"date":    func(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") },
 		"status":  statusLabel,
 	}
-}
-
-// formatMoney shows m for people: "$12.99", "€8.99", or "12.99 GBP".
-func formatMoney(m commerce.Money) string {
-	switch m.Currency() {
-	case "USD":
-		return "$" + m.Decimal()
-	case "EUR":
-		return "€" + m.Decimal()
-	case "":
-		return ""
-	}
-	return m.String()
 }
 
 // stars draws a rating in hundredths of a star, rounded to whole stars.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -19,14 +20,18 @@ import (
 
 // Cookies of the web shop.
 const (
-	// cartCookie holds the guest's cart ID: the cart is the guest's
-	// because they know its ID, as in the API.
+	// cartCookie holds the guest's cart ID, signed (see cookieSigner):
+	// the ID alone does not make a cart anyone's.
 	cartCookie = "mercato_cart"
 	// ordersCookie lists the orders placed from this browser, newest
-	// first, for "your orders".
+	// first, signed: it is what lets the browser see them.
 	ordersCookie = "mercato_orders"
-	// maxRememberedOrders bounds ordersCookie.
+	// maxRememberedOrders bounds ordersCookie, when it is written and
+	// when it is read.
 	maxRememberedOrders = 20
+	// maxCookieBytes is the longest cookie value a browser keeps; the
+	// shop's own are far shorter.
+	maxCookieBytes = 4096
 	// maxFormBytes bounds a form post.
 	maxFormBytes = 64 << 10
 	// departmentsTTL is how long the navigation's departments are cached.
@@ -39,6 +44,12 @@ type web struct {
 	s     *shop
 	views *views
 	log   *slog.Logger
+	// cookies signs the cart and orders cookies and the forms' tokens.
+	cookies *cookieSigner
+	// sessions are the admin's web sessions; throttle counts failed
+	// admin keys per client address, on the pages and the admin API.
+	sessions *adminSessions
+	throttle *throttle
 
 	mu            sync.Mutex
 	departments   []catalog.Category
@@ -58,6 +69,8 @@ type page struct {
 	LoggedIn bool
 	Notice   string
 	Error    string
+	// CSRF is the token every form posts back (see web.csrf).
+	CSRF string
 }
 
 // routes returns the shop's handler: the API under /api, the web shop and
@@ -67,16 +80,23 @@ func (s *shop) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &web{s: s, views: v, log: s.log}
+	w := &web{
+		s: s, views: v, log: s.log,
+		cookies:  newCookieSigner(s.cfg.SessionKey),
+		sessions: newAdminSessions(adminSessionTTL, time.Now),
+		throttle: newThrottle(s.cfg.adminThrottle, time.Now),
+	}
+	s.web = w
 	pages := http.NewServeMux()
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		return nil, err
 	}
-	pages.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(static))))
+	pages.Handle("GET /static/", http.StripPrefix("/static/", noListing(cacheFor(time.Hour, http.FileServerFS(static)))))
 	pages.HandleFunc("GET /{$}", w.browse)
 	pages.HandleFunc("GET /search", w.browse)
 	pages.HandleFunc("GET /products/{handle}", w.product)
+	pages.HandleFunc("GET "+picturesPath+"{file}", w.picture)
 	pages.HandleFunc("GET /cart", w.cart)
 	pages.HandleFunc("POST /cart/items", w.addToCart)
 	pages.HandleFunc("POST /cart/lines/{line}/quantity", w.changeQuantity)
@@ -85,22 +105,61 @@ func (s *shop) routes() (http.Handler, error) {
 	pages.HandleFunc("POST /checkout", w.checkout)
 	pages.HandleFunc("GET /orders/{id}", w.order)
 	pages.HandleFunc("GET /account/orders", w.myOrders)
+	pages.HandleFunc("GET /account/reset-password", w.resetPasswordForm)
+	pages.HandleFunc("POST /account/reset-password", w.resetPassword)
 	w.adminRoutes(pages)
 	pages.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, commerce.Errorf(commerce.CodeNotFound, "no page at %s", r.URL.Path))
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", http.StripPrefix("/api", s.api))
-	mux.Handle("/", pageHeaders(pages))
+	mux.Handle("/api/", http.StripPrefix("/api", w.guardAdminAPI(s.api)))
+	mux.Handle("/", pageHeaders(w.csrf(pages)))
 	return mux, nil
 }
 
+// guardAdminAPI throttles wrong admin keys on the admin API as on the
+// admin pages: a wrong bearer token counts as a failure of the client's
+// address, and a throttled address gets 429 with Retry-After before the
+// API sees the request.
+func (w *web) guardAdminAPI(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		token, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if bearer && (r.URL.Path == "/admin" || strings.HasPrefix(r.URL.Path, "/admin/")) {
+			if _, throttled := w.checkAdminKey(r, strings.TrimSpace(token)); throttled {
+				wait, _ := w.throttle.blocked(clientAddr(r))
+				rw.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+				rw.Header().Set("Content-Type", "application/json")
+				rw.Header().Set("Cache-Control", "no-store")
+				rw.WriteHeader(http.StatusTooManyRequests)
+				_, _ = io.WriteString(rw, `{"error":{"code":"resource_exhausted","message":"too many wrong admin keys from this address; retry later"}}`+"\n")
+				return
+			}
+		}
+		api.ServeHTTP(rw, r)
+	})
+}
+
+// noListing answers 404 for a directory, where a file server would list
+// its files.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // pageHeaders sets the security headers of the HTML pages: nothing but
-// the shop's own style sheet and forms, no framing.
+// the shop's own style sheet, pictures and forms, no framing. Pages are
+// not stored by caches (they show a cart, an order, the admin); the
+// static files and pictures say otherwise for themselves.
 func pageHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
@@ -117,7 +176,7 @@ func cacheFor(d time.Duration, next http.Handler) http.Handler {
 
 // page returns the frame of a page titled title for r's visitor.
 func (w *web) page(r *http.Request, title string) page {
-	p := page{Title: title, Departments: w.topDepartments(r.Context())}
+	p := page{Title: title, Departments: w.topDepartments(r.Context()), CSRF: w.csrfToken(r)}
 	if c, ok := w.guestCart(r); ok {
 		p.CartItems = c.ItemCount()
 	}
@@ -201,7 +260,9 @@ func parseForm(rw http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &mbe) {
 			return err
 		}
-		return commerce.Errorf(commerce.CodeInvalidArgument, "malformed form: %v", err)
+		// The cause stays out of the page: it may name addresses
+		// ("read tcp 127.0.0.1:...: i/o timeout").
+		return commerce.Errorf(commerce.CodeInvalidArgument, "the form could not be read")
 	}
 	return nil
 }

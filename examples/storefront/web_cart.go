@@ -22,14 +22,18 @@ import (
 const cartCookieAge = cart.DefaultTTL
 
 // guestCart returns the visitor's active guest cart, if the cookie names
-// one. A customer's cart (made through the API with a token) is never
-// reachable through the cookie.
+// one and the shop signed it. A customer's cart (made through the API
+// with a token) is never reachable through the cookie.
 func (w *web) guestCart(r *http.Request) (cart.Cart, bool) {
 	ck, err := r.Cookie(cartCookie)
 	if err != nil {
 		return cart.Cart{}, false
 	}
-	id, err := commerce.ParseID[commerce.CartID](ck.Value)
+	value, ok := w.cookies.verify(cartCookie, ck.Value)
+	if !ok {
+		return cart.Cart{}, false
+	}
+	id, err := commerce.ParseID[commerce.CartID](value)
 	if err != nil {
 		return cart.Cart{}, false
 	}
@@ -65,8 +69,13 @@ func (w *web) addToCart(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	setCookie(rw, r, cartCookie, c.ID.String(), cartCookieAge)
+	w.setCartCookie(rw, r, c.ID)
 	redirect(rw, r, "/cart")
+}
+
+// setCartCookie gives the browser its cart, signed.
+func (w *web) setCartCookie(rw http.ResponseWriter, r *http.Request, id commerce.CartID) {
+	setCookie(rw, r, cartCookie, w.cookies.sign(cartCookie, id.String()), cartCookieAge)
 }
 
 // changeQuantity sets a cart line's quantity; 0 removes the line.
@@ -114,7 +123,7 @@ func (w *web) changeLine(rw http.ResponseWriter, r *http.Request, change func(ca
 		w.fail(rw, r, err)
 		return
 	}
-	setCookie(rw, r, cartCookie, c.ID.String(), cartCookieAge)
+	w.setCartCookie(rw, r, c.ID)
 	redirect(rw, r, "/cart")
 }
 
@@ -172,13 +181,29 @@ type checkoutPage struct {
 	page
 	Totals cart.Totals
 	Form   checkoutForm
-	Tokens []string
+	Cards  []testCard
 }
 
-// testTokens are the payment-method tokens offered for the fake provider
-// (Stripe's test tokens, which Stripe's test mode takes as well).
-func testTokens() []string {
-	return []string{"pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"}
+// testCard is a payment method the checkout offers: one of Stripe's test
+// tokens, which the fake provider and Stripe's test mode both take.
+type testCard struct {
+	Token, Label, Outcome string
+	// Brand styles the card's mark.
+	Brand    string
+	Declines bool
+}
+
+// testCards are the cards the checkout offers, the approving ones first.
+func testCards() []testCard {
+	return []testCard{
+		{Token: "pm_card_visa", Label: "Visa ···· 4242", Outcome: "approved", Brand: "visa"},
+		{Token: "pm_card_mastercard", Label: "Mastercard ···· 4444", Outcome: "approved", Brand: "mastercard"},
+		{Token: "pm_card_amex", Label: "American Express ···· 8431", Outcome: "approved", Brand: "amex"},
+		{Token: "pm_card_visa_debit", Label: "Visa debit ···· 5556", Outcome: "approved", Brand: "visa"},
+		{Token: "pm_card_chargeDeclined", Label: "Visa ···· 0002", Outcome: "declined", Brand: "visa", Declines: true},
+		{Token: "pm_card_chargeDeclinedInsufficientFunds", Label: "Visa ···· 9995", Outcome: "declined: insufficient funds", Brand: "visa", Declines: true},
+		{Token: "pm_card_chargeDeclinedExpiredCard", Label: "Visa ···· 0069", Outcome: "declined: expired card", Brand: "visa", Declines: true},
+	}
 }
 
 // checkoutForm shows the checkout form for the visitor's cart.
@@ -198,7 +223,7 @@ func (w *web) renderCheckout(rw http.ResponseWriter, r *http.Request, c cart.Car
 		w.fail(rw, r, err)
 		return
 	}
-	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Tokens: testTokens()}
+	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Cards: testCards()}
 	cp.Error = problem
 	w.views.render(rw, r, status, "checkout", cp)
 }
@@ -297,11 +322,16 @@ type orderPage struct {
 	Placed bool
 }
 
-// order shows a guest order by its ID, as the API does: whoever knows
-// the ID of a guest order may see it. A customer's order is not shown
-// here: it needs the customer's token, through the API.
+// order shows a guest order placed from this browser: its ID must be in
+// the signed orders cookie. The ID alone shows nothing: whoever does not
+// hold it gets 404, as for an order that does not exist. A customer's
+// order is not shown here: it needs the customer's token, through the
+// API.
 func (w *web) order(rw http.ResponseWriter, r *http.Request) {
 	id, err := commerce.ParseID[commerce.OrderID](r.PathValue("id"))
+	if err == nil && !slices.Contains(w.rememberedOrders(r), id) {
+		err = commerce.Errorf(commerce.CodeNotFound, "no order %s", id)
+	}
 	if err != nil {
 		w.fail(rw, r, commerce.Errorf(commerce.CodeNotFound, "no order %q", r.PathValue("id")))
 		return
@@ -330,7 +360,7 @@ type ordersPage struct {
 // myOrders lists the guest orders this browser placed.
 func (w *web) myOrders(rw http.ResponseWriter, r *http.Request) {
 	op := ordersPage{page: w.page(r, "Your orders")}
-	for _, id := range rememberedOrders(r) {
+	for _, id := range w.rememberedOrders(r) {
 		o, err := w.s.orders.Get(r.Context(), id)
 		if err != nil || !o.Guest() {
 			continue
@@ -342,7 +372,7 @@ func (w *web) myOrders(rw http.ResponseWriter, r *http.Request) {
 
 // rememberOrder adds id to the orders this browser placed.
 func (w *web) rememberOrder(rw http.ResponseWriter, r *http.Request, id commerce.OrderID) {
-	ids := slices.DeleteFunc(rememberedOrders(r), func(x commerce.OrderID) bool { return x == id })
+	ids := slices.DeleteFunc(w.rememberedOrders(r), func(x commerce.OrderID) bool { return x == id })
 	ids = append([]commerce.OrderID{id}, ids...)
 	if len(ids) > maxRememberedOrders {
 		ids = ids[:maxRememberedOrders]
@@ -351,18 +381,29 @@ func (w *web) rememberOrder(rw http.ResponseWriter, r *http.Request, id commerce
 	for i, x := range ids {
 		parts[i] = x.String()
 	}
-	setCookie(rw, r, ordersCookie, strings.Join(parts, "."), 365*24*time.Hour)
+	setCookie(rw, r, ordersCookie, w.cookies.sign(ordersCookie, strings.Join(parts, "~")), 365*24*time.Hour)
 }
 
-func rememberedOrders(r *http.Request) []commerce.OrderID {
+// rememberedOrders returns the orders of the signed orders cookie: at
+// most maxRememberedOrders, however long the cookie, so a request never
+// looks up more orders than a page lists. A cookie longer than a browser
+// keeps is not even verified.
+func (w *web) rememberedOrders(r *http.Request) []commerce.OrderID {
 	ck, err := r.Cookie(ordersCookie)
-	if err != nil {
+	if err != nil || len(ck.Value) > maxCookieBytes {
+		return nil
+	}
+	value, ok := w.cookies.verify(ordersCookie, ck.Value)
+	if !ok {
 		return nil
 	}
 	var ids []commerce.OrderID
-	for _, s := range strings.Split(ck.Value, ".") {
-		if id, err := commerce.ParseID[commerce.OrderID](s); err == nil {
+	for s := range strings.SplitSeq(value, "~") {
+		if id, err := commerce.ParseID[commerce.OrderID](s); err == nil && !slices.Contains(ids, id) {
 			ids = append(ids, id)
+			if len(ids) == maxRememberedOrders {
+				break
+			}
 		}
 	}
 	return ids
