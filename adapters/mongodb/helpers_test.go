@@ -31,7 +31,7 @@ func newStore(t testing.TB, uri string, opts *mongodb.Options) *mongodb.CatalogS
 // startRelay relays store's events to pub until the test ends.
 func startRelay(t testing.TB, store *mongodb.CatalogStore, pub commerce.EventPublisher) *mongodb.Relay {
 	t.Helper()
-	relay, err := mongodb.NewRelay(store, pub, &mongodb.RelayOptions{Interval: 5 * time.Millisecond, Logger: quiet})
+	relay, err := mongodb.NewRelay(store, pub, &mongodb.RelayOptions{Interval: 10 * time.Millisecond, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,11 @@
 package mongodb
 
 import (
+	"context"
 	"encoding/json"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mercatohq/mercato/commerce"
 )
@@ -46,4 +50,19 @@ func decodeEvent(registry *commerce.EventRegistry, raw string) (commerce.Envelop
 		return commerce.Envelope{}, err
 	}
 	return env, nil
+}
+
+// hint tells the relay that the products ids have new events. It comes
+// after the commit and is only a hint: a hint already there (a duplicate
+// key) is as good, and one a crash prevented is made up for by the
+// relay's periodic look through every product.
+func (s *CatalogStore) hint(ctx context.Context, ids ...string) {
+	if s.discard || len(ids) == 0 {
+		return
+	}
+	docs := make([]any, len(ids))
+	for i, id := range ids {
+		docs[i] = bson.D{{Key: "_id", Value: id}}
+	}
+	_, _ = s.hints.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 }

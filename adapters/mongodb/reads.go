@@ -175,7 +175,29 @@ func (s *CatalogStore) getProduct(ctx context.Context, filter bson.D, doing stri
 
 // GetProduct implements catalog.Store.
 func (s *CatalogStore) GetProduct(ctx context.Context, id commerce.ProductID) (catalog.Product, error) {
-	return s.getProduct(ctx, bson.D{{Key: "_id", Value: id.String()}}, "get product "+id.String())
+	d, err := s.liveProduct(ctx, id.String(), productReadProjection)
+	if err != nil {
+		return catalog.Product{}, classify(err, "get product "+id.String())
+	}
+	return d.product()
+}
+
+// liveProduct reads the product with id by its _id alone, the one lookup
+// FerretDB v1 on SQLite does not answer with a scan, and checks its state
+// here. A product not live is mongo.ErrNoDocuments.
+func (s *CatalogStore) liveProduct(ctx context.Context, id string, projection any) (productDoc, error) {
+	opts := options.FindOne()
+	if projection != nil {
+		opts.SetProjection(projection)
+	}
+	var d productDoc
+	if err := s.products.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, opts).Decode(&d); err != nil {
+		return productDoc{}, err
+	}
+	if d.State != stateLive {
+		return productDoc{}, mongo.ErrNoDocuments
+	}
+	return d, nil
 }
 
 // GetProductByHandle implements catalog.Store.

@@ -37,7 +37,10 @@ type RelayOptions struct {
 
 // Relay publishes the events a CatalogStore wrote into its products'
 // outboxes, and finishes or undoes writes a crash interrupted. It polls
-// for documents with events (FerretDB has no change streams), hands each
+// (FerretDB has no change streams) a small collection of hints, which
+// each write adds after its commit, naming the products with new events,
+// and every Lease/2 looks through all products for events whose hint a
+// crash prevented. It hands each
 // document's events to the publisher in the order they were written, and
 // only then removes them from the document: an event is published at
 // least once, never zero times. A publish that fails is retried on the
@@ -103,8 +106,12 @@ func (r *Relay) Run(ctx context.Context) error {
 				r.pause(ctx, err, "recover interrupted writes")
 				continue
 			}
+			if _, err := r.relayOnce(ctx); err != nil {
+				r.pause(ctx, err, "relay unhinted events")
+				continue
+			}
 		}
-		n, err := r.relayOnce(ctx)
+		n, err := r.relayHinted(ctx)
 		if err != nil {
 			r.pause(ctx, err, "relay events")
 			continue
@@ -164,64 +171,112 @@ func (r *Relay) pause(ctx context.Context, err error, doing string) {
 	_ = commerce.Sleep(ctx, r.opts.Interval)
 }
 
-// relayOnce publishes the events of up to Batch documents and returns
-// how many documents it emptied.
+// relayHinted relays the products named by hints, up to Batch of them,
+// and returns how many it handled. Each hint is deleted before its
+// product is read: a write that commits later adds it again.
+func (r *Relay) relayHinted(ctx context.Context) (int, error) {
+	cur, err := r.store.hints.Find(ctx, bson.D{}, options.Find().SetLimit(int64(r.opts.Batch)))
+	if err != nil {
+		return 0, classify(err, "relay: find hints")
+	}
+	var hints []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &hints); err != nil {
+		return 0, classify(err, "relay: find hints")
+	}
+	for i, h := range hints {
+		if _, err := r.store.hints.DeleteOne(ctx, bson.D{{Key: "_id", Value: h.ID}}); err != nil {
+			return i, classify(err, "relay: delete hint")
+		}
+		if err := r.relayProduct(ctx, h.ID); err != nil {
+			r.store.hint(context.WithoutCancel(ctx), h.ID) // try again next round
+			return i, err
+		}
+	}
+	return len(hints), nil
+}
+
+// relayOnce looks through every product for events, whether hinted or
+// not (a crash can come between a write and its hint), relays up to
+// Batch of them and returns how many it handled.
 func (r *Relay) relayOnce(ctx context.Context) (int, error) {
-	s := r.store
-	cur, err := s.products.Find(ctx, bson.D{
-		{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{stateLive, stateDeleted}}}},
+	cur, err := r.store.products.Find(ctx, bson.D{
 		{Key: "outbox.0", Value: bson.D{{Key: "$exists", Value: true}}},
-	}, options.Find().SetLimit(int64(r.opts.Batch)).SetProjection(bson.D{{Key: "outbox", Value: 1}, {Key: "state", Value: 1}}))
+	}, options.Find().SetLimit(int64(r.opts.Batch)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return 0, classify(err, "relay: find events")
 	}
 	var docs []struct {
-		ID     string   `bson:"_id"`
-		State  string   `bson:"state"`
-		Outbox []string `bson:"outbox"`
+		ID string `bson:"_id"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
 		return 0, classify(err, "relay: find events")
 	}
 	for i, d := range docs {
-		envs := make([]commerce.Envelope, 0, len(d.Outbox))
-		var dead []string
-		for _, raw := range d.Outbox {
-			env, err := decodeEvent(r.opts.Registry, raw)
-			if err != nil {
-				r.opts.Logger.Error("mongodb relay: undecodable event moved to dead_outbox", "product", d.ID, "error", err)
-				dead = append(dead, raw)
-				continue
-			}
-			envs = append(envs, env)
-		}
-		if len(envs) > 0 {
-			if err := r.publisher.Publish(ctx, envs...); err != nil {
-				return i, commerce.Errorf(commerce.CodeUnavailable, "mongodb: relay: publish %d events of %s: %w", len(envs), d.ID, err)
-			}
-		}
-		update := bson.D{{Key: "$pullAll", Value: bson.D{{Key: "outbox", Value: d.Outbox}}}}
-		if len(dead) > 0 {
-			update = append(update, bson.E{Key: "$push", Value: bson.D{{Key: "dead_outbox", Value: bson.D{{Key: "$each", Value: dead}}}}})
-		}
-		// Under the product's lock, so no write's update interleaves.
-		unlock, err := s.lock(ctx, d.ID)
-		if err != nil {
+		if err := r.relayProduct(ctx, d.ID); err != nil {
 			return i, err
-		}
-		_, err = s.products.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, update)
-		unlock()
-		if err != nil {
-			// Published but not removed: they will be published again.
-			return i, classify(err, "relay: remove published events")
-		}
-		if d.State == stateDeleted {
-			if err := s.purge(ctx, d.ID, true); err != nil {
-				return i, classify(err, "relay: purge deleted product")
-			}
 		}
 	}
 	return len(docs), nil
+}
+
+// relayProduct publishes the events in product id's outbox, in order,
+// then removes them from it; a deleted product's tombstone goes too.
+func (r *Relay) relayProduct(ctx context.Context, id string) error {
+	s := r.store
+	var d struct {
+		State  string   `bson:"state"`
+		Outbox []string `bson:"outbox"`
+	}
+	err := s.products.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "outbox", Value: 1}, {Key: "state", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && d.State == statePending) {
+		return nil // gone, or in a batch not yet live (its commit hints it again)
+	}
+	if err != nil {
+		return classify(err, "relay: read events of "+id)
+	}
+	if len(d.Outbox) == 0 {
+		if d.State == stateDeleted {
+			return classify(s.purge(ctx, id, true), "relay: purge deleted product")
+		}
+		return nil
+	}
+	envs := make([]commerce.Envelope, 0, len(d.Outbox))
+	var dead []string
+	for _, raw := range d.Outbox {
+		env, err := decodeEvent(r.opts.Registry, raw)
+		if err != nil {
+			r.opts.Logger.Error("mongodb relay: undecodable event moved to dead_outbox", "product", id, "error", err)
+			dead = append(dead, raw)
+			continue
+		}
+		envs = append(envs, env)
+	}
+	if len(envs) > 0 {
+		if err := r.publisher.Publish(ctx, envs...); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "mongodb: relay: publish %d events of %s: %w", len(envs), id, err)
+		}
+	}
+	update := bson.D{{Key: "$pullAll", Value: bson.D{{Key: "outbox", Value: d.Outbox}}}}
+	if len(dead) > 0 {
+		update = append(update, bson.E{Key: "$push", Value: bson.D{{Key: "dead_outbox", Value: bson.D{{Key: "$each", Value: dead}}}}})
+	}
+	// Under the product's lock, so no write's update interleaves.
+	unlock, err := s.lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.products.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	unlock()
+	if err != nil {
+		// Published but not removed: they will be published again.
+		return classify(err, "relay: remove published events")
+	}
+	if d.State == stateDeleted {
+		return classify(s.purge(ctx, id, true), "relay: purge deleted product")
+	}
+	return nil
 }
 
 // Recover finishes or undoes the writes a crash interrupted more than
@@ -306,7 +361,7 @@ func (s *CatalogStore) settleBatch(ctx context.Context, b batchDoc) error {
 			}
 		}
 		if b.State == "committed" {
-			return s.finishBatch(ctx, b.ID)
+			return s.finishBatch(ctx, b)
 		}
 		if _, err := s.products.DeleteMany(ctx, bson.D{{Key: "batch", Value: b.ID}}); err != nil {
 			return err

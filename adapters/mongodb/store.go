@@ -25,6 +25,7 @@ const (
 	reviewsCollection    = "catalog_reviews"
 	batchesCollection    = "catalog_batches"
 	locksCollection      = "catalog_locks"
+	hintsCollection      = "catalog_outbox_hints"
 )
 
 // Options configures a CatalogStore. A nil *Options is the zero value.
@@ -54,6 +55,7 @@ type CatalogStore struct {
 	reviews    *mongo.Collection
 	batches    *mongo.Collection
 	locks      *mongo.Collection
+	hints      *mongo.Collection
 	lease      time.Duration
 	clock      commerce.Clock
 	discard    bool
@@ -93,6 +95,7 @@ func NewCatalogStore(db *mongo.Database, opts *Options) (*CatalogStore, error) {
 		reviews:    db.Collection(reviewsCollection),
 		batches:    db.Collection(batchesCollection),
 		locks:      db.Collection(locksCollection),
+		hints:      db.Collection(hintsCollection),
 		lease:      o.Lease,
 		clock:      o.Clock,
 		discard:    o.DiscardEvents,

@@ -87,6 +87,7 @@ func (s *CatalogStore) CreateProducts(ctx context.Context, products []catalog.Pr
 			_ = held.release(context.WithoutCancel(ctx))
 			return conflict(err, "create product", "product handle is taken")
 		}
+		s.hint(context.WithoutCancel(ctx), docs[0].ID)
 		return nil
 	}
 	return s.createBatch(ctx, docs, held)
@@ -138,24 +139,29 @@ func (s *CatalogStore) createBatch(ctx context.Context, docs []productDoc, held 
 	if err := s.crashed("batch-commit"); err != nil {
 		return err
 	}
-	return s.finishBatch(context.WithoutCancel(ctx), batch.ID)
+	return s.finishBatch(context.WithoutCancel(ctx), batch)
 }
 
-// finishBatch makes a committed batch's products live and drops its
-// record.
-func (s *CatalogStore) finishBatch(ctx context.Context, id string) error {
-	if _, err := s.products.UpdateMany(ctx, bson.D{{Key: "batch", Value: id}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: stateLive}}}, {Key: "$unset", Value: bson.D{{Key: "batch", Value: ""}}}}); err != nil {
+// finishBatch makes a committed batch's products live, one update by
+// _id each, and drops its record.
+func (s *CatalogStore) finishBatch(ctx context.Context, batch batchDoc) error {
+	models := make([]mongo.WriteModel, len(batch.Products))
+	for i, id := range batch.Products {
+		models[i] = mongo.NewUpdateOneModel().SetFilter(byID(id)).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: stateLive}}}, {Key: "$unset", Value: bson.D{{Key: "batch", Value: ""}}}})
+	}
+	if _, err := s.products.BulkWrite(ctx, models); err != nil {
 		return classify(err, "create products: make the batch live")
 	}
-	_, err := s.batches.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	s.hint(ctx, batch.Products...)
+	_, err := s.batches.DeleteOne(ctx, bson.D{{Key: "_id", Value: batch.ID}})
 	return classify(err, "create products: drop the batch record")
 }
 
-// readForWrite reads the live product with id, with its version.
+// readForWrite reads the live product with id, with its version. The
+// caller holds the product's lock.
 func (s *CatalogStore) readForWrite(ctx context.Context, id commerce.ProductID, doing string) (productDoc, catalog.Product, error) {
-	var d productDoc
-	err := s.products.FindOne(ctx, bson.D{{Key: "_id", Value: id.String()}, {Key: "state", Value: stateLive}}).Decode(&d)
+	d, err := s.liveProduct(ctx, id.String(), nil)
 	if err != nil {
 		return productDoc{}, catalog.Product{}, classify(err, doing)
 	}
@@ -163,10 +169,12 @@ func (s *CatalogStore) readForWrite(ctx context.Context, id commerce.ProductID, 
 	return d, p, err
 }
 
-// versioned matches the live product id at version v: every write sets
-// the next version, so an update through it fails if another came first.
-func versioned(id string, v int64) bson.D {
-	return bson.D{{Key: "_id", Value: id}, {Key: "state", Value: stateLive}, {Key: "version", Value: v}}
+// byID matches the product id. Writes under the product's lock update
+// through it; the version they set counts the writes. (A filter on _id
+// alone is the one FerretDB v1 on SQLite runs as an index lookup; any
+// other is a scan of the collection.)
+func byID(id string) bson.D {
+	return bson.D{{Key: "_id", Value: id}}
 }
 
 // UpdateProduct implements catalog.Store with optimistic concurrency: fn
@@ -180,68 +188,67 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, id commerce.ProductID,
 		return err
 	}
 	defer unlock()
-	for {
-		d, stored, err := s.readForWrite(ctx, id, doing)
-		if err != nil {
-			return err
-		}
-		p := stored.Clone()
-		events, err := fn(&p)
-		if err != nil {
-			return err
-		}
-		if len(events) == 0 && p.UpdatedAt.Equal(stored.UpdatedAt) {
-			return nil // nothing changed
-		}
-		p.ID, p.CreatedAt, p.Rating = stored.ID, stored.CreatedAt, stored.Rating
-		if err := s.checkReferences(ctx, p); err != nil {
-			return err
-		}
-		outbox, err := s.outboxOf(events)
-		if err != nil {
-			return err
-		}
-		next := toProductDoc(p)
-		var added []claim
-		for _, sku := range next.SKUs {
-			if !slices.Contains(d.SKUs, sku) {
-				added = append(added, claim{sku: sku, product: d.ID})
-			}
-		}
-		held, err := s.claimSKUs(ctx, added)
-		if err != nil {
-			return err
-		}
-		res, err := s.products.UpdateOne(ctx, versioned(d.ID, d.Version), bson.D{
-			{Key: "$set", Value: bson.D{
-				{Key: "handle", Value: next.Handle}, {Key: "title", Value: next.Title}, {Key: "description", Value: next.Description},
-				{Key: "brand_id", Value: next.BrandID}, {Key: "category_ids", Value: next.CategoryIDs},
-				{Key: "attributes", Value: next.Attributes}, {Key: "images", Value: next.Images}, {Key: "status", Value: next.Status},
-				{Key: "variants", Value: next.Variants}, {Key: "skus", Value: next.SKUs},
-				{Key: "updated_at", Value: next.UpdatedAt}, {Key: "version", Value: d.Version + 1},
-			}},
-			{Key: "$push", Value: bson.D{{Key: "outbox", Value: bson.D{{Key: "$each", Value: outbox}}}}},
-		})
-		if err != nil || res.MatchedCount == 0 {
-			_ = held.release(context.WithoutCancel(ctx))
-		}
-		if err != nil {
-			return conflict(err, doing, "product handle is taken")
-		}
-		if res.MatchedCount == 0 {
-			continue // another write came first: start over on its result
-		}
-		if err := s.crashed("update"); err != nil {
-			return err
-		}
-		var dropped []string
-		for _, sku := range d.SKUs {
-			if !slices.Contains(next.SKUs, sku) {
-				dropped = append(dropped, sku)
-			}
-		}
-		return classify(s.releaseSKUs(context.WithoutCancel(ctx), d.ID, dropped), doing+": release SKUs")
+	d, stored, err := s.readForWrite(ctx, id, doing)
+	if err != nil {
+		return err
 	}
+	p := stored.Clone()
+	events, err := fn(&p)
+	if err != nil {
+		return err
+	}
+	if len(events) == 0 && p.UpdatedAt.Equal(stored.UpdatedAt) {
+		return nil // nothing changed
+	}
+	p.ID, p.CreatedAt, p.Rating = stored.ID, stored.CreatedAt, stored.Rating
+	if err := s.checkReferences(ctx, p); err != nil {
+		return err
+	}
+	outbox, err := s.outboxOf(events)
+	if err != nil {
+		return err
+	}
+	next := toProductDoc(p)
+	var added []claim
+	for _, sku := range next.SKUs {
+		if !slices.Contains(d.SKUs, sku) {
+			added = append(added, claim{sku: sku, product: d.ID})
+		}
+	}
+	held, err := s.claimSKUs(ctx, added)
+	if err != nil {
+		return err
+	}
+	res, err := s.products.UpdateOne(ctx, byID(d.ID), bson.D{
+		{Key: "$set", Value: bson.D{
+			{Key: "handle", Value: next.Handle}, {Key: "title", Value: next.Title}, {Key: "description", Value: next.Description},
+			{Key: "brand_id", Value: next.BrandID}, {Key: "category_ids", Value: next.CategoryIDs},
+			{Key: "attributes", Value: next.Attributes}, {Key: "images", Value: next.Images}, {Key: "status", Value: next.Status},
+			{Key: "variants", Value: next.Variants}, {Key: "skus", Value: next.SKUs},
+			{Key: "updated_at", Value: next.UpdatedAt}, {Key: "version", Value: d.Version + 1},
+		}},
+		{Key: "$push", Value: bson.D{{Key: "outbox", Value: bson.D{{Key: "$each", Value: outbox}}}}},
+	})
+	if err != nil || res.MatchedCount == 0 {
+		_ = held.release(context.WithoutCancel(ctx))
+	}
+	if err != nil {
+		return conflict(err, doing, "product handle is taken")
+	}
+	if res.MatchedCount == 0 {
+		return commerce.Errorf(commerce.CodeNotFound, "mongodb: %s: not found", doing)
+	}
+	s.hint(context.WithoutCancel(ctx), d.ID)
+	if err := s.crashed("update"); err != nil {
+		return err
+	}
+	var dropped []string
+	for _, sku := range d.SKUs {
+		if !slices.Contains(next.SKUs, sku) {
+			dropped = append(dropped, sku)
+		}
+	}
+	return classify(s.releaseSKUs(context.WithoutCancel(ctx), d.ID, dropped), doing+": release SKUs")
 }
 
 // DeleteProduct implements catalog.Store. The product document becomes a
@@ -255,37 +262,36 @@ func (s *CatalogStore) DeleteProduct(ctx context.Context, id commerce.ProductID,
 		return err
 	}
 	defer unlock()
-	for {
-		d, p, err := s.readForWrite(ctx, id, doing)
-		if err != nil {
-			return err
-		}
-		events, err := fn(p)
-		if err != nil {
-			return err
-		}
-		outbox, err := s.outboxOf(events)
-		if err != nil {
-			return err
-		}
-		res, err := s.products.UpdateOne(ctx, versioned(d.ID, d.Version), bson.D{
-			{Key: "$set", Value: bson.D{
-				{Key: "state", Value: stateDeleted}, {Key: "handle", Value: tombstoneHandle(d.ID)},
-				{Key: "variants", Value: bson.A{}}, {Key: "skus", Value: bson.A{}}, {Key: "version", Value: d.Version + 1},
-			}},
-			{Key: "$push", Value: bson.D{{Key: "outbox", Value: bson.D{{Key: "$each", Value: outbox}}}}},
-		})
-		if err != nil {
-			return classify(err, doing)
-		}
-		if res.MatchedCount == 0 {
-			continue
-		}
-		if err := s.crashed("delete"); err != nil {
-			return err
-		}
-		return classify(s.purge(context.WithoutCancel(ctx), d.ID, len(outbox) == 0), doing+": clean up")
+	d, p, err := s.readForWrite(ctx, id, doing)
+	if err != nil {
+		return err
 	}
+	events, err := fn(p)
+	if err != nil {
+		return err
+	}
+	outbox, err := s.outboxOf(events)
+	if err != nil {
+		return err
+	}
+	res, err := s.products.UpdateOne(ctx, byID(d.ID), bson.D{
+		{Key: "$set", Value: bson.D{
+			{Key: "state", Value: stateDeleted}, {Key: "handle", Value: tombstoneHandle(d.ID)},
+			{Key: "variants", Value: bson.A{}}, {Key: "skus", Value: bson.A{}}, {Key: "version", Value: d.Version + 1},
+		}},
+		{Key: "$push", Value: bson.D{{Key: "outbox", Value: bson.D{{Key: "$each", Value: outbox}}}}},
+	})
+	if err != nil {
+		return classify(err, doing)
+	}
+	if res.MatchedCount == 0 {
+		return commerce.Errorf(commerce.CodeNotFound, "mongodb: %s: not found", doing)
+	}
+	s.hint(context.WithoutCancel(ctx), d.ID)
+	if err := s.crashed("delete"); err != nil {
+		return err
+	}
+	return classify(s.purge(context.WithoutCancel(ctx), d.ID, len(outbox) == 0), doing+": clean up")
 }
 
 // tombstoneHandle is the handle of a deleted product: no valid handle
@@ -338,11 +344,12 @@ func (s *CatalogStore) AddReview(ctx context.Context, r catalog.Review, events f
 		outbox, err := s.outboxOf(events(rating))
 		if err == nil {
 			var res *mongo.UpdateResult
-			res, err = s.products.UpdateOne(ctx, versioned(d.ID, d.Version), bson.D{
+			res, err = s.products.UpdateOne(ctx, byID(d.ID), bson.D{
 				{Key: "$set", Value: bson.D{{Key: "rating", Value: ratingDoc{Count: rating.Count, Sum: rating.Sum}}, {Key: "version", Value: d.Version + 1}}},
 				{Key: "$push", Value: bson.D{{Key: "outbox", Value: bson.D{{Key: "$each", Value: outbox}}}, {Key: "counting", Value: rd.ID}}},
 			})
 			if err == nil && res.MatchedCount == 1 {
+				s.hint(context.WithoutCancel(ctx), d.ID)
 				if err := s.crashed("review-commit"); err != nil {
 					return catalog.Rating{}, err
 				}
