@@ -50,10 +50,21 @@
 // The events of a change are written into the changed product's "outbox"
 // array by the same single-document write as the change, so they exist if
 // and only if the change does. A deleted product becomes a tombstone
-// holding its events. [Relay] polls for documents with events, publishes
-// them in the order they were written, and only then removes them: a crash
-// between the change and the publish loses nothing, and delivery is at
-// least once. The relay also runs [CatalogStore.Recover].
+// holding its events. After its commit each write adds a hint naming the
+// product to catalog_outbox_hints. [Relay] polls the hints (and, every
+// Lease/2, every product, for events whose hint a crash prevented),
+// publishes each product's events in the order they were written, and only
+// then removes them: a crash between the change and the publish loses
+// nothing, and delivery is at least once. The relay also runs
+// [CatalogStore.Recover].
+//
+// # Performance on FerretDB
+//
+// FerretDB v1 on SQLite runs only a filter on _id alone as an index
+// lookup; any other filter (a handle, a SKU, a category, a page after a
+// cursor) reads and decodes the whole collection. Point reads by ID and
+// every locked update therefore filter on _id alone. Lists and lookups by
+// handle or SKU use the indexes on MongoDB and scan on FerretDB.
 //
 // # Errors
 //
