@@ -16,8 +16,8 @@ import (
 
 // benchCatalogSize is how many generated products the read benchmarks
 // run against (FerretDB on SQLite loads far slower than PostgreSQL, so
-// fewer than the PostgreSQL benchmark's 100,000).
-const benchCatalogSize = 10_000
+// far fewer than the PostgreSQL benchmark's 100,000).
+const benchCatalogSize = 1_000
 
 // BenchmarkCatalog loads generated products with Import once, then
 // measures product get, a list page and further imports on FerretDB:

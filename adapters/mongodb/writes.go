@@ -143,15 +143,15 @@ func (s *CatalogStore) createBatch(ctx context.Context, docs []productDoc, held 
 }
 
 // finishBatch makes a committed batch's products live, one update by
-// _id each, and drops its record.
+// _id each, and drops its record. (One update per product: FerretDB v1
+// on SQLite scans the collection for any other filter, and stalls on a
+// bulk write of many updates.)
 func (s *CatalogStore) finishBatch(ctx context.Context, batch batchDoc) error {
-	models := make([]mongo.WriteModel, len(batch.Products))
-	for i, id := range batch.Products {
-		models[i] = mongo.NewUpdateOneModel().SetFilter(byID(id)).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: stateLive}}}, {Key: "$unset", Value: bson.D{{Key: "batch", Value: ""}}}})
-	}
-	if _, err := s.products.BulkWrite(ctx, models); err != nil {
-		return classify(err, "create products: make the batch live")
+	live := bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: stateLive}}}, {Key: "$unset", Value: bson.D{{Key: "batch", Value: ""}}}}
+	for _, id := range batch.Products {
+		if _, err := s.products.UpdateOne(ctx, byID(id), live); err != nil {
+			return classify(err, "create products: make the batch live")
+		}
 	}
 	s.hint(ctx, batch.Products...)
 	_, err := s.batches.DeleteOne(ctx, bson.D{{Key: "_id", Value: batch.ID}})
