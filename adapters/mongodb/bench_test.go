@@ -22,7 +22,7 @@ const benchCatalogSize = 1_000
 // BenchmarkCatalog loads generated products with Import once, then
 // measures product get, a list page and further imports on FerretDB:
 //
-//	go test ./adapters/mongodb -run '^$' -bench Catalog -benchtime 500x
+//	go test ./adapters/mongodb -run '^$' -bench Catalog -benchtime 50x
 func BenchmarkCatalog(b *testing.B) {
 	ctx := context.Background()
 	uri := testenv.FerretDB(b)
