@@ -188,6 +188,11 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 	} else {
 		b.describe = append(b.describe, "stores: memory")
 	}
+	if cfg.MongoDB != "" {
+		if err := b.openMongoCatalog(ctx, cfg.MongoDB, log, onClose); err != nil {
+			return b, err
+		}
+	}
 	if rdb != nil {
 		store, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cfg.redisPrefix})
 		if err != nil {

@@ -40,6 +40,10 @@ type Config struct {
 	// notification log in PostgreSQL, their events relayed to the bus
 	// from the transactional outbox.
 	PostgresDSN string
+	// MongoDB keeps the catalog in MongoDB (a mongodb:// URI; the
+	// database is the URI's path, default "mercato"), its events relayed
+	// to the bus from the products' outboxes. See backends_mongodb.go.
+	MongoDB string
 	// Redis keeps carts in Redis (host:port or a redis:// URL), their
 	// events relayed to the bus from the Redis outbox.
 	Redis string
@@ -126,6 +130,7 @@ var envNames = map[string]string{
 	"base-url":              "MERCATO_BASE_URL",
 	"products":              "MERCATO_PRODUCTS",
 	"postgres":              "MERCATO_POSTGRES_DSN",
+	"mongodb":               "MERCATO_MONGODB_URI",
 	"redis":                 "MERCATO_REDIS_ADDR",
 	"stripe-key":            "MERCATO_STRIPE_KEY",
 	"stripe-webhook-secret": "MERCATO_STRIPE_WEBHOOK_SECRET",
@@ -154,6 +159,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	str(&cfg.BaseURL, "base-url", "", "public URL of the shop, for links in emails (default http://<addr>)")
 	fs.IntVar(&cfg.Products, "products", defaultProducts, "products to generate into an empty catalog; 0 seeds nothing (env "+env("products")+")")
 	str(&cfg.PostgresDSN, "postgres", "", "PostgreSQL connection string: catalog, customers, stock, payments and notifications in Postgres")
+	str(&cfg.MongoDB, "mongodb", "", "MongoDB URI (mongodb://host:port/db): the catalog in MongoDB")
 	str(&cfg.Redis, "redis", "", "Redis address (host:port or redis:// URL): carts in Redis")
 	str(&cfg.StripeKey, "stripe-key", "", "Stripe secret key (sk_test_...): payments through Stripe; prefer the variable, flags show in process lists")
 	str(&cfg.StripeWebhookSecret, "stripe-webhook-secret", "", "Stripe webhook signing secret (whsec_...)")
