@@ -99,7 +99,10 @@ func New(svc Services, opts *Options) (*API, error) {
 }
 
 // ServeHTTP implements http.Handler.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// Every answer carries an X-Request-Id header (see RequestID).
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mux.ServeHTTP(w, withRequestID(w, r))
+}
 
 // Routes returns every route the API serves.
 func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
@@ -141,8 +144,9 @@ func (a *API) unrouted(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{
-		Code:    commerce.CodeInvalidArgument,
-		Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
-		Details: map[string]any{"allow": allow},
+		Code:      commerce.CodeInvalidArgument,
+		Message:   fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
+		Details:   map[string]any{"allow": allow},
+		RequestID: RequestID(r.Context()),
 	}})
 }

@@ -7,8 +7,13 @@
 // provider's webhook under /webhooks. /openapi.json serves the OpenAPI 3.1
 // document of every route.
 //
-// Errors are JSON, {"error":{"code","message","details"}}, with the HTTP
-// status that fits the commerce error code (see StatusOf). Request bodies
+// Errors are JSON, {"error":{"code","message","details","request_id"}},
+// with the HTTP status that fits the commerce error code (see StatusOf).
+// Only a client's own mistake is explained (the message names the field);
+// a failure of a dependency answers a fixed message per code, never its
+// cause, an address or SQL. Every answer carries an X-Request-Id header
+// (a sane incoming one is kept), which error bodies quote and the log
+// lines of failures carry, with their cause. Request bodies
 // are decoded strictly: unknown fields, wrong types and trailing data are
 // 400, oversized bodies 413.
 //

@@ -41,19 +41,44 @@ type shop struct {
 	index    *bleve.Index
 }
 
-func newShop(t testing.TB) *shop {
+// shopConfig is what a test may change of the shop newShop builds.
+type shopConfig struct {
+	// carts wraps the cart store, e.g. to make it fail.
+	carts func(cart.Store) cart.Store
+	// customers changes the customer service's options.
+	customers func(*customer.Options)
+	// api changes the API's options.
+	api func(*httpapi.Options)
+}
+
+// shopOption changes a shopConfig.
+type shopOption func(*shopConfig)
+
+func newShop(t testing.TB, options ...shopOption) *shop {
 	t.Helper()
+	var cfg shopConfig
+	for _, o := range options {
+		o(&cfg)
+	}
 	s := &shop{t: t, events: eventbustest.NewRecorder()}
 	opts := &memory.Options{Events: s.events}
 	quiet := slog.New(slog.DiscardHandler)
 	var err error
 	s.svc.Catalog, err = catalog.NewService(memory.NewCatalogStore(opts), nil)
 	require.NoError(t, err)
-	s.svc.Customers, err = customer.NewService(memory.NewCustomerStore(opts), &customer.Options{
+	co := &customer.Options{
 		Password: customer.PasswordParams{Memory: 64, Iterations: 1, Parallelism: 1}, Logger: quiet,
-	})
+	}
+	if cfg.customers != nil {
+		cfg.customers(co)
+	}
+	s.svc.Customers, err = customer.NewService(memory.NewCustomerStore(opts), co)
 	require.NoError(t, err)
-	s.svc.Carts, err = cart.NewService(memory.NewCartStore(opts), s.svc.Catalog, nil)
+	var carts cart.Store = memory.NewCartStore(opts)
+	if cfg.carts != nil {
+		carts = cfg.carts(carts)
+	}
+	s.svc.Carts, err = cart.NewService(carts, s.svc.Catalog, nil)
 	require.NoError(t, err)
 	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), nil)
 	require.NoError(t, err)
@@ -67,7 +92,11 @@ func newShop(t testing.TB) *shop {
 	t.Cleanup(func() { _ = s.index.Close(context.Background()) })
 	s.svc.Search, err = search.NewService(s.index, nil)
 	require.NoError(t, err)
-	s.api, err = httpapi.New(s.svc, &httpapi.Options{AdminKey: adminKey, Logger: quiet})
+	ao := &httpapi.Options{AdminKey: adminKey, Logger: quiet}
+	if cfg.api != nil {
+		cfg.api(ao)
+	}
+	s.api, err = httpapi.New(s.svc, ao)
 	require.NoError(t, err)
 	s.srv = httptest.NewServer(s.api)
 	t.Cleanup(s.srv.Close)
@@ -119,6 +148,8 @@ func (s *shop) do(method, path, token string, body any, headers ...string) reply
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	// A fixed request ID keeps answers comparable byte for byte.
+	req.Header.Set(httpapi.RequestIDHeader, "test-request")
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

@@ -24,7 +24,7 @@ func TestClassify(t *testing.T) {
 		"no rows":               {pgx.ErrNoRows, commerce.CodeNotFound},
 		"cancelled":             {context.Canceled, commerce.CodeUnavailable},
 		"deadline":              {context.DeadlineExceeded, commerce.CodeUnavailable},
-		"unique violation":      {&pgconn.PgError{Code: pgUniqueViolation}, commerce.CodeConflict},
+		"unique violation":      {&pgconn.PgError{Code: pgUniqueViolation, Message: `duplicate key value violates unique constraint "x"`}, commerce.CodeConflict},
 		"foreign key violation": {&pgconn.PgError{Code: pgForeignKeyViolation}, commerce.CodeFailedPrecondition},
 		"check violation":       {&pgconn.PgError{Code: pgCheckViolation}, commerce.CodeInvalidArgument},
 		"not null violation":    {&pgconn.PgError{Code: pgNotNullViolation}, commerce.CodeInvalidArgument},
@@ -41,6 +41,12 @@ func TestClassify(t *testing.T) {
 			assert.Equal(t, tc.want, commerce.Code(got), "%v", got)
 			if tc.err != nil && tc.want != commerce.CodeNotFound {
 				assert.ErrorIs(t, got, tc.err, "the cause stays in the chain")
+			}
+			if tc.err != nil {
+				var ce *commerce.Error
+				if assert.ErrorAs(t, got, &ce) {
+					assert.NotContains(t, ce.Message, "SQLSTATE", "the driver's text stays out of the message")
+				}
 			}
 		})
 	}
