@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -48,6 +49,14 @@ type Options struct {
 	ImportMaxBytes int64
 	// Logger receives server-side failures. Default slog.Default().
 	Logger *slog.Logger
+	// GuestTokenKey signs the capability tokens of guest carts and orders
+	// (X-Cart-Token, X-Order-Token), at least MinGuestTokenKeyLength
+	// bytes. Give every instance of a shop the same key, kept secret:
+	// whoever holds it can reach any guest cart or order. Empty means a
+	// random key made by New, so that guests' tokens stop working when the
+	// process restarts and are refused by other instances: fit for tests
+	// and demos only.
+	GuestTokenKey []byte
 }
 
 // API is the HTTP API: an http.Handler serving the store API under
@@ -60,6 +69,7 @@ type API struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []Route
+	tokens guestTokens
 }
 
 // New returns the API over svc. A missing required service is
@@ -81,7 +91,16 @@ func New(svc Services, opts *Options) (*API, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	switch {
+	case len(o.GuestTokenKey) == 0:
+		o.GuestTokenKey = make([]byte, MinGuestTokenKeyLength)
+		_, _ = rand.Read(o.GuestTokenKey) // crypto/rand.Read never fails on supported platforms
+	case len(o.GuestTokenKey) < MinGuestTokenKeyLength:
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: GuestTokenKey is %d bytes, at least %d are required", len(o.GuestTokenKey), MinGuestTokenKeyLength).WithDetail("field", "GuestTokenKey")
+	default:
+		o.GuestTokenKey = append([]byte(nil), o.GuestTokenKey...)
+	}
+	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), tokens: guestTokens{key: o.GuestTokenKey}}
 	a.productRoutes()
 	a.searchRoutes()
 	a.cartRoutes()

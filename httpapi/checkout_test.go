@@ -16,6 +16,7 @@ import (
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/order"
 )
 
@@ -219,8 +220,11 @@ func TestCheckoutDeclined(t *testing.T) {
 	require.NotEmpty(t, orderID)
 	assert.Equal(t, 10, s.available("MUG-1"), "the reservation is released")
 	assert.Empty(t, s.provider.Charges())
+	orderToken := r.header.Get(httpapi.OrderTokenHeader)
+	require.NotEmpty(t, orderToken, "the guest gets the cancelled order's token")
+	assert.Equal(t, orderToken, e.Details["order_token"])
 
-	r = s.do(http.MethodGet, "/store/orders/"+orderID, "", nil)
+	r = s.do(http.MethodGet, "/store/orders/"+orderID, "", nil, httpapi.OrderTokenHeader, orderToken)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	o := orderOf(t, r)
 	assert.Equal(t, order.StatusCancelled, o.Status)
@@ -291,6 +295,7 @@ func TestCheckoutConcurrentRetries(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Idempotency-Key", "same-key")
+			req.Header.Set(httpapi.CartTokenHeader, s.guestToken(id.String()))
 			resp, err := s.srv.Client().Do(req)
 			if err != nil {
 				results[i].err = err

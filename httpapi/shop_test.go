@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -39,6 +41,11 @@ type shop struct {
 	events   *eventbustest.Recorder
 	provider *fakeprovider.Provider
 	index    *bleve.Index
+
+	// tokens are the guest tokens the shop answered, by cart or order ID:
+	// do sends them on the resource's routes unless told otherwise.
+	mu     sync.Mutex
+	tokens map[string]string
 }
 
 // shopConfig is what a test may change of the shop newShop builds.
@@ -60,7 +67,7 @@ func newShop(t testing.TB, options ...shopOption) *shop {
 	for _, o := range options {
 		o(&cfg)
 	}
-	s := &shop{t: t, events: eventbustest.NewRecorder()}
+	s := &shop{t: t, events: eventbustest.NewRecorder(), tokens: map[string]string{}}
 	opts := &memory.Options{Events: s.events}
 	quiet := slog.New(slog.DiscardHandler)
 	var err error
@@ -150,6 +157,7 @@ func (s *shop) do(method, path, token string, body any, headers ...string) reply
 	}
 	// A fixed request ID keeps answers comparable byte for byte.
 	req.Header.Set(httpapi.RequestIDHeader, "test-request")
+	s.sendGuestToken(req, path)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -158,7 +166,54 @@ func (s *shop) do(method, path, token string, body any, headers ...string) reply
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(s.t, err)
+	s.learnGuestToken(resp.Header, raw)
 	return reply{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// sendGuestToken sets the guest token the shop answered for the cart or
+// order path names, if any: what a client keeps and sends back. A test
+// that sends its own (or an empty one) overrides it.
+func (s *shop) sendGuestToken(req *http.Request, path string) {
+	parts := strings.Split(strings.SplitN(path, "?", 2)[0], "/")
+	if len(parts) < 4 || parts[1] != "store" {
+		return
+	}
+	header := map[string]string{"carts": httpapi.CartTokenHeader, "orders": httpapi.OrderTokenHeader}[parts[2]]
+	if header == "" {
+		return
+	}
+	s.mu.Lock()
+	token, ok := s.tokens[parts[3]]
+	s.mu.Unlock()
+	if ok {
+		req.Header.Set(header, token)
+	}
+}
+
+// learnGuestToken keeps the guest token of an answer, by the ID of the
+// cart or order it came with.
+func (s *shop) learnGuestToken(h http.Header, body []byte) {
+	for _, name := range []string{httpapi.CartTokenHeader, httpapi.OrderTokenHeader} {
+		token := h.Get(name)
+		if token == "" {
+			continue
+		}
+		var v struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(body, &v) == nil && v.ID != "" {
+			s.mu.Lock()
+			s.tokens[v.ID] = token
+			s.mu.Unlock()
+		}
+	}
+}
+
+// guestToken returns the token the shop answered for id, "" if none.
+func (s *shop) guestToken(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokens[id]
 }
 
 // customer registers and signs in a customer, returning the token.
