@@ -265,12 +265,25 @@ const resetTokenBytes = 32
 // with email: it stores the hash of a fresh single-use token and publishes
 // customer.password_reset_requested carrying the token, for the notifier
 // to mail. For an unknown e-mail or a guest it does nothing and still
-// returns nil, so the answer reveals no account. Only a malformed e-mail
-// (InvalidArgument) or a store failure is an error.
+// returns nil, so the answer reveals no account. Requests are counted per
+// e-mail, known or not (Options.ResetPerAccount): past the limit nothing
+// is sent and the answer is still nil, so a flood neither fills a mailbox
+// nor tells anything. Only a malformed e-mail (InvalidArgument) or a store
+// failure is an error.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
 	e, err := NormalizeEmail(email)
 	if err != nil {
 		return err
+	}
+	// Counted before the lookup, so that a known and an unknown e-mail do
+	// the same work up to the write of the reset.
+	res, err := s.opts.Limiter.Allow(ctx, limitKey("reset", e), s.opts.ResetPerAccount)
+	if err != nil {
+		return err
+	}
+	if !res.Allowed {
+		s.opts.Logger.WarnContext(ctx, "customer: password reset requests throttled", "email", e)
+		return nil
 	}
 	c, err := s.store.GetByEmail(ctx, e)
 	if errors.Is(err, commerce.ErrNotFound) {
@@ -306,10 +319,13 @@ func hashResetToken(token string) []byte {
 }
 
 // ResetPassword sets a new password with a token from
-// customer.password_reset_requested, then ends every session of the
-// customer. A token works once and only before it expires; an unknown,
-// used or expired token is Unauthenticated. A bad new password is
-// InvalidArgument and leaves the token usable.
+// customer.password_reset_requested and ends every session of the
+// customer, in one store step (Store.CompletePasswordReset): the password
+// never changes without the sessions ending. A completed reset also voids
+// every other outstanding reset token of the customer. A token works once
+// and only before it expires; an unknown, used or expired token is
+// Unauthenticated. A bad new password is InvalidArgument and leaves the
+// token usable.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
 	if err := s.checkPassword(newPassword); err != nil {
 		return err
@@ -322,15 +338,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	if err != nil {
 		return err
 	}
-	id, err := s.store.ConsumePasswordReset(ctx, hashResetToken(token), s.now())
+	_, err = s.store.CompletePasswordReset(ctx, hashResetToken(token), s.now(), hash)
 	if errors.Is(err, commerce.ErrNotFound) {
 		return invalid
 	}
-	if err != nil {
-		return err
-	}
-	if err := s.setPassword(ctx, id, hash, ""); err != nil {
-		return err
-	}
-	return s.store.RevokeSessions(ctx, id, s.now())
+	return err
 }
