@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 
@@ -39,7 +41,8 @@ func (a *API) checkoutRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/checkout", Tag: "checkout",
 		Summary: "Check a cart out: reserve the stock, take the payment and answer the confirmed order (201); " +
-			"a repeat with the same Idempotency-Key and body answers the same order (200) and charges nothing more. " +
+			"a repeat with the same Idempotency-Key and body answers the same order (200) and charges nothing more; " +
+			"the same key with another body is 409. Keys are the caller's: a signed-in customer's, or a guest cart's. " +
 			"A guest cart needs its X-Cart-Token; a guest's order comes with its order_token (also in the X-Order-Token header)",
 		Header: "Idempotency-Key", TokenHeader: CartTokenHeader,
 		Request: CheckoutRequest{}, Response: CheckoutResponse{}, Status: http.StatusCreated,
@@ -81,16 +84,23 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		}
 		in.Email = me.Email
 	}
+	// Keys are the caller's: a signed-in customer's across their
+	// checkouts, a guest's within their cart. Another caller's key, equal
+	// or not, never reaches this caller's order.
+	scope := id.String()
+	if !who.customer.IsZero() {
+		scope = who.customer.String()
+	}
 	o, err := a.svc.Orders.Checkout(r.Context(), id, order.CheckoutInput{
 		Email: in.Email, CustomerID: who.customer, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
-		PaymentMethod: in.PaymentMethod, IdempotencyKey: key, ExpectedTotal: in.ExpectedTotal,
+		PaymentMethod: in.PaymentMethod, IdempotencyKey: scopedKey(scope, key), ExpectedTotal: in.ExpectedTotal,
 	})
 	switch {
 	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero(),
 		errors.Is(err, commerce.ErrPermissionDenied): // adopted since read
 		return cartNotFound(id)
 	case err != nil:
-		return a.withOrderToken(w, err, who.customer.IsZero() && c.CustomerID.IsZero() && !c.ID.IsZero())
+		return a.withOrderToken(w, r, err, who.customer.IsZero() && c.CustomerID.IsZero() && !c.ID.IsZero())
 	case !a.mayUseCart(r, id, o.CustomerID):
 		// A repeat for a cart that is gone: the order's buyer, or for a
 		// guest's order the guest cart's token, proves the caller.
@@ -111,10 +121,10 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	return nil
 }
 
-// withOrderToken returns err, a failed checkout, and when it names the
-// order it cancelled (a declined payment) and the buyer is a guest,
-// answers that order's token too: the guest may read why it failed.
-func (a *API) withOrderToken(w http.ResponseWriter, err error, guest bool) error {
+// withOrderToken returns err, a failed checkout, and when it names a
+// guest's order (one a declined payment cancelled) and the caller is that
+// guest, answers that order's token too: the guest may read why it failed.
+func (a *API) withOrderToken(w http.ResponseWriter, r *http.Request, err error, guest bool) error {
 	var ce *commerce.Error
 	if !guest || !errors.As(err, &ce) {
 		return err
@@ -124,7 +134,23 @@ func (a *API) withOrderToken(w http.ResponseWriter, err error, guest bool) error
 	if perr != nil {
 		return err
 	}
+	if o, gerr := a.svc.Orders.Get(r.Context(), id); gerr != nil || !o.CustomerID.IsZero() {
+		return err
+	}
 	token := a.orderToken(id)
 	w.Header().Set(OrderTokenHeader, token)
 	return ce.WithDetail("order_token", token)
+}
+
+// maxScopedKey is the longest idempotency key the order service takes.
+const maxScopedKey = 150
+
+// scopedKey is key within scope, the caller: "<scope>:<key>", with a long
+// key replaced by its SHA-256 so that the whole fits the order service.
+func scopedKey(scope, key string) string {
+	if len(scope)+1+len(key) > maxScopedKey {
+		sum := sha256.Sum256([]byte(key))
+		key = "sha256-" + base64.RawURLEncoding.EncodeToString(sum[:])
+	}
+	return scope + ":" + key
 }
