@@ -72,8 +72,10 @@ type Options struct {
 	// MaxConcurrentHashes bounds the argon2id hashes (logins,
 	// registrations, password changes) running at once, each taking
 	// Password.Memory: the bound caps the memory a burst of logins takes.
-	// Others wait for a slot. Default runtime.GOMAXPROCS(0): hashing is
-	// CPU-bound, so more at once would not finish sooner.
+	// Others wait for a slot. Default half of runtime.GOMAXPROCS(0), at
+	// least 1: hashing is CPU-bound, so more at once would not finish
+	// sooner, and the other half of the processors keep serving the rest
+	// of the shop during a flood of logins.
 	MaxConcurrentHashes int
 	// HashWait is how long a request waits for a hashing slot (and no
 	// longer than its context) before failing with Unavailable. Default
@@ -129,7 +131,7 @@ func (o *Options) resolved() (Options, error) {
 		r.Logger = slog.Default()
 	}
 	if r.MaxConcurrentHashes == 0 {
-		r.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
+		r.MaxConcurrentHashes = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	if r.HashWait == 0 {
 		r.HashWait = DefaultHashWait
