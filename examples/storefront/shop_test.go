@@ -274,7 +274,7 @@ func TestWebShopFlow(t *testing.T) {
 
 	form.Set("payment_method", "pm_card_visa")
 	resp, _ = postForm(t, client, ts.url+"/checkout", form)
-	require.Equal(t, http.StatusPaymentRequired, resp.StatusCode, "the spent key answers its declined order again")
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "the spent key with another card is refused, never answered with its declined order")
 	form.Set("key", "web-test-second-key")
 	resp, _ = postForm(t, client, ts.url+"/checkout", form)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
