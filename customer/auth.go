@@ -276,7 +276,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		return err
 	}
 	// Counted before the lookup, so that a known and an unknown e-mail do
-	// the same work up to the write of the reset.
+	// the same work up to the write of the reset. That one write (and its
+	// event) is the only difference left between the two; hashing, the
+	// cost that tells accounts apart at login, happens in neither.
 	res, err := s.opts.Limiter.Allow(ctx, limitKey("reset", e), s.opts.ResetPerAccount)
 	if err != nil {
 		return err
