@@ -211,8 +211,7 @@ func (s *CustomerStore) CompletePasswordReset(ctx context.Context, tokenHash []b
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := string(tokenHash)
-	r, ok := s.resets[key]
+	r, ok := s.resets[string(tokenHash)]
 	if !ok || !r.UsedAt.IsZero() || !now.Before(r.ExpiresAt) {
 		return "", customerNotFound("usable password reset")
 	}
