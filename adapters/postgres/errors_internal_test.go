@@ -57,3 +57,15 @@ func TestConstraintOf(t *testing.T) {
 	assert.Equal(t, "catalog_variants_sku_key", constraintOf(err))
 	assert.Empty(t, constraintOf(errors.New("plain")))
 }
+
+// TestCatalogConflictSpeaksPlainly: a duplicate review is a Conflict that
+// says so, with no driver text (constraint, SQLSTATE) in the error at all.
+func TestCatalogConflictSpeaksPlainly(t *testing.T) {
+	pgErr := &pgconn.PgError{Code: pgUniqueViolation, ConstraintName: "catalog_reviews_one_per_customer",
+		Message: `duplicate key value violates unique constraint "catalog_reviews_one_per_customer"`}
+	err := catalogConflict(fmt.Errorf("insert: %w", pgErr), "create review")
+	assert.Equal(t, commerce.CodeConflict, commerce.Code(err))
+	assert.Contains(t, err.Error(), "already reviewed")
+	assert.NotContains(t, err.Error(), "SQLSTATE")
+	assert.NotContains(t, err.Error(), "catalog_reviews_one_per_customer")
+}
