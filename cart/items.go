@@ -74,6 +74,9 @@ func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInp
 					WithDetail("max", s.opts.MaxQuantityPerLine).WithDetail("line_id", l.ID.String())
 			}
 			l.Quantity += in.Quantity
+			if err := checkTotal(c); err != nil {
+				return nil, err
+			}
 			return []commerce.Event{ItemAdded{CartID: c.ID, CustomerID: c.CustomerID, EventLine: eventLine(*l), Added: in.Quantity}}, nil
 		}
 		if len(c.Lines) >= s.opts.MaxLines {
@@ -84,8 +87,29 @@ func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInp
 			Title: price.Title, Quantity: in.Quantity, UnitPrice: price.Price, Metadata: maps.Clone(metadata), AddedAt: now,
 		}
 		c.Lines = append(c.Lines, l)
+		if err := checkTotal(c); err != nil {
+			return nil, err
+		}
 		return []commerce.Event{ItemAdded{CartID: c.ID, CustomerID: c.CustomerID, EventLine: eventLine(l), Added: in.Quantity}}, nil
 	})
+}
+
+// checkTotal refuses a change that makes c's total, at the prices its
+// lines were added at, overflow int64: such a cart could never be priced,
+// so the change is refused before it is saved rather than leaving a cart
+// every later request fails on.
+func checkTotal(c *Cart) error {
+	total := commerce.Zero(c.Currency)
+	for _, l := range c.Lines {
+		sum, err := l.UnitPrice.Mul(int64(l.Quantity))
+		if err == nil {
+			total, err = total.Add(sum)
+		}
+		if err != nil {
+			return invalid("quantity", "the cart's total would exceed what a price can hold").WithDetail("line_id", l.ID.String())
+		}
+	}
+	return nil
 }
 
 func (s *Service) tooManyLines(id commerce.CartID) error {
@@ -172,6 +196,9 @@ func (s *Service) UpdateQuantity(ctx context.Context, id commerce.CartID, lineID
 			return nil, nil
 		}
 		c.Lines[i].Quantity = quantity
+		if err := checkTotal(c); err != nil {
+			return nil, err
+		}
 		return []commerce.Event{QuantityUpdated{CartID: c.ID, CustomerID: c.CustomerID, EventLine: eventLine(c.Lines[i]), PreviousQuantity: l.Quantity}}, nil
 	})
 }

@@ -1,6 +1,7 @@
 package commerce
 
 import (
+	"crypto/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -22,10 +23,12 @@ type IDKind interface {
 //
 // The prefix makes an ID self-describing in logs, URLs and support tickets;
 // the ULID makes it unique without coordination and makes IDs sort by
-// creation time at millisecond resolution. Within a single millisecond the
-// order is only best effort (ulid.Make is monotonic per process, but
-// concurrent generators may interleave), so never use ID order as a sequence
-// number.
+// creation time at millisecond resolution. Its 80 random bits come from
+// crypto/rand, so an ID cannot be guessed from another one. Within a
+// millisecond, IDs minted by one process sort in the order they were
+// minted: each adds a random increment of up to 2^40 to the previous one
+// (see NewID). An ID names a thing; it is not a secret and grants no
+// access, and its order is not a sequence number across processes.
 //
 // ID is a string underneath so it works as a map key, compares with ==, and
 // needs no conversion for database drivers. A conversion such as
@@ -49,6 +52,20 @@ const idSeparator = '_'
 // message, so hostile input cannot bloat logs and responses.
 const maxQuotedInput = 64
 
+// idIncrement bounds the random step between two IDs of one millisecond:
+// large enough that the next ID cannot be guessed from the previous one
+// (about 2^40 candidates), small enough that the 80 bits never overflow in
+// a millisecond (2^40 IDs would be needed).
+const idIncrement = 1 << 40
+
+// idEntropy is the one piece of package state: the monotonic entropy of
+// NewID, over crypto/rand. It must be shared for IDs of one millisecond to
+// sort in minting order, and it is safe for concurrent use: the locked
+// reader serialises its calls. (ulid.Make's default reader draws from
+// math/rand seeded with the clock, whose IDs can be predicted from one
+// seen ID; that is why Mercato does not use it.)
+var idEntropy = &ulid.LockedMonotonicReader{MonotonicReader: ulid.Monotonic(rand.Reader, idIncrement)}
+
 // NewID returns a fresh ID of type T, e.g. NewID[OrderID](). It is safe for
 // concurrent use. The ULID timestamp comes from the wall clock, not from a
 // Clock: it records when the ID was minted, not any business time.
@@ -56,9 +73,18 @@ func NewID[T IDType]() T {
 	var zero T
 	prefix := zero.Prefix()
 
+	ms := ulid.Timestamp(time.Now())
+	u, err := ulid.New(ms, idEntropy)
+	if err != nil {
+		// The increments overflowed the 80 bits within one millisecond
+		// (never seen in practice): a fresh random ID is still unique,
+		// only its order within the millisecond is lost. crypto/rand
+		// itself does not fail (Go crashes the program instead).
+		u = ulid.MustNew(ms, rand.Reader)
+	}
 	var text [ulid.EncodedSize]byte
 	// MarshalTextTo fails only for a wrongly sized buffer, which text is not.
-	_ = ulid.Make().MarshalTextTo(text[:])
+	_ = u.MarshalTextTo(text[:])
 
 	var b strings.Builder
 	b.Grow(len(prefix) + 1 + ulid.EncodedSize)

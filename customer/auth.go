@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -25,18 +26,45 @@ func errLogin() error {
 	return commerce.Errorf(commerce.CodeUnauthenticated, "customer: email or password is incorrect")
 }
 
-// Login checks the customer's credentials and opens a session. Every
-// failure that depends on the credentials (unknown e-mail, guest account,
-// wrong password, malformed input) is the same Unauthenticated error with
-// the same message, reached after the same amount of hashing, so a caller
-// cannot tell whether an account exists. A hash made with outdated
-// parameters is replaced by one made with the current parameters.
+// Login is LoginFrom with no client address: only the per-account limit
+// applies.
 func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
+	return s.LoginFrom(ctx, email, password, "")
+}
+
+// LoginFrom checks the customer's credentials and opens a session; client
+// is the caller's network address (an IP), "" when unknown.
+//
+// Every failure that depends on the credentials (unknown e-mail, guest
+// account, wrong password, malformed e-mail) is the same Unauthenticated
+// error with the same message, reached after the same amount of hashing,
+// so a caller cannot tell whether an account exists; it is logged, without
+// the password. A password longer than MaxPasswordLength is
+// InvalidArgument, before any hashing. Attempts are throttled per e-mail
+// (Options.LoginPerAccount, counted again from zero after a success) and
+// per client (Options.LoginPerClient): past either, LoginFrom is
+// ResourceExhausted with retry_after_seconds in its details, without
+// checking the password. Hashing waits for one of
+// Options.MaxConcurrentHashes slots, and is Unavailable when none frees in
+// time. A hash made with outdated parameters is replaced by one made with
+// the current parameters.
+func (s *Service) LoginFrom(ctx context.Context, email, password, client string) (Session, error) {
 	if len(password) > MaxPasswordLength {
-		// Refused before hashing: this is the denial-of-service guard.
-		// Registration never accepts such a password, so no account is
-		// revealed.
-		return Session{}, errLogin()
+		return Session{}, commerce.Errorf(commerce.CodeInvalidArgument, "customer: password is longer than %d bytes", MaxPasswordLength).WithDetail("field", "password")
+	}
+	account := strings.ToLower(strings.TrimSpace(email))
+	if e, err := NormalizeEmail(email); err == nil {
+		account = e
+	}
+	if client != "" {
+		if err := s.allow(ctx, "login-client", client, s.opts.LoginPerClient, "customer: too many login attempts from this address"); err != nil {
+			s.opts.Logger.WarnContext(ctx, "customer: login throttled", "client", client, "email", account)
+			return Session{}, err
+		}
+	}
+	if err := s.allow(ctx, "login-account", account, s.opts.LoginPerAccount, "customer: too many login attempts for this account"); err != nil {
+		s.opts.Logger.WarnContext(ctx, "customer: login throttled", "client", client, "email", account)
+		return Session{}, err
 	}
 	c, err := s.lookupForLogin(ctx, email)
 	if err != nil {
@@ -46,7 +74,10 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if c != nil && c.PasswordHash != "" {
 		hash = c.PasswordHash
 	}
-	ok, outdated, verr := verifyPassword(hash, password, s.opts.Password)
+	ok, outdated, verr := s.verify(ctx, hash, password)
+	if commerce.Code(verr) == commerce.CodeUnavailable {
+		return Session{}, verr
+	}
 	if verr != nil {
 		// Only a stored hash can be malformed; the dummy one is ours.
 		if c != nil {
@@ -55,7 +86,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		return Session{}, errLogin()
 	}
 	if c == nil || c.PasswordHash == "" || !ok {
+		s.opts.Logger.InfoContext(ctx, "customer: failed login", "email", account, "client", client)
 		return Session{}, errLogin()
+	}
+	if err := s.opts.Limiter.Reset(ctx, limitKey("login-account", account)); err != nil {
+		s.opts.Logger.WarnContext(ctx, "customer: could not reset the login count", "customer_id", c.ID, "error", err)
 	}
 	if outdated {
 		s.rehash(ctx, *c, password)
@@ -84,7 +119,7 @@ func (s *Service) lookupForLogin(ctx context.Context, email string) (*Customer, 
 // parameters, unless the hash changed meanwhile. A failure is logged, not
 // returned: the login itself is valid.
 func (s *Service) rehash(ctx context.Context, c Customer, password string) {
-	hash, err := hashPassword(password, s.opts.Password)
+	hash, err := s.hash(ctx, password)
 	if err == nil {
 		_, err = s.store.Update(ctx, c.ID, func(cur *Customer) ([]commerce.Envelope, error) {
 			if cur.PasswordHash == c.PasswordHash {
@@ -188,14 +223,14 @@ func (s *Service) ChangePassword(ctx context.Context, id commerce.CustomerID, cu
 	if len(current) > MaxPasswordLength {
 		return wrong
 	}
-	ok, _, err := verifyPassword(c.PasswordHash, current, s.opts.Password)
+	ok, _, err := s.verify(ctx, c.PasswordHash, current)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return wrong
 	}
-	hash, err := hashPassword(newPassword, s.opts.Password)
+	hash, err := s.hash(ctx, newPassword)
 	if err != nil {
 		return err
 	}
@@ -230,12 +265,27 @@ const resetTokenBytes = 32
 // with email: it stores the hash of a fresh single-use token and publishes
 // customer.password_reset_requested carrying the token, for the notifier
 // to mail. For an unknown e-mail or a guest it does nothing and still
-// returns nil, so the answer reveals no account. Only a malformed e-mail
-// (InvalidArgument) or a store failure is an error.
+// returns nil, so the answer reveals no account. Requests are counted per
+// e-mail, known or not (Options.ResetPerAccount): past the limit nothing
+// is sent and the answer is still nil, so a flood neither fills a mailbox
+// nor tells anything. Only a malformed e-mail (InvalidArgument) or a store
+// failure is an error.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
 	e, err := NormalizeEmail(email)
 	if err != nil {
 		return err
+	}
+	// Counted before the lookup, so that a known and an unknown e-mail do
+	// the same work up to the write of the reset. That one write (and its
+	// event) is the only difference left between the two; hashing, the
+	// cost that tells accounts apart at login, happens in neither.
+	res, err := s.opts.Limiter.Allow(ctx, limitKey("reset", e), s.opts.ResetPerAccount)
+	if err != nil {
+		return err
+	}
+	if !res.Allowed {
+		s.opts.Logger.WarnContext(ctx, "customer: password reset requests throttled", "email", e)
+		return nil
 	}
 	c, err := s.store.GetByEmail(ctx, e)
 	if errors.Is(err, commerce.ErrNotFound) {
@@ -271,10 +321,13 @@ func hashResetToken(token string) []byte {
 }
 
 // ResetPassword sets a new password with a token from
-// customer.password_reset_requested, then ends every session of the
-// customer. A token works once and only before it expires; an unknown,
-// used or expired token is Unauthenticated. A bad new password is
-// InvalidArgument and leaves the token usable.
+// customer.password_reset_requested and ends every session of the
+// customer, in one store step (Store.CompletePasswordReset): the password
+// never changes without the sessions ending. A completed reset also voids
+// every other outstanding reset token of the customer. A token works once
+// and only before it expires; an unknown, used or expired token is
+// Unauthenticated. A bad new password is InvalidArgument and leaves the
+// token usable.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
 	if err := s.checkPassword(newPassword); err != nil {
 		return err
@@ -283,19 +336,13 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	if token == "" || len(token) > 128 {
 		return invalid
 	}
-	hash, err := hashPassword(newPassword, s.opts.Password)
+	hash, err := s.hash(ctx, newPassword)
 	if err != nil {
 		return err
 	}
-	id, err := s.store.ConsumePasswordReset(ctx, hashResetToken(token), s.now())
+	_, err = s.store.CompletePasswordReset(ctx, hashResetToken(token), s.now(), hash)
 	if errors.Is(err, commerce.ErrNotFound) {
 		return invalid
 	}
-	if err != nil {
-		return err
-	}
-	if err := s.setPassword(ctx, id, hash, ""); err != nil {
-		return err
-	}
-	return s.store.RevokeSessions(ctx, id, s.now())
+	return err
 }

@@ -3,9 +3,11 @@ package customer
 import (
 	"crypto/rand"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/ratelimit"
 )
 
 // Defaults applied by NewService to zero Options fields.
@@ -13,9 +15,14 @@ const (
 	DefaultSessionTTL        = 24 * time.Hour
 	DefaultResetTTL          = time.Hour
 	DefaultMinPasswordLength = 8
-	// MaxPasswordLength caps passwords, in bytes, so that hashing cannot be
-	// used to burn CPU with megabyte-long inputs.
-	MaxPasswordLength = 1024
+	// MaxPasswordLength caps passwords, in bytes, checked before any
+	// hashing: registration, login, change and reset refuse a longer one
+	// with InvalidArgument naming the field. 256 bytes is more than any
+	// passphrase or password manager needs.
+	MaxPasswordLength = 256
+	// DefaultHashWait is how long a password check waits for a hashing
+	// slot before it is Unavailable.
+	DefaultHashWait = 5 * time.Second
 	// MinKeyLength is the shortest signing key accepted, in bytes: HS256
 	// is only as strong as a key of at least its output size.
 	MinKeyLength = 32
@@ -62,10 +69,50 @@ type Options struct {
 	// Default DefaultMinPasswordLength.
 	MinPasswordLength int
 
+	// MaxConcurrentHashes bounds the argon2id hashes (logins,
+	// registrations, password changes) running at once, each taking
+	// Password.Memory: the bound caps the memory a burst of logins takes.
+	// Others wait for a slot. Default half of runtime.GOMAXPROCS(0), at
+	// least 1: hashing is CPU-bound, so more at once would not finish
+	// sooner, and the other half of the processors keep serving the rest
+	// of the shop during a flood of logins.
+	MaxConcurrentHashes int
+	// HashWait is how long a request waits for a hashing slot (and no
+	// longer than its context) before failing with Unavailable. Default
+	// DefaultHashWait.
+	HashWait time.Duration
+
+	// Limiter counts failed logins and password-reset requests. Default a
+	// ratelimit.Local on Clock, which counts per process: give every
+	// instance of a shop one shared limiter (adapters/redis.RateLimiter).
+	Limiter ratelimit.Limiter
+	// LoginPerAccount bounds the login attempts for one e-mail address,
+	// whether or not it has an account; a successful login starts the
+	// count again. Default DefaultLoginPerAccount.
+	LoginPerAccount ratelimit.Limit
+	// LoginPerClient bounds the login attempts from one client address
+	// (LoginFrom's client). Default DefaultLoginPerClient.
+	LoginPerClient ratelimit.Limit
+	// ResetPerAccount bounds the password-reset e-mails sent for one
+	// address; requests past it answer as usual and send nothing.
+	// Default DefaultResetPerAccount.
+	ResetPerAccount ratelimit.Limit
+
 	// Logger receives failures that do not fail the caller's request, such
-	// as a rehash that could not be stored. Default slog.Default().
+	// as a rehash that could not be stored, and failed logins. Default
+	// slog.Default().
 	Logger *slog.Logger
 }
+
+// Default limits of Options.
+var (
+	// DefaultLoginPerAccount: 10 attempts, then one every 90 s.
+	DefaultLoginPerAccount = ratelimit.PerPeriod(10, 15*time.Minute)
+	// DefaultLoginPerClient: 100 attempts, then one every 9 s.
+	DefaultLoginPerClient = ratelimit.PerPeriod(100, 15*time.Minute)
+	// DefaultResetPerAccount: 3 reset e-mails an hour.
+	DefaultResetPerAccount = ratelimit.PerPeriod(3, time.Hour)
+)
 
 // resolved returns a copy of o with defaults filled in, or an
 // InvalidArgument error naming the first bad field.
@@ -82,6 +129,30 @@ func (o *Options) resolved() (Options, error) {
 	}
 	if r.Logger == nil {
 		r.Logger = slog.Default()
+	}
+	if r.MaxConcurrentHashes == 0 {
+		r.MaxConcurrentHashes = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if r.HashWait == 0 {
+		r.HashWait = DefaultHashWait
+	}
+	if r.MaxConcurrentHashes < 0 || r.HashWait < 0 {
+		return invalid("MaxConcurrentHashes and HashWait must be positive")
+	}
+	if r.Limiter == nil {
+		r.Limiter = ratelimit.NewLocal(r.Clock)
+	}
+	for _, l := range []struct {
+		name string
+		lim  *ratelimit.Limit
+		def  ratelimit.Limit
+	}{{"LoginPerAccount", &r.LoginPerAccount, DefaultLoginPerAccount}, {"LoginPerClient", &r.LoginPerClient, DefaultLoginPerClient}, {"ResetPerAccount", &r.ResetPerAccount, DefaultResetPerAccount}} {
+		if *l.lim == (ratelimit.Limit{}) {
+			*l.lim = l.def
+		}
+		if err := l.lim.Validate(); err != nil {
+			return invalid("%s: %v", l.name, err)
+		}
 	}
 	if r.SessionTTL == 0 {
 		r.SessionTTL = DefaultSessionTTL

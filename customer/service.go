@@ -17,6 +17,8 @@ type Service struct {
 	// (unknown e-mail, guest), so that a failed login costs the same time
 	// whether or not the account exists.
 	dummyHash string
+	// hashing bounds the argon2id hashes running at once.
+	hashing hashSlots
 }
 
 // NewService returns a Service over store. A nil opts takes the defaults
@@ -33,7 +35,7 @@ func NewService(store Store, opts *Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: store, opts: o, dummyHash: dummy}, nil
+	return &Service{store: store, opts: o, dummyHash: dummy, hashing: newHashSlots(o.MaxConcurrentHashes, o.HashWait)}, nil
 }
 
 func (s *Service) now() time.Time { return s.opts.Clock.Now() }
@@ -88,7 +90,12 @@ type RegisterInput struct {
 
 // Register opens an account. A guest with the same e-mail is upgraded in
 // place (same ID, so its orders stay with it); an e-mail that already has
-// an account is a Conflict. Bad input is InvalidArgument. It publishes
+// an account is a Conflict. That Conflict tells whoever registers that the
+// e-mail has an account: accepted for a shop, which must say why the
+// registration failed, but it makes registration the one place an account
+// can be probed (throttle it at the edge if that matters). Login and
+// password reset reveal nothing and take the same time either way. Bad
+// input is InvalidArgument. It publishes
 // customer.registered.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (Customer, error) {
 	email, err := NormalizeEmail(in.Email)
@@ -108,7 +115,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Customer, err
 	}
 	// Hash before touching the store: hashing takes tens of milliseconds
 	// and must not hold a row lock.
-	hash, err := hashPassword(in.Password, s.opts.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return Customer{}, err
 	}

@@ -65,6 +65,18 @@ type Store interface {
 	// NotFound and changes nothing. Of concurrent calls for one token,
 	// exactly one succeeds.
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, now time.Time) (commerce.CustomerID, error)
+
+	// CompletePasswordReset does a whole password reset in one atomic
+	// step: it consumes the reset whose token hash is tokenHash as
+	// ConsumePasswordReset does, marks every other unused reset of the
+	// same customer used at now (an older e-mail's token must not take the
+	// account back), sets the customer's PasswordHash to passwordHash and
+	// UpdatedAt to now, and revokes every session of the customer not yet
+	// revoked, at now. It returns the customer's ID. An unknown, used or
+	// expired token is NotFound, a guest customer FailedPrecondition, and
+	// then nothing changes. Of concurrent calls for one token, exactly one
+	// succeeds.
+	CompletePasswordReset(ctx context.Context, tokenHash []byte, now time.Time, passwordHash string) (commerce.CustomerID, error)
 }
 
 // SessionRecord is the stored side of a login: the token names it by ID,

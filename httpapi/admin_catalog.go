@@ -196,7 +196,8 @@ func (a *API) importProducts(w http.ResponseWriter, r *http.Request, rt *Route) 
 				// The rows before the limit are committed: say how many.
 				writeJSON(w, http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{
 					Code: commerce.CodeInvalidArgument, Message: "request body too large",
-					Details: map[string]any{"limit_bytes": limit, "done": res.Done, "failed": res.Failed},
+					Details:   map[string]any{"limit_bytes": limit, "done": res.Done, "failed": res.Failed},
+					RequestID: RequestID(r.Context()),
 				}})
 				return nil
 			}
@@ -250,14 +251,15 @@ func (a *API) importChunk(r *http.Request, chunk []importRow, res *ImportRespons
 		if len(res.Errors) == catalog.DefaultImportMaxErrors {
 			break
 		}
-		e := ImportRowError{Handle: truncate(re.Handle), Code: commerce.Code(re.Err), Message: re.Err.Error()}
+		pub, shown := public(re.Err)
+		e := ImportRowError{Handle: truncate(re.Handle), Code: pub.Code, Message: pub.Message}
 		if re.Index >= 0 && re.Index < len(chunk) {
 			e.Line = chunk[re.Index].line
 		}
-		var ce *commerce.Error
-		if errors.As(re.Err, &ce) {
-			e.Message = ce.Message
-			e.Field, _ = ce.Details["field"].(string)
+		if shown {
+			e.Field, _ = pub.Details["field"].(string)
+		} else {
+			a.log.WarnContext(r.Context(), "httpapi: import row failed", "request_id", RequestID(r.Context()), "line", e.Line, "error", re.Err)
 		}
 		res.Errors = append(res.Errors, e)
 	}

@@ -129,6 +129,9 @@ func TestAdminTransitions(t *testing.T) {
 		{"status missing", map[string]string{}, 400, commerce.CodeInvalidArgument, "to"},
 		{"shipment without shipping", map[string]any{"to": "packed", "shipment": map[string]string{"carrier": "DHL"}}, 400, commerce.CodeInvalidArgument, "shipment"},
 		{"shipment with unknown field", map[string]any{"to": "shipped", "shipment": map[string]string{"ship": "Titanic"}}, 400, commerce.CodeInvalidArgument, "ship"},
+		{"javascript tracking URL", map[string]any{"to": "shipped", "shipment": map[string]string{"carrier": "DHL", "tracking_url": "javascript:alert(document.cookie)"}}, 400, commerce.CodeInvalidArgument, "tracking_url"},
+		{"data tracking URL", map[string]any{"to": "shipped", "shipment": map[string]string{"tracking_url": "data:text/html,<script>alert(1)</script>"}}, 400, commerce.CodeInvalidArgument, "tracking_url"},
+		{"relative tracking URL", map[string]any{"to": "shipped", "shipment": map[string]string{"tracking_url": "//evil.example/x"}}, 400, commerce.CodeInvalidArgument, "tracking_url"},
 		{"reason with control characters", map[string]string{"to": "packed", "reason": "a\x00b"}, 400, commerce.CodeInvalidArgument, "reason"},
 		{"no body", nil, 400, commerce.CodeInvalidArgument, ""},
 	}

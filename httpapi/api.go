@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -55,6 +56,14 @@ type Options struct {
 	// Activity, when set, counts the views of GET /store/products/{id}
 	// for recommendations (see SessionHeader). Optional.
 	Activity *recommend.Tracker
+	// GuestTokenKey signs the capability tokens of guest carts and orders
+	// (X-Cart-Token, X-Order-Token), at least MinGuestTokenKeyLength
+	// bytes. Give every instance of a shop the same key, kept secret:
+	// whoever holds it can reach any guest cart or order. Empty means a
+	// random key made by New, so that guests' tokens stop working when the
+	// process restarts and are refused by other instances: fit for tests
+	// and demos only.
+	GuestTokenKey []byte
 }
 
 // API is the HTTP API: an http.Handler serving the store API under
@@ -67,6 +76,7 @@ type API struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []Route
+	tokens guestTokens
 }
 
 // New returns the API over svc. A missing required service is
@@ -88,7 +98,16 @@ func New(svc Services, opts *Options) (*API, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	switch {
+	case len(o.GuestTokenKey) == 0:
+		o.GuestTokenKey = make([]byte, MinGuestTokenKeyLength)
+		_, _ = rand.Read(o.GuestTokenKey) // crypto/rand.Read never fails on supported platforms
+	case len(o.GuestTokenKey) < MinGuestTokenKeyLength:
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: GuestTokenKey is %d bytes, at least %d are required", len(o.GuestTokenKey), MinGuestTokenKeyLength).WithDetail("field", "GuestTokenKey")
+	default:
+		o.GuestTokenKey = append([]byte(nil), o.GuestTokenKey...)
+	}
+	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), tokens: guestTokens{key: o.GuestTokenKey}}
 	a.productRoutes()
 	a.searchRoutes()
 	a.cartRoutes()
@@ -107,7 +126,10 @@ func New(svc Services, opts *Options) (*API, error) {
 }
 
 // ServeHTTP implements http.Handler.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// Every answer carries an X-Request-Id header (see RequestID).
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mux.ServeHTTP(w, withRequestID(w, r))
+}
 
 // Routes returns every route the API serves.
 func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
@@ -149,8 +171,9 @@ func (a *API) unrouted(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{
-		Code:    commerce.CodeInvalidArgument,
-		Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
-		Details: map[string]any{"allow": allow},
+		Code:      commerce.CodeInvalidArgument,
+		Message:   fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
+		Details:   map[string]any{"allow": allow},
+		RequestID: RequestID(r.Context()),
 	}})
 }

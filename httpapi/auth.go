@@ -70,10 +70,3 @@ func (a *API) authenticate(r *http.Request, need Auth) (*http.Request, error) {
 	}
 	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), nil
 }
-
-// owns reports whether the caller may see a resource owned by owner: a
-// guest resource (no owner) is reachable by whoever knows its ID, a
-// customer's only by that customer.
-func (c caller) owns(owner commerce.CustomerID) bool {
-	return owner.IsZero() || owner == c.customer
-}

@@ -35,25 +35,25 @@ func BenchmarkAPI(b *testing.B) {
 		s.sellable(fmt.Sprintf("SKU-%02d", i), 1000+int64(i), 1_000_000_000)
 	}
 	s.reindex()
-	newCart := func() string {
+	newCart := func() (id, token string) {
 		var c httpapi.CartResponse
 		s.do(http.MethodPost, "/store/carts", "", nil).json(b, &c)
-		return c.ID.String()
+		return c.ID.String(), c.CartToken
 	}
 	checkoutBody := []byte(`{"email":"bench@example.com","payment_method":"pm_card_visa",` +
 		`"shipping_address":{"name":"Ada Lovelace","line1":"12 St James's Square","city":"London","postal_code":"SW1Y 4JH","country":"GB"}}`)
 
 	b.Run("add to cart", func(b *testing.B) {
-		cart := newCart()
+		cart, token := newCart()
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
 			if i++; i%5 == 0 { // a cart of a few lines, as shoppers keep
 				b.StopTimer()
-				cart = newCart()
+				cart, token = newCart()
 				b.StartTimer()
 			}
-			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/items", []byte(fmt.Sprintf(`{"sku":"SKU-%02d","quantity":1}`, i%skus)), http.StatusOK)
+			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/items", []byte(fmt.Sprintf(`{"sku":"SKU-%02d","quantity":1}`, i%skus)), http.StatusOK, httpapi.CartTokenHeader, token)
 		}
 	})
 	b.Run("checkout", func(b *testing.B) {
@@ -61,11 +61,11 @@ func BenchmarkAPI(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			b.StopTimer()
-			cart := newCart()
-			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/items", []byte(fmt.Sprintf(`{"sku":"SKU-%02d","quantity":1}`, i%skus)), http.StatusOK)
+			cart, token := newCart()
+			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/items", []byte(fmt.Sprintf(`{"sku":"SKU-%02d","quantity":1}`, i%skus)), http.StatusOK, httpapi.CartTokenHeader, token)
 			i++
 			b.StartTimer()
-			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/checkout", checkoutBody, http.StatusCreated, "Idempotency-Key", "bench-"+cart)
+			s.serve(b, http.MethodPost, "/store/carts/"+cart+"/checkout", checkoutBody, http.StatusCreated, "Idempotency-Key", "bench-"+cart, httpapi.CartTokenHeader, token)
 		}
 	})
 	b.Run("search", func(b *testing.B) {

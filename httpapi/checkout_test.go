@@ -16,6 +16,7 @@ import (
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/order"
 )
 
@@ -185,7 +186,9 @@ func TestCheckoutGuestCartSignedIn(t *testing.T) {
 	r = s.do(http.MethodGet, "/store/orders/"+o.ID.String(), "", nil)
 	assert.Equal(t, http.StatusNotFound, r.status, "the order is no longer a guest's: %s", r.body)
 	r = s.checkout(guest, "", "ada-guest-1", checkoutBody("ada@example.com", "pm_card_visa"))
-	assert.Equal(t, http.StatusNotFound, r.status, "a repeat without the token: %s", r.body)
+	assert.Equal(t, http.StatusConflict, r.status, "a repeat without the session is another caller's key: the cart is checked out: %s", r.body)
+	assert.Empty(t, r.header.Get(httpapi.OrderTokenHeader), "no token for the customer's order")
+	assert.NotContains(t, string(r.body), "order_token")
 }
 
 func TestCheckoutNeedsIdempotencyKey(t *testing.T) {
@@ -200,7 +203,7 @@ func TestCheckoutNeedsIdempotencyKey(t *testing.T) {
 
 	r = s.checkout(id, "", "has spaces", checkoutBody("a@example.com", "pm_card_visa"))
 	assert.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
-	assert.Equal(t, "idempotency_key", errorBody(t, r).Details["field"])
+	assert.Equal(t, "Idempotency-Key", errorBody(t, r).Details["field"])
 	assert.Equal(t, 0, s.provider.Calls("authorize"))
 }
 
@@ -219,8 +222,11 @@ func TestCheckoutDeclined(t *testing.T) {
 	require.NotEmpty(t, orderID)
 	assert.Equal(t, 10, s.available("MUG-1"), "the reservation is released")
 	assert.Empty(t, s.provider.Charges())
+	orderToken := r.header.Get(httpapi.OrderTokenHeader)
+	require.NotEmpty(t, orderToken, "the guest gets the cancelled order's token")
+	assert.Equal(t, orderToken, e.Details["order_token"])
 
-	r = s.do(http.MethodGet, "/store/orders/"+orderID, "", nil)
+	r = s.do(http.MethodGet, "/store/orders/"+orderID, "", nil, httpapi.OrderTokenHeader, orderToken)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	o := orderOf(t, r)
 	assert.Equal(t, order.StatusCancelled, o.Status)
@@ -291,6 +297,7 @@ func TestCheckoutConcurrentRetries(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Idempotency-Key", "same-key")
+			req.Header.Set(httpapi.CartTokenHeader, s.guestToken(id.String()))
 			resp, err := s.srv.Client().Do(req)
 			if err != nil {
 				results[i].err = err
@@ -381,14 +388,37 @@ func TestCheckoutBadRequests(t *testing.T) {
 	}
 	assert.Equal(t, 0, s.provider.Calls("authorize"))
 
-	// A key used for one cart cannot check out another.
+	// A key with another body is refused, never answered the first order.
 	r := s.checkout(id, "", "used-key", checkoutBody("a@example.com", "pm_card_visa"))
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
-	other := s.cartWith("", "MUG-1", 1)
-	r = s.checkout(other, "", "used-key", checkoutBody("a@example.com", "pm_card_visa"))
+	r = s.checkout(id, "", "used-key", checkoutBody("mallory@example.com", "pm_card_visa"))
 	assert.Equal(t, http.StatusConflict, r.status, "%s", r.body)
-	assert.Equal(t, commerce.CodeConflict, errorBody(t, r).Code)
+	assert.Equal(t, "idempotency_key", errorBody(t, r).Details["field"])
+	assert.NotContains(t, string(r.body), `"id":"ord_`)
 	assert.Equal(t, 1, s.provider.Calls("authorize"))
+}
+
+// TestIdempotencyKeysAreTheCallers: the same key from two callers is two
+// checkouts; the same customer's key on another cart, or with another
+// body, is 409.
+func TestIdempotencyKeysAreTheCallers(t *testing.T) {
+	s := newShop(t)
+	s.sellable("MUG-1", 1250, 10)
+	_, ada := s.customer("ada@example.com")
+	_, bob := s.customer("bob@example.com")
+
+	first := s.checkout(s.cartWith(ada, "MUG-1", 1), ada, "shared-key", checkoutBody("", "pm_card_visa"))
+	require.Equal(t, http.StatusCreated, first.status, "%s", first.body)
+	second := s.checkout(s.cartWith(bob, "MUG-1", 1), bob, "shared-key", checkoutBody("", "pm_card_visa"))
+	require.Equal(t, http.StatusCreated, second.status, "another customer's equal key is theirs: %s", second.body)
+	assert.NotEqual(t, orderOf(t, first).ID, orderOf(t, second).ID)
+
+	guest1 := s.checkout(s.cartWith("", "MUG-1", 1), "", "shared-key", checkoutBody("g@example.com", "pm_card_visa"))
+	require.Equal(t, http.StatusCreated, guest1.status, "a guest cart's key is its own: %s", guest1.body)
+
+	r := s.checkout(s.cartWith(ada, "MUG-1", 1), ada, "shared-key", checkoutBody("", "pm_card_visa"))
+	assert.Equal(t, http.StatusConflict, r.status, "the same customer's key on another cart: %s", r.body)
+	assert.Equal(t, 3, s.provider.Calls("authorize"))
 }
 
 // TestCheckoutAnswersTheDocumentedShape: the order JSON carries the

@@ -2,13 +2,16 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/customer"
+	"github.com/mercatohq/mercato/ratelimit"
 )
 
 func TestCustomersRegisterLoginMeLogout(t *testing.T) {
@@ -105,4 +108,28 @@ func TestWrongMethodIs405(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, r.status, "%s", r.body)
 	assert.Equal(t, "GET, PATCH", r.header.Get("Allow"))
 	assert.Equal(t, "invalid_argument", r.errorCode(t))
+}
+
+// TestLoginThrottled: past the per-account limit a login answers 429 with
+// Retry-After, whatever the password; an oversized password is 400 naming
+// the field.
+func TestLoginThrottled(t *testing.T) {
+	s := newShop(t, func(c *shopConfig) {
+		c.customers = func(o *customer.Options) { o.LoginPerAccount = ratelimit.PerPeriod(2, time.Hour) }
+	})
+	s.customer("ada@example.com")
+	for range 2 {
+		r := s.do(http.MethodPost, "/store/auth/login", "", map[string]string{"email": "ada@example.com", "password": "wrong password"})
+		require.Equal(t, http.StatusUnauthorized, r.status, "%s", r.body)
+	}
+	r := s.do(http.MethodPost, "/store/auth/login", "", map[string]string{"email": "ada@example.com", "password": "correct horse battery"})
+	require.Equal(t, http.StatusTooManyRequests, r.status, "%s", r.body)
+	secs, err := strconv.Atoi(r.header.Get("Retry-After"))
+	require.NoError(t, err, "Retry-After: %q", r.header.Get("Retry-After"))
+	assert.Positive(t, secs)
+	assert.Equal(t, "resource_exhausted", r.errorCode(t))
+
+	r = s.do(http.MethodPost, "/store/auth/login", "", map[string]string{"email": "bob@example.com", "password": strings.Repeat("p", customer.MaxPasswordLength+1)})
+	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+	assert.Equal(t, "password", errorBody(t, r).Details["field"])
 }

@@ -144,10 +144,21 @@ func truncate(s string) string {
 }
 
 // idempotencyKey returns the required Idempotency-Key header.
+// maxIdempotencyKey bounds the Idempotency-Key header, in bytes.
+const maxIdempotencyKey = 255
+
 func idempotencyKey(r *http.Request) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
 	if k == "" {
 		return "", commerce.Errorf(commerce.CodeInvalidArgument, "the Idempotency-Key header is required").WithDetail("field", "Idempotency-Key")
+	}
+	if len(k) > maxIdempotencyKey {
+		return "", commerce.Errorf(commerce.CodeInvalidArgument, "the Idempotency-Key header is longer than %d bytes", maxIdempotencyKey).WithDetail("field", "Idempotency-Key")
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return "", commerce.Errorf(commerce.CodeInvalidArgument, "the Idempotency-Key header must be printable ASCII without spaces").WithDetail("field", "Idempotency-Key")
+		}
 	}
 	return k, nil
 }

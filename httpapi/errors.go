@@ -2,8 +2,12 @@ package httpapi
 
 import (
 	"errors"
+	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/mercatohq/mercato/commerce"
 )
@@ -20,6 +24,9 @@ type ErrorDetail struct {
 	Code    commerce.ErrorCode `json:"code"`
 	Message string             `json:"message"`
 	Details map[string]any     `json:"details,omitempty"`
+	// RequestID is the request's X-Request-Id: quote it to an operator,
+	// who finds the cause in the log under it.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // StatusOf maps a commerce error code to its HTTP status.
@@ -50,35 +57,141 @@ type tooLarge struct{ limit int64 }
 
 func (e tooLarge) Error() string { return "request body too large" }
 
-// writeError answers err as JSON with the status of its code. Internal
-// errors are logged and answered without their message, which may carry
-// details meant for operators only.
+// writeError answers err as JSON with the status of its code and the
+// request's ID. What the client reads is public (see public); the whole
+// error, cause included, goes to the log under the same request ID when
+// the answer is a 5xx or when its message was withheld.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	id := RequestID(r.Context())
 	var tl tooLarge
 	if errors.As(err, &tl) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{
 			Code: commerce.CodeInvalidArgument, Message: "request body too large",
-			Details: map[string]any{"limit_bytes": tl.limit},
+			Details: map[string]any{"limit_bytes": tl.limit}, RequestID: id,
 		}})
 		return
 	}
-	code := commerce.Code(err)
-	status := StatusOf(code)
-	body := ErrorDetail{Code: code, Message: err.Error()}
-	var ce *commerce.Error
-	if errors.As(err, &ce) {
-		body.Message, body.Details = ce.Message, ce.Details
-	}
-	if status >= 500 {
+	body, shown := public(err)
+	body.RequestID = id
+	status := StatusOf(body.Code)
+	if status >= 500 || !shown {
 		level := slog.LevelWarn
 		if status == http.StatusInternalServerError {
 			level = slog.LevelError
-			body.Message, body.Details = "internal error", nil
 		}
-		a.log.Log(r.Context(), level, "httpapi: request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		a.log.Log(r.Context(), level, "httpapi: request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mercato"`)
 	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		if s := retryAfterSeconds(err); s > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(s))
+		}
+	}
 	writeJSON(w, status, ErrorBody{body})
+}
+
+// public returns what a client may read of err, and whether that is the
+// error's own message. Only the client's own mistakes are explained: an
+// error of a client-class code (NotFound, InvalidArgument, Conflict...)
+// shows its message and details, which name the field at fault. Anything
+// else (Unavailable, Internal, an error without a code) and any error
+// whose chain holds a failure of infrastructure (a network or driver
+// error, a file path) gets the fixed message of its code: what a
+// dependency said, where it lives and what SQL it ran stay in the log.
+func public(err error) (ErrorDetail, bool) {
+	code := commerce.Code(err)
+	generic := ErrorDetail{Code: code, Message: genericMessage(code)}
+	if !clientCode(code) || infrastructural(err) {
+		return generic, false
+	}
+	var ce *commerce.Error
+	if !errors.As(err, &ce) {
+		return generic, false
+	}
+	return ErrorDetail{Code: code, Message: ce.Message, Details: ce.Details}, true
+}
+
+// clientCode reports whether code says the caller can act on the error:
+// the message explains what to change, and so is shown.
+func clientCode(code commerce.ErrorCode) bool {
+	switch code {
+	case commerce.CodeNotFound, commerce.CodeInvalidArgument, commerce.CodeConflict,
+		commerce.CodeOutOfStock, commerce.CodePaymentDeclined, commerce.CodeFailedPrecondition,
+		commerce.CodeUnauthenticated, commerce.CodePermissionDenied, commerce.CodeResourceExhausted:
+		return true
+	}
+	return false
+}
+
+// genericMessage is the message of an error whose own is withheld.
+func genericMessage(code commerce.ErrorCode) string {
+	switch code {
+	case commerce.CodeNotFound:
+		return "not found"
+	case commerce.CodeInvalidArgument:
+		return "the request is invalid"
+	case commerce.CodeConflict:
+		return "the request conflicts with the current state; reload and retry"
+	case commerce.CodeOutOfStock:
+		return "not enough stock"
+	case commerce.CodePaymentDeclined:
+		return "the payment was declined"
+	case commerce.CodeFailedPrecondition:
+		return "the operation is not allowed in the current state"
+	case commerce.CodeUnauthenticated:
+		return "authentication required"
+	case commerce.CodePermissionDenied:
+		return "permission denied"
+	case commerce.CodeResourceExhausted:
+		return "too many requests; retry later"
+	case commerce.CodeUnavailable:
+		return "a service this request needs is unavailable; retry later"
+	}
+	return "internal error"
+}
+
+// The shapes of infrastructure failures, matched by behaviour so that
+// this package imports no driver: pgconn.PgError has SQLState, go-redis
+// replies have RedisError, and network failures (net.OpError, url.Error,
+// DNS errors) are net.Error.
+type (
+	sqlStateError interface{ SQLState() string }
+	redisError    interface{ RedisError() }
+)
+
+// infrastructural reports whether err's chain holds a failure of a
+// network, a database or the file system, whose text may carry an
+// address, SQL or a path.
+func infrastructural(err error) bool {
+	var (
+		ne net.Error
+		se sqlStateError
+		re redisError
+		pe *fs.PathError
+	)
+	return errors.As(err, &ne) || errors.As(err, &se) || errors.As(err, &re) || errors.As(err, &pe)
+}
+
+// retryAfter is implemented by errors that know when a retry may succeed
+// (a rate limit's window).
+type retryAfter interface{ RetryAfter() time.Duration }
+
+// retryAfterSeconds returns the whole seconds, rounded up, after which
+// err says to retry, or 0 when it does not say.
+func retryAfterSeconds(err error) int {
+	var ra retryAfter
+	if errors.As(err, &ra) {
+		if d := ra.RetryAfter(); d > 0 {
+			return int((d + time.Second - 1) / time.Second)
+		}
+	}
+	var ce *commerce.Error
+	if errors.As(err, &ce) {
+		if d, ok := ce.Details["retry_after_seconds"].(int); ok && d > 0 {
+			return d
+		}
+	}
+	return 0
 }

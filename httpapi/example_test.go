@@ -33,8 +33,10 @@ func ExampleNew() {
 	mux.Handle("/api/", http.StripPrefix("/api", api))
 
 	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/store/customers/me", nil))
-	fmt.Println(rec.Code, rec.Body.String())
+	req := httptest.NewRequest(http.MethodGet, "/api/store/customers/me", nil)
+	req.Header.Set(httpapi.RequestIDHeader, "req-1") // or the API makes one
+	mux.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get(httpapi.RequestIDHeader), rec.Body.String())
 	// Output:
-	// 401 {"error":{"code":"unauthenticated","message":"sign in first: this route needs a customer session token"}}
+	// 401 req-1 {"error":{"code":"unauthenticated","message":"sign in first: this route needs a customer session token","request_id":"req-1"}}
 }

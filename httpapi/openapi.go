@@ -84,6 +84,12 @@ func operation(s *schemas, rt Route, errRef map[string]any) map[string]any {
 	if rt.Header != "" {
 		params = append(params, map[string]any{"name": rt.Header, "in": "header", "required": true, "schema": map[string]any{"type": "string"}})
 	}
+	if rt.TokenHeader != "" {
+		params = append(params, map[string]any{
+			"name": rt.TokenHeader, "in": "header", "required": false, "schema": map[string]any{"type": "string"},
+			"description": "The guest resource's capability token, answered when it was created; needed unless the resource is the signed-in customer's.",
+		})
+	}
 	if len(params) > 0 {
 		op["parameters"] = params
 	}

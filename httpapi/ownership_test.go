@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/order"
 )
 
@@ -140,10 +141,32 @@ func TestOwnership(t *testing.T) {
 				}
 				token := ""
 				if rt.signedIn {
-					token = f.bToken // anyone signed in may adopt a guest cart
+					token = f.bToken // anyone signed in may adopt a guest cart they hold the token of
 				}
-				r := f.s.do(rt.method, f.path(rt.path), token, rt.body, rt.headers...)
-				assert.Equal(t, rt.status, r.status, "a guest resource by its ID: %s", r.body)
+				path := f.path(rt.path)
+				header := httpapi.CartTokenHeader
+				if strings.HasPrefix(rt.path, "/store/orders/") {
+					header = httpapi.OrderTokenHeader
+				}
+				before := f.snapshot(t)
+				missing := f.fill(rt.path, commerce.NewID[commerce.CartID](), commerce.NewID[commerce.OrderID]())
+				nobody := f.s.do(rt.method, missing, token, rt.body, rt.headers...)
+				require.Equal(t, http.StatusNotFound, nobody.status, "%s", nobody.body)
+				// Knowing the ID is not enough: without the guest's token,
+				// or with another resource's, it looks missing.
+				other := f.s.guestToken(f.order.String())
+				if header == httpapi.OrderTokenHeader {
+					other = f.s.guestToken(f.cart.String())
+				}
+				for name, guess := range map[string]string{"no token": "", "a wrong token": "AAAA", "another resource's token": other} {
+					r := f.s.do(rt.method, path, token, rt.body, append([]string{header, guess}, rt.headers...)...)
+					assert.Equal(t, http.StatusNotFound, r.status, "%s: %s", name, r.body)
+					assert.Equal(t, sameIDs(string(nobody.body), missing, path), string(r.body), "%s looks exactly like a missing one", name)
+				}
+				assert.Equal(t, before, f.snapshot(t), "a refused request changes nothing")
+
+				r := f.s.do(rt.method, path, token, rt.body, rt.headers...)
+				assert.Equal(t, rt.status, r.status, "a guest resource with its token: %s", r.body)
 			})
 		})
 	}
@@ -161,14 +184,16 @@ func sameIDs(body, missing, path string) string {
 	return body
 }
 
-// TestOwnershipOfGuestResourcesIsByID: a guest's order and cart stay
-// readable with any token, since knowing the ID is what makes them
-// reachable.
-func TestOwnershipOfGuestResourcesIsByID(t *testing.T) {
+// TestGuestResourcesNeedTheirToken: a guest's order and cart are
+// reachable with their capability token, whoever is signed in, and never
+// by their ID alone, a customer's session notwithstanding.
+func TestGuestResourcesNeedTheirToken(t *testing.T) {
 	f := newOwnFixture(t, true)
-	for _, path := range []string{"/store/carts/{cart}", "/store/orders/{order}"} {
-		r := f.s.do(http.MethodGet, f.path(path), f.bToken, nil)
-		assert.Equal(t, http.StatusOK, r.status, "%s: %s", path, r.body)
+	for path, header := range map[string]string{"/store/carts/{cart}": httpapi.CartTokenHeader, "/store/orders/{order}": httpapi.OrderTokenHeader} {
+		r := f.s.do(http.MethodGet, f.path(path), f.bToken, nil, header, "")
+		assert.Equal(t, http.StatusNotFound, r.status, "%s without its token: %s", path, r.body)
+		r = f.s.do(http.MethodGet, f.path(path), f.bToken, nil)
+		assert.Equal(t, http.StatusOK, r.status, "%s with its token: %s", path, r.body)
 	}
 }
 

@@ -40,6 +40,10 @@ type Route struct {
 	Query   []Param
 	// Header names a required request header (Idempotency-Key), if any.
 	Header string
+	// TokenHeader names the capability header a guest resource needs
+	// (X-Cart-Token, X-Order-Token), if any; a customer's own resource
+	// needs their session token instead.
+	TokenHeader string
 	// Request is a value of the JSON request body's type, nil when the
 	// route takes no body.
 	Request any

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -39,21 +41,51 @@ type shop struct {
 	events   *eventbustest.Recorder
 	provider *fakeprovider.Provider
 	index    *bleve.Index
+
+	// tokens are the guest tokens the shop answered, by cart or order ID:
+	// do sends them on the resource's routes unless told otherwise.
+	mu     sync.Mutex
+	tokens map[string]string
 }
 
-func newShop(t testing.TB) *shop {
+// shopConfig is what a test may change of the shop newShop builds.
+type shopConfig struct {
+	// carts wraps the cart store, e.g. to make it fail.
+	carts func(cart.Store) cart.Store
+	// customers changes the customer service's options.
+	customers func(*customer.Options)
+	// api changes the API's options.
+	api func(*httpapi.Options)
+}
+
+// shopOption changes a shopConfig.
+type shopOption func(*shopConfig)
+
+func newShop(t testing.TB, options ...shopOption) *shop {
 	t.Helper()
-	s := &shop{t: t, events: eventbustest.NewRecorder()}
+	var cfg shopConfig
+	for _, o := range options {
+		o(&cfg)
+	}
+	s := &shop{t: t, events: eventbustest.NewRecorder(), tokens: map[string]string{}}
 	opts := &memory.Options{Events: s.events}
 	quiet := slog.New(slog.DiscardHandler)
 	var err error
 	s.svc.Catalog, err = catalog.NewService(memory.NewCatalogStore(opts), nil)
 	require.NoError(t, err)
-	s.svc.Customers, err = customer.NewService(memory.NewCustomerStore(opts), &customer.Options{
+	co := &customer.Options{
 		Password: customer.PasswordParams{Memory: 64, Iterations: 1, Parallelism: 1}, Logger: quiet,
-	})
+	}
+	if cfg.customers != nil {
+		cfg.customers(co)
+	}
+	s.svc.Customers, err = customer.NewService(memory.NewCustomerStore(opts), co)
 	require.NoError(t, err)
-	s.svc.Carts, err = cart.NewService(memory.NewCartStore(opts), s.svc.Catalog, nil)
+	var carts cart.Store = memory.NewCartStore(opts)
+	if cfg.carts != nil {
+		carts = cfg.carts(carts)
+	}
+	s.svc.Carts, err = cart.NewService(carts, s.svc.Catalog, nil)
 	require.NoError(t, err)
 	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), nil)
 	require.NoError(t, err)
@@ -67,7 +99,11 @@ func newShop(t testing.TB) *shop {
 	t.Cleanup(func() { _ = s.index.Close(context.Background()) })
 	s.svc.Search, err = search.NewService(s.index, nil)
 	require.NoError(t, err)
-	s.api, err = httpapi.New(s.svc, &httpapi.Options{AdminKey: adminKey, Logger: quiet})
+	ao := &httpapi.Options{AdminKey: adminKey, Logger: quiet}
+	if cfg.api != nil {
+		cfg.api(ao)
+	}
+	s.api, err = httpapi.New(s.svc, ao)
 	require.NoError(t, err)
 	s.srv = httptest.NewServer(s.api)
 	t.Cleanup(s.srv.Close)
@@ -119,6 +155,9 @@ func (s *shop) do(method, path, token string, body any, headers ...string) reply
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	// A fixed request ID keeps answers comparable byte for byte.
+	req.Header.Set(httpapi.RequestIDHeader, "test-request")
+	s.sendGuestToken(req, path)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -127,7 +166,54 @@ func (s *shop) do(method, path, token string, body any, headers ...string) reply
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(s.t, err)
+	s.learnGuestToken(resp.Header, raw)
 	return reply{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// sendGuestToken sets the guest token the shop answered for the cart or
+// order path names, if any: what a client keeps and sends back. A test
+// that sends its own (or an empty one) overrides it.
+func (s *shop) sendGuestToken(req *http.Request, path string) {
+	parts := strings.Split(strings.SplitN(path, "?", 2)[0], "/")
+	if len(parts) < 4 || parts[1] != "store" {
+		return
+	}
+	header := map[string]string{"carts": httpapi.CartTokenHeader, "orders": httpapi.OrderTokenHeader}[parts[2]]
+	if header == "" {
+		return
+	}
+	s.mu.Lock()
+	token, ok := s.tokens[parts[3]]
+	s.mu.Unlock()
+	if ok {
+		req.Header.Set(header, token)
+	}
+}
+
+// learnGuestToken keeps the guest token of an answer, by the ID of the
+// cart or order it came with.
+func (s *shop) learnGuestToken(h http.Header, body []byte) {
+	for _, name := range []string{httpapi.CartTokenHeader, httpapi.OrderTokenHeader} {
+		token := h.Get(name)
+		if token == "" {
+			continue
+		}
+		var v struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(body, &v) == nil && v.ID != "" {
+			s.mu.Lock()
+			s.tokens[v.ID] = token
+			s.mu.Unlock()
+		}
+	}
+}
+
+// guestToken returns the token the shop answered for id, "" if none.
+func (s *shop) guestToken(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokens[id]
 }
 
 // customer registers and signs in a customer, returning the token.

@@ -19,6 +19,11 @@ type CreateCartRequest struct {
 type CartResponse struct {
 	cart.Cart
 	Totals cart.Totals `json:"totals"`
+	// CartToken, answered only by the creation of a guest cart (and in
+	// the X-Cart-Token header), is the secret every later request on the
+	// cart must send in X-Cart-Token. Keep it as you keep the cart's ID:
+	// it is the guest's only proof the cart is theirs.
+	CartToken string `json:"cart_token,omitempty"`
 }
 
 // UpdateLineRequest is the body of PATCH /store/carts/{id}/items/{line}.
@@ -53,11 +58,29 @@ type updateLineBody = struct {
 func (a *API) cartRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts", Tag: "carts",
-		Summary:      "Create a cart (the body is optional); created with a customer token, the cart belongs to that customer",
+		Summary: "Create a cart (the body is optional); created with a customer token, the cart belongs to that customer. " +
+			"A guest cart comes with its cart_token (also in the X-Cart-Token header), which every later request on the cart must send in X-Cart-Token",
 		OptionalBody: true, Request: CreateCartRequest{}, Response: CartResponse{}, Status: http.StatusCreated,
-		handle: replyCartWith(a, func(r *http.Request, in createCartBody) (cart.Cart, error) {
-			return a.svc.Carts.Create(r.Context(), cart.CreateInput{CustomerID: callerOf(r).customer, Currency: commerce.Currency(in.Currency)})
-		}),
+		handle: func(w http.ResponseWriter, r *http.Request, rt *Route) error {
+			var in createCartBody
+			if err := a.decodeOptionalJSON(w, r, &in); err != nil {
+				return err
+			}
+			c, err := a.svc.Carts.Create(r.Context(), cart.CreateInput{CustomerID: callerOf(r).customer, Currency: commerce.Currency(in.Currency)})
+			if err != nil {
+				return err
+			}
+			out, err := a.priced(r.Context(), c)
+			if err != nil {
+				return err
+			}
+			if c.CustomerID.IsZero() {
+				out.CartToken = a.cartToken(c.ID)
+				w.Header().Set(CartTokenHeader, out.CartToken)
+			}
+			writeJSON(w, rt.Status, out)
+			return nil
+		},
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/carts/mine", Tag: "carts", Auth: Customer,
@@ -69,14 +92,16 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/carts/{id}", Tag: "carts",
-		Summary:  "A cart with its lines priced at today's prices",
-		Response: CartResponse{},
-		handle:   replyCart(a, a.ownCart),
+		Summary:     "A cart with its lines priced at today's prices",
+		TokenHeader: CartTokenHeader,
+		Response:    CartResponse{},
+		handle:      replyCart(a, a.ownCart),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/items", Tag: "carts",
-		Summary: "Add units of a SKU to a cart (raising the quantity of a line with the same SKU and metadata)",
-		Request: cart.AddItemInput{}, Response: CartResponse{},
+		Summary:     "Add units of a SKU to a cart (raising the quantity of a line with the same SKU and metadata)",
+		TokenHeader: CartTokenHeader,
+		Request:     cart.AddItemInput{}, Response: CartResponse{},
 		handle: replyCartWith(a, func(r *http.Request, in cart.AddItemInput) (cart.Cart, error) {
 			c, err := a.ownCart(r)
 			if err != nil {
@@ -87,8 +112,9 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPatch, Path: "/store/carts/{id}/items/{line}", Tag: "carts",
-		Summary: "Set the quantity of a cart line; 0 removes it",
-		Request: UpdateLineRequest{}, Response: CartResponse{},
+		Summary:     "Set the quantity of a cart line; 0 removes it",
+		TokenHeader: CartTokenHeader,
+		Request:     UpdateLineRequest{}, Response: CartResponse{},
 		handle: withID("line", func(lineID commerce.LineID) handler {
 			return replyCartWith(a, func(r *http.Request, in updateLineBody) (cart.Cart, error) {
 				if in.Quantity == nil {
@@ -104,8 +130,9 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/store/carts/{id}/items/{line}", Tag: "carts",
-		Summary:  "Remove a line from a cart",
-		Response: CartResponse{},
+		Summary:     "Remove a line from a cart",
+		TokenHeader: CartTokenHeader,
+		Response:    CartResponse{},
 		handle: withID("line", func(lineID commerce.LineID) handler {
 			return replyCart(a, func(r *http.Request) (cart.Cart, error) {
 				c, err := a.ownCart(r)
@@ -118,8 +145,9 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodDelete, Path: "/store/carts/{id}/items", Tag: "carts",
-		Summary:  "Remove every line from a cart",
-		Response: CartResponse{},
+		Summary:     "Remove every line from a cart",
+		TokenHeader: CartTokenHeader,
+		Response:    CartResponse{},
 		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
 			c, err := a.ownCart(r)
 			if err != nil {
@@ -130,7 +158,8 @@ func (a *API) cartRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/merge", Tag: "carts", Auth: Customer,
-		Summary:      "After sign-in, make a guest cart the caller's: merged into their active cart, or attached when they have none (the body is optional)",
+		Summary:      "After sign-in, make a guest cart the caller's: merged into their active cart, or attached when they have none (the body is optional); the guest cart's X-Cart-Token is required",
+		TokenHeader:  CartTokenHeader,
 		OptionalBody: true, Request: MergeCartRequest{}, Response: CartResponse{},
 		handle: replyCartWith(a, func(r *http.Request, in MergeCartRequest) (cart.Cart, error) {
 			if in.Strategy == "" {
@@ -174,9 +203,10 @@ func replyCartWith[In any](a *API, op func(r *http.Request, in In) (cart.Cart, e
 }
 
 // ownCart returns the cart named by the path's {id} if the caller may
-// use it: a guest cart, or one of the caller's (see owned).
+// use it: one of the caller's, or a guest cart with its X-Cart-Token (see
+// owned).
 func (a *API) ownCart(r *http.Request) (cart.Cart, error) {
-	return owned(r, a.svc.Carts.Get, func(c cart.Cart) commerce.CustomerID { return c.CustomerID }, cartNotFound)
+	return owned(r, a.svc.Carts.Get, func(c cart.Cart) commerce.CustomerID { return c.CustomerID }, a.mayUseCart, cartNotFound)
 }
 
 func cartNotFound(id commerce.CartID) error {

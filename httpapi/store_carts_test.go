@@ -335,3 +335,20 @@ func TestOptionalBodyMayBeChunked(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
 	assert.Equal(t, "colour", errorBody(t, r).Details["field"])
 }
+
+// TestCartOverflowSavesNothing: an add that would overflow the cart's
+// total answers 400 and saves nothing, so the cart keeps answering.
+func TestCartOverflowSavesNothing(t *testing.T) {
+	s := newShop(t)
+	s.sellable("GOLD-1", 1<<61, 100)
+	c := s.newCart("")
+	s.addItem(c.ID, "", "GOLD-1", 1)
+	r := s.do(http.MethodPost, "/store/carts/"+c.ID.String()+"/items", "", map[string]any{"sku": "GOLD-1", "quantity": 4})
+	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+	assert.Equal(t, "quantity", errorBody(t, r).Details["field"])
+	r = s.do(http.MethodGet, "/store/carts/"+c.ID.String(), "", nil)
+	require.Equal(t, http.StatusOK, r.status, "the cart still answers: %s", r.body)
+	got := cartOf(t, r)
+	require.Len(t, got.Lines, 1)
+	assert.Equal(t, 1, got.Lines[0].Quantity, "the refused add saved nothing")
+}

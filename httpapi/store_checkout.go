@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 
@@ -26,13 +28,24 @@ type CheckoutRequest struct {
 	ExpectedTotal *commerce.Money `json:"expected_total,omitempty"`
 }
 
+// CheckoutResponse is the order a checkout placed.
+type CheckoutResponse struct {
+	order.Order
+	// OrderToken, answered for a guest's order (and in the X-Order-Token
+	// header), is the secret reading, cancelling or returning the order
+	// needs in X-Order-Token. A repeat of the checkout answers it again.
+	OrderToken string `json:"order_token,omitempty"`
+}
+
 func (a *API) checkoutRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/carts/{id}/checkout", Tag: "checkout",
 		Summary: "Check a cart out: reserve the stock, take the payment and answer the confirmed order (201); " +
-			"a repeat with the same Idempotency-Key answers the same order (200) and charges nothing more",
-		Header:  "Idempotency-Key",
-		Request: CheckoutRequest{}, Response: order.Order{}, Status: http.StatusCreated,
+			"a repeat with the same Idempotency-Key and body answers the same order (200) and charges nothing more; " +
+			"the same key with another body is 409. Keys are the caller's: a signed-in customer's, or a guest cart's. " +
+			"A guest cart needs its X-Cart-Token; a guest's order comes with its order_token (also in the X-Order-Token header)",
+		Header: "Idempotency-Key", TokenHeader: CartTokenHeader,
+		Request: CheckoutRequest{}, Response: CheckoutResponse{}, Status: http.StatusCreated,
 		handle: a.checkout,
 	})
 }
@@ -61,7 +74,7 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	case errors.Is(err, commerce.ErrNotFound):
 	case err != nil:
 		return err
-	case !who.owns(c.CustomerID):
+	case !a.mayUseCart(r, id, c.CustomerID):
 		return cartNotFound(id)
 	}
 	if in.Email == "" && !who.customer.IsZero() {
@@ -71,17 +84,26 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		}
 		in.Email = me.Email
 	}
+	// Keys are the caller's: a signed-in customer's across their
+	// checkouts, a guest's within their cart. Another caller's key, equal
+	// or not, never reaches this caller's order.
+	scope := id.String()
+	if !who.customer.IsZero() {
+		scope = who.customer.String()
+	}
 	o, err := a.svc.Orders.Checkout(r.Context(), id, order.CheckoutInput{
 		Email: in.Email, CustomerID: who.customer, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
-		PaymentMethod: in.PaymentMethod, IdempotencyKey: key, ExpectedTotal: in.ExpectedTotal,
+		PaymentMethod: in.PaymentMethod, IdempotencyKey: scopedKey(scope, key), ExpectedTotal: in.ExpectedTotal,
 	})
 	switch {
 	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero(),
 		errors.Is(err, commerce.ErrPermissionDenied): // adopted since read
 		return cartNotFound(id)
 	case err != nil:
-		return err
-	case !who.owns(o.CustomerID):
+		return a.withOrderToken(w, r, err, who.customer.IsZero() && c.CustomerID.IsZero() && !c.ID.IsZero())
+	case !a.mayUseCart(r, id, o.CustomerID):
+		// A repeat for a cart that is gone: the order's buyer, or for a
+		// guest's order the guest cart's token, proves the caller.
 		return cartNotFound(id)
 	}
 	// A cart already converted into this very order, or one gone, means
@@ -90,6 +112,45 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	if c.ID.IsZero() || (c.Status == cart.StatusConverted && c.ConvertedOrderID == o.ID) {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, o)
+	out := CheckoutResponse{Order: o}
+	if o.CustomerID.IsZero() {
+		out.OrderToken = a.orderToken(o.ID)
+		w.Header().Set(OrderTokenHeader, out.OrderToken)
+	}
+	writeJSON(w, status, out)
 	return nil
+}
+
+// withOrderToken returns err, a failed checkout, and when it names a
+// guest's order (one a declined payment cancelled) and the caller is that
+// guest, answers that order's token too: the guest may read why it failed.
+func (a *API) withOrderToken(w http.ResponseWriter, r *http.Request, err error, guest bool) error {
+	var ce *commerce.Error
+	if !guest || !errors.As(err, &ce) {
+		return err
+	}
+	raw, _ := ce.Details["order_id"].(string)
+	id, perr := commerce.ParseID[commerce.OrderID](raw)
+	if perr != nil {
+		return err
+	}
+	if o, gerr := a.svc.Orders.Get(r.Context(), id); gerr != nil || !o.CustomerID.IsZero() {
+		return err
+	}
+	token := a.orderToken(id)
+	w.Header().Set(OrderTokenHeader, token)
+	return ce.WithDetail("order_token", token)
+}
+
+// maxScopedKey is the longest idempotency key the order service takes.
+const maxScopedKey = 150
+
+// scopedKey is key within scope, the caller: "<scope>:<key>", with a long
+// key replaced by its SHA-256 so that the whole fits the order service.
+func scopedKey(scope, key string) string {
+	if len(scope)+1+len(key) > maxScopedKey {
+		sum := sha256.Sum256([]byte(key))
+		key = "sha256-" + base64.RawURLEncoding.EncodeToString(sum[:])
+	}
+	return scope + ":" + key
 }

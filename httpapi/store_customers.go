@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net"
 	"net/http"
 	"time"
 
@@ -33,17 +34,20 @@ type PasswordResetConfirm struct {
 
 func (a *API) customerRoutes() {
 	a.add(Route{
-		Method: http.MethodPost, Path: "/store/customers", Summary: "Register a customer account", Tag: "customers",
+		Method: http.MethodPost, Path: "/store/customers", Tag: "customers",
+		Summary: "Register a customer account; an email that already has an account answers 409, which tells the caller so",
 		Request: customer.RegisterInput{}, Response: customer.Customer{}, Status: http.StatusCreated,
 		handle: replyWith(a, func(r *http.Request, in customer.RegisterInput) (customer.Customer, error) {
 			return a.svc.Customers.Register(r.Context(), in)
 		}),
 	})
 	a.add(Route{
-		Method: http.MethodPost, Path: "/store/auth/login", Summary: "Sign in: a session token for the Authorization header", Tag: "customers",
+		Method: http.MethodPost, Path: "/store/auth/login", Tag: "customers",
+		Summary: "Sign in: a session token for the Authorization header. Attempts are limited per account and per client address: " +
+			"past the limit the answer is 429 with Retry-After",
 		Request: LoginRequest{}, Response: LoginResponse{},
 		handle: replyWith(a, func(r *http.Request, in LoginRequest) (LoginResponse, error) {
-			s, err := a.svc.Customers.Login(r.Context(), in.Email, in.Password)
+			s, err := a.svc.Customers.LoginFrom(r.Context(), in.Email, in.Password, clientAddress(r))
 			if err != nil {
 				return LoginResponse{}, err
 			}
@@ -84,4 +88,16 @@ func (a *API) customerRoutes() {
 			return a.svc.Customers.ResetPassword(r.Context(), in.Token, in.Password)
 		}),
 	})
+}
+
+// clientAddress is the IP the request came from: the host of RemoteAddr.
+// Behind a proxy, have a middleware set RemoteAddr from the header the
+// proxy sets: the API trusts no header for it, since a client could send
+// any.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

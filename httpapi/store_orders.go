@@ -34,13 +34,15 @@ func (a *API) orderRoutes() {
 	})
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/orders/{id}", Tag: "orders",
-		Summary:  "An order: a guest's by its ID, a customer's with their token",
-		Response: order.Order{},
-		handle:   reply(a.ownOrder),
+		Summary:     "An order: a customer's with their session token, a guest's with its X-Order-Token",
+		TokenHeader: OrderTokenHeader,
+		Response:    order.Order{},
+		handle:      reply(a.ownOrder),
 	})
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/cancel", Tag: "orders",
 		Summary:      "Cancel a confirmed or processing order: the payment is voided or refunded and the stock given back (the body is optional)",
+		TokenHeader:  OrderTokenHeader,
 		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
 		handle: replyWith(a, func(r *http.Request, in ReasonRequest) (order.Order, error) {
 			o, err := a.ownOrder(r)
@@ -53,6 +55,7 @@ func (a *API) orderRoutes() {
 	a.add(Route{
 		Method: http.MethodPost, Path: "/store/orders/{id}/return", Tag: "orders",
 		Summary:      "Ask to return a delivered order (the body is optional)",
+		TokenHeader:  OrderTokenHeader,
 		OptionalBody: true, Request: ReasonRequest{}, Response: order.Order{},
 		handle: replyWith(a, func(r *http.Request, in ReasonRequest) (order.Order, error) {
 			o, err := a.ownOrder(r)
@@ -68,9 +71,10 @@ func (a *API) orderRoutes() {
 }
 
 // ownOrder returns the order named by the path's {id} if the caller may
-// see it: a guest order, or one of the caller's (see owned).
+// see it: one of the caller's, or a guest order with its X-Order-Token
+// (see owned).
 func (a *API) ownOrder(r *http.Request) (order.Order, error) {
-	return owned(r, a.svc.Orders.Get, func(o order.Order) commerce.CustomerID { return o.CustomerID }, orderNotFound)
+	return owned(r, a.svc.Orders.Get, func(o order.Order) commerce.CustomerID { return o.CustomerID }, a.mayUseOrder, orderNotFound)
 }
 
 func orderNotFound(id commerce.OrderID) error {

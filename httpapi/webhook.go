@@ -60,11 +60,8 @@ func (a *API) webhook(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	return nil
 }
 
-// errMessage is err's message without its code prefix.
+// errMessage is what a client may read of err (see public).
 func errMessage(err error) string {
-	var ce *commerce.Error
-	if errors.As(err, &ce) {
-		return ce.Message
-	}
-	return err.Error()
+	pub, _ := public(err)
+	return pub.Message
 }

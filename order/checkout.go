@@ -75,15 +75,38 @@ func (s *Service) Checkout(ctx context.Context, cartID commerce.CartID, in Check
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		return Order{}, commerce.Errorf(commerce.CodeUnavailable, "order: waiting for the first checkout with this key: %w", err)
 	}
-	if o.ID != "" && o.CartID != cartID {
-		return Order{}, errKeyReused(in.IdempotencyKey)
+	if o.ID != "" {
+		if err := checkReplay(o, cartID, in); err != nil {
+			return Order{}, err
+		}
 	}
 	return o, err
 }
 
-func errKeyReused(key string) error {
-	return commerce.Errorf(commerce.CodeConflict, "order: idempotency key %q was used for another cart", key).
+func errKeyReused(key, what string) error {
+	return commerce.Errorf(commerce.CodeConflict, "order: idempotency key %q was used for %s", key, what).
 		WithDetail("field", "idempotency_key")
+}
+
+// checkReplay returns nil when in, a checkout of cartID under o's key,
+// asks for what o was made from: the same cart, e-mail, addresses,
+// payment method and signed-in buyer. Anything else is a Conflict, as
+// Stripe answers a key reused with other parameters: the key's first
+// order is never answered to a request it did not come from. The order
+// itself is the request's fingerprint, so nothing more is stored.
+func checkReplay(o Order, cartID commerce.CartID, in CheckoutInput) error {
+	if o.CartID != cartID {
+		return errKeyReused(in.IdempotencyKey, "another cart")
+	}
+	billing := in.ShippingAddress
+	if in.BillingAddress != nil {
+		billing = *in.BillingAddress
+	}
+	if o.Email != in.Email || o.ShippingAddress != in.ShippingAddress || o.BillingAddress != billing ||
+		o.PaymentMethod != in.PaymentMethod || (!in.CustomerID.IsZero() && o.CustomerID != in.CustomerID) {
+		return errKeyReused(in.IdempotencyKey, "a checkout with other details")
+	}
+	return nil
 }
 
 func (in CheckoutInput) normalized() (CheckoutInput, error) {
@@ -130,8 +153,8 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 			}
 			return Order{}, lerr
 		}
-		if prior.CartID != cartID {
-			return Order{}, errKeyReused(in.IdempotencyKey)
+		if err := checkReplay(prior, cartID, in); err != nil {
+			return Order{}, err
 		}
 		return s.advance(ctx, prior)
 	}
@@ -141,8 +164,10 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 	if err != nil {
 		return Order{}, err
 	}
-	if !created && stored.CartID != cartID {
-		return Order{}, errKeyReused(in.IdempotencyKey)
+	if !created {
+		if err := checkReplay(stored, cartID, in); err != nil {
+			return Order{}, err
+		}
 	}
 	return s.advance(ctx, stored)
 }

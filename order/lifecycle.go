@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/payment"
@@ -121,6 +122,9 @@ func (s *Service) ship(ctx context.Context, in TransitionInput) (Order, error) {
 				return Order{}, err
 			}
 		}
+		if err := validateTrackingURL(in.Shipment.TrackingURL); err != nil {
+			return Order{}, err
+		}
 	}
 	o, err := s.store.Get(ctx, in.OrderID)
 	if err != nil {
@@ -192,4 +196,18 @@ func (s *Service) refund(ctx context.Context, in TransitionInput) (Order, error)
 		reason = "order returned"
 	}
 	return s.settle(ctx, o, reason)
+}
+
+// validateTrackingURL accepts an empty URL or an absolute http(s) one
+// with a host: the URL is shown to customers as a link, so a javascript:
+// or data: URL would run in their browser.
+func validateTrackingURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("tracking_url", "the tracking URL must be an absolute http or https URL")
+	}
+	return nil
 }

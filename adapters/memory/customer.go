@@ -203,6 +203,43 @@ func (s *CustomerStore) ConsumePasswordReset(ctx context.Context, tokenHash []by
 	return r.CustomerID, nil
 }
 
+// CompletePasswordReset implements customer.Store: every change happens
+// under one hold of the store's lock.
+func (s *CustomerStore) CompletePasswordReset(ctx context.Context, tokenHash []byte, now time.Time, passwordHash string) (commerce.CustomerID, error) {
+	if err := ctx.Err(); err != nil {
+		return "", commerce.Errorf(commerce.CodeUnavailable, "memory: complete password reset: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.resets[string(tokenHash)]
+	if !ok || !r.UsedAt.IsZero() || !now.Before(r.ExpiresAt) {
+		return "", customerNotFound("usable password reset")
+	}
+	c, ok := s.customers[r.CustomerID]
+	if !ok {
+		return "", customerNotFound("customer " + r.CustomerID.String())
+	}
+	if c.Guest {
+		return "", commerce.Errorf(commerce.CodeFailedPrecondition, "memory: complete password reset: a guest has no password")
+	}
+	for k, other := range s.resets {
+		if other.CustomerID == r.CustomerID && other.UsedAt.IsZero() {
+			other.UsedAt = now
+			s.resets[k] = other
+		}
+	}
+	c.PasswordHash = passwordHash
+	c.UpdatedAt = now
+	s.customers[c.ID] = c
+	for id, rec := range s.sessions {
+		if rec.CustomerID == c.ID && rec.RevokedAt.IsZero() {
+			rec.RevokedAt = now
+			s.sessions[id] = rec
+		}
+	}
+	return c.ID, nil
+}
+
 // PurgeSessions implements customer.Purger.
 func (s *CustomerStore) PurgeSessions(ctx context.Context, before time.Time, limit int) (int, error) {
 	s.mu.Lock()

@@ -73,7 +73,10 @@ func catalogPageEnd[T any](items []T, limit int, key func(T) string) (commerce.P
 	return out, nil
 }
 
-// catalogConflict names what a unique violation was about.
+// catalogConflict names what a unique violation was about. A named one
+// says it in plain words and leaves the driver's error out of the chain:
+// its text quotes the constraint and the values, and the plain words are
+// all a client needs.
 func catalogConflict(err error, doing string) error {
 	classified := classify(err, doing)
 	if commerce.Code(classified) != commerce.CodeConflict {
@@ -89,7 +92,7 @@ func catalogConflict(err error, doing string) error {
 	if what == "" {
 		return classified
 	}
-	return commerce.Errorf(commerce.CodeConflict, "postgres: %s: %s: %w", doing, what, err)
+	return commerce.Errorf(commerce.CodeConflict, "postgres: %s: %s", doing, what)
 }
 
 // CreateBrand implements catalog.Store.

@@ -218,6 +218,47 @@ func (s *CustomerStore) ConsumePasswordReset(ctx context.Context, tokenHash []by
 	return id, classify(err, "consume password reset")
 }
 
+// CompletePasswordReset implements customer.Store in one transaction: the
+// conditional UPDATE of the token decides between concurrent calls, as in
+// ConsumePasswordReset, and the customer's row is locked before its
+// password changes.
+func (s *CustomerStore) CompletePasswordReset(ctx context.Context, tokenHash []byte, now time.Time, passwordHash string) (commerce.CustomerID, error) {
+	const doing = "complete password reset"
+	var id commerce.CustomerID
+	err := inTx(ctx, s.pool, doing, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE customer_password_resets SET used_at = $2
+			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+			RETURNING customer_id`, tokenHash, now).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return commerce.Errorf(commerce.CodeNotFound, "postgres: %s: no usable reset for this token", doing)
+		}
+		if err != nil {
+			return classify(err, doing)
+		}
+		var guest bool
+		if err := tx.QueryRow(ctx, `SELECT guest FROM customer_customers WHERE id = $1 FOR UPDATE`, id).Scan(&guest); err != nil {
+			return classify(err, doing)
+		}
+		if guest {
+			return commerce.Errorf(commerce.CodeFailedPrecondition, "postgres: %s: a guest has no password", doing)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE customer_password_resets SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL`, id, now); err != nil {
+			return classify(err, doing)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE customer_customers SET password_hash = $2, updated_at = $3 WHERE id = $1`, id, passwordHash, now); err != nil {
+			return classify(err, doing)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE customer_sessions SET revoked_at = $2 WHERE customer_id = $1 AND revoked_at IS NULL`, id, now); err != nil {
+			return classify(err, doing)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
 // PurgeSessions implements customer.Purger. Each branch of the union uses
 // its own index; the row set is bounded by limit.
 func (s *CustomerStore) PurgeSessions(ctx context.Context, before time.Time, limit int) (int, error) {

@@ -26,8 +26,11 @@ const (
 )
 
 // classify turns a pgx error into a commerce error whose message says what
-// the store was doing. Errors that already carry a commerce code pass
-// through unchanged, so closures may return domain errors.
+// the store was doing and what went wrong in plain words, never the
+// driver's text (which may quote SQL, constraint names or addresses): that
+// stays in the chain as the cause, for logs. Errors that already carry a
+// commerce code pass through unchanged, so closures may return domain
+// errors.
 func classify(err error, doing string) error {
 	if err == nil {
 		return nil
@@ -44,13 +47,35 @@ func classify(err error, doing string) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return commerce.Errorf(codeOf(pgErr), "postgres: %s: %w", doing, err)
+		code := codeOf(pgErr)
+		return wrapped(code, doing, describe(code), err)
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || pgconn.SafeToRetry(err) || isConnectionLoss(err) {
-		return commerce.Errorf(commerce.CodeUnavailable, "postgres: %s: %w", doing, err)
+		return wrapped(commerce.CodeUnavailable, doing, "the database is unreachable", err)
 	}
-	return commerce.Errorf(commerce.CodeInternal, "postgres: %s: %w", doing, err)
+	return wrapped(commerce.CodeInternal, doing, "unexpected database failure", err)
+}
+
+// wrapped is the commerce error "postgres: <doing>: <what>" with cause in
+// its chain but not in its message.
+func wrapped(code commerce.ErrorCode, doing, what string, cause error) error {
+	return &commerce.Error{Code: code, Message: "postgres: " + doing + ": " + what, Err: cause}
+}
+
+// describe says in plain words what a database error of code means.
+func describe(code commerce.ErrorCode) string {
+	switch code {
+	case commerce.CodeConflict:
+		return "already exists"
+	case commerce.CodeFailedPrecondition:
+		return "refers to a record that does not exist"
+	case commerce.CodeInvalidArgument:
+		return "a value is missing or out of range"
+	case commerce.CodeUnavailable:
+		return "the database is busy or unreachable; retry"
+	}
+	return "unexpected database failure"
 }
 
 func codeOf(e *pgconn.PgError) commerce.ErrorCode {

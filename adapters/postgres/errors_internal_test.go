@@ -24,7 +24,7 @@ func TestClassify(t *testing.T) {
 		"no rows":               {pgx.ErrNoRows, commerce.CodeNotFound},
 		"cancelled":             {context.Canceled, commerce.CodeUnavailable},
 		"deadline":              {context.DeadlineExceeded, commerce.CodeUnavailable},
-		"unique violation":      {&pgconn.PgError{Code: pgUniqueViolation}, commerce.CodeConflict},
+		"unique violation":      {&pgconn.PgError{Code: pgUniqueViolation, Message: `duplicate key value violates unique constraint "x"`}, commerce.CodeConflict},
 		"foreign key violation": {&pgconn.PgError{Code: pgForeignKeyViolation}, commerce.CodeFailedPrecondition},
 		"check violation":       {&pgconn.PgError{Code: pgCheckViolation}, commerce.CodeInvalidArgument},
 		"not null violation":    {&pgconn.PgError{Code: pgNotNullViolation}, commerce.CodeInvalidArgument},
@@ -42,6 +42,12 @@ func TestClassify(t *testing.T) {
 			if tc.err != nil && tc.want != commerce.CodeNotFound {
 				assert.ErrorIs(t, got, tc.err, "the cause stays in the chain")
 			}
+			if tc.err != nil {
+				var ce *commerce.Error
+				if assert.ErrorAs(t, got, &ce) {
+					assert.NotContains(t, ce.Message, "SQLSTATE", "the driver's text stays out of the message")
+				}
+			}
 		})
 	}
 }
@@ -50,4 +56,16 @@ func TestConstraintOf(t *testing.T) {
 	err := fmt.Errorf("insert: %w", &pgconn.PgError{Code: pgUniqueViolation, ConstraintName: "catalog_variants_sku_key"})
 	assert.Equal(t, "catalog_variants_sku_key", constraintOf(err))
 	assert.Empty(t, constraintOf(errors.New("plain")))
+}
+
+// TestCatalogConflictSpeaksPlainly: a duplicate review is a Conflict that
+// says so, with no driver text (constraint, SQLSTATE) in the error at all.
+func TestCatalogConflictSpeaksPlainly(t *testing.T) {
+	pgErr := &pgconn.PgError{Code: pgUniqueViolation, ConstraintName: "catalog_reviews_one_per_customer",
+		Message: `duplicate key value violates unique constraint "catalog_reviews_one_per_customer"`}
+	err := catalogConflict(fmt.Errorf("insert: %w", pgErr), "create review")
+	assert.Equal(t, commerce.CodeConflict, commerce.Code(err))
+	assert.Contains(t, err.Error(), "already reviewed")
+	assert.NotContains(t, err.Error(), "SQLSTATE")
+	assert.NotContains(t, err.Error(), "catalog_reviews_one_per_customer")
 }

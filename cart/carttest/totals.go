@@ -69,10 +69,20 @@ func testTotals(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	require.Equal(t, cart.Totals{CartID: empty.ID, Currency: "EUR", Version: 1, Lines: []cart.LineTotal{}, Subtotal: commerce.Zero("EUR"), Purchasable: true}, tot)
 
+	// A change that would make the total overflow is refused and saves
+	// nothing: the cart stays usable.
 	big := f.create("", "")
-	big = f.add(big.ID, "BIG", 3, nil)
+	_, err = f.svc.AddItem(f.ctx, big.ID, cart.AddItemInput{SKU: "BIG", Quantity: 3})
+	requireCode(t, commerce.CodeInvalidArgument, err, "an add that overflows the total")
+	require.Empty(t, f.get(big.ID).Lines, "the refused add saved nothing")
+	one := f.add(big.ID, "BIG", 1, nil)
+	_, err = f.svc.AddItem(f.ctx, big.ID, cart.AddItemInput{SKU: "BIG", Quantity: 1})
+	requireCode(t, commerce.CodeInvalidArgument, err, "raising a line past the total")
+	_, err = f.svc.UpdateQuantity(f.ctx, big.ID, one.Lines[0].ID, 2)
+	requireCode(t, commerce.CodeInvalidArgument, err, "setting a quantity past the total")
+	require.Equal(t, 1, f.get(big.ID).Lines[0].Quantity, "the refused changes saved nothing")
 	_, err = f.svc.Totals(f.ctx, big.ID)
-	requireCode(t, commerce.CodeInvalidArgument, err, "an overflowing total")
+	require.NoError(t, err, "the cart still prices")
 	_, err = f.svc.Totals(f.ctx, commerce.NewID[commerce.CartID]())
 	requireCode(t, commerce.CodeNotFound, err)
 }

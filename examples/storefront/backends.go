@@ -32,6 +32,7 @@ import (
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
+	"github.com/mercatohq/mercato/ratelimit"
 )
 
 // connectTimeout bounds reaching each real backend at start.
@@ -53,6 +54,9 @@ type backends struct {
 	provider payment.Provider
 	email    notify.Channel
 	index    *bleve.Index
+	// limiter counts failed logins and reset requests: in Redis when
+	// the shop has Redis, nil (in memory) otherwise.
+	limiter ratelimit.Limiter
 
 	// fake is the fake payment provider when no Stripe key is set.
 	fake *fakeprovider.Provider
@@ -204,6 +208,9 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		}
 		b.addRelay(r, onClose)
 		b.carts = store
+		if b.limiter, err = redis.NewRateLimiter(rdb, cfg.redisPrefix+"ratelimit:"); err != nil {
+			return b, fmt.Errorf("redis rate limiter: %w", err)
+		}
 		b.describe = append(b.describe, "carts: Redis ("+redis.DefaultPrefix+"{id}, 7-day TTL), events through the Redis outbox")
 	}
 	return b, nil

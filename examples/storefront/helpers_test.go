@@ -14,6 +14,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -102,26 +103,33 @@ func (ts *testShop) stockedVariant(t *testing.T, n int) (catalog.Product, catalo
 	}
 }
 
-// apiCart creates a guest cart through the API holding one unit of sku.
-func (ts *testShop) apiCart(t *testing.T, sku string) commerce.CartID {
-	t.Helper()
-	var c struct {
-		ID commerce.CartID `json:"id"`
-	}
-	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": sku, "quantity": 1}, nil))
-	return c.ID
+// apiGuestCart is a guest cart made through the API: its ID and the
+// token every request on it sends in X-Cart-Token.
+type apiGuestCart struct {
+	ID    commerce.CartID `json:"id"`
+	Token string          `json:"cart_token"`
 }
 
-// apiCheckout checks cart id out through the API under key, for email,
+func (c apiGuestCart) String() string { return c.ID.String() }
+
+// apiCart creates a guest cart through the API holding one unit of sku.
+func (ts *testShop) apiCart(t *testing.T, sku string) apiGuestCart {
+	t.Helper()
+	var c apiGuestCart
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": sku, "quantity": 1}, nil, httpapi.CartTokenHeader, c.Token))
+	return c
+}
+
+// apiCheckout checks cart c out through the API under key, for email,
 // paying with pm_card_visa; it decodes a success into out and returns
 // the status.
-func (ts *testShop) apiCheckout(t *testing.T, id commerce.CartID, key, email string, out any) int {
+func (ts *testShop) apiCheckout(t *testing.T, c apiGuestCart, key, email string, out any) int {
 	t.Helper()
-	return ts.api(t, http.MethodPost, "/store/carts/"+id.String()+"/checkout", map[string]any{
+	return ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", map[string]any{
 		"email": email, "payment_method": "pm_card_visa",
 		"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
-	}, out, "Idempotency-Key", key)
+	}, out, "Idempotency-Key", key, httpapi.CartTokenHeader, c.Token)
 }
 
 // logRecorder is a slog.Handler keeping every record, which lets a test

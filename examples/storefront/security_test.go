@@ -381,9 +381,9 @@ func TestForgedCartAndOrdersCookiesAreIgnored(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 		mine, ok := ts.cartOf(t, attacker.jar)
 		require.True(t, ok)
-		assert.NotEqual(t, victimCart, mine.ID, "%s: the add made a cart of the attacker's own", name)
+		assert.NotEqual(t, victimCart.ID, mine.ID, "%s: the add made a cart of the attacker's own", name)
 	}
-	c, err := ts.carts.Get(ctx, victimCart)
+	c, err := ts.carts.Get(ctx, victimCart.ID)
 	require.NoError(t, err)
 	require.Len(t, c.Lines, 1)
 	assert.Equal(t, 1, c.Lines[0].Quantity, "the victim's cart is untouched")

@@ -119,7 +119,7 @@ func (s *shop) buildServices() error {
 	if s.catalog, err = catalog.NewService(b.catalog, nil); err != nil {
 		return err
 	}
-	copts := &customer.Options{Logger: log}
+	copts := &customer.Options{Logger: log, Limiter: b.limiter}
 	if s.cfg.SessionKey != "" {
 		copts.Keys = map[string][]byte{"env": []byte(s.cfg.SessionKey)}
 	}

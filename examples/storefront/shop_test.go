@@ -23,6 +23,7 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/notify"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/search"
@@ -152,10 +153,11 @@ func TestAPISearchAndCheckout(t *testing.T) {
 	assert.Equal(t, len(active.Items), all.Total, "every product on sale is indexed")
 
 	var c struct {
-		ID commerce.CartID `json:"id"`
+		ID    commerce.CartID `json:"id"`
+		Token string          `json:"cart_token"`
 	}
 	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts", map[string]string{}, &c))
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 2}, nil))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": v.SKU, "quantity": 2}, nil, httpapi.CartTokenHeader, c.Token))
 
 	checkout := map[string]any{
 		"email":          "grace@example.com",
@@ -164,18 +166,18 @@ func TestAPISearchAndCheckout(t *testing.T) {
 			"name": "Grace Hopper", "line1": "1 Navy Way", "city": "Arlington", "postal_code": "22201", "country": "US",
 		},
 	}
-	var o order.Order
-	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", checkout, &o, "Idempotency-Key", "api-test-1"))
+	var o httpapi.CheckoutResponse
+	require.Equal(t, http.StatusCreated, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", checkout, &o, "Idempotency-Key", "api-test-1", httpapi.CartTokenHeader, c.Token))
 	assert.Equal(t, order.StatusConfirmed, o.Status)
 	require.Len(t, o.Lines, 1)
 	assert.Equal(t, v.SKU, o.Lines[0].SKU)
 
 	var again order.Order
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", checkout, &again, "Idempotency-Key", "api-test-1"))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodPost, "/store/carts/"+c.ID.String()+"/checkout", checkout, &again, "Idempotency-Key", "api-test-1", httpapi.CartTokenHeader, c.Token))
 	assert.Equal(t, o.ID, again.ID, "the same key is the same order")
 
 	var got order.Order
-	require.Equal(t, http.StatusOK, ts.api(t, http.MethodGet, "/store/orders/"+o.ID.String(), nil, &got))
+	require.Equal(t, http.StatusOK, ts.api(t, http.MethodGet, "/store/orders/"+o.ID.String(), nil, &got, httpapi.OrderTokenHeader, o.OrderToken))
 	assert.Equal(t, order.StatusConfirmed, got.Status)
 
 	after, err := ts.stock.Available(ctx, v.SKU)
@@ -291,7 +293,7 @@ func TestWebShopFlow(t *testing.T) {
 
 	form.Set("payment_method", "pm_card_visa")
 	resp, _ = postForm(t, client, ts.url+"/checkout", ts.withToken(t, jar, form))
-	require.Equal(t, http.StatusPaymentRequired, resp.StatusCode, "the spent key answers its declined order again")
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "the spent key with another card is refused, never answered with its declined order")
 	form.Set("key", "web-test-second-key")
 	resp, _ = postForm(t, client, ts.url+"/checkout", ts.withToken(t, jar, form))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
