@@ -175,3 +175,43 @@ func TestPaymentPendingAuthorizationKeepsItsReference(t *testing.T) {
 	assert.Equal(t, payment.StatusProcessing, p.Status)
 	assert.Equal(t, "pi_3ds", p.ProviderRef)
 }
+
+// reusedRef authorizes at the fake but answers every authorization with
+// one reference, as a provider that reuses references would.
+type reusedRef struct{ *fakeprovider.Provider }
+
+func (p reusedRef) Authorize(ctx context.Context, req payment.AuthorizeRequest) (payment.ProviderResult, error) {
+	res, err := p.Provider.Authorize(ctx, req)
+	res.Ref = "pi_reused"
+	return res, err
+}
+
+// TestPaymentReusedProviderReferenceIsInternal: an authorization whose
+// reference another payment holds is reported as the Internal error it
+// is, not as an authorization still in progress, and no hold is voided.
+func TestPaymentReusedProviderReferenceIsInternal(t *testing.T) {
+	fake := fakeprovider.New(nil)
+	svc, err := payment.NewService(memory.NewPaymentStore(nil), reusedRef{fake}, &payment.Options{InFlightWait: time.Millisecond})
+	require.NoError(t, err)
+	ctx := context.Background()
+	in := func(key string) payment.AuthorizeInput {
+		return payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](), Amount: commerce.MustMoney(1250, "USD"),
+			PaymentMethod: "pm_card_visa", IdempotencyKey: key}
+	}
+	first, err := svc.Authorize(ctx, in("first"))
+	require.NoError(t, err)
+	require.Equal(t, "pi_reused", first.ProviderRef)
+
+	second, err := svc.Authorize(ctx, in("second"))
+	require.Error(t, err)
+	assert.Equal(t, commerce.CodeInternal, commerce.Code(err), "%v", err)
+	assert.Contains(t, err.Error(), "pi_reused")
+	assert.NotContains(t, err.Error(), "in progress")
+	assert.Zero(t, fake.Calls("cancel"), "no hold voided: the reference may name the other payment's")
+	assert.NotEqual(t, "pi_reused", second.ProviderRef)
+
+	got, err := svc.Get(ctx, first.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusAuthorized, got.Status, "the first payment is untouched")
+	assert.Equal(t, "pi_reused", got.ProviderRef)
+}
