@@ -108,9 +108,21 @@ func (b *Bus) Encode(env commerce.Envelope) (topic string, msg *message.Message,
 
 // Publisher returns a Watermill publisher that sends already encoded
 // messages (see Encode) through the bus's backend; an outbox relay forwards
-// to it. It refuses to publish once the bus is closing. Closing it is a
-// no-op: the bus owns the backend.
+// to it. Its Publish returns once the messages are safe: stored by a
+// durable backend or, on a backend that offers HandledPublisher (the
+// in-process GoChannel), handled by every subscribed consumer group. So a
+// relay that acknowledges its outbox entry after Publish never
+// acknowledges an event a crash could still lose. It refuses to publish
+// once the bus is closing. Closing it is a no-op: the bus owns the
+// backend.
 func (b *Bus) Publisher() message.Publisher { return busPublisher{b} }
+
+// handledPublishing is a Backend whose Publisher returns before the
+// handlers run and that can also publish so that Publish returns only once
+// they did, as GoChannel does.
+type handledPublishing interface {
+	HandledPublisher() message.Publisher
+}
 
 type busPublisher struct{ bus *Bus }
 
@@ -118,6 +130,9 @@ type busPublisher struct{ bus *Bus }
 func (p busPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if p.bus.isClosed() {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "eventbus: publish on a closed bus")
+	}
+	if h, ok := p.bus.backend.(handledPublishing); ok {
+		return h.HandledPublisher().Publish(topic, msgs...)
 	}
 	return p.bus.backend.Publisher().Publish(topic, msgs...)
 }
