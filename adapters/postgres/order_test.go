@@ -52,8 +52,8 @@ func redisCarts(t testing.TB, events commerce.EventPublisher) *redisadapter.Cart
 	env := testenv.Redis(t)
 	carts, err := redisadapter.NewCartStore(env.Client, &redisadapter.CartOptions{Prefix: env.Prefix})
 	require.NoError(t, err)
-	relay, err := redisadapter.NewOutboxRelay(env.Client, events, &redisadapter.RelayOptions{
-		Stream: carts.OutboxStream(), Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet,
+	relay, err := carts.NewOutboxRelay(events, &redisadapter.RelayOptions{
+		Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet,
 	})
 	require.NoError(t, err)
 	require.NoError(t, relay.Start(context.Background()))

@@ -58,7 +58,7 @@ func ExampleNewCartStore() {
 		return
 	}
 	events := make(printEvents, 10)
-	relay, err := redis.NewOutboxRelay(client, events, &redis.RelayOptions{Stream: store.OutboxStream(), Block: 100 * time.Millisecond})
+	relay, err := store.NewOutboxRelay(events, &redis.RelayOptions{Block: 100 * time.Millisecond})
 	if err != nil {
 		fmt.Println(err)
 		return
