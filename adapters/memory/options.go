@@ -21,14 +21,17 @@ func (o *Options) publisher() commerce.EventPublisher {
 	return o.Events
 }
 
-// publish hands the events of an applied change to pub. A failure is
-// reported to the caller as Unavailable: the change itself stands.
+// publish hands the events of a change to pub before the change is
+// applied, under the store's lock: a change stands only with its events
+// published, as a database commits a change with its outbox rows. A
+// failure is reported as Unavailable and the caller applies nothing, so a
+// retry applies the change once.
 func publish(ctx context.Context, pub commerce.EventPublisher, events []commerce.Envelope) error {
 	if len(events) == 0 {
 		return nil
 	}
 	if err := pub.Publish(context.WithoutCancel(ctx), events...); err != nil {
-		return commerce.Errorf(commerce.CodeUnavailable, "memory: change applied but its events were not published: %w", err)
+		return commerce.Errorf(commerce.CodeUnavailable, "memory: events not published, change not applied: %w", err)
 	}
 	return nil
 }
