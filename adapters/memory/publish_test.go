@@ -89,3 +89,22 @@ func TestPaymentStoreFailingPublisher(t *testing.T) {
 	require.Len(t, fake.Charges(), 1, "charged once")
 	require.Len(t, pub.rec.Named("payment.initiated"), 1)
 }
+
+// TestStoresWithoutPublisherRefuseWrites: a store made without
+// Options.Events refuses its writes, naming the field, rather than drop
+// their events; commerce.DiscardEvents{} drops them on purpose.
+func TestStoresWithoutPublisherRefuseWrites(t *testing.T) {
+	ctx := context.Background()
+	prices := ordertest.NewPriceTable()
+	for _, opts := range []*memory.Options{nil, {}} {
+		svc, err := cart.NewService(memory.NewCartStore(opts), prices, nil)
+		require.NoError(t, err)
+		_, err = svc.Create(ctx, cart.CreateInput{Currency: "USD"})
+		require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%v", err)
+		require.Contains(t, err.Error(), "Options.Events")
+	}
+	svc, err := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), prices, nil)
+	require.NoError(t, err)
+	_, err = svc.Create(ctx, cart.CreateInput{Currency: "USD"})
+	require.NoError(t, err, "dropping events is a choice one can make")
+}
