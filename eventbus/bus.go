@@ -95,6 +95,30 @@ func (b *Bus) Publish(ctx context.Context, events ...commerce.Envelope) error {
 	return nil
 }
 
+// Forward publishes events as a relay must before it acknowledges them
+// at their source: like Publish, but it returns only once they are safe,
+// that is stored by a durable backend or, on the in-process GoChannel,
+// handled by every subscribed consumer group (see Publisher).
+func (b *Bus) Forward(ctx context.Context, events ...commerce.Envelope) error {
+	batches, err := b.encode(ctx, events)
+	if err != nil {
+		return err
+	}
+	pub := b.Publisher()
+	for _, batch := range batches {
+		if err := ctx.Err(); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "eventbus: forward %s: %w", batch.topic, err)
+		}
+		if err := pub.Publish(batch.topic, batch.messages...); err != nil {
+			if commerce.Code(err) == commerce.CodeInternal {
+				return commerce.Errorf(commerce.CodeUnavailable, "eventbus: forward %s: %w", batch.topic, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // Encode returns the topic and the Watermill message that env is published
 // as. An outbox stores events in this wire form so that relaying them later
 // is a plain publish.

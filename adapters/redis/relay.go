@@ -277,6 +277,22 @@ func (r *OutboxRelay) claim(ctx context.Context) error {
 	}
 }
 
+// forwarder is a publisher that can publish as a relay must, returning
+// only once the events are safe (an *eventbus.Bus: on the in-process bus,
+// once they were handled).
+type forwarder interface {
+	Forward(ctx context.Context, events ...commerce.Envelope) error
+}
+
+// forward hands envs to the publisher, through Forward when it has it, so
+// that the entries are acknowledged only once their events are safe.
+func (r *OutboxRelay) forward(ctx context.Context, envs []commerce.Envelope) error {
+	if f, ok := r.publisher.(forwarder); ok {
+		return f.Forward(ctx, envs...)
+	}
+	return r.publisher.Publish(ctx, envs...)
+}
+
 // relay publishes msgs in order, then acknowledges and deletes them.
 // Entries that cannot be decoded go to the dead-letter stream.
 func (r *OutboxRelay) relay(ctx context.Context, msgs []goredis.XMessage) error {
@@ -301,7 +317,7 @@ func (r *OutboxRelay) relay(ctx context.Context, msgs []goredis.XMessage) error 
 		envs = append(envs, env)
 	}
 	if len(envs) > 0 {
-		if err := r.publisher.Publish(ctx, envs...); err != nil {
+		if err := r.forward(ctx, envs); err != nil {
 			return commerce.Errorf(commerce.CodeUnavailable, "redis: relay: publish %d events: %w", len(envs), err)
 		}
 	}
