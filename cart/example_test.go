@@ -15,7 +15,7 @@ import (
 // last week; the price of a mug has risen since.
 func Example() {
 	ctx := context.Background()
-	products, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	products, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	mug, err := products.CreateProduct(ctx, catalog.ProductInput{
 		Title: "Stoneware Mug", Status: catalog.StatusActive,
 		Variants: []catalog.VariantInput{
@@ -28,7 +28,7 @@ func Example() {
 		return
 	}
 	clock := commerce.NewTestClock(time.Date(2030, 5, 1, 9, 0, 0, 0, time.UTC))
-	carts, err := cart.NewService(memory.NewCartStore(nil), products, &cart.Options{Clock: clock})
+	carts, err := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), products, &cart.Options{Clock: clock})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,8 +81,8 @@ func Example() {
 // The customer's cart is their "my cart" across devices.
 func ExampleService_ForCustomer() {
 	ctx := context.Background()
-	products, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
-	carts, _ := cart.NewService(memory.NewCartStore(nil), products, nil)
+	products, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	carts, _ := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), products, nil)
 
 	customerID := commerce.NewID[commerce.CustomerID]()
 	_, err := carts.ForCustomer(ctx, customerID)

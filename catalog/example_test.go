@@ -12,7 +12,7 @@ import (
 // A product with two variants is created, priced for a cart and reviewed.
 func Example() {
 	ctx := context.Background()
-	svc, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	svc, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 
 	audio, _ := svc.CreateCategory(ctx, catalog.CategoryInput{Name: "Audio"})
 	p, err := svc.CreateProduct(ctx, catalog.ProductInput{
@@ -52,7 +52,7 @@ func Example() {
 
 // Invalid input is refused with a code and the offending field.
 func ExampleService_CreateProduct_invalid() {
-	svc, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	svc, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	_, err := svc.CreateProduct(context.Background(), catalog.ProductInput{
 		Title:    "Mug",
 		Variants: []catalog.VariantInput{{SKU: "MUG-1", Prices: []commerce.Money{commerce.MustMoney(900, "USD"), commerce.MustMoney(950, "USD")}}},

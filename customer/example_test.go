@@ -13,7 +13,7 @@ import (
 // and logs in.
 func Example() {
 	ctx := context.Background()
-	svc, err := customer.NewService(memory.NewCustomerStore(nil), &customer.Options{
+	svc, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), &customer.Options{
 		Keys: map[string][]byte{"2025-01": []byte("a secret of at least thirty-two bytes!")},
 	})
 	if err != nil {

@@ -95,6 +95,30 @@ func (b *Bus) Publish(ctx context.Context, events ...commerce.Envelope) error {
 	return nil
 }
 
+// Forward publishes events as a relay must before it acknowledges them
+// at their source: like Publish, but it returns only once they are safe,
+// that is stored by a durable backend or, on the in-process GoChannel,
+// handled by every subscribed consumer group (see Publisher).
+func (b *Bus) Forward(ctx context.Context, events ...commerce.Envelope) error {
+	batches, err := b.encode(ctx, events)
+	if err != nil {
+		return err
+	}
+	pub := b.Publisher()
+	for _, batch := range batches {
+		if err := ctx.Err(); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "eventbus: forward %s: %w", batch.topic, err)
+		}
+		if err := pub.Publish(batch.topic, batch.messages...); err != nil {
+			if commerce.Code(err) == commerce.CodeInternal {
+				return commerce.Errorf(commerce.CodeUnavailable, "eventbus: forward %s: %w", batch.topic, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // Encode returns the topic and the Watermill message that env is published
 // as. An outbox stores events in this wire form so that relaying them later
 // is a plain publish.
@@ -108,9 +132,21 @@ func (b *Bus) Encode(env commerce.Envelope) (topic string, msg *message.Message,
 
 // Publisher returns a Watermill publisher that sends already encoded
 // messages (see Encode) through the bus's backend; an outbox relay forwards
-// to it. It refuses to publish once the bus is closing. Closing it is a
-// no-op: the bus owns the backend.
+// to it. Its Publish returns once the messages are safe: stored by a
+// durable backend or, on a backend that offers HandledPublisher (the
+// in-process GoChannel), handled by every subscribed consumer group. So a
+// relay that acknowledges its outbox entry after Publish never
+// acknowledges an event a crash could still lose. It refuses to publish
+// once the bus is closing. Closing it is a no-op: the bus owns the
+// backend.
 func (b *Bus) Publisher() message.Publisher { return busPublisher{b} }
+
+// handledPublishing is a Backend whose Publisher returns before the
+// handlers run and that can also publish so that Publish returns only once
+// they did, as GoChannel does.
+type handledPublishing interface {
+	HandledPublisher() message.Publisher
+}
 
 type busPublisher struct{ bus *Bus }
 
@@ -118,6 +154,9 @@ type busPublisher struct{ bus *Bus }
 func (p busPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if p.bus.isClosed() {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "eventbus: publish on a closed bus")
+	}
+	if h, ok := p.bus.backend.(handledPublishing); ok {
+		return h.HandledPublisher().Publish(topic, msgs...)
 	}
 	return p.bus.backend.Publisher().Publish(topic, msgs...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -15,8 +16,22 @@ import (
 // that group, and events in flight when the process stops are gone; use a
 // durable backend, or the pgbus outbox, where that matters. Delivery within
 // a group is concurrent, so GoChannel does not preserve order.
+//
+// Publisher's Publish returns as soon as the event is handed to the
+// subscriptions, before any handler ran. A relay from a durable outbox
+// must not acknowledge its source then, or a crash loses the event: it
+// forwards through HandledPublisher (Bus.Publisher does that), whose
+// Publish returns once every subscribed group has handled the event.
 type GoChannel struct {
 	pubsub *gochannel.GoChannel
+	// handled carries HandledPublisher's messages. Watermill blocks its
+	// Publish until every subscriber acked, which it cannot do for only
+	// some publishes of one GoChannel, so subscriptions read from both.
+	handled *gochannel.GoChannel
+	// departures counts the shared subscriptions that ended. Watermill's
+	// blocking Publish also returns when a subscriber goes away with the
+	// message unhandled; a change across a handled publish reports that.
+	departures atomic.Uint64
 
 	mu     sync.Mutex
 	shared map[groupTopic]*sharedSubscription
@@ -30,6 +45,7 @@ type groupTopic struct{ group, topic string }
 // share work instead of each receiving every message.
 type sharedSubscription struct {
 	messages <-chan *message.Message
+	handled  <-chan *message.Message
 	members  int
 	cancel   context.CancelFunc
 }
@@ -37,13 +53,43 @@ type sharedSubscription struct {
 // NewGoChannel returns an in-process backend. logger may be nil.
 func NewGoChannel(logger watermill.LoggerAdapter) *GoChannel {
 	return &GoChannel{
-		pubsub: gochannel.NewGoChannel(gochannel.Config{}, logger),
-		shared: make(map[groupTopic]*sharedSubscription),
+		pubsub:  gochannel.NewGoChannel(gochannel.Config{}, logger),
+		handled: gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, logger),
+		shared:  make(map[groupTopic]*sharedSubscription),
 	}
 }
 
-// Publisher returns the in-process publisher.
+// Publisher returns the in-process publisher. Its Publish returns before
+// the handlers run.
 func (g *GoChannel) Publisher() message.Publisher { return g.pubsub }
+
+// HandledPublisher returns a publisher whose Publish returns only once
+// every consumer group subscribed to the topic has handled each message:
+// its handler returned nil, or the bus gave up on it and poisoned it. A
+// message no group subscribes to is dropped at once, as with Publisher.
+// Publish fails when a subscription ended while a message was in flight,
+// since its handler may not have run; the caller offers it again. This is
+// what a relay needs before it acknowledges an outbox entry: an
+// acknowledged event has been handled, and a crash before that leaves it
+// in the outbox. Publishes of one topic go one at a time.
+func (g *GoChannel) HandledPublisher() message.Publisher { return handledPublisher{g} }
+
+type handledPublisher struct{ g *GoChannel }
+
+// Publish sends msgs and waits until the subscribed groups handled them.
+func (p handledPublisher) Publish(topic string, msgs ...*message.Message) error {
+	before := p.g.departures.Load()
+	if err := p.g.handled.Publish(topic, msgs...); err != nil {
+		return err
+	}
+	if p.g.departures.Load() != before {
+		return errors.New("eventbus: a subscription ended while the message was in flight; it may not have been handled")
+	}
+	return nil
+}
+
+// Close is a no-op: the GoChannel owns its publishers.
+func (handledPublisher) Close() error { return nil }
 
 // NewSubscriber returns a subscriber in consumer group group.
 func (g *GoChannel) NewSubscriber(group string) (message.Subscriber, error) {
@@ -62,11 +108,18 @@ func (g *GoChannel) Close() error {
 	}
 	g.closed = true
 	for key, s := range g.shared {
-		s.cancel()
+		g.depart(s)
 		delete(g.shared, key)
 	}
 	g.mu.Unlock()
-	return g.pubsub.Close()
+	return errors.Join(g.pubsub.Close(), g.handled.Close())
+}
+
+// depart ends shared subscription s. The count goes up first: a handled
+// publish that returns because s dropped its message must see it.
+func (g *GoChannel) depart(s *sharedSubscription) {
+	g.departures.Add(1)
+	s.cancel()
 }
 
 func (g *GoChannel) join(key groupTopic) (*sharedSubscription, error) {
@@ -83,7 +136,12 @@ func (g *GoChannel) join(key groupTopic) (*sharedSubscription, error) {
 			cancel()
 			return nil, err
 		}
-		s = &sharedSubscription{messages: messages, cancel: cancel}
+		handled, err := g.handled.Subscribe(ctx, key.topic)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		s = &sharedSubscription{messages: messages, handled: handled, cancel: cancel}
 		g.shared[key] = s
 	}
 	s.members++
@@ -95,7 +153,7 @@ func (g *GoChannel) leave(key groupTopic, s *sharedSubscription) {
 	defer g.mu.Unlock()
 	s.members--
 	if s.members == 0 && g.shared[key] == s {
-		s.cancel()
+		g.depart(s)
 		delete(g.shared, key)
 	}
 }
@@ -130,24 +188,27 @@ func (m *goChannelMember) Subscribe(ctx context.Context, topic string) (<-chan *
 		defer close(out)
 		defer m.backend.leave(key, shared)
 		for {
+			var msg *message.Message
+			var ok bool
 			select {
 			case <-ctx.Done():
 				return
 			case <-m.closing:
 				return
-			case msg, ok := <-shared.messages:
-				if !ok {
-					return
-				}
-				select {
-				case out <- msg:
-				case <-ctx.Done():
-					msg.Nack() // hand it to another member of the group
-					return
-				case <-m.closing:
-					msg.Nack()
-					return
-				}
+			case msg, ok = <-shared.messages:
+			case msg, ok = <-shared.handled:
+			}
+			if !ok {
+				return
+			}
+			select {
+			case out <- msg:
+			case <-ctx.Done():
+				msg.Nack() // hand it to another member of the group
+				return
+			case <-m.closing:
+				msg.Nack()
+				return
 			}
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/customer"
 	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/inventory"
@@ -19,12 +20,12 @@ import (
 // The API over memory stores, mounted under /api.
 func ExampleNew() {
 	var svc httpapi.Services
-	svc.Catalog, _ = catalog.NewService(memory.NewCatalogStore(nil), nil)
-	svc.Customers, _ = customer.NewService(memory.NewCustomerStore(nil), nil)
-	svc.Carts, _ = cart.NewService(memory.NewCartStore(nil), svc.Catalog, nil)
-	svc.Inventory, _ = inventory.NewService(memory.NewInventoryStore(nil), nil)
-	svc.Payments, _ = payment.NewService(memory.NewPaymentStore(nil), fakeprovider.New(nil), nil)
-	svc.Orders, _ = order.NewService(memory.NewOrderStore(nil), svc.Carts, svc.Inventory, svc.Payments, nil)
+	svc.Catalog, _ = catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	svc.Customers, _ = customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	svc.Carts, _ = cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), svc.Catalog, nil)
+	svc.Inventory, _ = inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	svc.Payments, _ = payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fakeprovider.New(nil), nil)
+	svc.Orders, _ = order.NewService(memory.NewOrderStore(&memory.Options{Events: commerce.DiscardEvents{}}), svc.Carts, svc.Inventory, svc.Payments, nil)
 	api, err := httpapi.New(svc, &httpapi.Options{AdminKey: "change-me"})
 	if err != nil {
 		panic(err)

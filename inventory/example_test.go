@@ -15,7 +15,7 @@ import (
 // buyer of the last unit is told what is left.
 func Example() {
 	ctx := context.Background()
-	svc, err := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	svc, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -43,7 +43,7 @@ func TestOrderConfirmedThroughTheBusIntoMailpit(t *testing.T) {
 	mail, err := smtp.New(smtp.Options{Addr: smtpAddr, From: "shop@tea.example", FromName: "Tea Shop"})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mail.Close() })
-	customers, err := customer.NewService(memory.NewCustomerStore(nil), nil)
+	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	ada, err := customers.Register(ctx, customer.RegisterInput{Email: "ada@example.com", Name: "Ada", Password: "correct horse battery"})
 	require.NoError(t, err)

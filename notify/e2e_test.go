@@ -32,7 +32,7 @@ func TestNotifyPasswordResetThroughTheBus(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
 
-	customers, err := customer.NewService(memory.NewCustomerStore(nil), nil)
+	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	ada, err := customers.Register(ctx, customer.RegisterInput{Email: "ada@example.com", Name: "Ada", Password: "correct horse battery"})
 	require.NoError(t, err)

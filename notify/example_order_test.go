@@ -35,13 +35,13 @@ func ExampleOrderDirectory() {
 
 	// The shop, in memory; the order store's events land in events.
 	events := eventbustest.NewRecorder()
-	customers, err := customer.NewService(memory.NewCustomerStore(nil), nil)
+	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	must(err)
-	carts, err := cart.NewService(memory.NewCartStore(nil), shelf{"TEA-1": 1299}, nil)
+	carts, err := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), shelf{"TEA-1": 1299}, nil)
 	must(err)
-	stock, err := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	stock, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	must(err)
-	payments, err := payment.NewService(memory.NewPaymentStore(nil), memory.NewPaymentProvider(nil), &payment.Options{Logger: quiet})
+	payments, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), memory.NewPaymentProvider(nil), &payment.Options{Logger: quiet})
 	must(err)
 	orders, err := order.NewService(memory.NewOrderStore(&memory.Options{Events: events}), carts, stock, payments, &order.Options{Logger: quiet})
 	must(err)

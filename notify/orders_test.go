@@ -308,7 +308,7 @@ func checkout(t *testing.T, w *ordertest.World, customer commerce.CustomerID, em
 // notifies payment.failed, which names only the order, through it.
 func TestOrderDirectory(t *testing.T) {
 	ctx := context.Background()
-	customers, err := customer.NewService(memory.NewCustomerStore(nil), nil)
+	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	ada, err := customers.Register(ctx, customer.RegisterInput{Email: "ada@account.example", Name: "Ada", Password: "correct horse battery", Phone: "+41791234567"})
 	require.NoError(t, err)

@@ -30,11 +30,11 @@ func (prices) PriceSKUs(_ context.Context, c commerce.Currency, skus ...string) 
 // deducted. The same idempotency key returns the same order.
 func ExampleService_Checkout() {
 	ctx := context.Background()
-	carts, _ := cart.NewService(memory.NewCartStore(nil), prices{}, nil)
-	stock, _ := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	carts, _ := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), prices{}, nil)
+	stock, _ := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	fake := fakeprovider.New(nil)
-	payments, _ := payment.NewService(memory.NewPaymentStore(nil), fake, nil)
-	orders, err := order.NewService(memory.NewOrderStore(nil), carts, stock, payments, nil)
+	payments, _ := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, nil)
+	orders, err := order.NewService(memory.NewOrderStore(&memory.Options{Events: commerce.DiscardEvents{}}), carts, stock, payments, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -117,7 +117,7 @@ func (s *Service) attempt(ctx context.Context, p Payment, description string) (P
 		q.UpdatedAt = s.clock.Now()
 		return nil, nil
 	})
-	if errors.Is(err, errMoved) {
+	if errors.Is(err, errMovedCause) {
 		cur, gerr := s.store.Get(ctx, p.ID)
 		if gerr != nil {
 			return Payment{}, gerr
@@ -131,7 +131,28 @@ func (s *Service) attempt(ctx context.Context, p Payment, description string) (P
 }
 
 // errMoved aborts an update whose payment another caller already moved.
-var errMoved = commerce.Errorf(commerce.CodeConflict, "payment: the payment moved on concurrently")
+// It is a Conflict for callers, but is recognised by errMovedCause:
+// errors.Is(err, errMoved) would match every Conflict (commerce errors
+// compare by code), the store's refusal of a provider reference that
+// another payment holds included.
+var (
+	errMovedCause = errors.New("payment moved")
+	errMoved      = &commerce.Error{Code: commerce.CodeConflict, Message: "payment: the payment moved on concurrently", Err: errMovedCause}
+)
+
+// refCollision reports an authorization whose provider reference the
+// store refused because another payment of the provider holds it (the
+// store's Conflict). The provider reused a reference, which a real one
+// never does: a fake provider restarted against a durable store is the
+// usual cause. It is Internal, not the caller's fault and nothing a retry
+// mends. The payment stays Processing and the hold is not voided: with two
+// payments behind one reference, a cancel could release the other's money.
+func (s *Service) refCollision(ctx context.Context, p Payment, ref string, err error) error {
+	s.log.ErrorContext(ctx, "payment: the provider's reference belongs to another payment; the provider reuses references",
+		"payment_id", p.ID.String(), "provider", p.Provider, "provider_ref", ref, "error", err)
+	return commerce.Errorf(commerce.CodeInternal, "payment %s: the provider answered with reference %q, which another payment already holds: %w", p.ID, ref, err).
+		WithDetail("payment_id", p.ID.String()).WithDetail("provider_ref", ref)
+}
 
 // send authorizes a Processing payment at the provider and records the
 // outcome.
@@ -178,10 +199,13 @@ func (s *Service) recordAuthorization(ctx context.Context, p Payment, res Provid
 		}
 		return s.advance(q, obs), nil
 	})
-	if err != nil && !errors.Is(err, errMoved) {
+	if err != nil && !errors.Is(err, errMovedCause) {
+		if errors.Is(err, commerce.ErrConflict) && obs.ref != "" {
+			return p, s.refCollision(ctx, p, obs.ref, err)
+		}
 		return p, err
 	}
-	if errors.Is(err, errMoved) {
+	if errors.Is(err, errMovedCause) {
 		stored, err = s.store.Get(ctx, p.ID)
 		if err != nil {
 			return p, err

@@ -17,7 +17,7 @@ import (
 func ExampleService_Authorize() {
 	ctx := context.Background()
 	fake := fakeprovider.New(nil)
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, nil)
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, nil)
 	if err != nil {
 		panic(err)
 	}

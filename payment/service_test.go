@@ -17,7 +17,7 @@ import (
 )
 
 func TestPaymentNewServiceValidatesOptions(t *testing.T) {
-	store, fake := memory.NewPaymentStore(nil), fakeprovider.New(nil)
+	store, fake := memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fakeprovider.New(nil)
 	for _, o := range []*payment.Options{
 		{BackoffBase: -1}, {InFlightWait: -1}, {StaleAfter: -time.Second},
 		{BackoffBase: time.Second, BackoffMax: time.Millisecond},
@@ -32,7 +32,7 @@ func TestPaymentNewServiceValidatesOptions(t *testing.T) {
 }
 
 func TestPaymentNoRetriesWhenMaxRetriesNegative(t *testing.T) {
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), fakeprovider.New(nil), &payment.Options{MaxRetries: -1})
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fakeprovider.New(nil), &payment.Options{MaxRetries: -1})
 	require.NoError(t, err)
 	p, err := svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
 		Amount: commerce.MustMoney(1, "USD"), PaymentMethod: "pm_card_chargeDeclined", IdempotencyKey: "k"})
@@ -47,7 +47,7 @@ func TestPaymentBackoffIsExponentialAndCapped(t *testing.T) {
 	fake := fakeprovider.New(&fakeprovider.Options{Scripts: map[string]fakeprovider.Script{
 		"pm_busy": {Outcome: fakeprovider.FailTransient, Times: 6},
 	}})
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, &payment.Options{
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, &payment.Options{
 		ProviderRetries: 6, BackoffBase: time.Second, BackoffMax: 5 * time.Second,
 		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil },
 	})
@@ -63,7 +63,7 @@ func TestPaymentSleepErrorStopsRetrying(t *testing.T) {
 	fake := fakeprovider.New(&fakeprovider.Options{Scripts: map[string]fakeprovider.Script{
 		"pm_busy": {Outcome: fakeprovider.FailTransient, Times: 6},
 	}})
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, &payment.Options{
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, &payment.Options{
 		Sleep: func(context.Context, time.Duration) error { return context.Canceled },
 	})
 	require.NoError(t, err)
@@ -167,11 +167,51 @@ func (pendingAuthorization) Authorize(_ context.Context, req payment.AuthorizeRe
 // provider has not decided on yet stays Processing with the provider's
 // reference, which later webhooks and lookups name.
 func TestPaymentPendingAuthorizationKeepsItsReference(t *testing.T) {
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), pendingAuthorization{fakeprovider.New(nil)}, &payment.Options{InFlightWait: time.Millisecond})
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), pendingAuthorization{fakeprovider.New(nil)}, &payment.Options{InFlightWait: time.Millisecond})
 	require.NoError(t, err)
 	p, err := svc.Authorize(context.Background(), payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](),
 		Amount: commerce.MustMoney(1250, "USD"), PaymentMethod: "pm_card_visa", IdempotencyKey: "3ds-1"})
 	assert.Equal(t, commerce.CodeUnavailable, commerce.Code(err))
 	assert.Equal(t, payment.StatusProcessing, p.Status)
 	assert.Equal(t, "pi_3ds", p.ProviderRef)
+}
+
+// reusedRef authorizes at the fake but answers every authorization with
+// one reference, as a provider that reuses references would.
+type reusedRef struct{ *fakeprovider.Provider }
+
+func (p reusedRef) Authorize(ctx context.Context, req payment.AuthorizeRequest) (payment.ProviderResult, error) {
+	res, err := p.Provider.Authorize(ctx, req)
+	res.Ref = "pi_reused"
+	return res, err
+}
+
+// TestPaymentReusedProviderReferenceIsInternal: an authorization whose
+// reference another payment holds is reported as the Internal error it
+// is, not as an authorization still in progress, and no hold is voided.
+func TestPaymentReusedProviderReferenceIsInternal(t *testing.T) {
+	fake := fakeprovider.New(nil)
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), reusedRef{fake}, &payment.Options{InFlightWait: time.Millisecond})
+	require.NoError(t, err)
+	ctx := context.Background()
+	in := func(key string) payment.AuthorizeInput {
+		return payment.AuthorizeInput{OrderID: commerce.NewID[commerce.OrderID](), Amount: commerce.MustMoney(1250, "USD"),
+			PaymentMethod: "pm_card_visa", IdempotencyKey: key}
+	}
+	first, err := svc.Authorize(ctx, in("first"))
+	require.NoError(t, err)
+	require.Equal(t, "pi_reused", first.ProviderRef)
+
+	second, err := svc.Authorize(ctx, in("second"))
+	require.Error(t, err)
+	assert.Equal(t, commerce.CodeInternal, commerce.Code(err), "%v", err)
+	assert.Contains(t, err.Error(), "pi_reused")
+	assert.NotContains(t, err.Error(), "in progress")
+	assert.Zero(t, fake.Calls("cancel"), "no hold voided: the reference may name the other payment's")
+	assert.NotEqual(t, "pi_reused", second.ProviderRef)
+
+	got, err := svc.Get(ctx, first.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payment.StatusAuthorized, got.Status, "the first payment is untouched")
+	assert.Equal(t, "pi_reused", got.ProviderRef)
 }

@@ -157,9 +157,9 @@ func ptr[T any](v T) *T { return &v }
 // progress, and drops what the catalog no longer has on sale.
 func TestIndexerReindex(t *testing.T) {
 	ctx := context.Background()
-	cat, err := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
-	inv, err := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	inv, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	gen := sample.New(5)
 	tax, err := gen.CreateTaxonomy(ctx, cat)
@@ -229,7 +229,7 @@ func TestIndexerReindex(t *testing.T) {
 
 func TestNewIndexerOptions(t *testing.T) {
 	idx := newIndex(t)
-	cat, err := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	for name, o := range map[string]*search.IndexerOptions{
 		"bad group":        {Group: "no spaces allowed"},

@@ -11,8 +11,8 @@ import (
 )
 
 // CartStore is a cart.Store in process memory. One mutex serialises every
-// write; the closure runs under it, then the change is applied, the lock
-// released and the events published.
+// write; the closure runs under it, then the events are published and,
+// once they are, the change applied and the lock released.
 //
 // Records expire like Redis keys: TTL after their last write, measured by
 // the process's monotonic clock, independently of the cart.Service's
@@ -21,9 +21,8 @@ import (
 // writes.
 //
 // A write whose context has ended by the time the closure returns is
-// abandoned (Unavailable) and changes nothing. A write whose events the
-// publisher refuses stays applied and returns Unavailable; beware that
-// repeating an AddItem then adds the units again.
+// abandoned (Unavailable) and changes nothing. So does a write whose
+// events the publisher refuses: repeating it applies it once.
 type CartStore struct {
 	opts *Options
 	// now reads the clock of record lifetimes.
@@ -69,10 +68,14 @@ func (s *CartStore) Create(ctx context.Context, c cart.Cart, ttl time.Duration, 
 		s.mu.Unlock()
 		return commerce.Errorf(commerce.CodeConflict, "memory: cart %s already exists", c.ID)
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	s.putCart(c, now.Add(ttl))
 	s.sweep(now)
 	s.mu.Unlock()
-	return publish(ctx, s.opts.publisher(), events)
+	return nil
 }
 
 // Get implements cart.Store.
@@ -145,6 +148,10 @@ func (s *CartStore) adopt(ctx context.Context, id commerce.CartID, customerID co
 		s.mu.Unlock()
 		return cart.Cart{}, commerce.Errorf(commerce.CodeUnavailable, "memory: update cart %s: %w", id, err)
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return cart.Cart{}, err
+	}
 	deadline := now.Add(ttl)
 	if owned != nil {
 		if reflect.DeepEqual(*owned, ownedBefore) {
@@ -158,7 +165,7 @@ func (s *CartStore) adopt(ctx context.Context, id commerce.CartID, customerID co
 	s.putCart(c.Clone(), deadline)
 	s.sweep(now)
 	s.mu.Unlock()
-	return c.Clone(), publish(ctx, s.opts.publisher(), events)
+	return c.Clone(), nil
 }
 
 // CustomerCart implements cart.Store.

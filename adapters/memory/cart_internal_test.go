@@ -16,7 +16,7 @@ import (
 func TestCartStoreRecordTTL(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewCartStore(nil)
+	s := NewCartStore(&Options{Events: commerce.DiscardEvents{}})
 	s.now = func() time.Time { return now }
 
 	customerID := commerce.NewID[commerce.CustomerID]()

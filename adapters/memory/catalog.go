@@ -150,13 +150,10 @@ func (s *CatalogStore) checkReferences(p *catalog.Product) error {
 
 // CreateProducts implements catalog.Store.
 func (s *CatalogStore) CreateProducts(ctx context.Context, products []catalog.Product, events []commerce.Envelope) error {
-	if err := s.createProducts(products); err != nil {
-		return err
-	}
-	return publish(ctx, s.opts.publisher(), events)
+	return s.createProducts(ctx, products, events)
 }
 
-func (s *CatalogStore) createProducts(products []catalog.Product) error {
+func (s *CatalogStore) createProducts(ctx context.Context, products []catalog.Product, events []commerce.Envelope) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Check the whole batch, against the store and against itself, before
@@ -181,6 +178,9 @@ func (s *CatalogStore) createProducts(products []catalog.Product) error {
 		if err := s.checkReferences(p); err != nil {
 			return err
 		}
+	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		return err
 	}
 	for i := range products {
 		p := products[i].Clone()
@@ -302,36 +302,35 @@ func (s *CatalogStore) matches(p *catalog.Product, f catalog.ProductFilter) bool
 
 // UpdateProduct implements catalog.Store.
 func (s *CatalogStore) UpdateProduct(ctx context.Context, id commerce.ProductID, fn func(*catalog.Product) ([]commerce.Envelope, error)) error {
-	events, err := s.updateProduct(id, fn)
-	if err != nil {
-		return err
-	}
-	return publish(ctx, s.opts.publisher(), events)
+	return s.updateProduct(ctx, id, fn)
 }
 
-func (s *CatalogStore) updateProduct(id commerce.ProductID, fn func(*catalog.Product) ([]commerce.Envelope, error)) ([]commerce.Envelope, error) {
+func (s *CatalogStore) updateProduct(ctx context.Context, id commerce.ProductID, fn func(*catalog.Product) ([]commerce.Envelope, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored, ok := s.products[id]
 	if !ok {
-		return nil, catalogNotFound("product %s not found", id)
+		return catalogNotFound("product %s not found", id)
 	}
 	p := stored.Clone()
 	events, err := fn(&p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.ID, p.CreatedAt, p.Rating = stored.ID, stored.CreatedAt, stored.Rating
 	if owner, taken := s.productHandles[p.Handle]; taken && owner != id {
-		return nil, catalogConflict("product handle %q is taken", p.Handle)
+		return catalogConflict("product handle %q is taken", p.Handle)
 	}
 	for _, v := range p.Variants {
 		if owner, taken := s.skus[v.SKU]; taken && owner != id {
-			return nil, catalogConflict("SKU %q is taken", v.SKU)
+			return catalogConflict("SKU %q is taken", v.SKU)
 		}
 	}
 	if err := s.checkReferences(&p); err != nil {
-		return nil, err
+		return err
+	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		return err
 	}
 	delete(s.productHandles, stored.Handle)
 	for _, v := range stored.Variants {
@@ -343,28 +342,27 @@ func (s *CatalogStore) updateProduct(id commerce.ProductID, fn func(*catalog.Pro
 		s.skus[p.Variants[i].SKU] = id
 	}
 	s.products[id] = &p
-	return events, nil
+	return nil
 }
 
 // DeleteProduct implements catalog.Store.
 func (s *CatalogStore) DeleteProduct(ctx context.Context, id commerce.ProductID, fn func(catalog.Product) ([]commerce.Envelope, error)) error {
-	events, err := s.deleteProduct(id, fn)
-	if err != nil {
-		return err
-	}
-	return publish(ctx, s.opts.publisher(), events)
+	return s.deleteProduct(ctx, id, fn)
 }
 
-func (s *CatalogStore) deleteProduct(id commerce.ProductID, fn func(catalog.Product) ([]commerce.Envelope, error)) ([]commerce.Envelope, error) {
+func (s *CatalogStore) deleteProduct(ctx context.Context, id commerce.ProductID, fn func(catalog.Product) ([]commerce.Envelope, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored, ok := s.products[id]
 	if !ok {
-		return nil, catalogNotFound("product %s not found", id)
+		return catalogNotFound("product %s not found", id)
 	}
 	events, err := fn(stored.Clone())
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		return err
 	}
 	delete(s.products, id)
 	delete(s.productHandles, stored.Handle)
@@ -378,7 +376,7 @@ func (s *CatalogStore) deleteProduct(id commerce.ProductID, fn func(catalog.Prod
 	if i, found := slices.BinarySearch(s.productOrder, id); found {
 		s.productOrder = slices.Delete(s.productOrder, i, i+1)
 	}
-	return events, nil
+	return nil
 }
 
 // LookupSKUs implements catalog.Store.
@@ -404,30 +402,30 @@ func (s *CatalogStore) LookupSKUs(_ context.Context, currency commerce.Currency,
 
 // AddReview implements catalog.Store.
 func (s *CatalogStore) AddReview(ctx context.Context, r catalog.Review, events func(catalog.Rating) []commerce.Envelope) (catalog.Rating, error) {
-	rating, evs, err := s.addReview(r, events)
-	if err != nil {
-		return catalog.Rating{}, err
-	}
-	return rating, publish(ctx, s.opts.publisher(), evs)
+	return s.addReview(ctx, r, events)
 }
 
-func (s *CatalogStore) addReview(r catalog.Review, events func(catalog.Rating) []commerce.Envelope) (catalog.Rating, []commerce.Envelope, error) {
+func (s *CatalogStore) addReview(ctx context.Context, r catalog.Review, events func(catalog.Rating) []commerce.Envelope) (catalog.Rating, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.products[r.ProductID]
 	if !ok {
-		return catalog.Rating{}, nil, catalogNotFound("product %s not found", r.ProductID)
+		return catalog.Rating{}, catalogNotFound("product %s not found", r.ProductID)
 	}
 	key := catalogReviewKey{r.ProductID, r.CustomerID}
 	if s.reviewsCustomers[key] {
-		return catalog.Rating{}, nil, catalogConflict("customer %s already reviewed product %s", r.CustomerID, r.ProductID)
+		return catalog.Rating{}, catalogConflict("customer %s already reviewed product %s", r.CustomerID, r.ProductID)
 	}
-	p.Rating = p.Rating.Add(r.Rating)
+	rating := p.Rating.Add(r.Rating)
+	if err := publish(ctx, s.opts.publisher(), events(rating)); err != nil {
+		return catalog.Rating{}, err
+	}
+	p.Rating = rating
 	s.reviewsCustomers[key] = true
 	list := s.reviews[r.ProductID]
 	i, _ := slices.BinarySearchFunc(list, r.ID, func(x catalog.Review, id commerce.ReviewID) int { return cmp.Compare(x.ID, id) })
 	s.reviews[r.ProductID] = slices.Insert(list, i, r)
-	return p.Rating, events(p.Rating), nil
+	return rating, nil
 }
 
 // ListReviews implements catalog.Store.

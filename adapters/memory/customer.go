@@ -52,10 +52,14 @@ func (s *CustomerStore) Create(ctx context.Context, c customer.Customer, events 
 		s.mu.Unlock()
 		return commerce.Errorf(commerce.CodeConflict, "memory: a customer with this email already exists").WithDetail("field", "email")
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	s.customers[c.ID] = c.Clone()
 	s.byEmail[c.Email] = c.ID
 	s.mu.Unlock()
-	return publish(ctx, s.opts.publisher(), events)
+	return nil
 }
 
 // Get implements customer.Store.
@@ -101,17 +105,21 @@ func (s *CustomerStore) Update(ctx context.Context, id commerce.CustomerID, fn f
 		s.mu.Unlock()
 		return customer.Customer{}, commerce.Errorf(commerce.CodeInvalidArgument, "memory: update must not change the customer ID")
 	}
+	if _, taken := s.byEmail[c.Email]; taken && c.Email != old.Email {
+		s.mu.Unlock()
+		return customer.Customer{}, commerce.Errorf(commerce.CodeConflict, "memory: a customer with this email already exists").WithDetail("field", "email")
+	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return customer.Customer{}, err
+	}
 	if c.Email != old.Email {
-		if _, taken := s.byEmail[c.Email]; taken {
-			s.mu.Unlock()
-			return customer.Customer{}, commerce.Errorf(commerce.CodeConflict, "memory: a customer with this email already exists").WithDetail("field", "email")
-		}
 		delete(s.byEmail, old.Email)
 		s.byEmail[c.Email] = id
 	}
 	s.customers[id] = c.Clone()
 	s.mu.Unlock()
-	return c, publish(ctx, s.opts.publisher(), events)
+	return c, nil
 }
 
 // CreateSession implements customer.Store.
@@ -183,10 +191,14 @@ func (s *CustomerStore) CreatePasswordReset(ctx context.Context, r customer.Pass
 		s.mu.Unlock()
 		return commerce.Errorf(commerce.CodeConflict, "memory: password reset token already exists")
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	r.TokenHash = append([]byte(nil), r.TokenHash...)
 	s.resets[key] = r
 	s.mu.Unlock()
-	return publish(ctx, s.opts.publisher(), events)
+	return nil
 }
 
 // ConsumePasswordReset implements customer.Store.

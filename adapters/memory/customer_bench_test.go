@@ -10,7 +10,7 @@ import (
 )
 
 func newBenchCustomerStore(testing.TB, commerce.EventPublisher) customer.Store {
-	return memory.NewCustomerStore(nil)
+	return memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}})
 }
 
 func BenchmarkCustomerLogin(b *testing.B) { customertest.BenchLogin(b, newBenchCustomerStore) }

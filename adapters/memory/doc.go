@@ -7,11 +7,14 @@
 // copies the caller may modify. Nothing survives the process.
 //
 // Events: a store publishes the events of a change to [Options.Events]
-// after the change is applied and outside its lock, so handlers may call
-// back into the store. A publisher that fails then (a bus that is down)
-// makes the write return Unavailable although the change stands, and its
-// events are gone. An [Outbox] as Options.Events closes that gap: it takes
-// the events at once and forwards them to the bus, retrying until the bus
-// takes them. An event is then lost only if the process dies, which for
-// an in-memory store loses the change too.
+// under its lock, before it applies the change, and applies it only once
+// they are published: a change and its events stand together or not at
+// all, as a database commits a change with its outbox rows. A publisher
+// that fails (a bus that is down) makes the write return Unavailable with
+// nothing applied, so the caller's retry applies it once. The publisher is
+// called with the store's lock held: it must not call back into the store
+// before it returns. An *eventbus.Bus returns before its handlers run, and
+// an [Outbox] only queues the events (and forwards them to the bus,
+// retrying until the bus takes them), so both may be used; handlers read
+// the store once the change is applied.
 package memory

@@ -15,7 +15,7 @@ import (
 // a refused write publishes nothing.
 func ExampleNewCartStore() {
 	ctx := context.Background()
-	products, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	products, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	_, _ = products.CreateProduct(ctx, catalog.ProductInput{
 		Title: "Tea Towel", Status: catalog.StatusActive,
 		Variants: []catalog.VariantInput{{SKU: "TOWEL", Prices: []commerce.Money{commerce.MustMoney(800, "GBP")}}},

@@ -14,7 +14,7 @@ import (
 // provider's reason.
 func ExampleNewPaymentStore() {
 	ctx := context.Background()
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), memory.NewPaymentProvider(nil), nil)
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), memory.NewPaymentProvider(nil), nil)
 	if err != nil {
 		panic(err)
 	}

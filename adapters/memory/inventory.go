@@ -13,14 +13,12 @@ import (
 
 // InventoryStore is an inventory.Store in process memory. One mutex
 // serialises every write, which is the strongest form of the port's
-// locking; the closure runs under it, then the change is applied, the lock
-// released, and the events published.
+// locking; the closure runs under it, then the events are published and,
+// once they are, the change applied and the lock released.
 //
 // A write whose context has ended by the time the closure returns is
-// abandoned (Unavailable) and changes nothing. A write whose events the
-// publisher refuses stays applied and returns Unavailable: retrying it is
-// safe, because every inventory write is idempotent (Reserve by
-// reservation ID, Release/Deduct/Restock by status).
+// abandoned (Unavailable) and changes nothing; so is a write whose events
+// the publisher refuses.
 type InventoryStore struct {
 	opts *Options
 
@@ -57,12 +55,9 @@ func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Re
 	for i, l := range res.Lines {
 		skus[i] = l.SKU
 	}
-	events, err := s.applyLocked(ctx, "reserve", skus, fn)
+	_, err := s.applyLocked(ctx, "reserve", skus, fn)
 	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return nil, publish(ctx, s.opts.publisher(), events)
+	return nil, err
 }
 
 // UpdateReservation implements inventory.Store.
@@ -73,14 +68,11 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 		s.mu.Unlock()
 		return commerce.Errorf(commerce.CodeNotFound, "memory: reservation %s not found", id)
 	}
-	events, err := s.applyLocked(ctx, "update reservation", skusOf([]inventory.Reservation{res}), func(stock inventory.Stock) (inventory.Change, error) {
+	_, err := s.applyLocked(ctx, "update reservation", skusOf([]inventory.Reservation{res}), func(stock inventory.Stock) (inventory.Change, error) {
 		return fn(res.Clone(), stock)
 	})
 	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	return publish(ctx, s.opts.publisher(), events)
+	return err
 }
 
 // ExpireReservations implements inventory.Store.
@@ -105,29 +97,27 @@ func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, 
 		s.mu.Unlock()
 		return 0, nil
 	}
-	events, err := s.applyLocked(ctx, "expire reservations", skusOf(due), func(stock inventory.Stock) (inventory.Change, error) {
+	_, err := s.applyLocked(ctx, "expire reservations", skusOf(due), func(stock inventory.Stock) (inventory.Change, error) {
 		return fn(due, stock)
 	})
 	s.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
-	return len(due), publish(ctx, s.opts.publisher(), events)
+	return len(due), nil
 }
 
 // UpdateStock implements inventory.Store.
 func (s *InventoryStore) UpdateStock(ctx context.Context, sku string, fn func(inventory.Stock) (inventory.Change, error)) error {
 	s.mu.Lock()
-	events, err := s.applyLocked(ctx, "update stock", []string{sku}, fn)
+	_, err := s.applyLocked(ctx, "update stock", []string{sku}, fn)
 	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	return publish(ctx, s.opts.publisher(), events)
+	return err
 }
 
-// applyLocked hands fn the stock of skus and applies its change. s.mu must
-// be held. It returns the change's events for publishing after unlock.
+// applyLocked hands fn the stock of skus, publishes the events of its
+// change and, once they are published, applies the change. s.mu must be
+// held.
 func (s *InventoryStore) applyLocked(ctx context.Context, doing string, skus []string, fn func(inventory.Stock) (inventory.Change, error)) ([]commerce.Envelope, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "memory: %s: %w", doing, err)
@@ -135,9 +125,7 @@ func (s *InventoryStore) applyLocked(ctx context.Context, doing string, skus []s
 	stock := inventory.Stock{Thresholds: map[string]int{}}
 	slices.Sort(skus)
 	for _, sku := range slices.Compact(skus) {
-		for _, l := range s.levelsLocked(sku) {
-			stock.Levels = append(stock.Levels, l)
-		}
+		stock.Levels = append(stock.Levels, s.levelsLocked(sku)...)
 		if t, ok := s.thresholds[sku]; ok {
 			stock.Thresholds[sku] = t
 		}
@@ -150,6 +138,9 @@ func (s *InventoryStore) applyLocked(ctx context.Context, doing string, skus []s
 	// as a database transaction would roll back.
 	if err := ctx.Err(); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "memory: %s: %w", doing, err)
+	}
+	if err := publish(ctx, s.opts.publisher(), change.Events); err != nil {
+		return nil, err
 	}
 	for _, l := range change.Levels {
 		if s.levels[l.SKU] == nil {

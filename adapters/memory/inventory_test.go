@@ -2,7 +2,6 @@ package memory_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -20,40 +19,46 @@ func TestInventoryStore(t *testing.T) {
 	})
 }
 
-type failingPublisher struct{}
-
-func (failingPublisher) Publish(context.Context, ...commerce.Envelope) error {
-	return errors.New("bus down")
-}
-
-// The memory store publishes after applying: a refused publish reports
-// Unavailable but the change stands, and the retry the caller makes is
-// answered idempotently.
+// TestInventoryStoreFailingPublisher: a write whose events cannot be
+// published leaves no trace, and the caller's retry applies it once.
 func TestInventoryStoreFailingPublisher(t *testing.T) {
 	ctx := context.Background()
-	svc, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: failingPublisher{}}), nil)
+	pub := newSwitchPublisher()
+	svc, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: pub}), nil)
 	require.NoError(t, err)
+	pub.down.Store(true)
 	_, err = svc.SetStock(ctx, "sku-a", "", 5, "count")
 	require.Equal(t, commerce.CodeUnavailable, commerce.Code(err), "back in stock is announced: its publish fails")
 	n, err := svc.Available(ctx, "sku-a")
 	require.NoError(t, err)
-	require.Equal(t, 5, n, "the stock stands")
+	require.Zero(t, n, "no stock set")
+	pub.down.Store(false)
+	_, err = svc.SetStock(ctx, "sku-a", "", 5, "count")
+	require.NoError(t, err)
 
 	id := commerce.NewID[commerce.ReservationID]()
 	lines := []inventory.Line{{SKU: "sku-a", Quantity: 2}}
+	pub.down.Store(true)
 	_, err = svc.Reserve(ctx, id, lines, time.Hour)
 	require.Equal(t, commerce.CodeUnavailable, commerce.Code(err))
+	n, err = svc.Available(ctx, "sku-a")
+	require.NoError(t, err)
+	require.Equal(t, 5, n, "nothing reserved")
+	pub.down.Store(false)
 	res, err := svc.Reserve(ctx, id, lines, time.Hour)
-	require.NoError(t, err, "the retry returns the applied reservation")
+	require.NoError(t, err)
 	require.Equal(t, inventory.StatusReserved, res.Status)
 	n, err = svc.Available(ctx, "sku-a")
 	require.NoError(t, err)
 	require.Equal(t, 3, n, "reserved once")
 
+	pub.down.Store(true)
 	require.Equal(t, commerce.CodeUnavailable, commerce.Code(svc.Deduct(ctx, id)))
-	require.NoError(t, svc.Deduct(ctx, id), "the retry is a no-op")
+	pub.down.Store(false)
+	require.NoError(t, svc.Deduct(ctx, id))
 	l, err := svc.Level(ctx, "sku-a", "")
 	require.NoError(t, err)
-	require.Equal(t, 3, l.OnHand)
+	require.Equal(t, 3, l.OnHand, "deducted once")
 	require.Zero(t, l.Reserved)
+	require.Len(t, pub.rec.Named(inventory.Reserved{}.EventName()), 1, "one reservation announced")
 }

@@ -60,6 +60,10 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 	}
 	o = o.Clone()
 	o.Number, o.Version = s.next, 1
+	if err := publish(ctx, s.opts.publisher(), events(o.Clone())); err != nil {
+		s.mu.Unlock()
+		return order.Order{}, false, err
+	}
 	s.next++
 	s.orders[o.ID] = o
 	s.byKey[o.IdempotencyKey] = o.ID
@@ -67,7 +71,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 		s.open[o.CartID] = o.ID
 	}
 	s.mu.Unlock()
-	return o.Clone(), true, publish(ctx, s.opts.publisher(), events(o.Clone()))
+	return o.Clone(), true, nil
 }
 
 // Get implements order.Store.
@@ -110,12 +114,16 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		return order.Order{}, err
 	}
 	next.Version = cur.Version + 1
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return order.Order{}, err
+	}
 	s.orders[id] = next
 	if next.Status == order.StatusCancelled && s.open[next.CartID] == id {
 		delete(s.open, next.CartID)
 	}
 	s.mu.Unlock()
-	return next.Clone(), publish(ctx, s.opts.publisher(), events)
+	return next.Clone(), nil
 }
 
 // Discard implements order.Store.
@@ -134,13 +142,17 @@ func (s *OrderStore) Discard(ctx context.Context, id commerce.OrderID, fn func(o
 		s.mu.Unlock()
 		return err
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	delete(s.orders, id)
 	delete(s.byKey, cur.IdempotencyKey)
 	if s.open[cur.CartID] == id {
 		delete(s.open, cur.CartID)
 	}
 	s.mu.Unlock()
-	return publish(ctx, s.opts.publisher(), events)
+	return nil
 }
 
 // orderCursor is where a List page ended: newest first by creation time,

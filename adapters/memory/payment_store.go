@@ -59,13 +59,17 @@ func (s *PaymentStore) Create(ctx context.Context, p payment.Payment, events []c
 		s.mu.Unlock()
 		return payment.Payment{}, false, commerce.Errorf(commerce.CodeConflict, "memory: payment %s already exists", p.ID)
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return payment.Payment{}, false, err
+	}
 	s.payments[p.ID] = p
 	s.byKey[p.IdempotencyKey] = p.ID
 	if p.ProviderRef != "" {
 		s.byRef[refKey(p.Provider, p.ProviderRef)] = p.ID
 	}
 	s.mu.Unlock()
-	return p, true, publish(ctx, s.opts.publisher(), events)
+	return p, true, nil
 }
 
 // Get implements payment.Store.
@@ -136,16 +140,17 @@ func (s *PaymentStore) Update(ctx context.Context, id commerce.PaymentID, fn fun
 		return payment.Payment{}, commerce.Errorf(commerce.CodeUnavailable, "memory: update payment: %w", err)
 	}
 	s.mu.Lock()
-	p, events, err := s.applyLocked(id, fn)
+	p, _, err := s.applyLocked(ctx, id, fn)
 	s.mu.Unlock()
 	if err != nil {
 		return payment.Payment{}, err
 	}
-	return p, publish(ctx, s.opts.publisher(), events)
+	return p, nil
 }
 
-// applyLocked runs fn on a copy of the payment and stores it on success.
-func (s *PaymentStore) applyLocked(id commerce.PaymentID, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
+// applyLocked runs fn on a copy of the payment, publishes its events and,
+// once they are published, stores the copy.
+func (s *PaymentStore) applyLocked(ctx context.Context, id commerce.PaymentID, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
 	old, ok := s.payments[id]
 	if !ok {
 		return payment.Payment{}, nil, paymentNotFound(id.String())
@@ -158,11 +163,16 @@ func (s *PaymentStore) applyLocked(id commerce.PaymentID, fn func(*payment.Payme
 	if p.ID != old.ID || p.IdempotencyKey != old.IdempotencyKey {
 		return payment.Payment{}, nil, commerce.Errorf(commerce.CodeInternal, "memory: payment update changed its identity")
 	}
+	if p.ProviderRef != old.ProviderRef && p.ProviderRef != "" {
+		if other, taken := s.byRef[refKey(p.Provider, p.ProviderRef)]; taken && other != p.ID {
+			return payment.Payment{}, nil, commerce.Errorf(commerce.CodeConflict, "memory: provider reference %s belongs to payment %s", p.ProviderRef, other)
+		}
+	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		return payment.Payment{}, nil, err
+	}
 	if p.ProviderRef != old.ProviderRef {
 		if p.ProviderRef != "" {
-			if other, taken := s.byRef[refKey(p.Provider, p.ProviderRef)]; taken && other != p.ID {
-				return payment.Payment{}, nil, commerce.Errorf(commerce.CodeConflict, "memory: provider reference %s belongs to payment %s", p.ProviderRef, other)
-			}
 			s.byRef[refKey(p.Provider, p.ProviderRef)] = p.ID
 		}
 		if old.ProviderRef != "" {
@@ -194,10 +204,14 @@ func (s *PaymentStore) CreateRefund(ctx context.Context, r payment.Refund, check
 		s.mu.Unlock()
 		return payment.Refund{}, false, err
 	}
+	if err := publish(ctx, s.opts.publisher(), events); err != nil {
+		s.mu.Unlock()
+		return payment.Refund{}, false, err
+	}
 	s.refunds[r.ID] = r
 	s.refKeys[r.IdempotencyKey] = r.ID
 	s.mu.Unlock()
-	return r, true, publish(ctx, s.opts.publisher(), events)
+	return r, true, nil
 }
 
 func (s *PaymentStore) refundsLocked(id commerce.PaymentID) []payment.Refund {
@@ -227,22 +241,20 @@ func (s *PaymentStore) UpdateRefund(ctx context.Context, id commerce.RefundID, f
 		s.mu.Unlock()
 		return payment.Refund{}, commerce.Errorf(commerce.CodeNotFound, "memory: refund %s not found", id)
 	}
-	var events []commerce.Envelope
-	_, _, err := s.applyLocked(r.PaymentID, func(p *payment.Payment) ([]commerce.Envelope, error) {
-		var err error
-		events, err = fn(p, &r)
+	_, _, err := s.applyLocked(ctx, r.PaymentID, func(p *payment.Payment) ([]commerce.Envelope, error) {
+		events, err := fn(p, &r)
+		if err == nil && r.ID != id {
+			err = commerce.Errorf(commerce.CodeInternal, "memory: refund update changed its identity")
+		}
 		return events, err
 	})
-	if err == nil && r.ID != id {
-		err = commerce.Errorf(commerce.CodeInternal, "memory: refund update changed its identity")
-	}
 	if err != nil {
 		s.mu.Unlock()
 		return payment.Refund{}, err
 	}
 	s.refunds[id] = r
 	s.mu.Unlock()
-	return r, publish(ctx, s.opts.publisher(), events)
+	return r, nil
 }
 
 // GetRefund implements payment.Store.
@@ -274,12 +286,11 @@ func (s *PaymentStore) ApplyWebhook(ctx context.Context, provider, eventID strin
 		s.mu.Unlock()
 		return false, nil
 	}
-	_, events, err := s.applyLocked(id, fn)
-	if err != nil {
+	if _, _, err := s.applyLocked(ctx, id, fn); err != nil {
 		s.mu.Unlock()
 		return false, err
 	}
 	s.webhooks[key] = struct{}{}
 	s.mu.Unlock()
-	return true, publish(ctx, s.opts.publisher(), events)
+	return true, nil
 }

@@ -17,6 +17,6 @@ func TestPaymentStore(t *testing.T) {
 
 func BenchmarkPaymentAuthorizeCapture(b *testing.B) {
 	paymenttest.BenchAuthorizeCapture(b, func(testing.TB, commerce.EventPublisher) payment.Store {
-		return memory.NewPaymentStore(nil)
+		return memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}})
 	})
 }

@@ -32,6 +32,9 @@ func NewCatalogStore(pool *pgxpool.Pool, opts *Options) (*CatalogStore, error) {
 	if pool == nil {
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewCatalogStore needs a pool")
 	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
 	return &CatalogStore{pool: pool, opts: opts}, nil
 }
 

@@ -27,7 +27,7 @@ const benchCatalogSize = 100_000
 func BenchmarkCatalog(b *testing.B) {
 	ctx := context.Background()
 	pool := newPool(b)
-	store, err := postgres.NewCatalogStore(pool, nil)
+	store, err := postgres.NewCatalogStore(pool, &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,6 +30,9 @@ func NewCustomerStore(pool *pgxpool.Pool, opts *Options) (*CustomerStore, error)
 	if pool == nil {
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewCustomerStore needs a pool")
 	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
 	return &CustomerStore{pool: pool, opts: opts}, nil
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 func newBenchCustomerStore(tb testing.TB, _ commerce.EventPublisher) customer.Store {
-	store, err := postgres.NewCustomerStore(newPool(tb), nil)
+	store, err := postgres.NewCustomerStore(newPool(tb), &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,7 +11,8 @@
 // [Outbox] inside the transaction that makes the change, so a change and its
 // events commit or vanish together. *pgbus.Outbox from
 // github.com/mercatohq/mercato/eventbus/pgbus is the implementation to use;
-// its Relay forwards committed events to the bus.
+// its Relay forwards committed events to the bus. Options.Outbox is
+// required: a store never drops events unless told to with DiscardEvents.
 //
 // Errors: failures carry a commerce error code. A unique violation is
 // Conflict, a missing row NotFound, a lost connection, a cancelled query, a

@@ -44,6 +44,9 @@ func NewInventoryStore(pool *pgxpool.Pool, opts *Options) (*InventoryStore, erro
 	if pool == nil {
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewInventoryStore needs a pool")
 	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
 	return &InventoryStore{pool: pool, opts: opts}, nil
 }
 

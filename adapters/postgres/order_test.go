@@ -52,8 +52,8 @@ func redisCarts(t testing.TB, events commerce.EventPublisher) *redisadapter.Cart
 	env := testenv.Redis(t)
 	carts, err := redisadapter.NewCartStore(env.Client, &redisadapter.CartOptions{Prefix: env.Prefix})
 	require.NoError(t, err)
-	relay, err := redisadapter.NewOutboxRelay(env.Client, events, &redisadapter.RelayOptions{
-		Stream: carts.OutboxStream(), Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet,
+	relay, err := carts.NewOutboxRelay(events, &redisadapter.RelayOptions{
+		Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet,
 	})
 	require.NoError(t, err)
 	require.NoError(t, relay.Start(context.Background()))
@@ -93,7 +93,7 @@ func noEvents(order.Order) []commerce.Envelope { return nil }
 // index lets exactly one in; the others are Conflict naming the winner.
 // Once the winner is cancelled the cart may be checked out again.
 func TestOrderStoreCreateRaceForOneCart(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), nil)
+	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	ctx := context.Background()
 	cartID := commerce.NewID[commerce.CartID]()
 	const n = 8
@@ -147,7 +147,7 @@ func TestOrderStoreCreateRaceForOneCart(t *testing.T) {
 // Racing creates with one key return one order: one call creates it,
 // every other returns it with created false.
 func TestOrderStoreCreateRaceForOneKey(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), nil)
+	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	ctx := context.Background()
 	cartID, key := commerce.NewID[commerce.CartID](), ordertest.NewKey()
 	const n = 8
@@ -181,7 +181,7 @@ func TestOrderStoreCreateRaceForOneKey(t *testing.T) {
 // Concurrent updates of one order are serialised, and each sees the
 // history the one before it committed: none is lost or written twice.
 func TestOrderStoreUpdatesSeeCommittedHistory(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), nil)
+	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	ctx := context.Background()
 	o, _, err := store.Create(ctx, pendingOrder(commerce.NewID[commerce.CartID](), ordertest.NewKey()), noEvents)
 	require.NoError(t, err)
@@ -213,7 +213,7 @@ func TestOrderStoreUpdatesSeeCommittedHistory(t *testing.T) {
 
 // A closure's error comes back as it is and nothing is written.
 func TestOrderStoreUpdateClosureError(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), nil)
+	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	ctx := context.Background()
 	o, _, err := store.Create(ctx, pendingOrder(commerce.NewID[commerce.CartID](), ordertest.NewKey()), noEvents)
 	require.NoError(t, err)

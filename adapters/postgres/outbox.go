@@ -14,18 +14,43 @@ type Outbox interface {
 	Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error
 }
 
-// Options configures the stores of this package. A nil *Options is the
-// zero value.
+// DiscardEvents is an Outbox that writes nothing. Pass it as
+// Options.Outbox to drop a store's events on purpose.
+type DiscardEvents struct{}
+
+// Publish writes nothing and reports success.
+func (DiscardEvents) Publish(context.Context, pgx.Tx, ...commerce.Envelope) error { return nil }
+
+// Options configures the stores of this package.
 type Options struct {
 	// Outbox receives the events of every change, in the change's
-	// transaction. Nil discards events: only for hosts that consume none.
+	// transaction. Required by every store that publishes events (all but
+	// the NotifyStore): the constructors that return an error refuse a
+	// missing one, and the order and payment stores refuse their writes,
+	// rather than drop events no one decided to drop. DiscardEvents{}
+	// drops them on purpose.
 	Outbox Outbox
 }
 
-// publish writes events into the outbox within tx, or drops them when the
-// store has no outbox.
+// errNoOutbox refuses a store made without Options.Outbox.
+var errNoOutbox = commerce.Errorf(commerce.CodeInvalidArgument,
+	"postgres: the store has no outbox: set Options.Outbox (postgres.DiscardEvents{} drops events on purpose)").
+	WithDetail("field", "Outbox")
+
+// validate reports a missing outbox.
+func (o *Options) validate() error {
+	if o == nil || o.Outbox == nil {
+		return errNoOutbox
+	}
+	return nil
+}
+
+// publish writes events into the outbox within tx.
 func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Envelope) error {
-	if o == nil || o.Outbox == nil || len(events) == 0 {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if len(events) == 0 {
 		return nil
 	}
 	if err := o.Outbox.Publish(ctx, tx, events...); err != nil {

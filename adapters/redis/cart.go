@@ -29,9 +29,10 @@ import (
 //
 // Events: Redis shares no transaction with a message bus, so the script
 // appends each event, as a JSON envelope, to the outbox stream
-// (CartStore.OutboxStream) in the same step as the change; an OutboxRelay
-// publishes them from there. A crash between a write and its publication
-// loses nothing, and delivery is at least once.
+// (CartStore.OutboxStream) in the same step as the change; an OutboxRelay,
+// made with CartStore.NewOutboxRelay, publishes them from there. A crash
+// between a write and its publication loses nothing, and delivery is at
+// least once.
 //
 // The host keeps owning the client; the store never closes it.
 type CartStore struct {

@@ -33,11 +33,11 @@ func newStore(t testing.TB, events commerce.EventPublisher) cart.Store {
 // startRelay relays store's outbox to events until the test ends.
 func startRelay(t testing.TB, env *testenv.RedisEnv, store *redis.CartStore, events commerce.EventPublisher, edit func(*redis.RelayOptions)) *redis.OutboxRelay {
 	t.Helper()
-	opts := &redis.RelayOptions{Stream: store.OutboxStream(), Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet}
+	opts := &redis.RelayOptions{Block: 50 * time.Millisecond, RetryDelay: time.Millisecond, Logger: quiet}
 	if edit != nil {
 		edit(opts)
 	}
-	relay, err := redis.NewOutboxRelay(env.Client, events, opts)
+	relay, err := store.NewOutboxRelay(events, opts)
 	require.NoError(t, err)
 	require.NoError(t, relay.Start(context.Background()))
 	t.Cleanup(func() { require.NoError(t, relay.Close(context.Background())) })

@@ -58,7 +58,7 @@ func ExampleNewCartStore() {
 		return
 	}
 	events := make(printEvents, 10)
-	relay, err := redis.NewOutboxRelay(client, events, &redis.RelayOptions{Stream: store.OutboxStream(), Block: 100 * time.Millisecond})
+	relay, err := store.NewOutboxRelay(events, &redis.RelayOptions{Block: 100 * time.Millisecond})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +69,7 @@ func ExampleNewCartStore() {
 	}
 	defer relay.Close(ctx)
 
-	products, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	products, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	_, _ = products.CreateProduct(ctx, catalog.ProductInput{
 		Title: "Espresso Cup", Status: catalog.StatusActive,
 		Variants: []catalog.VariantInput{{SKU: "CUP", Prices: []commerce.Money{commerce.MustMoney(650, "EUR")}}},

@@ -63,7 +63,8 @@ func (o *CartOptions) resolved() (CartOptions, error) {
 // field, takes the documented default.
 type RelayOptions struct {
 	// Stream is the outbox stream, CartStore.OutboxStream of the store
-	// whose events are relayed. Default DefaultPrefix+"outbox".
+	// whose events are relayed. Required by NewOutboxRelay;
+	// CartStore.NewOutboxRelay sets it.
 	Stream string
 	// Group is the consumer group: relays in several processes share the
 	// stream's entries. Default DefaultGroup.

@@ -45,8 +45,10 @@ type OutboxRelay struct {
 	closed  bool
 }
 
-// NewOutboxRelay returns a relay from the outbox stream on client to
-// publisher. opts may be nil.
+// NewOutboxRelay returns a relay from the outbox stream opts.Stream on
+// client to publisher. The stream is required: a relay reading another
+// stream than its store writes would publish nothing, without an error.
+// CartStore.NewOutboxRelay fills it in from the store.
 func NewOutboxRelay(client goredis.UniversalClient, publisher commerce.EventPublisher, opts *RelayOptions) (*OutboxRelay, error) {
 	if client == nil || publisher == nil {
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "redis: NewOutboxRelay needs a client and a publisher")
@@ -56,7 +58,7 @@ func NewOutboxRelay(client goredis.UniversalClient, publisher commerce.EventPubl
 		o = *opts
 	}
 	if o.Stream == "" {
-		o.Stream = DefaultPrefix + "outbox"
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "redis: NewOutboxRelay needs RelayOptions.Stream, the store's CartStore.OutboxStream; CartStore.NewOutboxRelay sets it")
 	}
 	if o.Group == "" {
 		o.Group = DefaultGroup
@@ -88,6 +90,21 @@ func NewOutboxRelay(client goredis.UniversalClient, publisher commerce.EventPubl
 	}
 	o.Logger = o.Logger.With("stream", o.Stream, "group", o.Group, "consumer", o.Consumer)
 	return &OutboxRelay{client: client, publisher: publisher, opts: o, dead: o.Stream + ":dead"}, nil
+}
+
+// NewOutboxRelay returns a relay of the store's outbox stream, on the
+// store's client, to publisher. opts may be nil; its Stream, when set,
+// must be the store's (CodeInvalidArgument otherwise).
+func (s *CartStore) NewOutboxRelay(publisher commerce.EventPublisher, opts *RelayOptions) (*OutboxRelay, error) {
+	var o RelayOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Stream != "" && o.Stream != s.OutboxStream() {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "redis: relay stream %q is not the store's outbox stream %q", o.Stream, s.OutboxStream())
+	}
+	o.Stream = s.OutboxStream()
+	return NewOutboxRelay(s.client, publisher, &o)
 }
 
 func consumerName() string {
@@ -260,6 +277,22 @@ func (r *OutboxRelay) claim(ctx context.Context) error {
 	}
 }
 
+// forwarder is a publisher that can publish as a relay must, returning
+// only once the events are safe (an *eventbus.Bus: on the in-process bus,
+// once they were handled).
+type forwarder interface {
+	Forward(ctx context.Context, events ...commerce.Envelope) error
+}
+
+// forward hands envs to the publisher, through Forward when it has it, so
+// that the entries are acknowledged only once their events are safe.
+func (r *OutboxRelay) forward(ctx context.Context, envs []commerce.Envelope) error {
+	if f, ok := r.publisher.(forwarder); ok {
+		return f.Forward(ctx, envs...)
+	}
+	return r.publisher.Publish(ctx, envs...)
+}
+
 // relay publishes msgs in order, then acknowledges and deletes them.
 // Entries that cannot be decoded go to the dead-letter stream.
 func (r *OutboxRelay) relay(ctx context.Context, msgs []goredis.XMessage) error {
@@ -284,7 +317,7 @@ func (r *OutboxRelay) relay(ctx context.Context, msgs []goredis.XMessage) error 
 		envs = append(envs, env)
 	}
 	if len(envs) > 0 {
-		if err := r.publisher.Publish(ctx, envs...); err != nil {
+		if err := r.forward(ctx, envs); err != nil {
 			return commerce.Errorf(commerce.CodeUnavailable, "redis: relay: publish %d events: %w", len(envs), err)
 		}
 	}

@@ -144,7 +144,7 @@ func TestOutboxRelayLifecycle(t *testing.T) {
 	rec := eventbustest.NewRecorder()
 
 	// Run blocks until its context ends.
-	relay, err := redis.NewOutboxRelay(env.Client, rec, &redis.RelayOptions{Stream: store.OutboxStream(), Block: 20 * time.Millisecond, Logger: quiet})
+	relay, err := store.NewOutboxRelay(rec, &redis.RelayOptions{Block: 20 * time.Millisecond, Logger: quiet})
 	require.NoError(t, err)
 	runCtx, stop := context.WithCancel(ctx)
 	ran := make(chan error, 1)
@@ -163,12 +163,36 @@ func TestOutboxRelayLifecycle(t *testing.T) {
 	require.NoError(t, other.Close(ctx))
 	require.NoError(t, other.Close(ctx), "closing twice")
 	require.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(other.Start(ctx)))
-	unstarted, err := redis.NewOutboxRelay(env.Client, rec, nil)
+	unstarted, err := store.NewOutboxRelay(rec, nil)
 	require.NoError(t, err)
 	require.NoError(t, unstarted.Close(ctx))
 
 	_, err = redis.NewOutboxRelay(nil, rec, nil)
 	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
-	_, err = redis.NewOutboxRelay(env.Client, rec, &redis.RelayOptions{Block: -1})
+	_, err = store.NewOutboxRelay(rec, &redis.RelayOptions{Block: -1})
 	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
+}
+
+// TestOutboxRelayReadsItsStoresStream: a relay cannot be made for another
+// stream than its store writes, which would relay nothing without an
+// error: NewOutboxRelay needs the stream, and CartStore.NewOutboxRelay
+// takes the store's and refuses another.
+func TestOutboxRelayReadsItsStoresStream(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.Redis(t)
+	store, svc := service(t, env, nil)
+	rec := eventbustest.NewRecorder()
+
+	_, err := redis.NewOutboxRelay(env.Client, rec, nil)
+	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "no stream named")
+	_, err = store.NewOutboxRelay(rec, &redis.RelayOptions{Stream: redis.DefaultPrefix + "outbox-elsewhere"})
+	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "another stream than the store's")
+
+	relay, err := store.NewOutboxRelay(rec, &redis.RelayOptions{Block: 20 * time.Millisecond, Logger: quiet})
+	require.NoError(t, err)
+	require.NoError(t, relay.Start(ctx))
+	t.Cleanup(func() { _ = relay.Close(ctx) })
+	_, err = svc.Create(ctx, cart.CreateInput{})
+	require.NoError(t, err)
+	rec.Await(t, "cart.created", 1)
 }

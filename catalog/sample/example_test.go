@@ -14,7 +14,7 @@ import (
 // product at a time.
 func Example() {
 	ctx := context.Background()
-	svc, _ := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	svc, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 
 	gen := sample.New(42)
 	tax, err := gen.CreateTaxonomy(ctx, svc)

@@ -17,7 +17,7 @@ import (
 
 func taxonomy(t *testing.T) (*catalog.Service, *sample.Taxonomy) {
 	t.Helper()
-	svc, err := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	svc, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	tax, err := sample.New(1).CreateTaxonomy(context.Background(), svc)
 	require.NoError(t, err)

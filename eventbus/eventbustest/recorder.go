@@ -101,3 +101,39 @@ func (r *Recorder) WaitFor(t testing.TB, timeout time.Duration, name string, n i
 		}
 	}
 }
+
+// Await blocks until at least n envelopes named name were recorded and
+// returns those recorded so far. It waits on that condition for as long
+// as the test may run (until shortly before t's deadline, or
+// DefaultAwait for a test without one), not for a fixed time: a
+// PostgreSQL outbox relay delivers only rows older than the oldest
+// transaction still running anywhere on the server, so a loaded server
+// can hold delivery back for many seconds without anything being wrong.
+// Call it from the test goroutine only.
+func (r *Recorder) Await(t testing.TB, name string, n int) []commerce.Envelope {
+	t.Helper()
+	return r.WaitFor(t, AwaitTimeout(t), name, n)
+}
+
+// DefaultAwait bounds Await in a test that has no deadline.
+const DefaultAwait = 2 * time.Minute
+
+// awaitGrace is left before the test's deadline so that a wait that gives
+// up still reports what it waited for, rather than the test binary's
+// panic.
+const awaitGrace = 5 * time.Second
+
+// AwaitTimeout is how long Await waits in t: until awaitGrace before
+// t's deadline, DefaultAwait when t has none, and never less than a
+// second.
+func AwaitTimeout(t testing.TB) time.Duration {
+	d, ok := t.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return DefaultAwait
+	}
+	deadline, ok := d.Deadline()
+	if !ok {
+		return DefaultAwait
+	}
+	return max(time.Until(deadline)-awaitGrace, time.Second)
+}

@@ -16,4 +16,13 @@
 // latency for idle queries. Every subscriber holds one pooled connection
 // (inside a transaction) while its message is being handled, so size the
 // pool for the number of subscribers plus the publishers.
+//
+// Delivery waits for older transactions: a consumer reads only rows whose
+// transaction ID is below the oldest transaction still running on the
+// PostgreSQL server (Watermill's guard against skipping a row that an
+// older transaction commits later). That horizon is server-wide, so one
+// long transaction anywhere on the server, in any database, holds every
+// consumer back until it ends, and each consumer holds its own
+// transaction open while its message is handled. Keep transactions short,
+// and expect delivery to lag behind the longest of them.
 package pgbus

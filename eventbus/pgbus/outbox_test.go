@@ -280,3 +280,26 @@ func BenchmarkOutboxCommitToHandler(b *testing.B) {
 	b.StopTimer()
 	eventbustest.ReportLatencies(b, latencies)
 }
+
+// TestRelayStartAfterCloseIsFailedPrecondition: a relay closed before it
+// ever ran, or closed while another goroutine starts it, refuses Start
+// with FailedPrecondition rather than reporting a relay that forwards
+// nothing as started.
+func TestRelayStartAfterCloseIsFailedPrecondition(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	opts := &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet, PollInterval: 10 * time.Millisecond}}
+
+	never, err := pgbus.NewRelay(f.pool, f.bus, opts)
+	require.NoError(t, err)
+	require.NoError(t, never.Close(ctx))
+	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(never.Start(ctx)), "closed before it ever started")
+	require.NoError(t, never.Close(ctx), "Close is idempotent")
+
+	started, err := pgbus.NewRelay(f.pool, f.bus, opts)
+	require.NoError(t, err)
+	require.NoError(t, started.Start(ctx))
+	require.NoError(t, started.Start(ctx), "starting a started relay is a no-op")
+	require.NoError(t, started.Close(ctx))
+	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(started.Start(ctx)), "closed after it ran")
+}

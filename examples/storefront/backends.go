@@ -202,7 +202,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		if err != nil {
 			return b, fmt.Errorf("redis carts: %w", err)
 		}
-		r, err := redis.NewOutboxRelay(rdb, b.bus, &redis.RelayOptions{Stream: store.OutboxStream(), Registry: b.bus.Registry(), Logger: log})
+		r, err := store.NewOutboxRelay(b.bus, &redis.RelayOptions{Registry: b.bus.Registry(), Logger: log})
 		if err != nil {
 			return b, fmt.Errorf("redis outbox relay: %w", err)
 		}

@@ -34,10 +34,6 @@ type Stores struct {
 // events.
 type NewStores func(t testing.TB, events commerce.EventPublisher) Stores
 
-// eventWait bounds how long the suite waits for events (outboxes deliver
-// asynchronously).
-const eventWait = 10 * time.Second
-
 var usd = commerce.Currency("USD")
 
 func money(amount int64) commerce.Money { return commerce.MustMoney(amount, usd) }

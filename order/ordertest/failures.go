@@ -50,8 +50,8 @@ func testOutOfStock(t *testing.T, newStores NewStores) {
 	assert.Equal(t, "TEE", short.Shortages[0].SKU)
 	w.nothingHappened(t, key, cartID, map[string]int{"MUG": 5, "TEE": 1})
 
-	created := w.Events.WaitFor(t, eventWait, "order.created", 1)
-	discarded := w.Events.WaitFor(t, eventWait, "order.discarded", 1)
+	created := w.Events.Await(t, "order.created", 1)
+	discarded := w.Events.Await(t, "order.discarded", 1)
 	assert.Equal(t, created[0].AggregateID, discarded[0].AggregateID)
 	assert.Empty(t, w.Events.Named("order.payment_pending"))
 
@@ -89,7 +89,7 @@ func testPaymentDeclined(t *testing.T, newStores NewStores) {
 	require.NoError(t, err)
 	assert.Equal(t, cart.StatusActive, c.Status, "the cart can be checked out again")
 
-	cancelled := w.Events.WaitFor(t, eventWait, "order.cancelled", 1)
+	cancelled := w.Events.Await(t, "order.cancelled", 1)
 	ev := cancelled[0].Payload.(order.Cancelled)
 	assert.Equal(t, order.StatusPaymentPending, ev.From)
 	assert.True(t, ev.Refund.IsZero())

@@ -84,7 +84,7 @@ func testLifecycle(t *testing.T, newStores NewStores) {
 		require.NoError(t, err, "a repeated move succeeds")
 		assert.Equal(t, next.Version, again.Version, "and writes nothing")
 
-		evs := w.Events.WaitFor(t, eventWait, st.event, 1)
+		evs := w.Events.Await(t, st.event, 1)
 		require.Len(t, evs, 1, st.event)
 		assert.Equal(t, o.Status, changeOf(t, evs[0]).From)
 		o = next
@@ -100,7 +100,7 @@ func testLifecycle(t *testing.T, newStores NewStores) {
 	assert.Zero(t, w.captured(t, o.ID))
 	onHand, reserved := w.level(t, "MUG")
 	assert.Equal(t, [2]int{10, 0}, [2]int{onHand, reserved})
-	ev := w.Events.WaitFor(t, eventWait, "order.refunded", 1)[0].Payload.(order.Refunded)
+	ev := w.Events.Await(t, "order.refunded", 1)[0].Payload.(order.Refunded)
 	assert.Equal(t, money(2*defaultPrice), ev.Amount)
 	w.rejectsAllButArrows(t, refunded)
 
@@ -180,13 +180,13 @@ func testCancel(t *testing.T, newStores NewStores) {
 	}
 	onHand, reserved := w.level(t, "MUG")
 	assert.Equal(t, [2]int{10, 0}, [2]int{onHand, reserved})
-	evs := w.Events.WaitFor(t, eventWait, "order.cancelled", 2)
+	evs := w.Events.Await(t, "order.cancelled", 2)
 	for _, e := range evs {
 		c := e.Payload.(order.Cancelled)
 		assert.Equal(t, money(3*defaultPrice), c.Refund)
 		assert.Equal(t, "changed my mind", c.Reason)
 	}
-	assert.Len(t, w.Events.WaitFor(t, eventWait, "payment.refunded", 2), 2)
+	assert.Len(t, w.Events.Await(t, "payment.refunded", 2), 2)
 
 	shipped := w.confirmedOrder(t, 1)
 	for _, to := range []order.Status{order.StatusProcessing, order.StatusPacked, order.StatusShipped} {

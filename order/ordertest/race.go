@@ -77,8 +77,8 @@ func testIdempotentConcurrentCheckout(t *testing.T, newStores NewStores) {
 	assert.Equal(t, int64(3*defaultPrice), w.captured(t, o.ID))
 	onHand, reserved := w.level(t, "MUG")
 	assert.Equal(t, [2]int{7, 0}, [2]int{onHand, reserved}, "one reservation, deducted once")
-	assert.Len(t, w.Events.WaitFor(t, eventWait, "order.created", 1), 1)
-	w.Events.WaitFor(t, eventWait, "order.confirmed", 1)
+	assert.Len(t, w.Events.Await(t, "order.created", 1), 1)
+	w.Events.Await(t, "order.confirmed", 1)
 	assert.Len(t, w.Events.Named("order.confirmed"), 1)
 	assert.Len(t, w.Events.Named("inventory.reserved"), 1)
 

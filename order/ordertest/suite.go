@@ -108,9 +108,9 @@ func testCheckout(t *testing.T, newStores NewStores) {
 	require.NoError(t, err)
 	assert.Equal(t, o, got)
 
-	w.Events.WaitFor(t, eventWait, "order.created", 1)
-	w.Events.WaitFor(t, eventWait, "order.payment_pending", 1)
-	confirmed := w.Events.WaitFor(t, eventWait, "order.confirmed", 1)
+	w.Events.Await(t, "order.created", 1)
+	w.Events.Await(t, "order.payment_pending", 1)
+	confirmed := w.Events.Await(t, "order.confirmed", 1)
 	ev, ok := confirmed[0].Payload.(order.Confirmed)
 	require.True(t, ok, "payload %T", confirmed[0].Payload)
 	assert.Equal(t, o.ID, ev.Order.ID)

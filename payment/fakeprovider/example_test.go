@@ -18,7 +18,7 @@ func ExampleProvider_Script() {
 	fake := fakeprovider.New(&fakeprovider.Options{Scripts: map[string]fakeprovider.Script{
 		"pm_lost_reply": {Outcome: fakeprovider.TimeoutAfterSuccess},
 	}})
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), fake, nil)
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, nil)
 	if err != nil {
 		panic(err)
 	}

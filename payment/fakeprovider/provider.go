@@ -2,10 +2,13 @@ package fakeprovider
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/payment"
@@ -99,7 +102,16 @@ type Provider struct {
 	byKey   map[string]stored  // idempotency key -> first result
 	misses  map[string]int     // idempotency key -> misbehaviours so far
 	calls   map[string]int     // operation -> calls
-	seq     int
+}
+
+// newRef returns a provider reference with prefix that is unique across
+// fakes and restarts, as a real provider's are: a store that outlives the
+// process keeps the references of earlier runs, and a counter starting
+// again at 1 would hand out one of those.
+func newRef(prefix string) string {
+	// crypto/rand rather than ulid.Make's time-seeded math/rand: two fakes
+	// started in the same instant must not draw the same references.
+	return prefix + ulid.MustNew(ulid.Now(), rand.Reader).String()
 }
 
 type intent struct {
@@ -243,9 +255,8 @@ func (f *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) 
 			return payment.ProviderResult{}, err
 		}
 	}
-	f.seq++
 	in := &intent{Charge: Charge{
-		Ref: fmt.Sprintf("fake_pi_%06d", f.seq), PaymentID: req.PaymentID, IdempotencyKey: req.IdempotencyKey,
+		Ref: newRef("fake_pi_"), PaymentID: req.PaymentID, IdempotencyKey: req.IdempotencyKey,
 		PaymentMethod: req.PaymentMethod, Amount: req.Amount,
 		Captured: commerce.Zero(req.Amount.Currency()), Refunded: commerce.Zero(req.Amount.Currency()),
 	}}
@@ -433,8 +444,7 @@ func (f *Provider) Refund(ctx context.Context, ref string, amount commerce.Money
 		return payment.RefundResult{}, payment.ErrInvalid("amount_too_large", fmt.Sprintf("Refund amount (%s) is greater than unrefunded amount on charge (%s)", amount, left))
 	}
 	in.Refunded, _ = in.Refunded.Add(amount)
-	f.seq++
-	res := payment.RefundResult{Ref: fmt.Sprintf("fake_re_%06d", f.seq), Status: payment.RefundSucceeded}
+	res := payment.RefundResult{Ref: newRef("fake_re_"), Status: payment.RefundSucceeded}
 	f.byKey[key] = stored{fingerprint: fp, refund: res}
 	return res, nil
 }

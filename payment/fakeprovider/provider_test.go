@@ -1,9 +1,14 @@
 package fakeprovider_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
 	"github.com/mercatohq/mercato/payment/paymenttest"
@@ -17,4 +22,30 @@ func TestPaymentFakeProviderSuite(t *testing.T) {
 		},
 		Capabilities: paymenttest.Capabilities{RealisticStatuses: true, RealisticDeclines: true, Idempotency: true, RealisticLookup: true},
 	})
+}
+
+// TestFakeProviderReferencesAreUniqueAcrossRestarts: a fake started again
+// (a restarted shop on a durable store) hands out none of the references
+// of the one before, which the store still holds.
+func TestFakeProviderReferencesAreUniqueAcrossRestarts(t *testing.T) {
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for run := range 3 {
+		fake := fakeprovider.New(nil)
+		for i := range 50 {
+			res, err := fake.Authorize(ctx, payment.AuthorizeRequest{
+				PaymentID: commerce.NewID[commerce.PaymentID](), OrderID: commerce.NewID[commerce.OrderID](),
+				Amount: commerce.MustMoney(100, "USD"), PaymentMethod: "pm_card_visa", IdempotencyKey: fmt.Sprintf("k%d", i),
+			})
+			require.NoError(t, err)
+			require.False(t, seen[res.Ref], "run %d reused reference %s", run, res.Ref)
+			seen[res.Ref] = true
+			ref, err := fake.Capture(ctx, res.Ref, res.Amount, fmt.Sprintf("c%d", i))
+			require.NoError(t, err)
+			refund, err := fake.Refund(ctx, ref.Ref, res.Amount, fmt.Sprintf("r%d", i))
+			require.NoError(t, err)
+			require.False(t, seen[refund.Ref], "run %d reused refund reference %s", run, refund.Ref)
+			seen[refund.Ref] = true
+		}
+	}
 }

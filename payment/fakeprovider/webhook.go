@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -39,8 +38,7 @@ func (f *Provider) SignedEvent(ev payment.WebhookEvent) (payload []byte, header 
 func (f *Provider) SignedEventAt(ev payment.WebhookEvent, at time.Time) (payload []byte, header string) {
 	f.mu.Lock()
 	if ev.ID == "" {
-		f.seq++
-		ev.ID = fmt.Sprintf("fake_evt_%06d", f.seq)
+		ev.ID = newRef("fake_evt_")
 	}
 	if in, ok := f.intents[ev.Ref]; ok {
 		if ev.PaymentID == "" {

@@ -21,10 +21,6 @@ import (
 // events.
 type NewStore func(t testing.TB, events commerce.EventPublisher) payment.Store
 
-// eventWait bounds how long the suite waits for events (the Postgres
-// outbox delivers asynchronously).
-const eventWait = 10 * time.Second
-
 // env is one test's world: a store, the fake provider, a service and what
 // they published.
 type env struct {
@@ -155,9 +151,9 @@ func testAuthorizeCapture(t *testing.T, newStore NewStore) {
 	require.Len(t, e.fake.Charges(), 1)
 	assert.Equal(t, p.ProviderRef, e.fake.Charges()[0].Ref)
 
-	init := e.rec.WaitFor(t, eventWait, "payment.initiated", 1)[0].Payload.(payment.Initiated)
+	init := e.rec.Await(t, "payment.initiated", 1)[0].Payload.(payment.Initiated)
 	assert.Equal(t, p.ID, init.PaymentID)
-	auth := e.rec.WaitFor(t, eventWait, "payment.authorized", 1)[0].Payload.(payment.Authorized)
+	auth := e.rec.Await(t, "payment.authorized", 1)[0].Payload.(payment.Authorized)
 	assert.Equal(t, p.ProviderRef, auth.ProviderRef)
 	assert.Equal(t, in.OrderID, auth.OrderID)
 
@@ -165,9 +161,9 @@ func testAuthorizeCapture(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	assert.Equal(t, payment.StatusCompleted, p.Status)
 	assert.Equal(t, in.Amount, p.CapturedAmount)
-	capd := e.rec.WaitFor(t, eventWait, "payment.captured", 1)[0].Payload.(payment.Captured)
+	capd := e.rec.Await(t, "payment.captured", 1)[0].Payload.(payment.Captured)
 	assert.Equal(t, in.Amount, capd.Amount)
-	done := e.rec.WaitFor(t, eventWait, "payment.completed", 1)[0].Payload.(payment.Completed)
+	done := e.rec.Await(t, "payment.completed", 1)[0].Payload.(payment.Completed)
 	assert.Equal(t, in.Amount, done.CapturedAmount)
 	assert.Equal(t, in.Amount, e.fake.Charges()[0].Captured)
 
@@ -181,7 +177,7 @@ func testCaptureNow(t *testing.T, newStore NewStore) {
 	e := newEnv(t, newStore, nil)
 	p := e.completed(1999)
 	assert.Equal(t, money(1999), p.CapturedAmount)
-	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
+	e.rec.Await(t, "payment.completed", 1)
 	require.Len(t, e.fake.Charges(), 1)
 	assert.Equal(t, money(1999), e.fake.Charges()[0].Captured)
 
@@ -215,7 +211,7 @@ func testDeclines(t *testing.T, newStore NewStore) {
 		assert.Equal(t, c.code, p.FailureCode)
 		assert.NotEmpty(t, p.FailureMessage)
 
-		failed := e.rec.WaitFor(t, eventWait, "payment.failed", i+1)[i].Payload.(payment.Failed)
+		failed := e.rec.Await(t, "payment.failed", i+1)[i].Payload.(payment.Failed)
 		assert.Equal(t, p.ID, failed.PaymentID)
 		assert.Equal(t, in.OrderID, failed.OrderID)
 		assert.Equal(t, c.code, failed.FailureCode)
@@ -359,8 +355,8 @@ func testIdempotentAuthorize(t *testing.T, newStore NewStore) {
 	_, err = e.svc.Authorize(ctx, changed)
 	requireCode(t, commerce.CodeConflict, err)
 	assert.Len(t, e.fake.Charges(), 1)
-	e.rec.WaitFor(t, eventWait, "payment.authorized", 1)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.initiated", 1), 1)
+	e.rec.Await(t, "payment.authorized", 1)
+	assert.Len(t, e.rec.Await(t, "payment.initiated", 1), 1)
 }
 
 func testConcurrentAuthorize(t *testing.T, newStore NewStore) {
@@ -402,9 +398,9 @@ func testConcurrentAuthorize(t *testing.T, newStore NewStore) {
 	list, err := e.svc.GetByOrder(context.Background(), in.OrderID)
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
-	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.initiated", 1), 1)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.authorized", 1), 1)
+	e.rec.Await(t, "payment.completed", 1)
+	assert.Len(t, e.rec.Await(t, "payment.initiated", 1), 1)
+	assert.Len(t, e.rec.Await(t, "payment.authorized", 1), 1)
 }
 
 // testConcurrentInFlight holds the first provider call until every other
@@ -428,7 +424,7 @@ func testConcurrentInFlight(t *testing.T, newStore NewStore) {
 			results <- result{p, err}
 		}()
 	}
-	require.Eventually(t, func() bool { return e.fake.Calls("authorize") == 1 }, eventWait, time.Millisecond)
+	require.Eventually(t, func() bool { return e.fake.Calls("authorize") == 1 }, eventbustest.AwaitTimeout(t), time.Millisecond)
 	close(gate)
 	ids := map[commerce.PaymentID]bool{}
 	for range n {
@@ -464,7 +460,7 @@ func testTransientExhausted(t *testing.T, newStore NewStore) {
 	assert.Equal(t, payment.FailureProviderUnavailable, p.FailureCode)
 	assert.Equal(t, 3, e.fake.Calls("authorize"))
 	assert.Empty(t, e.fake.Charges())
-	e.rec.WaitFor(t, eventWait, "payment.failed", 1)
+	e.rec.Await(t, "payment.failed", 1)
 
 	// The provider recovers; a retry charges once.
 	e.fake.Script("pm_down", fakeprovider.Script{})
@@ -549,7 +545,7 @@ func testRetry(t *testing.T, newStore NewStore) {
 	assert.Zero(t, p.RetriesLeft())
 	// An outbox may deliver the three events in any order: only the
 	// third attempt's is final.
-	for _, env := range e.rec.WaitFor(t, eventWait, "payment.failed", 3) {
+	for _, env := range e.rec.Await(t, "payment.failed", 3) {
 		f := env.Payload.(payment.Failed)
 		assert.Equal(t, f.Attempt == 3, f.Final, "attempt %d", f.Attempt)
 	}
@@ -590,8 +586,8 @@ func testCapture(t *testing.T, newStore NewStore) {
 	_, err = e.svc.Capture(ctx, p.ID, money(4000))
 	requireCode(t, commerce.CodeFailedPrecondition, err)
 	assert.Equal(t, 1, e.fake.Calls("capture"))
-	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.captured", 1), 1)
+	e.rec.Await(t, "payment.completed", 1)
+	assert.Len(t, e.rec.Await(t, "payment.captured", 1), 1)
 
 	// Concurrent captures of one authorization: one capture at the provider.
 	q := e.authorize("pm_card_visa")
@@ -610,8 +606,8 @@ func testCapture(t *testing.T, newStore NewStore) {
 		require.NoError(t, <-errs)
 	}
 	assert.Equal(t, q.Amount, e.fake.ChargesFor(q.ID)[0].Captured)
-	e.rec.WaitFor(t, eventWait, "payment.completed", 2)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.captured", 2), 2)
+	e.rec.Await(t, "payment.completed", 2)
+	assert.Len(t, e.rec.Await(t, "payment.captured", 2), 2)
 }
 
 func testCaptureDeclined(t *testing.T, newStore NewStore) {
@@ -623,7 +619,7 @@ func testCaptureDeclined(t *testing.T, newStore NewStore) {
 	requireCode(t, commerce.CodePaymentDeclined, err)
 	assert.Equal(t, payment.StatusFailed, p.Status)
 	assert.Equal(t, "expired_for_capture", p.FailureCode)
-	failed := e.rec.WaitFor(t, eventWait, "payment.failed", 1)[0].Payload.(payment.Failed)
+	failed := e.rec.Await(t, "payment.failed", 1)[0].Payload.(payment.Failed)
 	assert.Equal(t, "capture", failed.Stage)
 
 	// Retry re-authorizes with a new attempt.
@@ -644,7 +640,7 @@ func testCancel(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	assert.Equal(t, payment.StatusCancelled, p.Status)
 	assert.Equal(t, payment.ProviderCancelled, e.fake.ChargesFor(p.ID)[0].Status)
-	ev := e.rec.WaitFor(t, eventWait, "payment.cancelled", 1)[0].Payload.(payment.Cancelled)
+	ev := e.rec.Await(t, "payment.cancelled", 1)[0].Payload.(payment.Cancelled)
 	assert.Equal(t, p.ID, ev.PaymentID)
 
 	again, err := e.svc.Cancel(ctx, p.ID)
@@ -712,7 +708,7 @@ func testRefunds(t *testing.T, newStore NewStore) {
 	assert.Equal(t, payment.RefundSucceeded, got.Status)
 
 	var last payment.Refunded
-	for _, env := range e.rec.WaitFor(t, eventWait, "payment.refunded", 3) {
+	for _, env := range e.rec.Await(t, "payment.refunded", 3) {
 		if ev := env.Payload.(payment.Refunded); ev.RefundID == r3.ID {
 			last = ev
 		}
@@ -759,7 +755,7 @@ func testWebhooks(t *testing.T, newStore NewStore) {
 	e := newEnv(t, newStore, nil)
 	ctx := context.Background()
 	p := e.authorize("pm_card_visa")
-	e.rec.WaitFor(t, eventWait, "payment.authorized", 1)
+	e.rec.Await(t, "payment.authorized", 1)
 
 	// A bad signature is refused.
 	payload, header := e.fake.SignedEvent(payment.WebhookEvent{Type: payment.EventSucceeded, Ref: p.ProviderRef})
@@ -778,7 +774,7 @@ func testWebhooks(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	assert.Equal(t, payment.StatusCompleted, got.Status)
 	assert.Equal(t, p.Amount, got.CapturedAmount)
-	e.rec.WaitFor(t, eventWait, "payment.completed", 1)
+	e.rec.Await(t, "payment.completed", 1)
 
 	// The same event again, and a late failure, change nothing.
 	require.NoError(t, e.svc.HandleWebhook(ctx, payload, header))
@@ -809,8 +805,8 @@ func testWebhooks(t *testing.T, newStore NewStore) {
 	old, oh := e.fake.SignedEventAt(payment.WebhookEvent{Type: payment.EventSucceeded, Ref: q.ProviderRef}, e.clock.Now().Add(-time.Hour))
 	requireCode(t, commerce.CodeUnauthenticated, e.svc.HandleWebhook(ctx, old, oh))
 
-	e.rec.WaitFor(t, eventWait, "payment.cancelled", 1)
-	assert.Len(t, e.rec.WaitFor(t, eventWait, "payment.completed", 1), 1)
+	e.rec.Await(t, "payment.cancelled", 1)
+	assert.Len(t, e.rec.Await(t, "payment.completed", 1), 1)
 	assert.Len(t, e.rec.Named("payment.failed"), 0)
 }
 
@@ -841,8 +837,8 @@ func testWebhookOutruns(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	assert.Equal(t, payment.StatusFailed, q.Status)
 	assert.Equal(t, "card_declined", q.FailureCode)
-	e.rec.WaitFor(t, eventWait, "payment.failed", 1)
-	e.rec.WaitFor(t, eventWait, "payment.authorized", 1)
+	e.rec.Await(t, "payment.failed", 1)
+	e.rec.Await(t, "payment.authorized", 1)
 	assert.Len(t, e.rec.Named("payment.failed"), 1)
 }
 
