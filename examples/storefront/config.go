@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is how the shop runs: where it listens, what it seeds, and which
@@ -70,6 +72,10 @@ type Config struct {
 	topicPrefix, redisPrefix string
 	// stripeURL, when set, is the Stripe API's address (stripe-mock's).
 	stripeURL string
+	// tracerProvider, when set, traces the shop (tests record the spans).
+	tracerProvider trace.TracerProvider
+	// monitor is the shop's metrics, made by openShop.
+	monitor *monitor
 }
 
 // Defaults of Config.

@@ -91,9 +91,9 @@ func (s *shop) routes() (http.Handler, error) {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", http.StripPrefix("/api", s.api))
-	mux.Handle("/", pageHeaders(pages))
-	return mux, nil
+	mux.Handle("/api/", http.StripPrefix("/api", s.cfg.monitor.route("/api", s.api)))
+	mux.Handle("/", pageHeaders(s.cfg.monitor.route("", pages)))
+	return s.cfg.monitor.edge(mux), nil
 }
 
 // pageHeaders sets the security headers of the HTML pages: nothing but
