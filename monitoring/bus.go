@@ -30,7 +30,10 @@ func (m *Metrics) BusMiddleware() message.HandlerMiddleware {
 				// First attempt: remember the publisher's trace for the
 				// retries, which reuse this message.
 				st = &delivery{}
-				base := m.opts.Propagator.Extract(msg.Context(), propagation.MapCarrier(msg.Metadata))
+				base := msg.Context()
+				if m.tracing {
+					base = m.opts.Propagator.Extract(base, propagation.MapCarrier(msg.Metadata))
+				}
 				st.base = context.WithValue(base, deliveryKey{}, st)
 				if occurred, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(eventbus.MetadataOccurredAt)); err == nil {
 					m.busLag.WithLabelValues(handler).Observe(max(0, m.opts.Clock.Now().Sub(occurred).Seconds()))
@@ -39,11 +42,14 @@ func (m *Metrics) BusMiddleware() message.HandlerMiddleware {
 				m.busRetries.WithLabelValues(handler).Inc()
 			}
 			st.attempts++
-			ctx, end := m.startSpan(st.base, handler+" process", trace.SpanKindConsumer,
-				attribute.String("messaging.system", "watermill"),
-				attribute.String("messaging.consumer.group.name", handler),
-				attribute.String("messaging.message.id", msg.UUID),
-				attribute.Int("mercato.bus.attempt", st.attempts))
+			ctx, end := st.base, endNothing
+			if m.tracing {
+				ctx, end = m.startSpan(st.base, handler+" process", trace.SpanKindConsumer,
+					attribute.String("messaging.system", "watermill"),
+					attribute.String("messaging.consumer.group.name", handler),
+					attribute.String("messaging.message.id", msg.UUID),
+					attribute.Int("mercato.bus.attempt", st.attempts))
+			}
 			msg.SetContext(ctx)
 			start := time.Now()
 			out, err := h(msg)
@@ -112,6 +118,9 @@ type tracingPublisher struct {
 
 func (p *tracingPublisher) Publish(topic string, msgs ...*message.Message) error {
 	for _, msg := range msgs {
+		if !p.m.tracing {
+			break
+		}
 		if trace.SpanContextFromContext(msg.Context()).IsValid() {
 			p.m.opts.Propagator.Inject(msg.Context(), propagation.MapCarrier(msg.Metadata))
 		}

@@ -50,6 +50,9 @@ var (
 type Metrics struct {
 	opts   Options
 	tracer trace.Tracer
+	// tracing is false without a TracerProvider: the spans are skipped
+	// altogether rather than made by a no-op tracer, which still costs.
+	tracing bool
 
 	httpDuration *prometheus.HistogramVec
 	httpErrors   *prometheus.CounterVec
@@ -87,7 +90,8 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.TracerProvider == nil {
+	tracing := o.TracerProvider != nil
+	if !tracing {
 		o.TracerProvider = noop.NewTracerProvider()
 	}
 	if o.Propagator == nil {
@@ -99,7 +103,7 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	m := &Metrics{opts: o, tracer: o.TracerProvider.Tracer(tracerName)}
+	m := &Metrics{opts: o, tracer: o.TracerProvider.Tracer(tracerName), tracing: tracing}
 
 	m.httpDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "mercato_http_request_duration_seconds", Help: "HTTP request latency by route pattern and status class (2xx, 4xx...).", Buckets: httpBuckets,

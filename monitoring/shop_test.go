@@ -52,6 +52,9 @@ type shop struct {
 type shopOptions struct {
 	tracer     trace.TracerProvider
 	instrument bool // false: the bare shop, for the benchmark's baseline
+	// noBusiness leaves the business metrics' bus handlers out, to measure
+	// the request path alone.
+	noBusiness bool
 	logger     *slog.Logger
 }
 
@@ -138,7 +141,7 @@ func newShop(t testing.TB, o shopOptions) *shop {
 		h, _ := notes.Handler(name)
 		require.NoError(t, s.bus.Subscribe("notify", name, h))
 	}
-	if o.instrument {
+	if o.instrument && !o.noBusiness {
 		for _, name := range s.metrics.Events() {
 			h, _ := s.metrics.Handler(name)
 			require.NoError(t, s.bus.Subscribe("monitoring", name, h))

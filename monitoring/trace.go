@@ -48,6 +48,9 @@ func (m *Metrics) Trace(next http.Handler) http.Handler {
 		trace.SpanFromContext(ctx).SetAttributes(attribute.String("mercato.request_id", id))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+	if !m.tracing {
+		return withID
+	}
 	return otelhttp.NewHandler(withID, "http",
 		otelhttp.WithTracerProvider(m.opts.TracerProvider),
 		otelhttp.WithPropagators(m.opts.Propagator),
@@ -75,6 +78,9 @@ func validRequestID(id string) bool {
 // startSpan starts a span named name and returns the context carrying it
 // and the function that ends it with err.
 func (m *Metrics) startSpan(ctx context.Context, name string, kind trace.SpanKind, attrs ...attribute.KeyValue) (context.Context, func(error)) {
+	if !m.tracing {
+		return ctx, endNothing
+	}
 	ctx, span := m.tracer.Start(ctx, name, trace.WithSpanKind(kind), trace.WithAttributes(attrs...))
 	return ctx, func(err error) {
 		if err != nil {
@@ -85,3 +91,6 @@ func (m *Metrics) startSpan(ctx context.Context, name string, kind trace.SpanKin
 		span.End()
 	}
 }
+
+// endNothing ends the span that was not started.
+func endNothing(error) {}

@@ -83,8 +83,11 @@ func (mo *monitor) checkout() order.Observer {
 }
 
 // subscribe counts the business metrics and the poisoned events from bus.
-func (mo *monitor) subscribe(bus *eventbus.Bus) error {
-	if mo == nil {
+// On Kafka it does not: every subscription there is a consumer-group
+// member of its own, and a dozen more of them slow the group joins of the
+// shop's other handlers too much.
+func (mo *monitor) subscribe(bus *eventbus.Bus, cfg Config) error {
+	if mo == nil || len(cfg.Kafka) > 0 {
 		return nil
 	}
 	for _, name := range mo.m.Events() {

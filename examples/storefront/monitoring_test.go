@@ -64,13 +64,22 @@ func TestMonitoringWithPrometheusAndAlertmanager(t *testing.T) {
 	amHost, err := url.Parse(amURL)
 	require.NoError(t, err)
 	promURL := testenv.Prometheus(t, fmt.Sprintf(`
-global: {scrape_interval: 1s, evaluation_interval: 1s}
+global: {scrape_interval: 2s, scrape_timeout: 2s, evaluation_interval: 1s}
 rule_files: [rules.yml]
 alerting: {alertmanagers: [{static_configs: [{targets: [%q]}]}]}
 scrape_configs: [{job_name: mercato, metrics_path: /metrics, static_configs: [{targets: [%q]}]}]
 `, amHost.Host, shopURL.Host), map[string][]byte{"rules.yml": []byte(rules)})
 
 	// The first scrape sees every counter at zero, before any cart.
+	t.Cleanup(func() {
+		if t.Failed() {
+			if resp, err := http.Get(promURL + "/api/v1/targets"); err == nil {
+				body, _ := io.ReadAll(resp.Body)
+				_ = resp.Body.Close()
+				t.Logf("Prometheus targets: %s", body)
+			}
+		}
+	})
 	waitQuery(t, promURL, `up{job="mercato"} == 1`)
 
 	_, v := ts.stockedVariant(t, 3)

@@ -98,7 +98,7 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := subscribeNotifier(s.notify, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the notifications: %w", err)
 	}
-	if err := cfg.monitor.subscribe(b.bus); err != nil {
+	if err := cfg.monitor.subscribe(b.bus, cfg); err != nil {
 		return nil, err
 	}
 	if err := b.bus.Start(ctx); err != nil {
