@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -26,6 +29,7 @@ const routeUnmatched = "unmatched"
 // answers are labelled "unknown". The span of the request, if any, is
 // named after the route.
 func (m *Metrics) HTTP(prefix string, next http.Handler) http.Handler {
+	routes := &routeCache{m: m, prefix: prefix, observers: map[routeKey]routeMetrics{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -34,21 +38,56 @@ func (m *Metrics) HTTP(prefix string, next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := routeLabel(prefix, r.Pattern)
-		class := statusClass(status)
-		m.httpDuration.WithLabelValues(route, class).Observe(time.Since(start).Seconds())
+		rm := routes.get(routeKey{pattern: r.Pattern, class: statusClass(status)})
+		rm.duration.Observe(time.Since(start).Seconds())
 		if status >= 400 {
 			code := rec.code
 			if code == "" {
 				code = "unknown"
 			}
-			m.httpErrors.WithLabelValues(route, class, code).Inc()
+			m.httpErrors.WithLabelValues(rm.route, rm.class, code).Inc()
 		}
-		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
-			span.SetName(route)
-			span.SetAttributes(attribute.String("http.route", route))
+		if m.tracing {
+			if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
+				span.SetName(rm.route)
+				span.SetAttributes(attribute.String("http.route", rm.route))
+			}
 		}
 	})
+}
+
+// routeKey is a pattern a mux matched and the class of the answer.
+type routeKey struct{ pattern, class string }
+
+// routeMetrics is what a routeKey measures into.
+type routeMetrics struct {
+	route, class string
+	duration     prometheus.Observer
+}
+
+// routeCache keeps each route's label and histogram, so a request costs
+// a map lookup rather than building its label and hashing it again. It is
+// bounded as the labels are: by the mux's patterns.
+type routeCache struct {
+	m         *Metrics
+	prefix    string
+	mu        sync.RWMutex
+	observers map[routeKey]routeMetrics
+}
+
+func (c *routeCache) get(k routeKey) routeMetrics {
+	c.mu.RLock()
+	rm, ok := c.observers[k]
+	c.mu.RUnlock()
+	if ok {
+		return rm
+	}
+	route := routeLabel(c.prefix, k.pattern)
+	rm = routeMetrics{route: route, class: k.class, duration: c.m.httpDuration.WithLabelValues(route, k.class)}
+	c.mu.Lock()
+	c.observers[k] = rm
+	c.mu.Unlock()
+	return rm
 }
 
 // routeLabel turns the pattern a mux matched ("POST /store/carts/{id}")

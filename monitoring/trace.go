@@ -2,7 +2,11 @@ package monitoring
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
@@ -15,6 +19,9 @@ import (
 
 // RequestIDHeader carries a request's ID in and out.
 const RequestIDHeader = "X-Request-ID"
+
+// canonicalRequestIDHeader is RequestIDHeader as net/http keys it.
+var canonicalRequestIDHeader = http.CanonicalHeaderKey(RequestIDHeader)
 
 // maxRequestID bounds a request ID taken from the client.
 const maxRequestID = 64
@@ -38,14 +45,17 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 // (otelhttp), continuing a trace the client propagated. Put HTTP
 // inside it, around each mux, to name the span after the route.
 func (m *Metrics) Trace(next http.Handler) http.Handler {
+	ids := newRequestIDs()
 	withID := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if !validRequestID(id) {
-			id = commerce.NewID[commerce.EventID]().String()
+			id = ids.next()
 		}
-		w.Header().Set(RequestIDHeader, id)
+		w.Header()[canonicalRequestIDHeader] = []string{id}
 		ctx := WithRequestID(r.Context(), id)
-		trace.SpanFromContext(ctx).SetAttributes(attribute.String("mercato.request_id", id))
+		if m.tracing {
+			trace.SpanFromContext(ctx).SetAttributes(attribute.String("mercato.request_id", id))
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 	if !m.tracing {
@@ -94,3 +104,23 @@ func (m *Metrics) startSpan(ctx context.Context, name string, kind trace.SpanKin
 
 // endNothing ends the span that was not started.
 func endNothing(error) {}
+
+// requestIDs makes request IDs: a random prefix per process and a
+// counter, unique without coordination and cheap enough for every
+// request. They name a request in logs; they are not secrets.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24+)
+	return &requestIDs{prefix: "req_" + hex.EncodeToString(b[:]) + "_"}
+}
+
+func (g *requestIDs) next() string {
+	var buf [48]byte
+	out := append(buf[:0], g.prefix...)
+	return string(strconv.AppendUint(out, g.n.Add(1), 36))
+}
