@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -253,6 +254,11 @@ func (b *Bus) addHandler(group, eventName, topic string, poisonable bool, h func
 		retryWithBackoff(b.opts.Retry, b.handlerCtx),
 		recoverPanics,
 	)
+	if len(b.opts.Middleware) > 0 {
+		// Innermost, per attempt; its own recoverPanics shows the host a
+		// panic as an error.
+		handler.AddMiddleware(append(slices.Clone(b.opts.Middleware), recoverPanics)...)
+	}
 	b.subscribers = append(b.subscribers, sub)
 	if b.started {
 		if err := b.router.RunHandlers(b.runCtx); err != nil {

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
+
 	"github.com/mercatohq/mercato/commerce"
 )
 
@@ -38,6 +40,15 @@ type Options struct {
 
 	// Clock is used by the default deduplicator. Default: the system clock.
 	Clock commerce.Clock
+
+	// Middleware wraps every handler, first in the list outermost, for the
+	// host's tracing and metrics. Unlike a Watermill router middleware it
+	// runs inside the bus's own chain: once per attempt (inside the retries,
+	// deduplication and poisoning, so it never sees a skipped duplicate),
+	// with a handler panic already turned into the error it returns. The
+	// message's context is the one the handler gets; a middleware may
+	// replace it with msg.SetContext. Default: none.
+	Middleware []message.HandlerMiddleware
 }
 
 // RetryPolicy is exponential backoff between attempts of one handler call.

@@ -57,8 +57,10 @@ type CheckoutInput struct {
 //
 // The same key returns the same order, whatever the state of the first
 // call, concurrent ones included; with another cart it is Conflict.
-func (s *Service) Checkout(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (Order, error) {
-	in, err := in.normalized()
+func (s *Service) Checkout(ctx context.Context, cartID commerce.CartID, in CheckoutInput) (_ Order, err error) {
+	ctx, end := s.observe(ctx, StepCheckout)
+	defer func() { end(err) }()
+	in, err = in.normalized()
 	if err != nil {
 		return Order{}, err
 	}
@@ -144,7 +146,7 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 	// finds a repeat by its key. A repeat whose cart can no longer be
 	// drafted (converted by the first call, repriced, expired) is found
 	// by its key here.
-	o, err := s.draft(ctx, cartID, in)
+	o, err := s.observed(ctx, StepPrice, Order{}, func(ctx context.Context, _ Order) (Order, error) { return s.draft(ctx, cartID, in) })
 	if err != nil {
 		prior, lerr := s.store.GetByIdempotencyKey(ctx, in.IdempotencyKey)
 		if lerr != nil {
@@ -158,9 +160,11 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 		}
 		return s.advance(ctx, prior)
 	}
-	stored, created, err := s.store.Create(ctx, o, func(o Order) []commerce.Envelope {
+	cctx, end := s.observe(ctx, StepCreate)
+	stored, created, err := s.store.Create(cctx, o, func(o Order) []commerce.Envelope {
 		return []commerce.Envelope{transitionEvent(o, "", ActorSystem, "checkout", commerce.Money{})}
 	})
+	end(err)
 	if err != nil {
 		return Order{}, err
 	}
@@ -282,9 +286,9 @@ func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
 		)
 		switch o.Status {
 		case StatusPending:
-			next, err = s.reserve(ctx, o)
+			next, err = s.observed(ctx, StepReserve, o, s.reserve)
 		case StatusPaymentPending:
-			next, err = s.pay(ctx, o)
+			next, err = s.observed(ctx, StepPay, o, s.pay)
 		case StatusCancelled:
 			if !o.Settled {
 				if o, err = s.settle(ctx, o, "checkout failed"); err != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	RecoverAfter time.Duration
 	// RecoveryBatch bounds the orders one Recover pass reads. Default 100.
 	RecoveryBatch int
+	// Observer, when set, is told about every checkout step (metrics,
+	// traces). Default: none.
+	Observer Observer
 }
 
 func (o *Options) resolved() (Options, error) {

@@ -114,6 +114,9 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 			return b, err
 		}
 		onClose(func(context.Context) error { pool.Close(); return nil })
+		if err := cfg.monitor.watchPostgres(pool, log); err != nil {
+			return b, fmt.Errorf("postgres metrics: %w", err)
+		}
 	}
 	var rdb *goredis.Client
 	if cfg.Redis != "" {
@@ -121,6 +124,9 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 			return b, err
 		}
 		onClose(func(context.Context) error { return rdb.Close() })
+		if err := cfg.monitor.watchRedis(rdb); err != nil {
+			return b, fmt.Errorf("redis metrics: %w", err)
+		}
 	}
 	if b.index, err = bleve.New(&bleve.Options{Logger: log}); err != nil {
 		return b, fmt.Errorf("search index: %w", err)
@@ -242,7 +248,8 @@ func (b *backends) openBus(cfg Config, log *slog.Logger, onClose func(func(conte
 		backend = eventbus.NewGoChannel(eventbus.WatermillLogger(log))
 		b.describe = append(b.describe, "bus: in process")
 	}
-	bus, err := eventbus.New(backend, &eventbus.Options{Registry: eventRegistry(), TopicPrefix: cfg.topicPrefix, Logger: log})
+	opts := &eventbus.Options{Registry: eventRegistry(), TopicPrefix: cfg.topicPrefix, Logger: log}
+	bus, err := eventbus.New(cfg.monitor.bus(backend, opts), opts)
 	if err != nil {
 		_ = backend.Close()
 		return err

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is how the shop runs: where it listens, what it seeds, and which
@@ -86,6 +88,10 @@ type Config struct {
 	// adminThrottle bounds failed admin logins per client address; zero
 	// fields take defaultAdminThrottle's.
 	adminThrottle throttleLimits
+	// tracerProvider, when set, traces the shop (tests record the spans).
+	tracerProvider trace.TracerProvider
+	// monitor is the shop's metrics, made by openShop.
+	monitor *monitor
 }
 
 // minAdminKeyLength is the shortest admin key the shop accepts: a short

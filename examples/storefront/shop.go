@@ -62,6 +62,10 @@ type shop struct {
 // indexer and the notifications to the bus and starts it. The shop is then
 // ready to serve; Close releases it.
 func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err error) {
+	if cfg.monitor, err = newMonitor(cfg); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	cfg.Logger = cfg.monitor.logger(cfg.Logger)
 	log := cfg.Logger
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
@@ -100,6 +104,9 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := s.recs.start(ctx, b.bus, s.catalog); err != nil {
 		return nil, err
 	}
+	if err := cfg.monitor.subscribe(b.bus, cfg); err != nil {
+		return nil, err
+	}
 	if err := b.bus.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start the bus: %w", err)
 	}
@@ -132,10 +139,10 @@ func (s *shop) buildServices() error {
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {
 		return err
 	}
-	if s.payments, err = payment.NewService(b.payments, b.provider, &payment.Options{Logger: log}); err != nil {
+	if s.payments, err = payment.NewService(b.payments, s.cfg.monitor.provider(b.provider), &payment.Options{Logger: log}); err != nil {
 		return err
 	}
-	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, &order.Options{Logger: log}); err != nil {
+	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, &order.Options{Logger: log, Observer: s.cfg.monitor.checkout()}); err != nil {
 		return err
 	}
 	if s.search, err = search.NewService(b.index, &search.Options{Currency: shopCurrency}); err != nil {
@@ -144,7 +151,7 @@ func (s *shop) buildServices() error {
 	if s.indexer, err = search.NewIndexer(b.index, s.catalog, s.stock, &search.IndexerOptions{Logger: log}); err != nil {
 		return err
 	}
-	if s.notify, err = openNotifier(b.notes, b.email, s.customers, s.orders, s.baseURL, log); err != nil {
+	if s.notify, err = openNotifier(b.notes, s.cfg.monitor.channel(b.email), s.customers, s.orders, s.baseURL, log); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
 	if s.recs, err = newRecommender(s); err != nil {

@@ -113,9 +113,9 @@ func (s *shop) routes() (http.Handler, error) {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", http.StripPrefix("/api", w.guardAdminAPI(s.api)))
-	mux.Handle("/", pageHeaders(w.csrf(pages)))
-	return mux, nil
+	mux.Handle("/api/", http.StripPrefix("/api", s.cfg.monitor.route("/api", w.guardAdminAPI(s.api))))
+	mux.Handle("/", pageHeaders(s.cfg.monitor.route("", w.csrf(pages))))
+	return s.cfg.monitor.edge(mux), nil
 }
 
 // guardAdminAPI throttles wrong admin keys on the admin API as on the
