@@ -86,6 +86,9 @@ type OrderRefundedData struct {
 
 // PaymentFailedData is the data of payment.failed.
 type PaymentFailedData struct {
+	// Order is the order the payment was for; messages name it by
+	// Order.Ref, its number when the directory could read the order.
+	Order     OrderSummary
 	OrderID   commerce.OrderID
 	PaymentID commerce.PaymentID
 	Amount    commerce.Money
@@ -95,6 +98,15 @@ type PaymentFailedData struct {
 	// Final is true when the shop will not retry the payment: the
 	// customer must act (the default templates then ask them to).
 	Final bool
+}
+
+// OrderRef is how messages name the order: its number when Order has
+// one, or else its ID.
+func (d PaymentFailedData) OrderRef() string {
+	if d.Order.ID == "" && d.Order.Number == "" {
+		return d.OrderID.String()
+	}
+	return d.Order.Ref()
 }
 
 // CustomerRegisteredData is the data of customer.registered.
