@@ -72,7 +72,11 @@ type Order struct {
 	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
 	Email      string              `json:"email"`
 	// CartID is the cart the order was checked out from.
-	CartID          commerce.CartID   `json:"cart_id"`
+	CartID commerce.CartID `json:"cart_id"`
+	// CartVersion is the cart's Version the order was priced from. Only
+	// that version is converted when the order is paid: lines added to
+	// the cart later stay in it. Zero on orders recorded before it was.
+	CartVersion     int64             `json:"cart_version,omitempty"`
 	Currency        commerce.Currency `json:"currency"`
 	Lines           []Line            `json:"lines"`
 	Totals          Totals            `json:"totals"`

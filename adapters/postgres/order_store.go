@@ -53,7 +53,7 @@ var _ order.Store = (*OrderStore)(nil)
 const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coalesce(o.customer_id, ''), o.email,
 	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
 	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
-	o.settled, o.created_at, o.updated_at, o.version,
+	o.settled, o.created_at, o.updated_at, o.version, o.cart_version,
 	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
 		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
 		FROM order_lines l WHERE l.order_id = o.id),
@@ -90,7 +90,7 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
 		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
 		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
-		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &lines, &history)
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &lines, &history)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -234,15 +234,16 @@ func historyArgs(ts []order.Transition) (from, to, actor, reason []string, at []
 
 // sqlCreateOrder inserts an order, its lines and its history in one
 // statement. ON CONFLICT DO NOTHING without a target covers every unique
-// index: the idempotency key, the open order of the cart and the ID. A
+// index: the idempotency key, the open order of the cart version and the
+// ID. A
 // conflict inserts nothing and returns no row; the caller then finds out
 // which rule stopped it.
 const sqlCreateOrder = `WITH o AS (
 	INSERT INTO orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
 		shipping, tax, total, shipping_address, billing_address, reservation_id, payment_method, capture,
-		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version)
+		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version, cart_version)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25)
+		$23, $24, $25, $38)
 	ON CONFLICT DO NOTHING
 	RETURNING id, number
 ), lines AS (
@@ -289,6 +290,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 			o.Version,
 			skus, products, variants, titles, quantities, units, totals,
 			from, to, actor, reason, at,
+			o.CartVersion,
 		).Query(func(rows pgx.Rows) error {
 			defer rows.Close()
 			for rows.Next() {
@@ -321,7 +323,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 
 // createConflict ends the transaction of a Create that inserted nothing
 // and reads why, in one round trip: an order with the key is returned;
-// an open order of the cart is Conflict with its ID.
+// an open order of the cart version is Conflict with its ID.
 func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Order) (order.Order, error) {
 	p.Queue(`ROLLBACK`)
 	var existing order.Order
@@ -338,7 +340,7 @@ func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Orde
 		return rows.Err()
 	})
 	var open string
-	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND status <> 'cancelled'`, o.CartID).Query(func(rows pgx.Rows) error {
+	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND cart_version = $2 AND status <> 'cancelled'`, o.CartID, o.CartVersion).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		for rows.Next() {
 			if err := rows.Scan(&open); err != nil {
@@ -473,7 +475,7 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 // identifies the order or its lines, or rewrite its history.
 func checkUpdate(cur, next order.Order) error {
 	if next.ID != cur.ID || next.Number != cur.Number || next.IdempotencyKey != cur.IdempotencyKey ||
-		next.CartID != cur.CartID || !next.CreatedAt.Equal(cur.CreatedAt) || !slices.Equal(next.Lines, cur.Lines) {
+		next.CartID != cur.CartID || next.CartVersion != cur.CartVersion || !next.CreatedAt.Equal(cur.CreatedAt) || !slices.Equal(next.Lines, cur.Lines) {
 		return commerce.Errorf(commerce.CodeInternal, "postgres: an update of order %s changed its identity or lines", cur.ID)
 	}
 	if len(next.History) < len(cur.History) || !slices.Equal(next.History[:len(cur.History)], cur.History) {

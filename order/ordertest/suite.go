@@ -25,6 +25,7 @@ func Run(t *testing.T, newStores NewStores) {
 	t.Run("Totals", func(t *testing.T) { testTotals(t, newStores) })
 	t.Run("IdempotentConcurrentCheckout", func(t *testing.T) { testIdempotentConcurrentCheckout(t, newStores) })
 	t.Run("OneCartManyKeys", func(t *testing.T) { testOneCartManyKeys(t, newStores) })
+	t.Run("CartChangedWhilePaying", func(t *testing.T) { testCartChangedWhilePaying(t, newStores) })
 	t.Run("LastUnitRace", func(t *testing.T) { testLastUnitRace(t, newStores) })
 	t.Run("ManyBuyersFewUnits", func(t *testing.T) { testManyBuyersFewUnits(t, newStores) })
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, newStores) })

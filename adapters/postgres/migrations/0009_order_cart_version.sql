@@ -1,0 +1,9 @@
+-- An order records the cart version it was priced from, and the rule
+-- "one open order per cart" becomes "one open order per cart version":
+-- a cart changed while its order was being paid stays active, and its
+-- new version can be checked out. Orders recorded before have version 0.
+
+ALTER TABLE orders ADD COLUMN cart_version bigint NOT NULL DEFAULT 0 CHECK (cart_version >= 0);
+
+DROP INDEX orders_open_cart_key;
+CREATE UNIQUE INDEX orders_open_cart_version_key ON orders (cart_id, cart_version) WHERE status <> 'cancelled';
