@@ -112,6 +112,22 @@ type Discarded struct {
 // EventName implements commerce.Event.
 func (Discarded) EventName() string { return "order.discarded" }
 
+// ReturnUpdated is published when one of an order's returns is requested,
+// approved or refunded (order.return_updated); Return.Status says which.
+// The order's status does not change.
+type ReturnUpdated struct {
+	Order  Order  `json:"order"`
+	Return Return `json:"return"`
+	Actor  string `json:"actor"`
+}
+
+// EventName implements commerce.Event.
+func (ReturnUpdated) EventName() string { return "order.return_updated" }
+
+func returnEvent(o Order, r Return, actor string) commerce.Envelope {
+	return commerce.NewEnvelope(o.ID.String(), o.UpdatedAt, ReturnUpdated{Order: o.Clone(), Return: r.clone(), Actor: actor})
+}
+
 // RegisterEvents registers every order event's payload type with r.
 func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[Created](r)
@@ -128,6 +144,7 @@ func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[ReturnApproved](r)
 	_ = commerce.RegisterEvent[Refunded](r)
 	_ = commerce.RegisterEvent[Discarded](r)
+	_ = commerce.RegisterEvent[ReturnUpdated](r)
 }
 
 // transitionEvent is the event of the move that left o in its status.

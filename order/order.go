@@ -94,6 +94,9 @@ type Order struct {
 	// History lists every transition, oldest first; the first is the
 	// creation (From empty, To Pending).
 	History []Transition `json:"history"`
+	// Returns are the order's returns of some of its units, oldest
+	// first (see Service.RequestReturn).
+	Returns []Return `json:"returns,omitempty"`
 	// IdempotencyKey is the checkout's key, unique across orders.
 	IdempotencyKey string `json:"idempotency_key"`
 	// FailureCode and FailureMessage say why checkout failed (the
@@ -116,6 +119,13 @@ func (o Order) Clone() Order {
 	o.Lines = slices.Clone(o.Lines)
 	o.PaymentIDs = slices.Clone(o.PaymentIDs)
 	o.History = slices.Clone(o.History)
+	if o.Returns != nil {
+		rs := make([]Return, len(o.Returns))
+		for i, r := range o.Returns {
+			rs[i] = r.clone()
+		}
+		o.Returns = rs
+	}
 	if o.Shipment != nil {
 		s := *o.Shipment
 		o.Shipment = &s

@@ -53,7 +53,7 @@ var _ order.Store = (*OrderStore)(nil)
 const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coalesce(o.customer_id, ''), o.email,
 	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
 	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
-	o.settled, o.created_at, o.updated_at, o.version, o.cart_version,
+	o.settled, o.created_at, o.updated_at, o.version, o.cart_version, o.returns,
 	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
 		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
 		FROM order_lines l WHERE l.order_id = o.id),
@@ -85,12 +85,12 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	var o order.Order
 	var cur, status, capture string
 	var subtotal, discount, shipping, tax, total int64
-	var shipTo, billTo, shipment, lines, history []byte
+	var shipTo, billTo, shipment, returns, lines, history []byte
 	var paymentIDs []string
 	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
 		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
 		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
-		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &lines, &history)
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &lines, &history)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -109,6 +109,11 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 		o.Shipment = &order.Shipment{}
 		if err := json.Unmarshal(shipment, o.Shipment); err != nil {
 			return order.Order{}, fmt.Errorf("decode shipment: %w", err)
+		}
+	}
+	if len(returns) > 0 && string(returns) != "[]" {
+		if err := json.Unmarshal(returns, &o.Returns); err != nil {
+			return order.Order{}, fmt.Errorf("decode returns: %w", err)
 		}
 	}
 	for _, id := range paymentIDs {
@@ -181,6 +186,12 @@ func canonical(o *order.Order) {
 	}
 	if len(o.History) == 0 {
 		o.History = nil
+	}
+	if len(o.Returns) == 0 {
+		o.Returns = nil
+	}
+	for i := range o.Returns {
+		o.Returns[i].RequestedAt, o.Returns[i].UpdatedAt = micro(o.Returns[i].RequestedAt), micro(o.Returns[i].UpdatedAt)
 	}
 }
 
@@ -441,13 +452,15 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		p.Queue(`UPDATE orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
 			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
 			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
-			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22
+			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
+			returns = $23
 			WHERE id = $1`,
 			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
 			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
 			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
 			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
-			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version)
+			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
+			returnsJSON(next.Returns))
 		if added := next.History[len(cur.History):]; len(added) > 0 {
 			from, to, actor, reason, at := historyArgs(added)
 			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
@@ -469,6 +482,14 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		return order.Order{}, err
 	}
 	return out, nil
+}
+
+// returnsJSON is the returns column of an order: never null.
+func returnsJSON(rs []order.Return) []order.Return {
+	if rs == nil {
+		return []order.Return{}
+	}
+	return rs
 }
 
 // checkUpdate refuses what an update closure must not do: change what

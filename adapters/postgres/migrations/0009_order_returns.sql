@@ -7,3 +7,7 @@ ALTER TABLE orders ADD COLUMN cart_version bigint NOT NULL DEFAULT 0 CHECK (cart
 
 DROP INDEX orders_open_cart_key;
 CREATE UNIQUE INDEX orders_open_cart_version_key ON orders (cart_id, cart_version) WHERE status <> 'cancelled';
+
+-- An order's returns of some of its units, each with its lines, status
+-- and prorated refund; read and written whole, like the shipment.
+ALTER TABLE orders ADD COLUMN returns jsonb NOT NULL DEFAULT '[]';
