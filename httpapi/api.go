@@ -91,6 +91,7 @@ func New(svc Services, opts *Options) (*API, error) {
 	a.adminCatalogRoutes()
 	a.adminInventoryRoutes()
 	a.adminOrderRoutes()
+	a.returnRoutes()
 	a.adminPaymentRoutes()
 	a.webhookRoutes()
 	a.openAPIRoute()
