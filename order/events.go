@@ -91,7 +91,10 @@ type ReturnApproved struct{ Change }
 func (ReturnApproved) EventName() string { return "order.return_approved" }
 
 // Refunded is order.refunded: the returned order's payment is being paid
-// back (Amount) and its stock put back.
+// back (Amount) and its stock put back. It is also published, with the
+// order's status unchanged (From equal to Order.Status), for a partial
+// return refunded and for a refund made at the payment provider
+// (Actor ActorProvider): Amount is then that refund.
 type Refunded struct {
 	Change
 	Amount commerce.Money `json:"amount"`

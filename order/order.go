@@ -97,6 +97,9 @@ type Order struct {
 	// Returns are the order's returns of some of its units, oldest
 	// first (see Service.RequestReturn).
 	Returns []Return `json:"returns,omitempty"`
+	// ExternalRefunds are refunds made at the payment provider, outside
+	// Mercato, that the order learnt of (see HandlePaymentRefunded).
+	ExternalRefunds []ExternalRefund `json:"external_refunds,omitempty"`
 	// IdempotencyKey is the checkout's key, unique across orders.
 	IdempotencyKey string `json:"idempotency_key"`
 	// FailureCode and FailureMessage say why checkout failed (the
@@ -119,6 +122,7 @@ func (o Order) Clone() Order {
 	o.Lines = slices.Clone(o.Lines)
 	o.PaymentIDs = slices.Clone(o.PaymentIDs)
 	o.History = slices.Clone(o.History)
+	o.ExternalRefunds = slices.Clone(o.ExternalRefunds)
 	if o.Returns != nil {
 		rs := make([]Return, len(o.Returns))
 		for i, r := range o.Returns {

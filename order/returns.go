@@ -308,7 +308,14 @@ func (s *Service) stepReturn(ctx context.Context, id commerce.OrderID, number in
 		o.Returns[number-1] = r
 		o.UpdatedAt = r.UpdatedAt
 		out = r
-		return []commerce.Envelope{returnEvent(*o, r, actor)}, nil
+		evs := []commerce.Envelope{returnEvent(*o, r, actor)}
+		if to == ReturnStatusRefunded {
+			// Tell the customer as for any refund: order.refunded with
+			// the amount; the order's status stays.
+			c := Change{Order: o.Clone(), From: o.Status, Actor: actor, Reason: fmt.Sprintf("return %d", r.Number)}
+			evs = append(evs, commerce.NewEnvelope(o.ID.String(), o.UpdatedAt, Refunded{Change: c, Amount: r.Refund.Total}))
+		}
+		return evs, nil
 	})
 	if errors.Is(err, errUnchanged) {
 		o, err = s.store.Get(ctx, id)

@@ -53,7 +53,7 @@ var _ order.Store = (*OrderStore)(nil)
 const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coalesce(o.customer_id, ''), o.email,
 	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
 	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
-	o.settled, o.created_at, o.updated_at, o.version, o.cart_version, o.returns,
+	o.settled, o.created_at, o.updated_at, o.version, o.cart_version, o.returns, o.external_refunds,
 	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
 		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
 		FROM order_lines l WHERE l.order_id = o.id),
@@ -85,12 +85,12 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	var o order.Order
 	var cur, status, capture string
 	var subtotal, discount, shipping, tax, total int64
-	var shipTo, billTo, shipment, returns, lines, history []byte
+	var shipTo, billTo, shipment, returns, external, lines, history []byte
 	var paymentIDs []string
 	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
 		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
 		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
-		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &lines, &history)
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &external, &lines, &history)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -114,6 +114,11 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	if len(returns) > 0 && string(returns) != "[]" {
 		if err := json.Unmarshal(returns, &o.Returns); err != nil {
 			return order.Order{}, fmt.Errorf("decode returns: %w", err)
+		}
+	}
+	if len(external) > 0 && string(external) != "[]" {
+		if err := json.Unmarshal(external, &o.ExternalRefunds); err != nil {
+			return order.Order{}, fmt.Errorf("decode external refunds: %w", err)
 		}
 	}
 	for _, id := range paymentIDs {
@@ -192,6 +197,12 @@ func canonical(o *order.Order) {
 	}
 	for i := range o.Returns {
 		o.Returns[i].RequestedAt, o.Returns[i].UpdatedAt = micro(o.Returns[i].RequestedAt), micro(o.Returns[i].UpdatedAt)
+	}
+	if len(o.ExternalRefunds) == 0 {
+		o.ExternalRefunds = nil
+	}
+	for i := range o.ExternalRefunds {
+		o.ExternalRefunds[i].At = micro(o.ExternalRefunds[i].At)
 	}
 }
 
@@ -453,14 +464,14 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
 			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
 			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
-			returns = $23
+			returns = $23, external_refunds = $24
 			WHERE id = $1`,
 			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
 			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
 			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
 			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
 			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
-			returnsJSON(next.Returns))
+			returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds))
 		if added := next.History[len(cur.History):]; len(added) > 0 {
 			from, to, actor, reason, at := historyArgs(added)
 			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
@@ -488,6 +499,15 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 func returnsJSON(rs []order.Return) []order.Return {
 	if rs == nil {
 		return []order.Return{}
+	}
+	return rs
+}
+
+// externalRefundsJSON is the external_refunds column of an order: never
+// null.
+func externalRefundsJSON(rs []order.ExternalRefund) []order.ExternalRefund {
+	if rs == nil {
+		return []order.ExternalRefund{}
 	}
 	return rs
 }

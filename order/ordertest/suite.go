@@ -30,6 +30,7 @@ func Run(t *testing.T, newStores NewStores) {
 	t.Run("ManyBuyersFewUnits", func(t *testing.T) { testManyBuyersFewUnits(t, newStores) })
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, newStores) })
 	t.Run("Cancel", func(t *testing.T) { testCancel(t, newStores) })
+	t.Run("ExternalRefund", func(t *testing.T) { testExternalRefund(t, newStores) })
 	t.Run("PartialReturns", func(t *testing.T) { testPartialReturns(t, newStores) })
 	t.Run("ReturnsSumToFullRefund", func(t *testing.T) { testReturnsSumToFullRefund(t, newStores) })
 	t.Run("CaptureAtShipment", func(t *testing.T) { testCaptureAtShipment(t, newStores) })

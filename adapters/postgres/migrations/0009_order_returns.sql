@@ -11,3 +11,7 @@ CREATE UNIQUE INDEX orders_open_cart_version_key ON orders (cart_id, cart_versio
 -- An order's returns of some of its units, each with its lines, status
 -- and prorated refund; read and written whole, like the shipment.
 ALTER TABLE orders ADD COLUMN returns jsonb NOT NULL DEFAULT '[]';
+
+-- Refunds made at the payment provider (its dashboard) that the order
+-- learnt of from the payment's events.
+ALTER TABLE orders ADD COLUMN external_refunds jsonb NOT NULL DEFAULT '[]';
