@@ -136,4 +136,3 @@ func (s *Service) categoryEditor() (CategoryEditor, error) {
 	}
 	return ed, nil
 }
-
