@@ -89,6 +89,7 @@ func New(svc Services, opts *Options) (*API, error) {
 	a.orderRoutes()
 	a.customerRoutes()
 	a.adminCatalogRoutes()
+	a.adminCategoryRoutes()
 	a.adminInventoryRoutes()
 	a.adminOrderRoutes()
 	a.returnRoutes()
