@@ -181,7 +181,7 @@ func paymentFailed(ctx context.Context, dir Directory, _ commerce.Envelope, e pa
 		Recipient: r,
 		OrderID:   e.OrderID,
 		Data: PaymentFailedData{
-			Order: summary, OrderID: e.OrderID, PaymentID: e.PaymentID, Amount: e.Amount,
+			ForOrder: summary, OrderID: e.OrderID, PaymentID: e.PaymentID, Amount: e.Amount,
 			Reason: e.FailureMessage, Final: e.Final,
 		},
 	}, nil

@@ -86,9 +86,9 @@ type OrderRefundedData struct {
 
 // PaymentFailedData is the data of payment.failed.
 type PaymentFailedData struct {
-	// Order is the order the payment was for; messages name it by
-	// Order.Ref, its number when the directory could read the order.
-	Order     OrderSummary
+	// ForOrder is the order the payment was for, as the directory read
+	// it (only its ID when it could not); messages name it by OrderRef.
+	ForOrder  OrderSummary
 	OrderID   commerce.OrderID
 	PaymentID commerce.PaymentID
 	Amount    commerce.Money
@@ -100,13 +100,13 @@ type PaymentFailedData struct {
 	Final bool
 }
 
-// OrderRef is how messages name the order: its number when Order has
+// OrderRef is how messages name the order: its number when ForOrder has
 // one, or else its ID.
 func (d PaymentFailedData) OrderRef() string {
-	if d.Order.ID == "" && d.Order.Number == "" {
+	if d.ForOrder.ID == "" && d.ForOrder.Number == "" {
 		return d.OrderID.String()
 	}
-	return d.Order.Ref()
+	return d.ForOrder.Ref()
 }
 
 // CustomerRegisteredData is the data of customer.registered.
