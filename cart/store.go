@@ -30,7 +30,10 @@ type AdoptFunc func(c *Cart, owned *Cart) ([]commerce.Envelope, error)
 // the write, refreshed by every write; a record past its TTL is gone (Get is
 // NotFound) even if nobody deleted it. The store owns Version: Create stores
 // Version 1, and every Update or Adopt stores the version read plus one,
-// whatever the closure left in the field.
+// whatever the closure left in the field. A closure is called with the
+// cart at its stored Version, so a write conditional on the version the
+// caller saw (MarkConverted's) is a compare-and-set: it cannot pass on a
+// cart another write changed in between.
 //
 // The customer index maps a customer to one cart: every write that leaves
 // a cart StatusActive with a CustomerID points that customer's index at it,

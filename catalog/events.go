@@ -87,4 +87,6 @@ func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[ProductDeleted](r)
 	_ = commerce.RegisterEvent[VariantPriceChanged](r)
 	_ = commerce.RegisterEvent[ReviewCreated](r)
+	_ = commerce.RegisterEvent[CategoryMoved](r)
+	_ = commerce.RegisterEvent[CategoryDeleted](r)
 }

@@ -69,8 +69,8 @@ func (s *Service) ListBrands(ctx context.Context, page commerce.PageRequest) (co
 
 // CreateCategory creates a category, under in.ParentID when set. A taken
 // handle is CodeConflict; a parent that does not exist is
-// CodeFailedPrecondition. Categories are created under an existing parent
-// and never moved, so the tree can have no cycle.
+// CodeFailedPrecondition. Categories are created under an existing
+// parent, and MoveCategory refuses cycles, so the categories form a tree.
 func (s *Service) CreateCategory(ctx context.Context, in CategoryInput) (Category, error) {
 	if err := checkText("name", in.Name, true, MaxTitleLength, false); err != nil {
 		return Category{}, err

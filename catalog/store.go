@@ -54,7 +54,8 @@ type Store interface {
 	ListBrands(ctx context.Context, page commerce.PageRequest) (commerce.Page[Brand], error)
 
 	// CreateCategory inserts c, whose Path the Service has computed from
-	// its parent (categories are never moved, so paths never change). A
+	// its parent (a store that moves categories, see CategoryEditor,
+	// rewrites paths then). A
 	// taken handle is CodeConflict; a missing parent CodeFailedPrecondition.
 	CreateCategory(ctx context.Context, c Category) error
 	// GetCategory returns the category with id.

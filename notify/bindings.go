@@ -173,12 +173,34 @@ func paymentFailed(ctx context.Context, dir Directory, _ commerce.Envelope, e pa
 	if err != nil {
 		return Request{}, err
 	}
+	summary, err := summarizeOrder(ctx, dir, e.OrderID)
+	if err != nil {
+		return Request{}, err
+	}
 	return Request{
 		Recipient: r,
 		OrderID:   e.OrderID,
 		Data: PaymentFailedData{
-			OrderID: e.OrderID, PaymentID: e.PaymentID, Amount: e.Amount,
+			ForOrder: summary, OrderID: e.OrderID, PaymentID: e.PaymentID, Amount: e.Amount,
 			Reason: e.FailureMessage, Final: e.Final,
 		},
 	}, nil
+}
+
+// summarizeOrder is what messages show of the order with id, read
+// through dir when it is an OrderSummarizer. Without one, or without the
+// order, the summary carries only the ID, which messages then show.
+func summarizeOrder(ctx context.Context, dir Directory, id commerce.OrderID) (OrderSummary, error) {
+	s, ok := dir.(OrderSummarizer)
+	if !ok {
+		return OrderSummary{ID: id}, nil
+	}
+	summary, err := s.OrderSummary(ctx, id)
+	switch {
+	case err == nil:
+		return summary, nil
+	case isNoOrderDirectory(err), errors.Is(err, commerce.ErrNotFound):
+		return OrderSummary{ID: id}, nil
+	}
+	return OrderSummary{}, err
 }

@@ -86,6 +86,9 @@ type OrderRefundedData struct {
 
 // PaymentFailedData is the data of payment.failed.
 type PaymentFailedData struct {
+	// ForOrder is the order the payment was for, as the directory read
+	// it (only its ID when it could not); messages name it by OrderRef.
+	ForOrder  OrderSummary
 	OrderID   commerce.OrderID
 	PaymentID commerce.PaymentID
 	Amount    commerce.Money
@@ -95,6 +98,15 @@ type PaymentFailedData struct {
 	// Final is true when the shop will not retry the payment: the
 	// customer must act (the default templates then ask them to).
 	Final bool
+}
+
+// OrderRef is how messages name the order: its number when ForOrder has
+// one, or else its ID.
+func (d PaymentFailedData) OrderRef() string {
+	if d.ForOrder.ID == "" && d.ForOrder.Number == "" {
+		return d.OrderID.String()
+	}
+	return d.ForOrder.Ref()
 }
 
 // CustomerRegisteredData is the data of customer.registered.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/mercatohq/mercato/adapters/memory"
@@ -23,7 +22,7 @@ import (
 // A shop wires the order service into the notifier's directory. Order
 // events carry the whole order, so order.confirmed reaches Ada without a
 // lookup; payment.failed names only the order, and the OrderDirectory
-// reads it to find her. Ada opted into SMS too, so she gets both.
+// reads it to find her and to name it by its number. Ada opted into SMS too, so she gets both.
 func ExampleOrderDirectory() {
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
@@ -83,16 +82,16 @@ func ExampleOrderDirectory() {
 	})))
 
 	for _, m := range email.Delivered() {
-		fmt.Println("email:", m.To, "|", strings.Replace(m.Subject, o.ID.String(), "<order>", 1))
+		fmt.Println("email:", m.To, "|", m.Subject)
 	}
 	for _, m := range sms.Delivered() {
-		fmt.Println("sms:", m.To, "|", strings.Replace(m.Text, o.ID.String(), "<order>", 1))
+		fmt.Println("sms:", m.To, "|", m.Text)
 	}
 	// Output:
 	// email: ada@example.com | Your Tea Shop order 1001 is confirmed
-	// email: ada@example.com | Action needed: payment for your Tea Shop order <order>
+	// email: ada@example.com | Action needed: payment for your Tea Shop order 1001
 	// sms: +41791234567 | Tea Shop: order 1001 is confirmed, total 25.98 USD. We will text you when it ships.
-	// sms: +41791234567 | Tea Shop: the payment of 25.98 USD for order <order> failed. Please update your payment method.
+	// sms: +41791234567 | Tea Shop: the payment of 25.98 USD for order 1001 failed. Please update your payment method.
 }
 
 // shelf prices SKUs in US cents for the example's carts.

@@ -70,6 +70,22 @@ func (d *OrderDir) OrderRecipient(ctx context.Context, id commerce.OrderID) (Rec
 	return r, err
 }
 
+// OrderSummary implements OrderSummarizer: the order as messages show it.
+// A missing order is NotFound; without an order service it returns
+// ErrNoOrderDirectory.
+func (d *OrderDir) OrderSummary(ctx context.Context, id commerce.OrderID) (OrderSummary, error) {
+	if d == nil || d.orders == nil {
+		return OrderSummary{}, commerce.Errorf(commerce.CodeFailedPrecondition, "%w", ErrNoOrderDirectory)
+	}
+	o, err := d.orders.Get(ctx, id)
+	if err != nil {
+		return OrderSummary{}, err
+	}
+	return orderSummary(o), nil
+}
+
+var _ OrderSummarizer = (*OrderDir)(nil)
+
 // recipientOfOrder resolves whom to notify about o: see OrderDirectory.
 // It returns ErrSkip when the order has no address at all.
 func recipientOfOrder(ctx context.Context, customers CustomerLookup, o order.Order) (Recipient, error) {

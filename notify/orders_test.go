@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -357,7 +358,7 @@ func TestOrderDirectory(t *testing.T) {
 	require.Len(t, texts, 1)
 	assert.Equal(t, "ada@orders.example", mails[0].To)
 	assert.Equal(t, "+41791234567", texts[0].To)
-	assert.Equal(t, "Test Shop: the payment of 25.00 USD for order "+adaOrder.ID.String()+" failed. Please update your payment method.", texts[0].Text)
+	assert.Equal(t, "Test Shop: the payment of 25.00 USD for order "+strconv.FormatInt(adaOrder.Number, 10)+" failed. Please update your payment method.", texts[0].Text)
 
 	// Once the order is cancelled, its order.cancelled message is the
 	// one that tells the customer: payment.failed sends nothing.

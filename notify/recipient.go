@@ -81,6 +81,16 @@ type OrderLookup interface {
 	OrderRecipient(ctx context.Context, id commerce.OrderID) (Recipient, error)
 }
 
+// OrderSummarizer is an optional capability of a Directory (and of an
+// OrderLookup): it returns what messages show of the order with id, so
+// that a message about an event that names only the order (payment.failed)
+// shows the order's number rather than its internal ID. OrderDir and
+// CustomerDir (through its Orders) implement it. A Directory without it,
+// or an order it no longer finds, makes the message fall back to the ID.
+type OrderSummarizer interface {
+	OrderSummary(ctx context.Context, id commerce.OrderID) (OrderSummary, error)
+}
+
 // ErrNoOrderDirectory is wrapped by the error of a Directory that cannot
 // look up orders (test with errors.Is). The Service skips order-keyed
 // events when it sees it.
@@ -141,6 +151,14 @@ func (d *CustomerDir) OrderRecipient(ctx context.Context, id commerce.OrderID) (
 		return Recipient{}, commerce.Errorf(commerce.CodeFailedPrecondition, "%w", ErrNoOrderDirectory)
 	}
 	return d.Orders.OrderRecipient(ctx, id)
+}
+
+// OrderSummary implements OrderSummarizer through Orders.
+func (d *CustomerDir) OrderSummary(ctx context.Context, id commerce.OrderID) (OrderSummary, error) {
+	if s, ok := d.Orders.(OrderSummarizer); ok {
+		return s.OrderSummary(ctx, id)
+	}
+	return OrderSummary{}, commerce.Errorf(commerce.CodeFailedPrecondition, "%w", ErrNoOrderDirectory)
 }
 
 // isNoOrderDirectory reports whether err says orders cannot be looked up.

@@ -215,7 +215,7 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	}
 	now := s.now()
 	o := Order{
-		ID: commerce.NewID[commerce.OrderID](), CustomerID: buyer, Email: in.Email, CartID: c.ID,
+		ID: commerce.NewID[commerce.OrderID](), CustomerID: buyer, Email: in.Email, CartID: c.ID, CartVersion: c.Version,
 		Currency: c.Currency, ShippingAddress: in.ShippingAddress, BillingAddress: in.ShippingAddress,
 		Status: StatusPending, ReservationID: commerce.NewID[commerce.ReservationID](),
 		PaymentMethod: in.PaymentMethod, Capture: s.opts.Capture, IdempotencyKey: in.IdempotencyKey,
@@ -422,7 +422,7 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 		}
 		return o, err
 	}
-	if _, err := s.carts.MarkConverted(ctx, o.CartID, o.ID); err != nil && !errors.Is(err, commerce.ErrNotFound) {
+	if err := s.convertCart(ctx, o); err != nil {
 		return o, err
 	}
 	confirmed, err := s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusConfirmed, ActorSystem, "payment succeeded", func(o *Order) error {
@@ -436,6 +436,37 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 		return s.lost(ctx, o, err)
 	}
 	return confirmed, nil
+}
+
+// convertCart marks the order's cart converted, as of the version the
+// order was priced from. A cart changed since (a line added while the
+// payment was taken) is not what the order bought: it stays active with
+// its lines, and the order completes with what it priced. A cart gone
+// (expired) needs nothing either.
+func (s *Service) convertCart(ctx context.Context, o Order) error {
+	version := o.CartVersion
+	if version == 0 {
+		// An order recorded before the version was: convert the cart as
+		// it stands, as such orders always did.
+		c, err := s.carts.Get(ctx, o.CartID)
+		if errors.Is(err, commerce.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		version = c.Version
+	}
+	_, err := s.carts.MarkConverted(ctx, o.CartID, o.ID, version)
+	switch {
+	case errors.Is(err, cart.ErrChanged):
+		s.log.Info("order: the cart changed while its checkout was paid; it stays active with its new lines",
+			"order_id", o.ID, "cart_id", o.CartID, "priced_version", version)
+		return nil
+	case errors.Is(err, commerce.ErrNotFound):
+		return nil
+	}
+	return err
 }
 
 func appendPayment(ids []commerce.PaymentID, id commerce.PaymentID) []commerce.PaymentID {

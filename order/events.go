@@ -91,7 +91,10 @@ type ReturnApproved struct{ Change }
 func (ReturnApproved) EventName() string { return "order.return_approved" }
 
 // Refunded is order.refunded: the returned order's payment is being paid
-// back (Amount) and its stock put back.
+// back (Amount) and its stock put back. It is also published, with the
+// order's status unchanged (From equal to Order.Status), for a partial
+// return refunded and for a refund made at the payment provider
+// (Actor ActorProvider): Amount is then that refund.
 type Refunded struct {
 	Change
 	Amount commerce.Money `json:"amount"`
@@ -112,6 +115,22 @@ type Discarded struct {
 // EventName implements commerce.Event.
 func (Discarded) EventName() string { return "order.discarded" }
 
+// ReturnUpdated is published when one of an order's returns is requested,
+// approved or refunded (order.return_updated); Return.Status says which.
+// The order's status does not change.
+type ReturnUpdated struct {
+	Order  Order  `json:"order"`
+	Return Return `json:"return"`
+	Actor  string `json:"actor"`
+}
+
+// EventName implements commerce.Event.
+func (ReturnUpdated) EventName() string { return "order.return_updated" }
+
+func returnEvent(o Order, r Return, actor string) commerce.Envelope {
+	return commerce.NewEnvelope(o.ID.String(), o.UpdatedAt, ReturnUpdated{Order: o.Clone(), Return: r.clone(), Actor: actor})
+}
+
 // RegisterEvents registers every order event's payload type with r.
 func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[Created](r)
@@ -128,6 +147,7 @@ func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[ReturnApproved](r)
 	_ = commerce.RegisterEvent[Refunded](r)
 	_ = commerce.RegisterEvent[Discarded](r)
+	_ = commerce.RegisterEvent[ReturnUpdated](r)
 }
 
 // transitionEvent is the event of the move that left o in its status.

@@ -41,7 +41,36 @@ type Options struct {
 	// Observer, when set, is told about every checkout step (metrics,
 	// traces). Default: none.
 	Observer Observer
+	// ReturnTax says whether a return refunds the returned units' share
+	// of the order's tax. Default ReturnTaxRefunded.
+	ReturnTax ReturnTaxPolicy
+	// ReturnShipping says whether a return refunds the returned units'
+	// share of the order's shipping. Default ReturnShippingKept.
+	ReturnShipping ReturnShippingPolicy
 }
+
+// ReturnTaxPolicy is Options.ReturnTax.
+type ReturnTaxPolicy string
+
+// The tax policies of returns.
+const (
+	// ReturnTaxRefunded: a return refunds its units' share of the tax.
+	ReturnTaxRefunded ReturnTaxPolicy = "refunded"
+	// ReturnTaxKept: a return refunds no tax.
+	ReturnTaxKept ReturnTaxPolicy = "kept"
+)
+
+// ReturnShippingPolicy is Options.ReturnShipping.
+type ReturnShippingPolicy string
+
+// The shipping policies of returns.
+const (
+	// ReturnShippingKept: a return refunds no shipping.
+	ReturnShippingKept ReturnShippingPolicy = "kept"
+	// ReturnShippingRefunded: a return refunds its units' share of the
+	// shipping.
+	ReturnShippingRefunded ReturnShippingPolicy = "refunded"
+)
 
 func (o *Options) resolved() (Options, error) {
 	var r Options
@@ -75,6 +104,20 @@ func (o *Options) resolved() (Options, error) {
 	}
 	if r.RecoveryBatch == 0 {
 		r.RecoveryBatch = DefaultRecoveryBatch
+	}
+	switch r.ReturnTax {
+	case "":
+		r.ReturnTax = ReturnTaxRefunded
+	case ReturnTaxRefunded, ReturnTaxKept:
+	default:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "order: unknown return tax policy %q", r.ReturnTax)
+	}
+	switch r.ReturnShipping {
+	case "":
+		r.ReturnShipping = ReturnShippingKept
+	case ReturnShippingKept, ReturnShippingRefunded:
+	default:
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "order: unknown return shipping policy %q", r.ReturnShipping)
 	}
 	switch {
 	case r.ReservationTTL < 0 || r.RecoverAfter < 0 || r.RecoveryBatch < 0:

@@ -72,7 +72,11 @@ type Order struct {
 	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
 	Email      string              `json:"email"`
 	// CartID is the cart the order was checked out from.
-	CartID          commerce.CartID   `json:"cart_id"`
+	CartID commerce.CartID `json:"cart_id"`
+	// CartVersion is the cart's Version the order was priced from. Only
+	// that version is converted when the order is paid: lines added to
+	// the cart later stay in it. Zero on orders recorded before it was.
+	CartVersion     int64             `json:"cart_version,omitempty"`
 	Currency        commerce.Currency `json:"currency"`
 	Lines           []Line            `json:"lines"`
 	Totals          Totals            `json:"totals"`
@@ -90,6 +94,12 @@ type Order struct {
 	// History lists every transition, oldest first; the first is the
 	// creation (From empty, To Pending).
 	History []Transition `json:"history"`
+	// Returns are the order's returns of some of its units, oldest
+	// first (see Service.RequestReturn).
+	Returns []Return `json:"returns,omitempty"`
+	// ExternalRefunds are refunds made at the payment provider, outside
+	// Mercato, that the order learnt of (see HandlePaymentRefunded).
+	ExternalRefunds []ExternalRefund `json:"external_refunds,omitempty"`
 	// IdempotencyKey is the checkout's key, unique across orders.
 	IdempotencyKey string `json:"idempotency_key"`
 	// FailureCode and FailureMessage say why checkout failed (the
@@ -112,6 +122,14 @@ func (o Order) Clone() Order {
 	o.Lines = slices.Clone(o.Lines)
 	o.PaymentIDs = slices.Clone(o.PaymentIDs)
 	o.History = slices.Clone(o.History)
+	o.ExternalRefunds = slices.Clone(o.ExternalRefunds)
+	if o.Returns != nil {
+		rs := make([]Return, len(o.Returns))
+		for i, r := range o.Returns {
+			rs[i] = r.clone()
+		}
+		o.Returns = rs
+	}
 	if o.Shipment != nil {
 		s := *o.Shipment
 		o.Shipment = &s

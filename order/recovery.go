@@ -131,11 +131,15 @@ func (s *Service) recoverPayment(ctx context.Context, o Order, rep *RecoveryRepo
 		}
 		return err
 	case payment.StatusFailed:
-		if _, err := s.fail(ctx, o, p); err != nil && !errors.Is(err, commerce.ErrPaymentDeclined) {
-			return err
+		// fail always returns an error: the decline it reports to the
+		// buyer when it succeeds. What it did shows in the order: the
+		// checkout is finished once it is Cancelled and settled.
+		c, err := s.fail(ctx, o, p)
+		if c.Status == StatusCancelled && c.Settled {
+			rep.Cancelled++
+			return nil
 		}
-		rep.Cancelled++
-		return nil
+		return err
 	case payment.StatusCancelled:
 		return s.recoverCancel(ctx, o, "payment voided", rep)
 	}

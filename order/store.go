@@ -22,9 +22,11 @@ type Store interface {
 	// created=false and publishes nothing, even when concurrent. Keys are
 	// unique across orders.
 	//
-	// A cart has at most one order that is not Cancelled: when another
-	// one exists for o.CartID, Create is CodeConflict with the order's ID
-	// in Details["order_id"].
+	// A cart version has at most one order that is not Cancelled: when
+	// another one exists for o.CartID at o.CartVersion, Create is
+	// CodeConflict with the order's ID in Details["order_id"]. (A cart
+	// that changed while its order was paid stays active, and its new
+	// version can be checked out.)
 	Create(ctx context.Context, o Order, events func(stored Order) []commerce.Envelope) (stored Order, created bool, err error)
 	// Get returns the order with id.
 	Get(ctx context.Context, id commerce.OrderID) (Order, error)
@@ -33,7 +35,8 @@ type Store interface {
 	// Update applies fn to the order with id, serialised with every other
 	// write to it, and commits the result with the events fn returns,
 	// incrementing Version. It returns the order as stored. fn must not
-	// change ID, Number, IdempotencyKey, CartID, Lines or CreatedAt.
+	// change ID, Number, IdempotencyKey, CartID, CartVersion, Lines or
+	// CreatedAt.
 	Update(ctx context.Context, id commerce.OrderID, fn func(*Order) ([]commerce.Envelope, error)) (Order, error)
 	// Discard deletes the order with id, with everything it owns, if fn
 	// (called with the order, serialised like Update) returns no error,

@@ -75,6 +75,10 @@ type Refunded struct {
 	RefundedTotal  commerce.Money     `json:"refunded_total"`
 	CapturedAmount commerce.Money     `json:"captured_amount"`
 	Reason         string             `json:"reason,omitempty"`
+	// External is true for a refund made at the provider (its dashboard)
+	// and learnt from its webhook, rather than through Mercato; the order
+	// records such refunds when it follows this event.
+	External bool `json:"external,omitempty"`
 }
 
 // EventName returns "payment.refunded".

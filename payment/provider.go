@@ -126,7 +126,19 @@ type WebhookEvent struct {
 	Amount         commerce.Money
 	FailureCode    string
 	FailureMessage string
+	// Refunds are, for EventRefunded, the refunds the provider reports
+	// on the payment that succeeded, made through Mercato or elsewhere
+	// (the provider's dashboard). Empty when the provider did not list
+	// them: Amount is then the total refunded.
+	Refunds []ProviderRefund
 	// RawType is the provider's own event type ("payment_intent.succeeded").
 	RawType   string
 	CreatedAt time.Time
+}
+
+// ProviderRefund is one refund a provider reports in a webhook.
+type ProviderRefund struct {
+	// Ref is the provider's refund reference (re_...).
+	Ref    string
+	Amount commerce.Money
 }

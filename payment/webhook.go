@@ -15,8 +15,11 @@ import (
 // void); one the payment is already past, such as payment_failed after
 // succeeded, is recorded and changes nothing. Events about references the
 // store does not know, or about an earlier attempt of a retried payment,
-// are logged and ignored. Refund notifications change nothing: refunds
-// are recorded by [Service.Refund].
+// are logged and ignored. A refund notification records the refunds made
+// at the provider (its dashboard) that Mercato does not know yet, keyed
+// by the provider's refund reference, as if made through Mercato (see
+// recordProviderRefunds); refunds made through [Service.Refund] are
+// recorded there already.
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signatureHeader string) error {
 	ev, err := s.provider.ParseWebhook(ctx, payload, signatureHeader)
 	if err != nil {
@@ -35,6 +38,7 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signatureHe
 		obs.status, obs.code, obs.message = ProviderFailed, ev.FailureCode, ev.FailureMessage
 	case EventCancelled:
 		obs.status = ProviderCancelled
+	case EventRefunded:
 	default:
 		s.log.DebugContext(ctx, "payment: webhook event not applied", "event_id", ev.ID, "type", ev.RawType)
 		return nil
@@ -54,6 +58,9 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signatureHe
 	}
 	if err != nil {
 		return err
+	}
+	if ev.Type == EventRefunded {
+		return s.recordProviderRefunds(ctx, p, ev)
 	}
 	applied, err := s.store.ApplyWebhook(ctx, s.provider.Name(), ev.ID, p.ID, func(q *Payment) ([]commerce.Envelope, error) {
 		if q.ProviderRef != "" && q.ProviderRef != ev.Ref {

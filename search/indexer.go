@@ -58,8 +58,9 @@ const lockStripes = 64
 // from the catalog and write what it reads, under a per-product lock, so
 // handlers are idempotent and late or reordered events never leave an
 // older state in the index than the catalog's. Brand and category names
-// are cached for the Indexer's life: the catalog never renames or moves
-// them.
+// are cached for the Indexer's life: the catalog never renames them, and
+// a category.moved event drops the cached categories before it
+// re-indexes the moved subtree's products.
 type Indexer struct {
 	index   Index
 	catalog CatalogSource
@@ -111,8 +112,8 @@ func NewIndexer(index Index, source CatalogSource, stock StockSource, opts *Inde
 
 // Subscribe registers the Indexer's handlers on bus, in consumer group
 // IndexerOptions.Group: product.created, product.updated,
-// product.archived, product.deleted, variant.price_changed and
-// review.created from the catalog, inventory.out_of_stock and
+// product.archived, product.deleted, variant.price_changed,
+// review.created and category.moved from the catalog, inventory.out_of_stock and
 // inventory.back_in_stock from the stock. It may be called before or
 // after bus.Start.
 func (x *Indexer) Subscribe(bus *eventbus.Bus) error {
@@ -135,6 +136,9 @@ func (x *Indexer) Subscribe(bus *eventbus.Bus) error {
 		}),
 		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ReviewCreated) error {
 			return x.refresh(ctx, e.Review.ProductID, NewReviewDocument(e.Review))
+		}),
+		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.CategoryMoved) error {
+			return x.RefreshCategory(ctx, e.CategoryID)
 		}),
 		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e inventory.OutOfStock) error {
 			return x.RefreshSKU(ctx, e.SKU)
@@ -179,6 +183,34 @@ func (x *Indexer) refresh(ctx context.Context, id commerce.ProductID, reviews ..
 	}
 	x.epochs[i].Add(1)
 	return nil
+}
+
+// RefreshCategory re-indexes the products in category id or below it,
+// after the category moved: the cached paths of every category are
+// dropped first, so the products are indexed under their new ancestors.
+func (x *Indexer) RefreshCategory(ctx context.Context, id commerce.CategoryID) error {
+	x.mu.Lock()
+	clear(x.categories)
+	x.mu.Unlock()
+	page := commerce.PageRequest{Limit: x.opts.BatchSize}
+	for {
+		got, err := x.catalog.ListProducts(ctx, catalog.ProductFilter{CategoryID: id}, page)
+		if commerce.Code(err) == commerce.CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, p := range got.Items {
+			if err := x.Refresh(ctx, p.ID); err != nil {
+				return err
+			}
+		}
+		if !got.HasMore() {
+			return nil
+		}
+		page.Cursor = got.NextCursor
+	}
 }
 
 // RefreshSKU refreshes the product that has a variant with sku. A SKU the

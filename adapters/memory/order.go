@@ -19,8 +19,9 @@ type OrderStore struct {
 	mu     sync.Mutex
 	orders map[commerce.OrderID]order.Order
 	byKey  map[string]commerce.OrderID
-	// open maps a cart to its order that is not Cancelled.
-	open map[commerce.CartID]commerce.OrderID
+	// open maps a cart, at the version an order was priced from, to its
+	// order that is not Cancelled.
+	open map[openCart]commerce.OrderID
 	next int64
 }
 
@@ -28,11 +29,19 @@ type OrderStore struct {
 func NewOrderStore(opts *Options) *OrderStore {
 	return &OrderStore{
 		opts: opts, orders: map[commerce.OrderID]order.Order{}, byKey: map[string]commerce.OrderID{},
-		open: map[commerce.CartID]commerce.OrderID{}, next: 1001,
+		open: map[openCart]commerce.OrderID{}, next: 1001,
 	}
 }
 
 var _ order.Store = (*OrderStore)(nil)
+
+// openCart is what at most one open order may have: a cart at a version.
+type openCart struct {
+	cart    commerce.CartID
+	version int64
+}
+
+func openCartOf(o order.Order) openCart { return openCart{o.CartID, o.CartVersion} }
 
 func orderNotFound(what string) error {
 	return commerce.Errorf(commerce.CodeNotFound, "memory: order %s not found", what)
@@ -53,7 +62,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 		s.mu.Unlock()
 		return order.Order{}, false, commerce.Errorf(commerce.CodeConflict, "memory: order %s already exists", o.ID)
 	}
-	if other, ok := s.open[o.CartID]; ok {
+	if other, ok := s.open[openCartOf(o)]; ok {
 		s.mu.Unlock()
 		return order.Order{}, false, commerce.Errorf(commerce.CodeConflict, "memory: cart %s already has order %s", o.CartID, other).
 			WithDetail("order_id", other.String()).WithDetail("cart_id", o.CartID.String())
@@ -68,7 +77,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 	s.orders[o.ID] = o
 	s.byKey[o.IdempotencyKey] = o.ID
 	if o.Status != order.StatusCancelled {
-		s.open[o.CartID] = o.ID
+		s.open[openCartOf(o)] = o.ID
 	}
 	s.mu.Unlock()
 	return o.Clone(), true, nil
@@ -119,8 +128,8 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		return order.Order{}, err
 	}
 	s.orders[id] = next
-	if next.Status == order.StatusCancelled && s.open[next.CartID] == id {
-		delete(s.open, next.CartID)
+	if next.Status == order.StatusCancelled && s.open[openCartOf(next)] == id {
+		delete(s.open, openCartOf(next))
 	}
 	s.mu.Unlock()
 	return next.Clone(), nil
@@ -148,8 +157,8 @@ func (s *OrderStore) Discard(ctx context.Context, id commerce.OrderID, fn func(o
 	}
 	delete(s.orders, id)
 	delete(s.byKey, cur.IdempotencyKey)
-	if s.open[cur.CartID] == id {
-		delete(s.open, cur.CartID)
+	if s.open[openCartOf(cur)] == id {
+		delete(s.open, openCartOf(cur))
 	}
 	s.mu.Unlock()
 	return nil

@@ -48,11 +48,15 @@ func nonNilStrings(s []string) []string {
 }
 
 // checkCategories fails with FailedPrecondition when a category of ids
-// does not exist. Categories are never deleted, so a check inside the
-// writing transaction cannot be invalidated before it commits.
+// does not exist. It holds a share lock on the categories it finds until
+// the writing transaction ends, so DeleteCategory, which locks the row
+// for update, cannot delete one meanwhile.
 func checkCategories(ctx context.Context, tx pgx.Tx, ids []string) error {
 	if len(ids) == 0 {
 		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM catalog_categories WHERE id = ANY($1::text[]) ORDER BY id FOR SHARE`, ids); err != nil {
+		return err
 	}
 	var missing []string
 	err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(x), '{}') FROM unnest($1::text[]) AS x

@@ -53,7 +53,7 @@ var _ order.Store = (*OrderStore)(nil)
 const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coalesce(o.customer_id, ''), o.email,
 	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
 	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
-	o.settled, o.created_at, o.updated_at, o.version,
+	o.settled, o.created_at, o.updated_at, o.version, o.cart_version, o.returns, o.external_refunds,
 	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
 		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
 		FROM order_lines l WHERE l.order_id = o.id),
@@ -85,12 +85,12 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	var o order.Order
 	var cur, status, capture string
 	var subtotal, discount, shipping, tax, total int64
-	var shipTo, billTo, shipment, lines, history []byte
+	var shipTo, billTo, shipment, returns, external, lines, history []byte
 	var paymentIDs []string
 	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
 		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
 		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
-		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &lines, &history)
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &external, &lines, &history)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -109,6 +109,16 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 		o.Shipment = &order.Shipment{}
 		if err := json.Unmarshal(shipment, o.Shipment); err != nil {
 			return order.Order{}, fmt.Errorf("decode shipment: %w", err)
+		}
+	}
+	if len(returns) > 0 && string(returns) != "[]" {
+		if err := json.Unmarshal(returns, &o.Returns); err != nil {
+			return order.Order{}, fmt.Errorf("decode returns: %w", err)
+		}
+	}
+	if len(external) > 0 && string(external) != "[]" {
+		if err := json.Unmarshal(external, &o.ExternalRefunds); err != nil {
+			return order.Order{}, fmt.Errorf("decode external refunds: %w", err)
 		}
 	}
 	for _, id := range paymentIDs {
@@ -182,6 +192,18 @@ func canonical(o *order.Order) {
 	if len(o.History) == 0 {
 		o.History = nil
 	}
+	if len(o.Returns) == 0 {
+		o.Returns = nil
+	}
+	for i := range o.Returns {
+		o.Returns[i].RequestedAt, o.Returns[i].UpdatedAt = micro(o.Returns[i].RequestedAt), micro(o.Returns[i].UpdatedAt)
+	}
+	if len(o.ExternalRefunds) == 0 {
+		o.ExternalRefunds = nil
+	}
+	for i := range o.ExternalRefunds {
+		o.ExternalRefunds[i].At = micro(o.ExternalRefunds[i].At)
+	}
 }
 
 // checkMoney refuses an order with an amount in another currency than
@@ -234,15 +256,16 @@ func historyArgs(ts []order.Transition) (from, to, actor, reason []string, at []
 
 // sqlCreateOrder inserts an order, its lines and its history in one
 // statement. ON CONFLICT DO NOTHING without a target covers every unique
-// index: the idempotency key, the open order of the cart and the ID. A
+// index: the idempotency key, the open order of the cart version and the
+// ID. A
 // conflict inserts nothing and returns no row; the caller then finds out
 // which rule stopped it.
 const sqlCreateOrder = `WITH o AS (
 	INSERT INTO orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
 		shipping, tax, total, shipping_address, billing_address, reservation_id, payment_method, capture,
-		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version)
+		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version, cart_version)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25)
+		$23, $24, $25, $38)
 	ON CONFLICT DO NOTHING
 	RETURNING id, number
 ), lines AS (
@@ -289,6 +312,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 			o.Version,
 			skus, products, variants, titles, quantities, units, totals,
 			from, to, actor, reason, at,
+			o.CartVersion,
 		).Query(func(rows pgx.Rows) error {
 			defer rows.Close()
 			for rows.Next() {
@@ -321,7 +345,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 
 // createConflict ends the transaction of a Create that inserted nothing
 // and reads why, in one round trip: an order with the key is returned;
-// an open order of the cart is Conflict with its ID.
+// an open order of the cart version is Conflict with its ID.
 func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Order) (order.Order, error) {
 	p.Queue(`ROLLBACK`)
 	var existing order.Order
@@ -338,7 +362,7 @@ func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Orde
 		return rows.Err()
 	})
 	var open string
-	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND status <> 'cancelled'`, o.CartID).Query(func(rows pgx.Rows) error {
+	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND cart_version = $2 AND status <> 'cancelled'`, o.CartID, o.CartVersion).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		for rows.Next() {
 			if err := rows.Scan(&open); err != nil {
@@ -439,13 +463,15 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		p.Queue(`UPDATE orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
 			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
 			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
-			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22
+			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
+			returns = $23, external_refunds = $24
 			WHERE id = $1`,
 			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
 			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
 			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
 			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
-			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version)
+			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
+			returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds))
 		if added := next.History[len(cur.History):]; len(added) > 0 {
 			from, to, actor, reason, at := historyArgs(added)
 			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
@@ -469,11 +495,28 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 	return out, nil
 }
 
+// returnsJSON is the returns column of an order: never null.
+func returnsJSON(rs []order.Return) []order.Return {
+	if rs == nil {
+		return []order.Return{}
+	}
+	return rs
+}
+
+// externalRefundsJSON is the external_refunds column of an order: never
+// null.
+func externalRefundsJSON(rs []order.ExternalRefund) []order.ExternalRefund {
+	if rs == nil {
+		return []order.ExternalRefund{}
+	}
+	return rs
+}
+
 // checkUpdate refuses what an update closure must not do: change what
 // identifies the order or its lines, or rewrite its history.
 func checkUpdate(cur, next order.Order) error {
 	if next.ID != cur.ID || next.Number != cur.Number || next.IdempotencyKey != cur.IdempotencyKey ||
-		next.CartID != cur.CartID || !next.CreatedAt.Equal(cur.CreatedAt) || !slices.Equal(next.Lines, cur.Lines) {
+		next.CartID != cur.CartID || next.CartVersion != cur.CartVersion || !next.CreatedAt.Equal(cur.CreatedAt) || !slices.Equal(next.Lines, cur.Lines) {
 		return commerce.Errorf(commerce.CodeInternal, "postgres: an update of order %s changed its identity or lines", cur.ID)
 	}
 	if len(next.History) < len(cur.History) || !slices.Equal(next.History[:len(cur.History)], cur.History) {

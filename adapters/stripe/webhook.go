@@ -68,6 +68,20 @@ func (p *Provider) ParseWebhook(_ context.Context, payload []byte, header string
 		}
 		out.PaymentID = commerce.PaymentID(ch.Metadata["mercato_payment_id"])
 		out.Type, out.Amount = payment.EventRefunded, moneyOf(ch.AmountRefunded, ch.Currency)
+		// The charge lists its refunds when the account's API version
+		// includes them; without the list, Amount (the total refunded)
+		// is what the payment service reconciles.
+		if ch.Refunds != nil {
+			for _, r := range ch.Refunds.Data {
+				if r != nil && r.ID != "" && r.Status == stripego.RefundStatusSucceeded {
+					cur := r.Currency
+					if cur == "" {
+						cur = ch.Currency
+					}
+					out.Refunds = append(out.Refunds, payment.ProviderRefund{Ref: r.ID, Amount: moneyOf(r.Amount, cur)})
+				}
+			}
+		}
 	}
 	return out, nil
 }

@@ -37,7 +37,7 @@ func testForCustomer(t *testing.T, newStore NewStore) {
 
 	// A guest cart is nobody's; a converted cart no longer the customer's.
 	f.add(f.create("", "").ID, "MUG-RED", 1, nil)
-	_, err = f.svc.MarkConverted(f.ctx, first.ID, commerce.NewID[commerce.OrderID]())
+	_, err = f.svc.MarkConverted(f.ctx, first.ID, commerce.NewID[commerce.OrderID](), f.get(first.ID).Version)
 	require.NoError(t, err)
 	_, err = f.svc.ForCustomer(f.ctx, customerID)
 	requireCode(t, commerce.CodeNotFound, err)
@@ -91,7 +91,7 @@ func testAttach(t *testing.T, newStore NewStore) {
 	require.Equal(t, guest.ID, mine.ID)
 
 	// Once Alice's cart is converted she may attach another.
-	_, err = f.svc.MarkConverted(f.ctx, guest.ID, commerce.NewID[commerce.OrderID]())
+	_, err = f.svc.MarkConverted(f.ctx, guest.ID, commerce.NewID[commerce.OrderID](), f.get(guest.ID).Version)
 	require.NoError(t, err)
 	_, err = f.svc.AttachCustomer(f.ctx, guest.ID, alice)
 	requireCode(t, commerce.CodeFailedPrecondition, err, "a converted cart")
@@ -170,7 +170,7 @@ func testMergeStrategies(t *testing.T, newStore NewStore) {
 			requireCode(t, commerce.CodeFailedPrecondition, err)
 			_, err = f.svc.UpdateQuantity(f.ctx, guest.ID, guest.Lines[0].ID, 1)
 			requireCode(t, commerce.CodeFailedPrecondition, err)
-			_, err = f.svc.MarkConverted(f.ctx, guest.ID, commerce.NewID[commerce.OrderID]())
+			_, err = f.svc.MarkConverted(f.ctx, guest.ID, commerce.NewID[commerce.OrderID](), f.get(guest.ID).Version)
 			requireCode(t, commerce.CodeFailedPrecondition, err)
 			_, err = f.svc.AttachCustomer(f.ctx, guest.ID, customerID)
 			requireCode(t, commerce.CodeFailedPrecondition, err)
@@ -233,7 +233,7 @@ func testMergeCases(t *testing.T, newStore NewStore) {
 	// A converted guest cart cannot be merged.
 	converted := f.create("", "")
 	converted = f.add(converted.ID, "TEE-M", 1, nil)
-	_, err = f.svc.MarkConverted(f.ctx, converted.ID, commerce.NewID[commerce.OrderID]())
+	_, err = f.svc.MarkConverted(f.ctx, converted.ID, commerce.NewID[commerce.OrderID](), converted.Version)
 	require.NoError(t, err)
 	_, err = f.svc.Merge(f.ctx, converted.ID, alice, cart.MergeAddQuantities)
 	requireCode(t, commerce.CodeFailedPrecondition, err)

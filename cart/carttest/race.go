@@ -206,7 +206,7 @@ func testRaceConvert(t *testing.T, newStore NewStore) {
 	c = f.add(c.ID, "MUG-RED", 1, nil)
 	order := commerce.NewID[commerce.OrderID]()
 	requireNoErrors(t, race(10, func(int) error {
-		got, err := f.svc.MarkConverted(f.ctx, c.ID, order)
+		got, err := f.svc.MarkConverted(f.ctx, c.ID, order, c.Version)
 		if err == nil && got.ConvertedOrderID != order {
 			err = fmt.Errorf("converted to %s", got.ConvertedOrderID)
 		}
@@ -222,7 +222,7 @@ func testRaceConvert(t *testing.T, newStore NewStore) {
 		orders[i] = commerce.NewID[commerce.OrderID]()
 	}
 	errs := race(len(orders), func(i int) error {
-		_, err := f.svc.MarkConverted(f.ctx, d.ID, orders[i])
+		_, err := f.svc.MarkConverted(f.ctx, d.ID, orders[i], d.Version)
 		return err
 	})
 	requireOneWinner(t, errs, commerce.CodeConflict)

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Totals", func(t *testing.T) { testTotals(t, newStore) })
 	t.Run("TotalsPricerWithoutDetails", func(t *testing.T) { testTotalsWithoutDetails(t, newStore) })
 	t.Run("Convert", func(t *testing.T) { testConvert(t, newStore) })
+	t.Run("ConvertChanged", func(t *testing.T) { testConvertChanged(t, newStore) })
 	t.Run("Expiry", func(t *testing.T) { testExpiry(t, newStore) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, newStore) })
 	t.Run("StoreContract", func(t *testing.T) { testStoreContract(t, newStore) })
@@ -57,6 +58,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("RaceAttaches", func(t *testing.T) { testRaceAttaches(t, newStore) })
 	t.Run("RaceMergeWhileAdding", func(t *testing.T) { testRaceMergeWhileAdding(t, newStore) })
 	t.Run("RaceConvert", func(t *testing.T) { testRaceConvert(t, newStore) })
+	t.Run("RaceConvertWhileAdding", func(t *testing.T) { testRaceConvertWhileAdding(t, newStore) })
 }
 
 // fixture is one store, its service and what they publish.

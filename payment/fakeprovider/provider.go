@@ -449,6 +449,26 @@ func (f *Provider) Refund(ctx context.Context, ref string, amount commerce.Money
 	return res, nil
 }
 
+// RefundOutside refunds amount of the captured payment ref as a refund
+// made in the provider's dashboard would: without Mercato, which learns
+// of it only from a refund notification (SignedEvent with
+// payment.EventRefunded and the returned refund in Refunds). It returns
+// the refund's reference.
+func (f *Provider) RefundOutside(ref string, amount commerce.Money) (payment.ProviderRefund, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[ref]
+	if !ok {
+		return payment.ProviderRefund{}, payment.ErrInvalid("resource_missing", "No such payment_intent: "+ref)
+	}
+	left, _ := in.Captured.Sub(in.Refunded)
+	if c, _ := amount.Cmp(left); in.Status != payment.ProviderCaptured || c > 0 || amount.Currency() != left.Currency() || !amount.IsPositive() {
+		return payment.ProviderRefund{}, payment.ErrInvalid("amount_too_large", fmt.Sprintf("Refund amount (%s) is greater than unrefunded amount on charge (%s)", amount, left))
+	}
+	in.Refunded, _ = in.Refunded.Add(amount)
+	return payment.ProviderRefund{Ref: newRef("fake_re_"), Amount: amount}, nil
+}
+
 // Lookup reports what the fake knows, by Ref, else by idempotency key,
 // else by the latest intent of the payment ID.
 func (f *Provider) Lookup(ctx context.Context, req payment.LookupRequest) (payment.ProviderResult, error) {

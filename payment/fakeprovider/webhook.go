@@ -23,7 +23,14 @@ type webhookPayload struct {
 	Amount         *commerce.Money    `json:"amount,omitempty"`
 	FailureCode    string             `json:"failure_code,omitempty"`
 	FailureMessage string             `json:"failure_message,omitempty"`
+	Refunds        []refundPayload    `json:"refunds,omitempty"`
 	Created        int64              `json:"created"`
+}
+
+// refundPayload is one refund a refund notification lists.
+type refundPayload struct {
+	Ref    string         `json:"ref"`
+	Amount commerce.Money `json:"amount"`
 }
 
 // SignedEvent returns the payload and signature header of a notification
@@ -59,6 +66,9 @@ func (f *Provider) SignedEventAt(ev payment.WebhookEvent, at time.Time) (payload
 		FailureCode: ev.FailureCode, FailureMessage: ev.FailureMessage, Created: at.Unix()}
 	if ev.Amount.Currency() != "" {
 		body.Amount = &ev.Amount
+	}
+	for _, r := range ev.Refunds {
+		body.Refunds = append(body.Refunds, refundPayload{Ref: r.Ref, Amount: r.Amount})
 	}
 	payload, _ = json.Marshal(body) // plain struct of strings and Money: cannot fail
 	return payload, f.Sign(payload, at)
@@ -122,6 +132,9 @@ func (f *Provider) ParseWebhook(_ context.Context, payload []byte, header string
 		CreatedAt: time.Unix(body.Created, 0).UTC()}
 	if body.Amount != nil {
 		ev.Amount = *body.Amount
+	}
+	for _, r := range body.Refunds {
+		ev.Refunds = append(ev.Refunds, payment.ProviderRefund{Ref: r.Ref, Amount: r.Amount})
 	}
 	switch ev.Type {
 	case payment.EventAuthorized, payment.EventSucceeded, payment.EventFailed, payment.EventCancelled, payment.EventRefunded:

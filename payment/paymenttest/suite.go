@@ -131,6 +131,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("ConcurrentRefundsWithinCaptured", func(t *testing.T) { testConcurrentRefunds(t, newStore) })
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, newStore) })
 	t.Run("WebhookOutrunsTheRecordedRef", func(t *testing.T) { testWebhookOutruns(t, newStore) })
+	t.Run("WebhookRefunds", func(t *testing.T) { testWebhookRefunds(t, newStore) })
 	t.Run("StoreContract", func(t *testing.T) { testStoreContract(t, newStore) })
 }
 
