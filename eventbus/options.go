@@ -10,7 +10,8 @@ import (
 // Options configures a Bus. The zero value (or nil) is a sensible default.
 type Options struct {
 	// Registry decodes payloads by event name. Handle registers its event
-	// type here automatically. Default: a new empty registry.
+	// type here automatically. Default: NewRegistry(), which holds every
+	// event of Mercato's domain packages.
 	Registry *commerce.EventRegistry
 
 	// TopicPrefix is prepended to every topic, so several shops (or tests)
@@ -59,7 +60,7 @@ func (o *Options) withDefaults() (Options, error) {
 		out = *o
 	}
 	if out.Registry == nil {
-		out.Registry = commerce.NewEventRegistry()
+		out.Registry = NewRegistry()
 	}
 	if !prefixPattern.MatchString(out.TopicPrefix) {
 		return out, commerce.Errorf(commerce.CodeInvalidArgument, "topic prefix %q must be at most 64 characters of [A-Za-z0-9_-]", out.TopicPrefix)

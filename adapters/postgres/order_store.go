@@ -39,9 +39,13 @@ type OrderStore struct {
 	opts *Options
 }
 
-// NewOrderStore returns a store on pool, whose schema must be migrated.
-func NewOrderStore(pool *pgxpool.Pool, opts *Options) *OrderStore {
-	return &OrderStore{pool: pool, opts: opts}
+// NewOrderStore returns a store on pool, whose schema Migrate has brought
+// up to date. A nil opts is the zero value.
+func NewOrderStore(pool *pgxpool.Pool, opts *Options) (*OrderStore, error) {
+	if pool == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewOrderStore needs a pool")
+	}
+	return &OrderStore{pool: pool, opts: opts}, nil
 }
 
 var _ order.Store = (*OrderStore)(nil)

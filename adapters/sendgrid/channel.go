@@ -40,23 +40,28 @@ type Channel struct {
 var _ notify.Channel = (*Channel)(nil)
 
 // New returns a channel for opts, or an InvalidArgument error naming the
-// option at fault. It makes no request.
-func New(opts Options) (*Channel, error) {
-	host, err := opts.validate()
+// option at fault (a nil opts is the zero value, which lacks the required
+// options). It makes no request.
+func New(opts *Options) (*Channel, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	host, err := o.validate()
 	if err != nil {
 		return nil, err
 	}
-	timeout := opts.Timeout
+	timeout := o.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	hc := opts.HTTPClient
+	hc := o.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: timeout}
 	}
 	return &Channel{
-		apiKey:  opts.APIKey,
-		from:    mail.NewEmail(opts.FromName, opts.From),
+		apiKey:  o.APIKey,
+		from:    mail.NewEmail(o.FromName, o.From),
 		host:    host,
 		client:  &rest.Client{HTTPClient: hc},
 		timeout: timeout,

@@ -20,7 +20,7 @@ const apiKey = "SG.test-key"
 
 func newChannel(t testing.TB, host string) *sendgrid.Channel {
 	t.Helper()
-	ch, err := sendgrid.New(sendgrid.Options{APIKey: apiKey, From: "shop@mercato.example", FromName: "Mercato Shop", Host: host})
+	ch, err := sendgrid.New(&sendgrid.Options{APIKey: apiKey, From: "shop@mercato.example", FromName: "Mercato Shop", Host: host})
 	require.NoError(t, err)
 	return ch
 }
@@ -141,10 +141,12 @@ func TestNewValidatesOptions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := ok
 			mutate(&o)
-			_, err := sendgrid.New(o)
+			_, err := sendgrid.New(&o)
 			assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%v", err)
 		})
 	}
-	_, err := sendgrid.New(ok)
+	_, err := sendgrid.New(&ok)
 	assert.NoError(t, err)
+	_, err = sendgrid.New(nil)
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "nil options lack the key: %v", err)
 }

@@ -32,7 +32,7 @@ func newChannel(t testing.TB, opts smtp.Options) *smtp.Channel {
 	if opts.From == "" {
 		opts.From = sender
 	}
-	ch, err := smtp.New(opts)
+	ch, err := smtp.New(&opts)
 	if err != nil {
 		t.Fatalf("smtp.New: %v", err)
 	}
@@ -252,13 +252,16 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	for name, opts := range cases {
 		t.Run(name, func(t *testing.T) {
-			if _, err := smtp.New(opts); commerce.Code(err) != commerce.CodeInvalidArgument {
+			if _, err := smtp.New(&opts); commerce.Code(err) != commerce.CodeInvalidArgument {
 				t.Errorf("New = %v, want InvalidArgument", err)
 			}
 		})
 	}
-	if _, err := smtp.New(smtp.Options{Addr: "127.0.0.1:25", From: sender, Username: "u", Password: "p", TLS: smtp.TLSNone}); err != nil {
+	if _, err := smtp.New(&smtp.Options{Addr: "127.0.0.1:25", From: sender, Username: "u", Password: "p", TLS: smtp.TLSNone}); err != nil {
 		t.Errorf("credentials in clear to loopback: %v", err)
+	}
+	if _, err := smtp.New(nil); commerce.Code(err) != commerce.CodeInvalidArgument {
+		t.Errorf("New(nil) = %v, want InvalidArgument for the missing address", err)
 	}
 }
 

@@ -30,7 +30,7 @@ func newChannel(t testing.TB, baseURL string, mutate ...func(*twilio.Options)) *
 	for _, m := range mutate {
 		m(&o)
 	}
-	ch, err := twilio.New(o)
+	ch, err := twilio.New(&o)
 	require.NoError(t, err)
 	return ch
 }
@@ -143,10 +143,12 @@ func TestNewValidatesOptions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := twilio.Options{AccountSID: accountSID, AuthToken: authToken, From: fromNumber}
 			mutate(&o)
-			_, err := twilio.New(o)
+			_, err := twilio.New(&o)
 			assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%v", err)
 		})
 	}
+	_, err := twilio.New(nil)
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "nil options lack the account: %v", err)
 }
 
 // newHTMLServer answers every request with status and an HTML page, as a
