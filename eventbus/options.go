@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/retry"
 )
 
 // Options configures a Bus. The zero value (or nil) is a sensible default.
@@ -42,6 +43,8 @@ type Options struct {
 }
 
 // RetryPolicy is exponential backoff between attempts of one handler call.
+// A handler error for which commerce.IsPermanent reports true ends the
+// attempts at once and the event goes to the poison topic.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a handler runs before the event is
 	// poisoned, counting the first. Default: 5.
@@ -105,11 +108,7 @@ func (o *Options) withDefaults() (Options, error) {
 	return out, nil
 }
 
-// backoff returns the wait before attempt n+1, after n failures (n >= 1).
-func (r RetryPolicy) backoff(n int) time.Duration {
-	d := float64(r.InitialInterval)
-	for i := 1; i < n && d < float64(r.MaxInterval); i++ {
-		d *= r.Multiplier
-	}
-	return min(time.Duration(d), r.MaxInterval)
+// retry returns the policy in the form the shared retry loop runs.
+func (r RetryPolicy) retry() retry.Policy {
+	return retry.Policy{MaxAttempts: r.MaxAttempts, Initial: r.InitialInterval, Max: r.MaxInterval, Multiplier: r.Multiplier}
 }

@@ -136,11 +136,11 @@ func classify(resp *rest.Response) error {
 	case status >= 500:
 		return commerce.Errorf(commerce.CodeUnavailable, "sendgrid: mail send: %d: %s", status, msg).WithDetail("status", status)
 	case status == http.StatusUnauthorized:
-		return notify.Permanent(commerce.Errorf(commerce.CodeUnauthenticated, "sendgrid: mail send: %d API key refused: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodeUnauthenticated, "sendgrid: mail send: %d API key refused: %s", status, msg).WithDetail("status", status))
 	case status == http.StatusForbidden:
-		return notify.Permanent(commerce.Errorf(commerce.CodePermissionDenied, "sendgrid: mail send: %d forbidden: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodePermissionDenied, "sendgrid: mail send: %d forbidden: %s", status, msg).WithDetail("status", status))
 	case status >= 400:
-		return notify.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "sendgrid: mail send: %d refused: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "sendgrid: mail send: %d refused: %s", status, msg).WithDetail("status", status))
 	default:
 		// 1xx or 3xx: not an answer Mail Send gives; try again later.
 		return commerce.Errorf(commerce.CodeUnavailable, "sendgrid: mail send: unexpected %d: %s", status, msg).WithDetail("status", status)

@@ -118,7 +118,7 @@ func TestClassification(t *testing.T) {
 				ID: commerce.NewID[commerce.NotificationID](), Kind: notify.Email, To: "a@example.com", Subject: "s", Text: "t",
 			})
 			require.Error(t, err)
-			assert.Equal(t, c.permanent, notify.IsPermanent(err), "%v", err)
+			assert.Equal(t, c.permanent, commerce.IsPermanent(err), "%v", err)
 			assert.Equal(t, c.code, commerce.Code(err), "%v", err)
 			assert.Contains(t, err.Error(), "from: nope")
 		})

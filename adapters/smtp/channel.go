@@ -410,9 +410,9 @@ func (c *Channel) classify(ctx context.Context, err error) error {
 	if code, ok := replyCode(err); ok {
 		switch {
 		case code >= 500 && doing == "RCPT":
-			return notify.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %s %s: recipient refused: %w", doing, c.addr, err).WithDetail("field", "to"))
+			return commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %s %s: recipient refused: %w", doing, c.addr, err).WithDetail("field", "to"))
 		case code >= 500:
-			return notify.Permanent(commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err))
+			return commerce.Permanent(commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err))
 		default:
 			return commerce.Errorf(commerce.CodeUnavailable, "smtp: %s %s: %w", doing, c.addr, err)
 		}

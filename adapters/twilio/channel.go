@@ -152,7 +152,7 @@ func classify(ctx context.Context, err error) error {
 		switch {
 		case permanentCodes[te.Code]:
 			e.Code = commerce.CodeInvalidArgument
-			return notify.Permanent(e.WithDetail("field", "to"))
+			return commerce.Permanent(e.WithDetail("field", "to"))
 		case te.Status == http.StatusTooManyRequests:
 			e.Code = commerce.CodeResourceExhausted
 			return e
@@ -160,10 +160,10 @@ func classify(ctx context.Context, err error) error {
 			return e
 		case te.Status == http.StatusUnauthorized:
 			e.Code = commerce.CodeUnauthenticated
-			return notify.Permanent(e)
+			return commerce.Permanent(e)
 		case te.Status >= 400:
 			e.Code = commerce.CodeInvalidArgument
-			return notify.Permanent(e)
+			return commerce.Permanent(e)
 		}
 		return e
 	}

@@ -113,7 +113,7 @@ func TestClassification(t *testing.T) {
 			f := newFakeTwilio(t, func(recorded) (int, int) { return c.status, c.code })
 			_, err := newChannel(t, f.URL).Send(context.Background(), sms("+14155550123"))
 			require.Error(t, err)
-			assert.Equal(t, c.permanent, notify.IsPermanent(err), "%v", err)
+			assert.Equal(t, c.permanent, commerce.IsPermanent(err), "%v", err)
 			assert.Equal(t, c.want, commerce.Code(err), "%v", err)
 		})
 	}
@@ -121,7 +121,7 @@ func TestClassification(t *testing.T) {
 		srv := newHTMLServer(t, http.StatusBadGateway)
 		_, err := newChannel(t, srv).Send(context.Background(), sms("+14155550123"))
 		require.Error(t, err)
-		assert.False(t, notify.IsPermanent(err), "%v", err)
+		assert.False(t, commerce.IsPermanent(err), "%v", err)
 	})
 }
 
