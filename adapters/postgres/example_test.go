@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -22,4 +23,22 @@ func ExampleMigrate() {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		fmt.Println(err)
 	}
+}
+
+// A host that manages its schema with golang-migrate or goose gives it
+// these files instead of calling Migrate, for example with golang-migrate's
+// iofs.New(fsys, ".") or goose's SetBaseFS(fsys) and Up(db, ".").
+func ExampleMigrations() {
+	fsys, err := postgres.Migrations()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	files, err := fs.Glob(fsys, "*.up.sql")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(files[0], files[1])
+	// Output: 0001_catalog.up.sql 0002_customer.up.sql
 }
