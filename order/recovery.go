@@ -131,11 +131,14 @@ func (s *Service) recoverPayment(ctx context.Context, o Order, rep *RecoveryRepo
 		}
 		return err
 	case payment.StatusFailed:
-		if _, err := s.fail(ctx, o, p); err != nil && !errors.Is(err, commerce.ErrPaymentDeclined) {
-			return err
+		// fail reports the decline as its error even when it cancelled
+		// and settled the order, so its outcome is read from the order.
+		c, err := s.fail(ctx, o, p)
+		if c.Status == StatusCancelled && c.Settled {
+			rep.Cancelled++
+			return nil
 		}
-		rep.Cancelled++
-		return nil
+		return err
 	case payment.StatusCancelled:
 		return s.recoverCancel(ctx, o, "payment voided", rep)
 	}

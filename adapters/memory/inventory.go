@@ -135,9 +135,7 @@ func (s *InventoryStore) applyLocked(ctx context.Context, doing string, skus []s
 	stock := inventory.Stock{Thresholds: map[string]int{}}
 	slices.Sort(skus)
 	for _, sku := range slices.Compact(skus) {
-		for _, l := range s.levelsLocked(sku) {
-			stock.Levels = append(stock.Levels, l)
-		}
+		stock.Levels = append(stock.Levels, s.levelsLocked(sku)...)
 		if t, ok := s.thresholds[sku]; ok {
 			stock.Thresholds[sku] = t
 		}
