@@ -42,3 +42,25 @@ func ExampleMigrations() {
 	fmt.Println(files[0], files[1])
 	// Output: 0001_catalog.up.sql 0002_customer.up.sql
 }
+
+// Every store on one pool, their events going to one outbox.
+func ExampleNewStores() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/test")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer pool.Close()
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var outbox postgres.Outbox // a *pgbus.Outbox in a real host
+	stores, err := postgres.NewStores(pool, &postgres.Options{Outbox: outbox})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = stores.Orders
+}
