@@ -40,5 +40,6 @@
 // cart.customer_attached, cart.merged and cart.converted. Each carries the
 // cart, its customer and, for lines, the SKU, product, variant, quantity
 // and captured unit price, which is what recommendations and an
-// abandoned-cart metric need. Register them with [RegisterEvents].
+// abandoned-cart metric need. A bus from eventbus.New decodes them
+// already; [RegisterEvents] adds them to another registry.
 package cart

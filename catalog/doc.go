@@ -4,12 +4,11 @@
 //
 // A [Service] carries every rule (validation, status changes, events) and
 // persists through a [Store], implemented in memory by
-// adapters/memory and in PostgreSQL by adapters/postgres. The seed system
-// keeps products as MongoDB documents; Mercato keeps them in PostgreSQL
-// instead, with the free-form parts (attributes, variant options) in JSONB
-// columns, so that a product, its variants, its prices and its rating
-// change together in one ACID transaction and SKUs and handles are unique
-// by constraint rather than by convention.
+// adapters/memory and in PostgreSQL by adapters/postgres. The PostgreSQL
+// store keeps the free-form parts (attributes, variant options) in JSONB
+// columns beside relational ones, so that a product, its variants, its
+// prices and its rating change together in one ACID transaction and SKUs
+// and handles are unique by constraint rather than by convention.
 //
 // # Money and ratings
 //

@@ -47,7 +47,7 @@ func unmarshalEnvelope(msg *message.Message, registry *commerce.EventRegistry) (
 	}
 	env.Payload, err = registry.Decode(env.Name, msg.Payload)
 	if err != nil {
-		return env, Permanent(err)
+		return env, commerce.Permanent(err)
 	}
 	return env, nil
 }
@@ -56,15 +56,15 @@ func unmarshalEnvelope(msg *message.Message, registry *commerce.EventRegistry) (
 func envelopeHeader(msg *message.Message) (commerce.Envelope, error) {
 	id, err := commerce.ParseID[commerce.EventID](msg.UUID)
 	if err != nil {
-		return commerce.Envelope{}, Permanent(err)
+		return commerce.Envelope{}, commerce.Permanent(err)
 	}
 	occurred, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(MetadataOccurredAt))
 	if err != nil {
-		return commerce.Envelope{}, Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "event %s: occurred-at: %w", id, err))
+		return commerce.Envelope{}, commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "event %s: occurred-at: %w", id, err))
 	}
 	version, err := strconv.Atoi(msg.Metadata.Get(MetadataVersion))
 	if err != nil {
-		return commerce.Envelope{}, Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "event %s: version: %w", id, err))
+		return commerce.Envelope{}, commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "event %s: version: %w", id, err))
 	}
 	return commerce.Envelope{
 		ID:          id,

@@ -9,13 +9,15 @@ import (
 	"github.com/mercatohq/mercato/eventbus"
 )
 
-// OrderConfirmed is a domain event.
-type OrderConfirmed struct {
-	OrderID string `json:"order_id"`
-	Total   int64  `json:"total"`
+// PointsEarned is an event of the host's own loyalty scheme. The bus
+// already knows every Mercato event (order.confirmed and the rest); Handle
+// registers a host's own events as it subscribes them.
+type PointsEarned struct {
+	CustomerID string `json:"customer_id"`
+	Points     int64  `json:"points"`
 }
 
-func (OrderConfirmed) EventName() string { return "order.confirmed" }
+func (PointsEarned) EventName() string { return "loyalty.points_earned" }
 
 func Example() {
 	ctx := context.Background()
@@ -26,8 +28,8 @@ func Example() {
 	defer bus.Close(ctx)
 
 	done := make(chan struct{})
-	err = eventbus.Handle(bus, "notifications", func(ctx context.Context, env commerce.Envelope, e OrderConfirmed) error {
-		fmt.Printf("%s: email the receipt for %s (%d)\n", env.Name, e.OrderID, e.Total)
+	err = eventbus.Handle(bus, "notifications", func(ctx context.Context, env commerce.Envelope, e PointsEarned) error {
+		fmt.Printf("%s: tell %s about %d points\n", env.Name, e.CustomerID, e.Points)
 		close(done)
 		return nil
 	})
@@ -38,12 +40,12 @@ func Example() {
 		panic(err)
 	}
 
-	event := commerce.NewEnvelope("ord_1", time.Now(), OrderConfirmed{OrderID: "ord_1", Total: 4999})
+	event := commerce.NewEnvelope("cus_1", time.Now(), PointsEarned{CustomerID: "cus_1", Points: 50})
 	if err := bus.Publish(ctx, event); err != nil {
 		panic(err)
 	}
 	<-done
-	// Output: order.confirmed: email the receipt for ord_1 (4999)
+	// Output: loyalty.points_earned: tell cus_1 about 50 points
 }
 
 func ExampleBus_SubscribePoisoned() {
@@ -56,7 +58,7 @@ func ExampleBus_SubscribePoisoned() {
 	}
 	defer bus.Close(ctx)
 
-	_ = eventbus.Handle(bus, "accounting", func(context.Context, commerce.Envelope, OrderConfirmed) error {
+	_ = eventbus.Handle(bus, "accounting", func(context.Context, commerce.Envelope, PointsEarned) error {
 		return fmt.Errorf("ledger is read-only")
 	})
 	poisoned := make(chan eventbus.PoisonedEvent, 1)
@@ -67,9 +69,9 @@ func ExampleBus_SubscribePoisoned() {
 	if err := bus.Start(ctx); err != nil {
 		panic(err)
 	}
-	_ = bus.Publish(ctx, commerce.NewEnvelope("ord_2", time.Now(), OrderConfirmed{OrderID: "ord_2"}))
+	_ = bus.Publish(ctx, commerce.NewEnvelope("cus_2", time.Now(), PointsEarned{CustomerID: "cus_2"}))
 
 	p := <-poisoned
 	fmt.Println(p.Name, p.Handler, p.Reason)
-	// Output: order.confirmed accounting/order.confirmed ledger is read-only
+	// Output: loyalty.points_earned accounting/loyalty.points_earned ledger is read-only
 }

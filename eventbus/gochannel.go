@@ -3,10 +3,10 @@ package eventbus
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 )
@@ -50,11 +50,15 @@ type sharedSubscription struct {
 	cancel   context.CancelFunc
 }
 
-// NewGoChannel returns an in-process backend. logger may be nil.
-func NewGoChannel(logger watermill.LoggerAdapter) *GoChannel {
+// NewGoChannel returns an in-process backend. logger receives Watermill's
+// logs, info demoted to debug; nil means slog.Default().
+func NewGoChannel(logger *slog.Logger) *GoChannel {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	return &GoChannel{
-		pubsub:  gochannel.NewGoChannel(gochannel.Config{}, logger),
-		handled: gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, logger),
+		pubsub:  gochannel.NewGoChannel(gochannel.Config{}, WatermillLogger(logger)),
+		handled: gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, WatermillLogger(logger)),
 		shared:  make(map[groupTopic]*sharedSubscription),
 	}
 }

@@ -8,7 +8,8 @@ import (
 
 // Handler handles one event. It must be idempotent: delivery is
 // at-least-once. Returning an error retries the event (see RetryPolicy);
-// returning Permanent(err) poisons it at once. ctx stays alive while the
+// returning commerce.Permanent(err), or an error commerce.IsPermanent
+// reports as permanent, poisons it at once. ctx stays alive while the
 // bus drains on Close and is cancelled when Close's deadline passes.
 type Handler func(ctx context.Context, env commerce.Envelope) error
 
@@ -23,7 +24,7 @@ func Handle[E commerce.Event](b *Bus, group string, h func(ctx context.Context, 
 	return b.Subscribe(group, name, func(ctx context.Context, env commerce.Envelope) error {
 		event, ok := env.Payload.(E)
 		if !ok {
-			return Permanent(commerce.Errorf(commerce.CodeInternal, "event %s decoded as %T, handler wants %T", env.Name, env.Payload, event))
+			return commerce.Permanent(commerce.Errorf(commerce.CodeInternal, "event %s decoded as %T, handler wants %T", env.Name, env.Payload, event))
 		}
 		return h(ctx, env, event)
 	})

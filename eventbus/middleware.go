@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/mercatohq/mercato/internal/retry"
 )
 
 // Metadata keys a poisoned event carries in addition to its own.
@@ -35,32 +36,21 @@ func recoverPanics(h message.HandlerFunc) message.HandlerFunc {
 	}
 }
 
-// retryWithBackoff reruns a failing handler with exponential backoff. The
-// waits end early when stop is cancelled, so Close is never held up by a
-// sleeping retry.
+// retryWithBackoff reruns a failing handler with exponential backoff
+// until it succeeds, fails permanently (commerce.IsPermanent) or runs out
+// of attempts. The waits end early when stop is cancelled, so Close is
+// never held up by a sleeping retry.
 func retryWithBackoff(policy RetryPolicy, stop context.Context) message.HandlerMiddleware {
+	p := policy.retry()
 	return func(h message.HandlerFunc) message.HandlerFunc {
 		return func(msg *message.Message) ([]*message.Message, error) {
-			var err error
-			for attempt := 1; ; attempt++ {
-				var out []*message.Message
-				out, err = h(msg)
-				if err != nil && stop.Err() != nil {
-					// Failed because the bus is stopping (its context was
-					// cancelled): not the event's fault, so do not poison it.
-					return nil, errors.Join(errStopping, err)
-				}
-				if err == nil || IsPermanent(err) || attempt >= policy.MaxAttempts {
-					return out, err
-				}
-				t := time.NewTimer(policy.backoff(attempt))
-				select {
-				case <-t.C:
-				case <-stop.Done():
-					t.Stop()
-					return nil, errors.Join(errStopping, err)
-				}
+			out, err := retry.Do(stop, p, nil, func(int) ([]*message.Message, error) { return h(msg) }, nil)
+			if err != nil && stop.Err() != nil {
+				// Failed, or stopped waiting, because the bus is stopping:
+				// not the event's fault, so do not poison it.
+				return nil, errors.Join(errStopping, err)
 			}
+			return out, err
 		}
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/retry"
 )
 
 // Options configures a Bus. The zero value (or nil) is a sensible default.
 type Options struct {
 	// Registry decodes payloads by event name. Handle registers its event
-	// type here automatically. Default: a new empty registry.
+	// type here automatically. Default: NewRegistry(), which holds every
+	// event of Mercato's domain packages.
 	Registry *commerce.EventRegistry
 
 	// TopicPrefix is prepended to every topic, so several shops (or tests)
@@ -52,6 +54,8 @@ type Options struct {
 }
 
 // RetryPolicy is exponential backoff between attempts of one handler call.
+// A handler error for which commerce.IsPermanent reports true ends the
+// attempts at once and the event goes to the poison topic.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a handler runs before the event is
 	// poisoned, counting the first. Default: 5.
@@ -70,7 +74,7 @@ func (o *Options) withDefaults() (Options, error) {
 		out = *o
 	}
 	if out.Registry == nil {
-		out.Registry = commerce.NewEventRegistry()
+		out.Registry = NewRegistry()
 	}
 	if !prefixPattern.MatchString(out.TopicPrefix) {
 		return out, commerce.Errorf(commerce.CodeInvalidArgument, "topic prefix %q must be at most 64 characters of [A-Za-z0-9_-]", out.TopicPrefix)
@@ -115,11 +119,7 @@ func (o *Options) withDefaults() (Options, error) {
 	return out, nil
 }
 
-// backoff returns the wait before attempt n+1, after n failures (n >= 1).
-func (r RetryPolicy) backoff(n int) time.Duration {
-	d := float64(r.InitialInterval)
-	for i := 1; i < n && d < float64(r.MaxInterval); i++ {
-		d *= r.Multiplier
-	}
-	return min(time.Duration(d), r.MaxInterval)
+// retry returns the policy in the form the shared retry loop runs.
+func (r RetryPolicy) retry() retry.Policy {
+	return retry.Policy{MaxAttempts: r.MaxAttempts, Initial: r.InitialInterval, Max: r.MaxInterval, Multiplier: r.Multiplier}
 }

@@ -12,10 +12,7 @@ import (
 
 func TestRetryBackoffGrowsAndCaps(t *testing.T) {
 	p := RetryPolicy{MaxAttempts: 10, InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second, Multiplier: 2}
-	var got []time.Duration
-	for n := 1; n <= 6; n++ {
-		got = append(got, p.backoff(n))
-	}
+	got := p.retry().Waits()[:6]
 	assert.Equal(t, []time.Duration{
 		100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond,
 		800 * time.Millisecond, time.Second, time.Second,

@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"context"
+	"github.com/mercatohq/mercato/commerce"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -33,7 +34,7 @@ func (c *channel) Send(ctx context.Context, msg notify.Message) (notify.Receipt,
 	end(err)
 	result := "sent"
 	switch {
-	case notify.IsPermanent(err):
+	case commerce.IsPermanent(err):
 		result = "rejected"
 	case err != nil:
 		result = "failed"

@@ -34,7 +34,7 @@ func BenchmarkOrderNotifications(b *testing.B) {
 			// A Mailpit per run: it keeps every message, and one that
 			// filled up over earlier runs takes longer to store each.
 			addr, _ := testenv.Mailpit(b)
-			ch, err := smtp.New(smtp.Options{Addr: addr, From: "shop@tea.example", FromName: "Tea Shop", MaxIdleConns: workers})
+			ch, err := smtp.New(&smtp.Options{Addr: addr, From: "shop@tea.example", FromName: "Tea Shop", MaxIdleConns: workers})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mercatohq/mercato/commerce"
 )
@@ -81,8 +80,9 @@ type Receipt struct {
 //
 // Send hands m to the provider once; it does not retry (the Service
 // does). Its error says whether a retry can help: an error for which
-// IsPermanent reports true (a rejected address, a refused sender, an
-// invalid message) is final and the Service records it without retrying;
+// commerce.IsPermanent reports true (a rejected address, a refused sender,
+// an invalid message: mark it with commerce.Permanent or give it a
+// permanent code) is final and the Service records it without retrying;
 // any other error (a timeout, a 5xx, a rate limit) is transient. Send must
 // be safe for concurrent use and must honour ctx.
 type Channel interface {
@@ -93,42 +93,4 @@ type Channel interface {
 	Kind() Kind
 	// Send delivers m.
 	Send(ctx context.Context, m Message) (Receipt, error)
-}
-
-// permanentError marks a failure no retry can fix.
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-// Permanent marks err as final: the Service records the delivery as
-// failed and does not retry it. Permanent(nil) is nil.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanentError{err}
-}
-
-// IsPermanent reports whether err was marked with Permanent, or carries a
-// commerce code that no retry can change (InvalidArgument,
-// FailedPrecondition, PermissionDenied, NotFound).
-func IsPermanent(err error) bool {
-	if err == nil {
-		return false
-	}
-	var p permanentError
-	if errors.As(err, &p) {
-		return true
-	}
-	var ce *commerce.Error
-	if !errors.As(err, &ce) {
-		return false
-	}
-	switch ce.Code {
-	case commerce.CodeInvalidArgument, commerce.CodeFailedPrecondition,
-		commerce.CodePermissionDenied, commerce.CodeNotFound:
-		return true
-	}
-	return false
 }

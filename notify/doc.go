@@ -8,7 +8,7 @@
 //
 // Delivery is at least once from the bus and exactly once per (event,
 // channel, recipient) by a dedupe record in the Store; transient failures
-// are retried with exponential backoff, permanent ones (see Permanent) are
-// recorded and not retried, and every attempt is in a delivery log the
-// host can query by order or by customer.
+// are retried with exponential backoff, permanent ones (see
+// commerce.IsPermanent) are recorded and not retried, and every attempt is
+// in a delivery log the host can query by order or by customer.
 package notify

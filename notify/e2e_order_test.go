@@ -40,7 +40,7 @@ func TestOrderConfirmedThroughTheBusIntoMailpit(t *testing.T) {
 	smtpAddr, api := testenv.Mailpit(t)
 	inbox := mailpit{base: api}
 
-	mail, err := smtp.New(smtp.Options{Addr: smtpAddr, From: "shop@tea.example", FromName: "Tea Shop"})
+	mail, err := smtp.New(&smtp.Options{Addr: smtpAddr, From: "shop@tea.example", FromName: "Tea Shop"})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mail.Close() })
 	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/retry"
 )
 
 // Options configures a Service. A nil *Options, and every zero field,
@@ -62,22 +63,9 @@ type Retry struct {
 	Multiplier float64
 }
 
-// backoff returns the wait after failure n (0-based).
-func (r Retry) backoff(n int) time.Duration {
-	d := float64(r.Initial)
-	for i := 0; i < n && d < float64(r.Max); i++ {
-		d *= r.Multiplier
-	}
-	return min(time.Duration(d), r.Max)
-}
-
-// budget returns the longest the waits of one Notify call can take.
-func (r Retry) budget() time.Duration {
-	var total time.Duration
-	for n := 0; n < r.MaxAttempts-1; n++ {
-		total += r.backoff(n)
-	}
-	return total
+// policy returns r in the form the shared retry loop runs.
+func (r Retry) policy() retry.Policy {
+	return retry.Policy{MaxAttempts: r.MaxAttempts, Initial: r.Initial, Max: r.Max, Multiplier: r.Multiplier}
 }
 
 func (o *Options) resolved() (Options, error) {
@@ -121,8 +109,8 @@ func (o *Options) resolved() (Options, error) {
 	if out.Lease == 0 {
 		out.Lease = time.Minute
 	}
-	if out.Lease <= r.budget() {
-		return out, commerce.Errorf(commerce.CodeInvalidArgument, "notify: Lease %v must exceed the retry schedule (%v)", out.Lease, r.budget())
+	if out.Lease <= r.policy().Budget() {
+		return out, commerce.Errorf(commerce.CodeInvalidArgument, "notify: Lease %v must exceed the retry schedule (%v)", out.Lease, r.policy().Budget())
 	}
 	if out.Sleep == nil {
 		out.Sleep = commerce.Sleep

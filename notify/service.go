@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/internal/retry"
 )
 
 // Service renders notifications and delivers them through channels,
@@ -137,7 +139,7 @@ func (r Result) Sent() int {
 // recorded as failed_transient and Notify returns an Unavailable error, so
 // the bus redelivers the event and a later call resumes the deliveries
 // still open without repeating those done. A permanent failure
-// (IsPermanent, or a message that fails Validate) is recorded as
+// (commerce.IsPermanent, or a message that fails Validate) is recorded as
 // failed_permanent, is never retried, and is not an error of Notify. A
 // delivery pending in another call is skipped, and Notify returns
 // Unavailable so the event comes back once that call is done or its lease
@@ -204,7 +206,7 @@ func (s *Service) Notify(ctx context.Context, req Request) (Result, error) {
 		}
 		dr := s.deliver(ctx, req, ch, c.r)
 		res.Deliveries = append(res.Deliveries, dr)
-		if dr.Err != nil && !IsPermanent(dr.Err) {
+		if dr.Err != nil && !commerce.IsPermanent(dr.Err) {
 			unavailable = append(unavailable, dr.Err)
 		}
 	}
@@ -266,31 +268,24 @@ func (s *Service) deliver(ctx context.Context, req Request, ch Channel, r render
 	out := Outcome{Attempts: d.Attempts}
 	var sendErr error
 	if err := msg.Validate(); err != nil {
-		sendErr = Permanent(err)
+		sendErr = commerce.Permanent(err)
 	} else {
-		for attempt := 0; ; attempt++ {
-			var rc Receipt
-			rc, sendErr = ch.Send(ctx, msg)
+		var rc Receipt
+		rc, sendErr = retry.Do(ctx, s.opts.Retry.policy(), s.opts.Sleep, func(int) (Receipt, error) {
 			out.Attempts++
-			if sendErr == nil {
-				out.ProviderRef = rc.ProviderRef
-				break
-			}
-			if IsPermanent(sendErr) || attempt+1 >= s.opts.Retry.MaxAttempts {
-				break
-			}
-			wait := s.opts.Retry.backoff(attempt)
-			log.Info("notify: send failed, retrying", "delivery", d.ID, "attempt", out.Attempts, "wait", wait, "error", sendErr)
-			if err := s.opts.Sleep(ctx, wait); err != nil {
-				break
-			}
+			return ch.Send(ctx, msg)
+		}, func(_ int, err error, wait time.Duration) {
+			log.Info("notify: send failed, retrying", "delivery", d.ID, "attempt", out.Attempts, "wait", wait, "error", err)
+		})
+		if sendErr == nil {
+			out.ProviderRef = rc.ProviderRef
 		}
 	}
 	out.At = s.opts.Clock.Now()
 	switch {
 	case sendErr == nil:
 		out.Status = StatusSent
-	case IsPermanent(sendErr):
+	case commerce.IsPermanent(sendErr):
 		out.Status, out.LastError = StatusFailedPermanent, truncate(sendErr.Error(), 1000)
 		log.Warn("notify: delivery failed for good", "delivery", d.ID, "error", sendErr)
 	default:

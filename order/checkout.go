@@ -34,7 +34,7 @@ type CheckoutInput struct {
 	ExpectedTotal *commerce.Money
 }
 
-// Checkout turns cart cartID into an order and pays for it, the seed's
+// Checkout turns cart cartID into an order and pays for it, in this
 // sequence: price the cart, create the order (Pending), reserve the stock
 // (PaymentPending), take the payment, deduct the stock, mark the cart
 // converted and confirm the order (Confirmed, order.confirmed). Each step

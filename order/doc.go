@@ -1,5 +1,6 @@
 // Package order turns carts into orders and carries them through the
-// seed's order state machine (seed diagrams 2 and 8).
+// order state machine: a checkout saga, then fulfilment, cancellation and
+// returns.
 //
 // [Service.Checkout] is the checkout saga: it prices the cart, creates the
 // order (Pending), reserves its stock (PaymentPending), takes the payment,
@@ -14,7 +15,7 @@
 // (Processing, Packed, Shipped, InTransit, OutForDelivery, Delivered),
 // cancellation (voiding or refunding, releasing or restocking) and returns
 // (ReturnRequested, ReturnApproved, Refunded). [CanTransition] is the state
-// machine itself: exactly the seed's arrows.
+// machine itself, and no order moves any other way.
 //
 // Orders live in a [Store]; adapters/memory and adapters/postgres provide
 // one, and order/ordertest is the suite every Store passes. Each change

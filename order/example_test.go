@@ -59,8 +59,8 @@ func ExampleService_Checkout() {
 	// 1001 confirmed 24.00 USD true 1 3
 }
 
-// Fulfilment follows the seed's arrows; a move without an arrow is
-// refused.
+// Fulfilment follows the state machine's arrows; a move without an arrow
+// is refused.
 func ExampleCanTransition() {
 	fmt.Println(order.CanTransition(order.StatusPacked, order.StatusShipped))
 	fmt.Println(order.CanTransition(order.StatusShipped, order.StatusCancelled))

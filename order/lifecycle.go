@@ -20,7 +20,7 @@ type TransitionInput struct {
 	Shipment *Shipment
 }
 
-// Transition moves an order along the seed's state machine after
+// Transition moves an order along its state machine (CanTransition) after
 // checkout: Processing, Packed, Shipped (capturing the payment first
 // when the service captures at shipment), InTransit, OutForDelivery,
 // Delivered, Cancelled (see Cancel), ReturnRequested, ReturnApproved and
@@ -68,8 +68,8 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (Order, er
 	return s.move(ctx, in.OrderID, nil, in.To, in.Actor, in.Reason, nil, commerce.Money{})
 }
 
-// Cancel cancels a Confirmed or Processing order (the seed's "User
-// Cancels"): it records the cancellation and its event first, then voids
+// Cancel cancels a Confirmed or Processing order at the customer's or
+// an operator's request: it records the cancellation and its event first, then voids
 // the authorization or refunds the capture and gives the stock back.
 // When those moves fail the order stays Cancelled and unsettled and the
 // error is returned; calling Cancel again, or Recover, finishes them.

@@ -1,9 +1,10 @@
 package order
 
-// Status is where an order stands in its state machine (seed diagram 8).
+// Status is where an order stands in its state machine (see
+// CanTransition).
 type Status string
 
-// The order states, exactly the seed's.
+// The order states.
 const (
 	// StatusPending: the order exists; its stock is not reserved yet.
 	StatusPending Status = "pending"
@@ -35,7 +36,8 @@ const (
 	StatusRefunded Status = "refunded"
 )
 
-// Statuses returns every status, in the order of the seed's diagram.
+// Statuses returns every status, in the order an order meets them:
+// checkout, fulfilment, cancellation, returns.
 func Statuses() []Status {
 	return []Status{
 		StatusPending, StatusPaymentPending, StatusConfirmed, StatusProcessing, StatusPacked,
@@ -65,8 +67,14 @@ func (s Status) Final() bool {
 	return true
 }
 
-// CanTransition reports whether the seed's state machine has an arrow
-// from one status to another. These are the only moves an order makes.
+// CanTransition reports whether the order state machine has an arrow
+// from one status to another. These are the only moves an order makes:
+//
+//	Pending -> PaymentPending -> Confirmed -> Processing -> Packed ->
+//	Shipped -> InTransit -> OutForDelivery -> Delivered ->
+//	ReturnRequested -> ReturnApproved -> Refunded
+//
+// and PaymentPending, Confirmed or Processing -> Cancelled.
 func CanTransition(from, to Status) bool {
 	switch from {
 	case StatusPending:

@@ -8,9 +8,10 @@ import (
 	"github.com/mercatohq/mercato/order"
 )
 
-// TestCanTransitionIsTheSeedsDiagram checks every ordered pair of
-// statuses against the arrows of seed diagram 8, and nothing else.
-func TestCanTransitionIsTheSeedsDiagram(t *testing.T) {
+// TestCanTransitionIsTheOrderDiagram checks every ordered pair of
+// statuses against the arrows of the order state machine, and nothing
+// else.
+func TestCanTransitionIsTheOrderDiagram(t *testing.T) {
 	arrows := map[[2]order.Status]bool{
 		{order.StatusPending, order.StatusPaymentPending}:         true,
 		{order.StatusPaymentPending, order.StatusConfirmed}:       true,

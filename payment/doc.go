@@ -4,7 +4,7 @@
 //
 // # States
 //
-// A payment follows the seed's diagram exactly:
+// A payment moves only along these arrows:
 //
 //	Initiated -> Processing -> Authorized -> Captured -> Completed
 //	Processing -> Failed      (the authorization failed)
@@ -12,8 +12,8 @@
 //	Failed -> Retry -> Processing
 //
 // Failed is final once the payment used its configured number of retries
-// ([Options.MaxRetries], default 3). Around the seed, an authorization can be
-// voided: Authorized -> Cancelled, and Cancelled is final. Refunds do not
+// ([Options.MaxRetries], default 3). An authorization can also be voided:
+// Authorized -> Cancelled, and Cancelled is final. Refunds do not
 // change the payment's state; they are records of their own ([Refund]),
 // several partial refunds up to the captured amount. [CanTransition] is the
 // one table of allowed transitions.
@@ -43,7 +43,8 @@
 //
 // payment.initiated, payment.authorized, payment.captured, payment.completed,
 // payment.failed and payment.refunded, plus payment.cancelled for a voided
-// authorization. Register them with [RegisterEvents].
+// authorization. A bus from eventbus.New decodes them already;
+// [RegisterEvents] adds them to another registry.
 //
 // The fake provider for demos and tests lives in
 // [github.com/mercatohq/mercato/payment/fakeprovider]; Stripe in

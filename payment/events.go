@@ -85,7 +85,7 @@ type Refunded struct {
 func (Refunded) EventName() string { return "payment.refunded" }
 
 // Cancelled is published when an authorization is voided
-// (payment.cancelled, around the seed).
+// (payment.cancelled).
 type Cancelled struct {
 	PaymentID commerce.PaymentID `json:"payment_id"`
 	OrderID   commerce.OrderID   `json:"order_id"`

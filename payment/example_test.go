@@ -39,7 +39,8 @@ func ExampleService_Authorize() {
 	// failed payment_declined generic_decline
 }
 
-// The transitions of the seed's diagram, plus the void of an authorization.
+// The transitions of the payment state machine, the void of an
+// authorization included.
 func ExampleCanTransition() {
 	fmt.Println(payment.CanTransition(payment.StatusAuthorized, payment.StatusCaptured))
 	fmt.Println(payment.CanTransition(payment.StatusAuthorized, payment.StatusCancelled))

@@ -69,6 +69,11 @@ func (e *ProviderError) Error() string {
 // Unwrap returns the cause.
 func (e *ProviderError) Unwrap() error { return e.Err }
 
+// Permanent reports whether repeating the call cannot help: a decline or
+// an invalid request. commerce.IsPermanent asks it, so every retry loop
+// agrees on what a provider error means.
+func (e *ProviderError) Permanent() bool { return e.Kind == KindDeclined || e.Kind == KindInvalid }
+
 // ErrDeclined returns a KindDeclined error with the provider's reason.
 func ErrDeclined(code, message string) *ProviderError {
 	return &ProviderError{Kind: KindDeclined, Code: code, Message: message}

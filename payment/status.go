@@ -3,8 +3,8 @@ package payment
 // Status is where a payment stands in its state machine.
 type Status string
 
-// The payment states. The first seven are the seed's; Cancelled is the
-// voided authorization, added around the seed.
+// The payment states. Cancelled is a voided authorization; the others are
+// the steps of taking a payment, failing it and retrying it.
 const (
 	// StatusInitiated: the payment exists and its idempotency key is
 	// claimed; the provider has not been called.

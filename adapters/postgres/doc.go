@@ -5,7 +5,11 @@
 // order, once per schema. It is idempotent and safe to call from several
 // processes at once; every store of this package expects it to have run.
 // Tables live in the connection's current schema (its search_path), so one
-// database can hold several isolated shops.
+// database can hold several isolated shops; every table name starts with
+// its package's name (catalog_, customer_, inventory_, payment_, notify_,
+// order_), so they sit beside a host's own tables. A host that manages its
+// schema with goose or golang-migrate runs the files of [Migrations]
+// instead.
 //
 // Events: each store writes the events of a change into a transactional
 // [Outbox] inside the transaction that makes the change, so a change and its

@@ -40,12 +40,22 @@ func ExampleNewOrderStore() {
 		fmt.Println(err)
 		return
 	}
-	payments, err := payment.NewService(postgres.NewPaymentStore(pool, opts), provider, nil)
+	paymentStore, err := postgres.NewPaymentStore(pool, opts)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	orders, err := order.NewService(postgres.NewOrderStore(pool, opts), carts, stock, payments, nil)
+	payments, err := payment.NewService(paymentStore, provider, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	orderStore, err := postgres.NewOrderStore(pool, opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	orders, err := order.NewService(orderStore, carts, stock, payments, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -21,12 +21,15 @@ type NotifyStore struct {
 	pool *pgxpool.Pool
 }
 
-// NewNotifyStore returns a store on pool, whose schema must be migrated.
-// opts is accepted for symmetry with the other stores; notify publishes no
-// events.
-func NewNotifyStore(pool *pgxpool.Pool, opts *Options) *NotifyStore {
+// NewNotifyStore returns a store on pool, whose schema Migrate has brought
+// up to date. opts is accepted for symmetry with the other stores; notify
+// publishes no events.
+func NewNotifyStore(pool *pgxpool.Pool, opts *Options) (*NotifyStore, error) {
 	_ = opts
-	return &NotifyStore{pool: pool}
+	if pool == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewNotifyStore needs a pool")
+	}
+	return &NotifyStore{pool: pool}, nil
 }
 
 var _ notify.Store = (*NotifyStore)(nil)

@@ -9,11 +9,17 @@ import (
 )
 
 func TestNotifyStore(t *testing.T) {
-	notifytest.RunStore(t, func(t testing.TB) notify.Store {
-		return postgres.NewNotifyStore(newPool(t), nil)
-	})
+	notifytest.RunStore(t, newNotifyStore)
 }
 
 func BenchmarkNotify(b *testing.B) {
-	notifytest.BenchNotify(b, func(t testing.TB) notify.Store { return postgres.NewNotifyStore(newPool(t), nil) })
+	notifytest.BenchNotify(b, newNotifyStore)
+}
+
+func newNotifyStore(t testing.TB) notify.Store {
+	store, err := postgres.NewNotifyStore(newPool(t), nil)
+	if err != nil {
+		t.Fatalf("notify store: %v", err)
+	}
+	return store
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/mercatohq/mercato/order"
 )
 
-// OrderStore is the PostgreSQL order.Store (tables orders, order_lines
-// and order_history, migration 0007).
+// OrderStore is the PostgreSQL order.Store (tables order_orders, order_lines
+// and order_history, migrations 0007 to 0009).
 //
 // Every write is one read-committed transaction on one connection whose
 // statements are pipelined: BEGIN travels with the first statements and
@@ -39,9 +39,16 @@ type OrderStore struct {
 	opts *Options
 }
 
-// NewOrderStore returns a store on pool, whose schema must be migrated.
-func NewOrderStore(pool *pgxpool.Pool, opts *Options) *OrderStore {
-	return &OrderStore{pool: pool, opts: opts}
+// NewOrderStore returns a store on pool, whose schema Migrate has brought
+// up to date. A nil opts is the zero value.
+func NewOrderStore(pool *pgxpool.Pool, opts *Options) (*OrderStore, error) {
+	if pool == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewOrderStore needs a pool")
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return &OrderStore{pool: pool, opts: opts}, nil
 }
 
 var _ order.Store = (*OrderStore)(nil)
@@ -60,7 +67,7 @@ const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coales
 	(SELECT json_agg(json_build_object('f', h.from_status, 't', h.to_status, 'a', h.actor, 'r', h.reason,
 		'at', (extract(epoch FROM h.at) * 1000000)::bigint) ORDER BY h.seq)
 		FROM order_history h WHERE h.order_id = o.id)
-	FROM orders o`
+	FROM order_orders o`
 
 // lineJSON and transitionJSON are the shapes orderSelect aggregates.
 type lineJSON struct {
@@ -261,7 +268,7 @@ func historyArgs(ts []order.Transition) (from, to, actor, reason []string, at []
 // conflict inserts nothing and returns no row; the caller then finds out
 // which rule stopped it.
 const sqlCreateOrder = `WITH o AS (
-	INSERT INTO orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
+	INSERT INTO order_orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
 		shipping, tax, total, shipping_address, billing_address, reservation_id, payment_method, capture,
 		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version, cart_version)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
@@ -362,7 +369,7 @@ func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Orde
 		return rows.Err()
 	})
 	var open string
-	p.Queue(`SELECT id FROM orders WHERE cart_id = $1 AND cart_version = $2 AND status <> 'cancelled'`, o.CartID, o.CartVersion).Query(func(rows pgx.Rows) error {
+	p.Queue(`SELECT id FROM order_orders WHERE cart_id = $1 AND cart_version = $2 AND status <> 'cancelled'`, o.CartID, o.CartVersion).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		for rows.Next() {
 			if err := rows.Scan(&open); err != nil {
@@ -384,7 +391,7 @@ func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Orde
 	// The ID is taken, or the order the insert ran into was deleted
 	// before it could be read.
 	var taken bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1)`, o.ID).Scan(&taken); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_orders WHERE id = $1)`, o.ID).Scan(&taken); err != nil {
 		return order.Order{}, err
 	}
 	if taken {
@@ -414,7 +421,7 @@ func (s *OrderStore) GetByIdempotencyKey(ctx context.Context, key string) (order
 // other tables as of its start: had it waited for the lock, it would miss
 // the history the holder committed meanwhile.
 func (s *OrderStore) lock(ctx context.Context, p *pipeTx, id commerce.OrderID) (order.Order, error) {
-	p.Queue(`SELECT 1 FROM orders WHERE id = $1 FOR UPDATE`, id)
+	p.Queue(`SELECT 1 FROM order_orders WHERE id = $1 FOR UPDATE`, id)
 	var cur order.Order
 	found := false
 	p.Queue(orderSelect+` WHERE o.id = $1`, id).Query(func(rows pgx.Rows) error {
@@ -460,7 +467,7 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		}
 		canonical(&next)
 		next.Version = cur.Version + 1
-		p.Queue(`UPDATE orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
+		p.Queue(`UPDATE order_orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
 			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
 			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
 			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
@@ -537,7 +544,7 @@ func (s *OrderStore) Discard(ctx context.Context, id commerce.OrderID, fn func(o
 			return &closureError{err}
 		}
 		// The lines and the history go with the order (ON DELETE CASCADE).
-		p.Queue(`DELETE FROM orders WHERE id = $1`, id)
+		p.Queue(`DELETE FROM order_orders WHERE id = $1`, id)
 		if err := s.opts.publish(ctx, p, events); err != nil {
 			return err
 		}

@@ -37,10 +37,14 @@ func checkoutStores(t testing.TB, pool, relayPool *pgxpool.Pool, events commerce
 	opts := &postgres.Options{Outbox: outboxTo(t, relayPool, events, registerCheckoutEvents)}
 	stock, err := postgres.NewInventoryStore(pool, opts)
 	require.NoError(t, err)
+	orders, err := postgres.NewOrderStore(pool, opts)
+	require.NoError(t, err)
+	payments, err := postgres.NewPaymentStore(pool, opts)
+	require.NoError(t, err)
 	return ordertest.Stores{
-		Orders:    postgres.NewOrderStore(pool, opts),
+		Orders:    orders,
 		Inventory: stock,
-		Payments:  postgres.NewPaymentStore(pool, opts),
+		Payments:  payments,
 		Carts:     redisCarts(t, events),
 	}
 }
@@ -93,7 +97,8 @@ func noEvents(order.Order) []commerce.Envelope { return nil }
 // index lets exactly one in; the others are Conflict naming the winner.
 // Once the winner is cancelled the cart may be checked out again.
 func TestOrderStoreCreateRaceForOneCart(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	store, err := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	require.NoError(t, err)
 	ctx := context.Background()
 	cartID := commerce.NewID[commerce.CartID]()
 	const n = 8
@@ -133,7 +138,7 @@ func TestOrderStoreCreateRaceForOneCart(t *testing.T) {
 		}
 	}
 
-	_, err := store.Update(ctx, winner.ID, func(o *order.Order) ([]commerce.Envelope, error) {
+	_, err = store.Update(ctx, winner.ID, func(o *order.Order) ([]commerce.Envelope, error) {
 		o.Status = order.StatusCancelled
 		return nil, nil
 	})
@@ -147,7 +152,8 @@ func TestOrderStoreCreateRaceForOneCart(t *testing.T) {
 // Racing creates with one key return one order: one call creates it,
 // every other returns it with created false.
 func TestOrderStoreCreateRaceForOneKey(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	store, err := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	require.NoError(t, err)
 	ctx := context.Background()
 	cartID, key := commerce.NewID[commerce.CartID](), ordertest.NewKey()
 	const n = 8
@@ -181,7 +187,8 @@ func TestOrderStoreCreateRaceForOneKey(t *testing.T) {
 // Concurrent updates of one order are serialised, and each sees the
 // history the one before it committed: none is lost or written twice.
 func TestOrderStoreUpdatesSeeCommittedHistory(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	store, err := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	require.NoError(t, err)
 	ctx := context.Background()
 	o, _, err := store.Create(ctx, pendingOrder(commerce.NewID[commerce.CartID](), ordertest.NewKey()), noEvents)
 	require.NoError(t, err)
@@ -213,7 +220,8 @@ func TestOrderStoreUpdatesSeeCommittedHistory(t *testing.T) {
 
 // A closure's error comes back as it is and nothing is written.
 func TestOrderStoreUpdateClosureError(t *testing.T) {
-	store := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	store, err := postgres.NewOrderStore(newPool(t), &postgres.Options{Outbox: postgres.DiscardEvents{}})
+	require.NoError(t, err)
 	ctx := context.Background()
 	o, _, err := store.Create(ctx, pendingOrder(commerce.NewID[commerce.CartID](), ordertest.NewKey()), noEvents)
 	require.NoError(t, err)

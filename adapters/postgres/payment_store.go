@@ -25,9 +25,16 @@ type PaymentStore struct {
 	opts *Options
 }
 
-// NewPaymentStore returns a store on pool, whose schema must be migrated.
-func NewPaymentStore(pool *pgxpool.Pool, opts *Options) *PaymentStore {
-	return &PaymentStore{pool: pool, opts: opts}
+// NewPaymentStore returns a store on pool, whose schema Migrate has
+// brought up to date. A nil opts is the zero value.
+func NewPaymentStore(pool *pgxpool.Pool, opts *Options) (*PaymentStore, error) {
+	if pool == nil {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "postgres: NewPaymentStore needs a pool")
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return &PaymentStore{pool: pool, opts: opts}, nil
 }
 
 var _ payment.Store = (*PaymentStore)(nil)

@@ -12,13 +12,21 @@ import (
 func TestPaymentStore(t *testing.T) {
 	paymenttest.Run(t, func(t testing.TB, events commerce.EventPublisher) payment.Store {
 		pool := newPool(t)
-		return postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
+		store, err := postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
+		if err != nil {
+			t.Fatalf("payment store: %v", err)
+		}
+		return store
 	})
 }
 
 func BenchmarkPaymentAuthorizeCapture(b *testing.B) {
 	paymenttest.BenchAuthorizeCapture(b, func(t testing.TB, events commerce.EventPublisher) payment.Store {
 		pool := newPool(t)
-		return postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
+		store, err := postgres.NewPaymentStore(pool, &postgres.Options{Outbox: outboxTo(t, pool, events, payment.RegisterEvents)})
+		if err != nil {
+			t.Fatalf("payment store: %v", err)
+		}
+		return store
 	})
 }

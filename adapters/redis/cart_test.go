@@ -75,7 +75,7 @@ func service(t *testing.T, env *testenv.RedisEnv, opts *cart.Options) (*redis.Ca
 	return store, svc
 }
 
-// The seed's layout: cart:{id} with the TTL, refreshed on every write, the
+// The layout: cart:{id} with the TTL, refreshed on every write, the
 // customer index beside it, and nothing outside the prefix.
 func TestCartKeysAndTTL(t *testing.T) {
 	ctx := context.Background()

@@ -2,7 +2,7 @@
 // for now the cart store, [CartStore], and the relay of its outbox,
 // [OutboxRelay].
 //
-// Carts follow the seed's layout: the key cart:{id} (the prefix is
+// Carts are laid out one key per cart: the key cart:{id} (the prefix is
 // configurable) holds the cart as JSON and expires 7 days (the cart
 // service's TTL) after the last write, which refreshes it; the customer
 // index, cart:customer:{id}, names the customer's cart with the same TTL.

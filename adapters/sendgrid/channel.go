@@ -40,23 +40,28 @@ type Channel struct {
 var _ notify.Channel = (*Channel)(nil)
 
 // New returns a channel for opts, or an InvalidArgument error naming the
-// option at fault. It makes no request.
-func New(opts Options) (*Channel, error) {
-	host, err := opts.validate()
+// option at fault (a nil opts is the zero value, which lacks the required
+// options). It makes no request.
+func New(opts *Options) (*Channel, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	host, err := o.validate()
 	if err != nil {
 		return nil, err
 	}
-	timeout := opts.Timeout
+	timeout := o.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	hc := opts.HTTPClient
+	hc := o.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: timeout}
 	}
 	return &Channel{
-		apiKey:  opts.APIKey,
-		from:    mail.NewEmail(opts.FromName, opts.From),
+		apiKey:  o.APIKey,
+		from:    mail.NewEmail(o.FromName, o.From),
 		host:    host,
 		client:  &rest.Client{HTTPClient: hc},
 		timeout: timeout,
@@ -131,11 +136,11 @@ func classify(resp *rest.Response) error {
 	case status >= 500:
 		return commerce.Errorf(commerce.CodeUnavailable, "sendgrid: mail send: %d: %s", status, msg).WithDetail("status", status)
 	case status == http.StatusUnauthorized:
-		return notify.Permanent(commerce.Errorf(commerce.CodeUnauthenticated, "sendgrid: mail send: %d API key refused: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodeUnauthenticated, "sendgrid: mail send: %d API key refused: %s", status, msg).WithDetail("status", status))
 	case status == http.StatusForbidden:
-		return notify.Permanent(commerce.Errorf(commerce.CodePermissionDenied, "sendgrid: mail send: %d forbidden: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodePermissionDenied, "sendgrid: mail send: %d forbidden: %s", status, msg).WithDetail("status", status))
 	case status >= 400:
-		return notify.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "sendgrid: mail send: %d refused: %s", status, msg).WithDetail("status", status))
+		return commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "sendgrid: mail send: %d refused: %s", status, msg).WithDetail("status", status))
 	default:
 		// 1xx or 3xx: not an answer Mail Send gives; try again later.
 		return commerce.Errorf(commerce.CodeUnavailable, "sendgrid: mail send: unexpected %d: %s", status, msg).WithDetail("status", status)

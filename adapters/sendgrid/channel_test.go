@@ -20,7 +20,7 @@ const apiKey = "SG.test-key"
 
 func newChannel(t testing.TB, host string) *sendgrid.Channel {
 	t.Helper()
-	ch, err := sendgrid.New(sendgrid.Options{APIKey: apiKey, From: "shop@mercato.example", FromName: "Mercato Shop", Host: host})
+	ch, err := sendgrid.New(&sendgrid.Options{APIKey: apiKey, From: "shop@mercato.example", FromName: "Mercato Shop", Host: host})
 	require.NoError(t, err)
 	return ch
 }
@@ -118,7 +118,7 @@ func TestClassification(t *testing.T) {
 				ID: commerce.NewID[commerce.NotificationID](), Kind: notify.Email, To: "a@example.com", Subject: "s", Text: "t",
 			})
 			require.Error(t, err)
-			assert.Equal(t, c.permanent, notify.IsPermanent(err), "%v", err)
+			assert.Equal(t, c.permanent, commerce.IsPermanent(err), "%v", err)
 			assert.Equal(t, c.code, commerce.Code(err), "%v", err)
 			assert.Contains(t, err.Error(), "from: nope")
 		})
@@ -141,10 +141,12 @@ func TestNewValidatesOptions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := ok
 			mutate(&o)
-			_, err := sendgrid.New(o)
+			_, err := sendgrid.New(&o)
 			assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%v", err)
 		})
 	}
-	_, err := sendgrid.New(ok)
+	_, err := sendgrid.New(&ok)
 	assert.NoError(t, err)
+	_, err = sendgrid.New(nil)
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "nil options lack the key: %v", err)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleNew() {
-	ch, err := sendgrid.New(sendgrid.Options{
+	ch, err := sendgrid.New(&sendgrid.Options{
 		APIKey:   "SG.your-key",
 		From:     "shop@example.com",
 		FromName: "Mercato Shop",

@@ -48,28 +48,33 @@ type Channel struct {
 var _ notify.Channel = (*Channel)(nil)
 
 // New returns a channel for opts, or an InvalidArgument error naming the
-// option at fault. It does not connect.
-func New(opts Options) (*Channel, error) {
-	host, from, err := opts.validate()
+// option at fault (a nil opts is the zero value, which lacks the required
+// options). It does not connect.
+func New(opts *Options) (*Channel, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	host, from, err := o.validate()
 	if err != nil {
 		return nil, err
 	}
 	c := &Channel{
-		addr:        opts.Addr,
+		addr:        o.Addr,
 		host:        host,
 		from:        from,
-		username:    opts.Username,
-		password:    opts.Password,
-		policy:      opts.TLS,
-		localName:   opts.LocalName,
-		dialTimeout: opts.DialTimeout,
-		sendTimeout: opts.SendTimeout,
-		maxIdle:     opts.MaxIdleConns,
-		idleTimeout: opts.IdleTimeout,
-		clock:       opts.Clock,
+		username:    o.Username,
+		password:    o.Password,
+		policy:      o.TLS,
+		localName:   o.LocalName,
+		dialTimeout: o.DialTimeout,
+		sendTimeout: o.SendTimeout,
+		maxIdle:     o.MaxIdleConns,
+		idleTimeout: o.IdleTimeout,
+		clock:       o.Clock,
 	}
-	if opts.TLSConfig != nil {
-		c.tlsConfig = opts.TLSConfig.Clone()
+	if o.TLSConfig != nil {
+		c.tlsConfig = o.TLSConfig.Clone()
 	} else {
 		c.tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
@@ -405,9 +410,9 @@ func (c *Channel) classify(ctx context.Context, err error) error {
 	if code, ok := replyCode(err); ok {
 		switch {
 		case code >= 500 && doing == "RCPT":
-			return notify.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %s %s: recipient refused: %w", doing, c.addr, err).WithDetail("field", "to"))
+			return commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "smtp: %s %s: recipient refused: %w", doing, c.addr, err).WithDetail("field", "to"))
 		case code >= 500:
-			return notify.Permanent(commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err))
+			return commerce.Permanent(commerce.Errorf(commerce.CodeFailedPrecondition, "smtp: %s %s: %w", doing, c.addr, err))
 		default:
 			return commerce.Errorf(commerce.CodeUnavailable, "smtp: %s %s: %w", doing, c.addr, err)
 		}

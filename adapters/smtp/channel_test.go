@@ -32,7 +32,7 @@ func newChannel(t testing.TB, opts smtp.Options) *smtp.Channel {
 	if opts.From == "" {
 		opts.From = sender
 	}
-	ch, err := smtp.New(opts)
+	ch, err := smtp.New(&opts)
 	if err != nil {
 		t.Fatalf("smtp.New: %v", err)
 	}
@@ -143,7 +143,7 @@ func TestTemporaryRejectionIsTransient(t *testing.T) {
 	addr, api := testenv.Mailpit(t, "--enable-chaos", "--chaos-triggers", "recipient:451:100")
 	ch := newChannel(t, smtp.Options{Addr: addr})
 	_, err := ch.Send(context.Background(), email("later@example.com"))
-	if err == nil || notify.IsPermanent(err) {
+	if err == nil || commerce.IsPermanent(err) {
 		t.Fatalf("Send = %v, want a transient error", err)
 	}
 	if commerce.Code(err) != commerce.CodeUnavailable || !strings.Contains(err.Error(), "451") {
@@ -173,7 +173,7 @@ func TestAuthRejectedIsPermanent(t *testing.T) {
 	addr, _ := testenv.Mailpit(t, "--smtp-auth-file", pw, "--smtp-auth-allow-insecure")
 	ch := newChannel(t, smtp.Options{Addr: addr, Username: "shop", Password: "wrong"})
 	_, err := ch.Send(context.Background(), email("auth@example.com"))
-	if !notify.IsPermanent(err) {
+	if !commerce.IsPermanent(err) {
 		t.Fatalf("Send with bad credentials = %v, want permanent", err)
 	}
 }
@@ -206,7 +206,7 @@ func TestSTARTTLS(t *testing.T) {
 	})
 	t.Run("PlainToAServerThatRequiresTLS", func(t *testing.T) {
 		ch := newChannel(t, smtp.Options{Addr: addr, TLS: smtp.TLSNone})
-		if _, err := ch.Send(context.Background(), email("plain@example.com")); !notify.IsPermanent(err) {
+		if _, err := ch.Send(context.Background(), email("plain@example.com")); !commerce.IsPermanent(err) {
 			t.Fatalf("Send = %v, want the server's 5xx as permanent", err)
 		}
 	})
@@ -216,7 +216,7 @@ func TestTLSRequiredWithoutSTARTTLSIsRefused(t *testing.T) {
 	addr, api := testenv.Mailpit(t)
 	ch := newChannel(t, smtp.Options{Addr: addr, TLS: smtp.TLSRequired})
 	_, err := ch.Send(context.Background(), email("clear@example.com"))
-	if commerce.Code(err) != commerce.CodeFailedPrecondition || !notify.IsPermanent(err) {
+	if commerce.Code(err) != commerce.CodeFailedPrecondition || !commerce.IsPermanent(err) {
 		t.Fatalf("Send = %v, want permanent FailedPrecondition", err)
 	}
 	if n := len(mailpitAPI{api}.summaries(t)); n != 0 {
@@ -228,7 +228,7 @@ func TestSendTimeoutIsTransient(t *testing.T) {
 	addr, _ := silentServer(t)
 	ch := newChannel(t, smtp.Options{Addr: addr, SendTimeout: 50 * time.Millisecond})
 	_, err := ch.Send(context.Background(), email("slow@example.com"))
-	if !errors.Is(err, context.DeadlineExceeded) || notify.IsPermanent(err) {
+	if !errors.Is(err, context.DeadlineExceeded) || commerce.IsPermanent(err) {
 		t.Fatalf("Send to a server that never greets = %v, want a transient DeadlineExceeded", err)
 	}
 }
@@ -252,13 +252,16 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	for name, opts := range cases {
 		t.Run(name, func(t *testing.T) {
-			if _, err := smtp.New(opts); commerce.Code(err) != commerce.CodeInvalidArgument {
+			if _, err := smtp.New(&opts); commerce.Code(err) != commerce.CodeInvalidArgument {
 				t.Errorf("New = %v, want InvalidArgument", err)
 			}
 		})
 	}
-	if _, err := smtp.New(smtp.Options{Addr: "127.0.0.1:25", From: sender, Username: "u", Password: "p", TLS: smtp.TLSNone}); err != nil {
+	if _, err := smtp.New(&smtp.Options{Addr: "127.0.0.1:25", From: sender, Username: "u", Password: "p", TLS: smtp.TLSNone}); err != nil {
 		t.Errorf("credentials in clear to loopback: %v", err)
+	}
+	if _, err := smtp.New(nil); commerce.Code(err) != commerce.CodeInvalidArgument {
+		t.Errorf("New(nil) = %v, want InvalidArgument for the missing address", err)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleNew() {
-	ch, err := smtp.New(smtp.Options{
+	ch, err := smtp.New(&smtp.Options{
 		Addr:     "smtp.example.com:587",
 		From:     "shop@example.com",
 		FromName: "Mercato Shop",

@@ -32,20 +32,25 @@ type Channel struct {
 var _ notify.Channel = (*Channel)(nil)
 
 // New returns a channel for opts, or an InvalidArgument error naming the
-// option at fault. It makes no request.
-func New(opts Options) (*Channel, error) {
-	base, err := opts.validate()
+// option at fault (a nil opts is the zero value, which lacks the required
+// options). It makes no request.
+func New(opts *Options) (*Channel, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	base, err := o.validate()
 	if err != nil {
 		return nil, err
 	}
 	c := &Channel{
-		accountSID: opts.AccountSID,
-		authToken:  opts.AuthToken,
-		from:       opts.From,
-		service:    opts.MessagingServiceSID,
+		accountSID: o.AccountSID,
+		authToken:  o.AuthToken,
+		from:       o.From,
+		service:    o.MessagingServiceSID,
 		base:       base,
-		transport:  opts.Transport,
-		timeout:    opts.Timeout,
+		transport:  o.Transport,
+		timeout:    o.Timeout,
 	}
 	if c.transport == nil {
 		c.transport = http.DefaultTransport.(*http.Transport).Clone()
@@ -147,7 +152,7 @@ func classify(ctx context.Context, err error) error {
 		switch {
 		case permanentCodes[te.Code]:
 			e.Code = commerce.CodeInvalidArgument
-			return notify.Permanent(e.WithDetail("field", "to"))
+			return commerce.Permanent(e.WithDetail("field", "to"))
 		case te.Status == http.StatusTooManyRequests:
 			e.Code = commerce.CodeResourceExhausted
 			return e
@@ -155,10 +160,10 @@ func classify(ctx context.Context, err error) error {
 			return e
 		case te.Status == http.StatusUnauthorized:
 			e.Code = commerce.CodeUnauthenticated
-			return notify.Permanent(e)
+			return commerce.Permanent(e)
 		case te.Status >= 400:
 			e.Code = commerce.CodeInvalidArgument
-			return notify.Permanent(e)
+			return commerce.Permanent(e)
 		}
 		return e
 	}

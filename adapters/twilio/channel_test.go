@@ -30,7 +30,7 @@ func newChannel(t testing.TB, baseURL string, mutate ...func(*twilio.Options)) *
 	for _, m := range mutate {
 		m(&o)
 	}
-	ch, err := twilio.New(o)
+	ch, err := twilio.New(&o)
 	require.NoError(t, err)
 	return ch
 }
@@ -113,7 +113,7 @@ func TestClassification(t *testing.T) {
 			f := newFakeTwilio(t, func(recorded) (int, int) { return c.status, c.code })
 			_, err := newChannel(t, f.URL).Send(context.Background(), sms("+14155550123"))
 			require.Error(t, err)
-			assert.Equal(t, c.permanent, notify.IsPermanent(err), "%v", err)
+			assert.Equal(t, c.permanent, commerce.IsPermanent(err), "%v", err)
 			assert.Equal(t, c.want, commerce.Code(err), "%v", err)
 		})
 	}
@@ -121,7 +121,7 @@ func TestClassification(t *testing.T) {
 		srv := newHTMLServer(t, http.StatusBadGateway)
 		_, err := newChannel(t, srv).Send(context.Background(), sms("+14155550123"))
 		require.Error(t, err)
-		assert.False(t, notify.IsPermanent(err), "%v", err)
+		assert.False(t, commerce.IsPermanent(err), "%v", err)
 	})
 }
 
@@ -143,10 +143,12 @@ func TestNewValidatesOptions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := twilio.Options{AccountSID: accountSID, AuthToken: authToken, From: fromNumber}
 			mutate(&o)
-			_, err := twilio.New(o)
+			_, err := twilio.New(&o)
 			assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "%v", err)
 		})
 	}
+	_, err := twilio.New(nil)
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "nil options lack the account: %v", err)
 }
 
 // newHTMLServer answers every request with status and an HTML page, as a

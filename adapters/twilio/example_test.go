@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleNew() {
-	ch, err := twilio.New(twilio.Options{
+	ch, err := twilio.New(&twilio.Options{
 		AccountSID: "AC0123456789abcdef0123456789abcdef",
 		AuthToken:  "your0auth0token",
 		From:       "+15017122661",

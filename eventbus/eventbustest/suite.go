@@ -201,7 +201,7 @@ func (c Config) testPermanentError(t *testing.T) {
 	var attempts atomic.Int32
 	require.NoError(t, eventbus.Handle(bus, "g", func(context.Context, commerce.Envelope, Tested) error {
 		attempts.Add(1)
-		return eventbus.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "unknown sku"))
+		return commerce.Permanent(commerce.Errorf(commerce.CodeInvalidArgument, "unknown sku"))
 	}))
 	poisoned := subscribePoison(t, bus)
 	start(t, bus)

@@ -78,20 +78,6 @@ type relay interface {
 	Close(ctx context.Context) error
 }
 
-// eventRegistry registers the events of every package the shop runs, so
-// any bus backend can decode what the subscribers ask for.
-func eventRegistry() *commerce.EventRegistry {
-	r := commerce.NewEventRegistry()
-	catalog.RegisterEvents(r)
-	customer.RegisterEvents(r)
-	cart.RegisterEvents(r)
-	inventory.RegisterEvents(r)
-	payment.RegisterEvents(r)
-	order.RegisterEvents(r)
-	notify.RegisterEvents(r)
-	return r
-}
-
 // openBackends opens what cfg asks for. On error everything opened so far
 // is closed again.
 func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backends, err error) {
@@ -192,8 +178,15 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		if b.stock, err = postgres.NewInventoryStore(pool, pg); err != nil {
 			return b, err
 		}
-		b.payments, b.notes = postgres.NewPaymentStore(pool, pg), postgres.NewNotifyStore(pool, pg)
-		b.orders = postgres.NewOrderStore(pool, pg)
+		if b.payments, err = postgres.NewPaymentStore(pool, pg); err != nil {
+			return b, err
+		}
+		if b.notes, err = postgres.NewNotifyStore(pool, pg); err != nil {
+			return b, err
+		}
+		if b.orders, err = postgres.NewOrderStore(pool, pg); err != nil {
+			return b, err
+		}
 		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, orders, payments, notifications), events through the outbox")
 	} else {
 		b.describe = append(b.describe, "stores: memory")
@@ -245,10 +238,10 @@ func (b *backends) openBus(cfg Config, log *slog.Logger, onClose func(func(conte
 		}
 		b.describe = append(b.describe, "bus: Kafka at "+strings.Join(cfg.Kafka, ","))
 	default:
-		backend = eventbus.NewGoChannel(eventbus.WatermillLogger(log))
+		backend = eventbus.NewGoChannel(log)
 		b.describe = append(b.describe, "bus: in process")
 	}
-	opts := &eventbus.Options{Registry: eventRegistry(), TopicPrefix: cfg.topicPrefix, Logger: log}
+	opts := &eventbus.Options{TopicPrefix: cfg.topicPrefix, Logger: log}
 	bus, err := eventbus.New(cfg.monitor.bus(backend, opts), opts)
 	if err != nil {
 		_ = backend.Close()
@@ -266,7 +259,7 @@ func (b *backends) openEmail(cfg Config, log *slog.Logger) error {
 		b.describe = append(b.describe, "email: written to the log")
 		return nil
 	}
-	ch, err := smtp.New(smtp.Options{
+	ch, err := smtp.New(&smtp.Options{
 		Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, FromName: "Mercato demo shop",
 		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
 	})

@@ -64,7 +64,7 @@ func TestShopOnPostgresRedisNATSAndSMTP(t *testing.T) {
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	var status string
-	require.NoError(t, conn.QueryRow(ctx, "SELECT status FROM orders WHERE id = $1", o.ID.String()).Scan(&status))
+	require.NoError(t, conn.QueryRow(ctx, "SELECT status FROM order_orders WHERE id = $1", o.ID.String()).Scan(&status))
 	assert.Equal(t, string(order.StatusConfirmed), status, "the order is in PostgreSQL")
 	n, err := rdb.Client.Exists(ctx, rdb.Prefix+o.CartID.String()).Result()
 	require.NoError(t, err)

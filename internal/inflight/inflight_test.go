@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/internal/inflight"
 )
 
@@ -88,4 +89,76 @@ func TestWaiterGivesUpWithItsContext(t *testing.T) {
 	assert.True(t, shared)
 	close(release)
 	<-done
+}
+
+// The call that runs fn returns only once fn has returned, even when its
+// own context ends first: the work it started is over when it hears back.
+func TestLeaderWaitsForItsWorkWhateverItsContext(t *testing.T) {
+	var g inflight.Group[string]
+	ctx, cancel := context.WithCancel(context.Background())
+	started, release := make(chan struct{}), make(chan struct{})
+	var finished atomic.Bool
+	done := make(chan error, 1)
+	go func() {
+		v, err, shared := g.Do(ctx, "k", func() (string, error) {
+			close(started)
+			<-release
+			finished.Store(true)
+			return "done", nil
+		})
+		if v != "done" || err != nil || shared {
+			done <- errors.New("leader got another call's result")
+			return
+		}
+		if !finished.Load() {
+			done <- errors.New("leader returned before its work finished")
+			return
+		}
+		done <- nil
+	}()
+	<-started
+	cancel()
+	select {
+	case <-done:
+		t.Fatal("the leader returned while fn was still running")
+	default:
+	}
+	close(release)
+	require.NoError(t, <-done)
+}
+
+// A panic in fn reaches the caller that ran it; waiters get an error, and
+// the key is free for the next call.
+func TestPanicReachesTheLeader(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var g inflight.Group[int]
+		started, release := make(chan struct{}), make(chan struct{})
+		recovered := make(chan any, 1)
+		go func() {
+			defer func() { recovered <- recover() }()
+			_, _, _ = g.Do(context.Background(), "k", func() (int, error) {
+				close(started)
+				<-release
+				panic("boom")
+			})
+		}()
+		<-started
+		waiter := make(chan error, 1)
+		go func() {
+			_, err, shared := g.Do(context.Background(), "k", func() (int, error) { return 0, errors.New("must not run") })
+			if !shared {
+				err = errors.New("waiter ran fn")
+			}
+			waiter <- err
+		}()
+		synctest.Wait()
+		close(release)
+		assert.Equal(t, "boom", <-recovered)
+		assert.Equal(t, commerce.CodeInternal, commerce.Code(<-waiter))
+
+		v, err, shared := g.Do(context.Background(), "k", func() (int, error) { return 3, nil })
+		assert.Equal(t, 3, v)
+		assert.NoError(t, err)
+		assert.False(t, shared)
+	})
 }

@@ -277,7 +277,7 @@ func testRefusesBad(t *testing.T, h ChannelHarness) {
 	for name, m := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := live.Send(context.Background(), m)
-			if !notify.IsPermanent(err) {
+			if !commerce.IsPermanent(err) {
 				t.Errorf("Send = %v, want a permanent error", err)
 			}
 			if code := commerce.Code(err); code != commerce.CodeInvalidArgument {
@@ -291,7 +291,7 @@ func testRefusesBad(t *testing.T, h ChannelHarness) {
 			if down != nil {
 				// A channel that contacted its (absent) peer first would
 				// report a transient connection error instead.
-				if _, err := down.Send(context.Background(), m); !notify.IsPermanent(err) {
+				if _, err := down.Send(context.Background(), m); !commerce.IsPermanent(err) {
 					t.Errorf("Send through a channel whose peer is down = %v, want permanent before any contact", err)
 				}
 			}
@@ -308,7 +308,7 @@ func testCancelled(t *testing.T, h ChannelHarness) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Send with a cancelled context = %v, want context.Canceled", err)
 	}
-	if notify.IsPermanent(err) {
+	if commerce.IsPermanent(err) {
 		t.Errorf("a cancelled send is permanent: %v", err)
 	}
 	if got := deliveredTo(t, h, m.To); len(got) != 0 {
@@ -324,7 +324,7 @@ func testUndeliverable(t *testing.T, h ChannelHarness) {
 	if err == nil {
 		t.Fatalf("Send to %s succeeded (receipt %+v), want a permanent rejection", m.To, r)
 	}
-	if !notify.IsPermanent(err) {
+	if !commerce.IsPermanent(err) {
 		t.Errorf("Send to %s = %v, want a permanent error", m.To, err)
 	}
 	if got := deliveredTo(t, h, m.To); len(got) != 0 {
@@ -339,7 +339,7 @@ func testDown(t *testing.T, h ChannelHarness) {
 	if err == nil {
 		t.Fatal("Send through a channel whose peer is down succeeded")
 	}
-	if notify.IsPermanent(err) {
+	if commerce.IsPermanent(err) {
 		t.Errorf("Send through a channel whose peer is down = %v, want transient", err)
 	}
 }
@@ -356,7 +356,7 @@ func testCancelWhileWaiting(t *testing.T, h ChannelHarness) {
 	}()
 	<-reached
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) || notify.IsPermanent(err) {
+	if err := <-errc; !errors.Is(err, context.Canceled) || commerce.IsPermanent(err) {
 		t.Fatalf("Send cancelled while waiting for its peer = %v, want a transient context.Canceled", err)
 	}
 }

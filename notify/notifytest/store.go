@@ -206,7 +206,7 @@ func testPermanent(t *testing.T, newStore func(testing.TB) notify.Store) {
 	ctx := context.Background()
 	t.Run("ChannelRejects", func(t *testing.T) {
 		f := newFixture(t, newStore, nil)
-		f.email.Script(notify.Permanent(errors.New("550 mailbox unavailable")))
+		f.email.Script(commerce.Permanent(errors.New("550 mailbox unavailable")))
 		r := customerRecipient()
 		r.Preferences.SMS = false
 		req := confirmed(r)
@@ -214,7 +214,7 @@ func testPermanent(t *testing.T, newStore func(testing.TB) notify.Store) {
 		require.NoError(t, err, "a permanent failure is not the bus's to retry")
 		require.Len(t, res.Deliveries, 1)
 		assert.Equal(t, notify.StatusFailedPermanent, res.Deliveries[0].Delivery.Status)
-		assert.True(t, notify.IsPermanent(res.Deliveries[0].Err))
+		assert.True(t, commerce.IsPermanent(res.Deliveries[0].Err))
 		assert.Equal(t, 1, f.email.Calls())
 		assert.Empty(t, f.sleeps.all(), "no retry")
 

@@ -22,8 +22,8 @@ const corpusSize = 800
 var epoch = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // Corpus is the suite's catalog as an index holds it: the active products
-// of a sample catalog (catalog/sample, seed 8) with their reviews, plus a
-// few hand-made products the relevance tests name.
+// of a sample catalog (sample.New(8) from catalog/sample) with their
+// reviews, plus a few hand-made products the relevance tests name.
 type Corpus struct {
 	Docs    []search.Document
 	Reviews []search.ReviewDocument

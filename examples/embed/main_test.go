@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/internal/testenv"
+)
+
+// The shop embedded under /shop/ of the host's app, on the local
+// PostgreSQL and Redis: the host's own route still answers, the store API
+// answers under the prefix, carts land in Redis under the shop's prefix
+// and the schema in PostgreSQL.
+func TestEmbeddedShopOnPostgresAndRedis(t *testing.T) {
+	ctx := context.Background()
+	pgURL := testenv.PostgresURL(t)
+	rds := testenv.Redis(t)
+	redisURL := os.Getenv(testenv.EnvRedisURL)
+	if redisURL == "" {
+		redisURL = testenv.DefaultRedisURL
+	}
+	shop, closeShop, err := openShop(ctx, pgURL, redisURL, rds.Key("cart")+":")
+	require.NoError(t, err)
+	t.Cleanup(func() { closeShop(context.Background()) })
+	srv := httptest.NewServer(hostApp(shop))
+	t.Cleanup(srv.Close)
+
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+
+	code, body := get("/")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "the host's home page\n", body)
+
+	code, body = get("/shop/store/products")
+	assert.Equal(t, http.StatusOK, code, body)
+	code, _ = get("/store/products")
+	assert.Equal(t, http.StatusNotFound, code, "the API lives under the prefix only")
+
+	resp, err := http.Post(srv.URL+"/shop/store/carts", "application/json", strings.NewReader(`{"currency":"USD"}`))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var created struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&created))
+	require.NotEmpty(t, created.ID)
+
+	code, body = get("/shop/store/carts/" + created.ID)
+	assert.Equal(t, http.StatusOK, code, body)
+	n, err := rds.Client.Exists(ctx, rds.Key("cart")+":"+created.ID).Result()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "the cart is in Redis under the shop's prefix")
+
+	conn, err := pgx.Connect(ctx, pgURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var orders bool
+	require.NoError(t, conn.QueryRow(ctx, `SELECT to_regclass('order_orders') IS NOT NULL`).Scan(&orders))
+	assert.True(t, orders, "Migrate ran in the shop's schema")
+}
