@@ -12,6 +12,10 @@ import (
 // notifyGroup is the consumer group of the notification handlers.
 const notifyGroup = "notify"
 
+// ordersGroup is the consumer group of the order service's own handlers:
+// refunds made in the payment provider's dashboard.
+const ordersGroup = "orders"
+
 // openNotifier returns the notify service over store, sending email
 // through email. Customers are found through the customer service, and
 // the order of an event that names only its ID (payment.failed) through

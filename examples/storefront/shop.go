@@ -101,6 +101,10 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := subscribeNotifier(s.notify, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the notifications: %w", err)
 	}
+	// A refund made in the provider's dashboard reaches the order too.
+	if err := b.bus.Subscribe(ordersGroup, "payment.refunded", s.orders.HandlePaymentRefunded); err != nil {
+		return nil, fmt.Errorf("subscribe the orders to refunds: %w", err)
+	}
 	if err := s.recs.start(ctx, b.bus, s.catalog); err != nil {
 		return nil, err
 	}
