@@ -24,6 +24,7 @@ import (
 const (
 	recoveryInterval = 30 * time.Second
 	sweepInterval    = 30 * time.Second
+	purgeInterval    = 10 * time.Minute
 )
 
 // shopCurrency is the currency the web shop sells and searches in (the
@@ -169,8 +170,8 @@ func (s *shop) buildServices() error {
 }
 
 // runWorkers starts the order recovery worker (finishing or compensating
-// checkouts that stopped half-way) and the sweeper of expired stock
-// reservations. They stop when ctx ends; wait waits for that.
+// checkouts that stopped half-way), the sweeper of expired stock
+// reservations and the purger of spent sessions and reset tokens. They stop when ctx ends; wait waits for that.
 func (s *shop) runWorkers(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -181,6 +182,11 @@ func (s *shop) runWorkers(ctx context.Context) (wait func()) {
 	wg.Go(func() {
 		if err := s.stock.RunSweeper(ctx, sweepInterval); err != nil {
 			s.log.Error("reservation sweeper stopped", "error", err)
+		}
+	})
+	wg.Go(func() {
+		if err := s.customers.RunPurger(ctx, purgeInterval); err != nil {
+			s.log.Error("session purger stopped", "error", err)
 		}
 	})
 	wg.Go(func() { s.recs.run(ctx) })
