@@ -11,7 +11,11 @@
 // collections of their own. [CatalogStore.EnsureIndexes] creates the
 // indexes: unique brand, category and product handles, one review per
 // customer and product, and the lookups by SKU, category path, brand,
-// state and product. Times are kept as microseconds since the epoch, the
+// state and product. The store does not implement the optional
+// catalog.CategoryEditor: moving or deleting a category is
+// FailedPrecondition, since rewriting a subtree's paths together with its
+// products' would need the multi-document atomicity described below.
+// Times are kept as microseconds since the epoch, the
 // precision the catalog keeps (a BSON date has milliseconds only).
 //
 // # Consistency without transactions

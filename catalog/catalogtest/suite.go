@@ -54,7 +54,7 @@ func Run(t *testing.T, newStore NewStore) {
 			clock := commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 			svc, err := catalog.NewService(store, &catalog.Options{Clock: clock})
 			require.NoError(t, err)
-			tc.fn(t, &fixture{t: t, ctx: context.Background(), svc: svc, events: rec, clock: clock})
+			tc.fn(t, &fixture{t: t, ctx: context.Background(), svc: svc, store: store, events: rec, clock: clock})
 		})
 	}
 }
@@ -65,6 +65,7 @@ type fixture struct {
 	t      *testing.T
 	ctx    context.Context
 	svc    *catalog.Service
+	store  catalog.Store
 	events *eventbustest.Recorder
 	clock  *commerce.TestClock
 }
