@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,9 @@ type shop struct {
 	sent    *sentMessages
 	srv     *httptest.Server
 	handler http.Handler
+	// tokens holds each guest cart's capability token by cart ID, which
+	// call sends with every request on that cart.
+	tokens sync.Map
 }
 
 // shopOptions choose what the test shop monitors.
@@ -189,6 +193,12 @@ func (s *shop) call(method, path string, body any, headers ...string) *httptest.
 	}
 	req := httptest.NewRequest(method, "http://shop.test"+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
+	if rest, ok := strings.CutPrefix(path, "/api/store/carts/"); ok {
+		id, _, _ := strings.Cut(rest, "/")
+		if token, ok := s.tokens.Load(id); ok {
+			req.Header.Set(httpapi.CartTokenHeader, token.(string))
+		}
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -204,6 +214,7 @@ func (s *shop) cartWith(sku string) string {
 	require.Equal(s.t, http.StatusCreated, w.Code, w.Body.String())
 	var c httpapi.CartResponse
 	require.NoError(s.t, json.Unmarshal(w.Body.Bytes(), &c))
+	s.tokens.Store(c.ID.String(), c.CartToken)
 	w = s.call(http.MethodPost, "/api/store/carts/"+c.ID.String()+"/items", map[string]any{"sku": sku, "quantity": 1})
 	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
 	return c.ID.String()

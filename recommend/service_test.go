@@ -39,9 +39,9 @@ func (s *servingShop) Purchased(context.Context, commerce.CustomerID) (map[comme
 
 func newServingShop(t *testing.T, n int) *servingShop {
 	ctx := context.Background()
-	cat, err := catalog.NewService(memory.NewCatalogStore(nil), nil)
+	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
-	stock, err := inventory.NewService(memory.NewInventoryStore(nil), nil)
+	stock, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	c, err := cat.CreateCategory(ctx, catalog.CategoryInput{Name: "Mugs"})
 	require.NoError(t, err)

@@ -31,7 +31,7 @@ func TestStripeDashboardRefundWebhook(t *testing.T) {
 			reply(w, 404, `{"error":{"type":"invalid_request_error","code":"resource_missing","message":"no"}}`)
 		}
 	})
-	svc, err := payment.NewService(memory.NewPaymentStore(nil), p, &payment.Options{
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), p, &payment.Options{
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	})
 	require.NoError(t, err)

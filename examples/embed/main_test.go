@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -35,9 +36,14 @@ func TestEmbeddedShopOnPostgresAndRedis(t *testing.T) {
 	srv := httptest.NewServer(hostApp(shop))
 	t.Cleanup(srv.Close)
 
-	get := func(path string) (int, string) {
+	get := func(path string, header ...string) (int, string) {
 		t.Helper()
-		resp, err := http.Get(srv.URL + path)
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		body, err := io.ReadAll(resp.Body)
@@ -59,12 +65,15 @@ func TestEmbeddedShopOnPostgresAndRedis(t *testing.T) {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 	var created struct {
-		ID string `json:"id"`
+		ID    string `json:"id"`
+		Token string `json:"cart_token"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&created))
 	require.NotEmpty(t, created.ID)
 
-	code, body = get("/shop/store/carts/" + created.ID)
+	code, _ = get("/shop/store/carts/" + created.ID)
+	assert.Equal(t, http.StatusNotFound, code, "a guest cart's ID alone does not reach it")
+	code, body = get("/shop/store/carts/"+created.ID, httpapi.CartTokenHeader, created.Token)
 	assert.Equal(t, http.StatusOK, code, body)
 	n, err := rds.Client.Exists(ctx, rds.Key("cart")+":"+created.ID).Result()
 	require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -84,11 +85,11 @@ scrape_configs: [{job_name: mercato, metrics_path: /metrics, static_configs: [{t
 
 	_, v := ts.stockedVariant(t, 3)
 	for i := range 3 {
-		cart := monitoredCart(t, ts.url, v.SKU)
+		cart, token := monitoredCart(t, ts.url, v.SKU)
 		status, body := postJSON(t, ts.url+"/api/store/carts/"+cart+"/checkout", map[string]any{
 			"email": "ada@example.com", "payment_method": "pm_card_visa",
 			"shipping_address": map[string]string{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"},
-		}, "Idempotency-Key", fmt.Sprintf("monitoring-%d", i))
+		}, "Idempotency-Key", fmt.Sprintf("monitoring-%d", i), httpapi.CartTokenHeader, token)
 		require.Equal(t, http.StatusCreated, status, "%s", body)
 	}
 	for range 12 {
@@ -178,18 +179,19 @@ func waitQuery(t *testing.T, promURL, query string) {
 }
 
 // monitoredCart creates a cart through the API holding one unit of sku
-// and returns its ID.
-func monitoredCart(t *testing.T, shopURL, sku string) string {
+// and returns its ID and guest token.
+func monitoredCart(t *testing.T, shopURL, sku string) (id, token string) {
 	t.Helper()
 	status, body := postJSON(t, shopURL+"/api/store/carts", map[string]any{})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var c struct {
-		ID string `json:"id"`
+		ID    string `json:"id"`
+		Token string `json:"cart_token"`
 	}
 	require.NoError(t, json.Unmarshal(body, &c))
-	status, body = postJSON(t, shopURL+"/api/store/carts/"+c.ID+"/items", map[string]any{"sku": sku, "quantity": 1})
+	status, body = postJSON(t, shopURL+"/api/store/carts/"+c.ID+"/items", map[string]any{"sku": sku, "quantity": 1}, httpapi.CartTokenHeader, c.Token)
 	require.Equal(t, http.StatusOK, status, "%s", body)
-	return c.ID
+	return c.ID, c.Token
 }
 
 // postJSON posts v as JSON with the header pairs and returns the answer.

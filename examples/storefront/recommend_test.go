@@ -30,7 +30,7 @@ func TestShopRecommends(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "Recommended for you", "an empty cart shows popular products")
 
-	resp, _ := postForm(t, client, ts.url+"/cart/items", url.Values{"sku": {v.SKU}, "quantity": {"1"}})
+	resp, _ := postForm(t, client, ts.url+"/cart/items", ts.withToken(t, jar, url.Values{"sku": {v.SKU}, "quantity": {"1"}}))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	status, body = get(t, client, ts.url+"/products/"+p.Handle)
 	require.Equal(t, http.StatusOK, status)

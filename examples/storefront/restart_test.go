@@ -20,7 +20,10 @@ import (
 func TestShopChecksOutAfterARestartOnPostgres(t *testing.T) {
 	dsn := testenv.PostgresURL(t)
 	rdb := testenv.Redis(t)
-	cfg := Config{PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, redisPrefix: rdb.Prefix}
+	cfg := Config{PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, redisPrefix: rdb.Prefix,
+		// Small: each stop drains the seeding's events through the
+		// outbox first, within the shutdown's deadline.
+		Products: 30}
 	for run := range 2 {
 		ts, stop := startStoppableShop(t, cfg)
 		_, v := ts.stockedVariant(t, 1)
