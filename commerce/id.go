@@ -2,6 +2,8 @@ package commerce
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +66,30 @@ const idIncrement = 1 << 40
 // reader serialises its calls. (ulid.Make's default reader draws from
 // math/rand seeded with the clock, whose IDs can be predicted from one
 // seen ID; that is why Mercato does not use it.)
-var idEntropy = &ulid.LockedMonotonicReader{MonotonicReader: ulid.Monotonic(rand.Reader, idIncrement)}
+var idEntropy = &ulid.LockedMonotonicReader{MonotonicReader: ulid.Monotonic(cryptoEntropy{}, idIncrement)}
+
+// cryptoEntropy is crypto/rand as ulid.Monotonic's entropy, drawing the
+// step between two IDs of one millisecond uniformly too. Given a plain
+// reader, ulid.Monotonic (v2.1.2) masks the wrong end of the step it
+// reads, so the step's low byte is 0 or 1 plus one and the low bits of
+// consecutive IDs are predictable; a reader with Int63n is used instead.
+type cryptoEntropy struct{}
+
+func (cryptoEntropy) Read(p []byte) (int, error) { return rand.Read(p) }
+
+// Int63n returns a uniform value in [0, n) from crypto/rand, by rejection
+// of the values that would bias the modulo.
+func (cryptoEntropy) Int63n(n int64) int64 {
+	span := uint64(n)
+	limit := math.MaxUint64 - math.MaxUint64%span
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:]) // crypto/rand never fails: Go crashes the program instead
+		if v := binary.LittleEndian.Uint64(b[:]); v < limit {
+			return int64(v % span)
+		}
+	}
+}
 
 // NewID returns a fresh ID of type T, e.g. NewID[OrderID](). It is safe for
 // concurrent use. The ULID timestamp comes from the wall clock, not from a

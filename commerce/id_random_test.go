@@ -68,6 +68,7 @@ func TestIDEntropyIsRandom(t *testing.T) {
 	// 256 is under 2^32; a sequence guessable from the previous ID has
 	// them all under 2^32.
 	steps, small := 0, 0
+	lowBytes := map[uint64]bool{}
 	limit := new(big.Int).Lsh(big.NewInt(1), 32)
 	for i := 1; i < n; i++ {
 		if ms[i] != ms[i-1] {
@@ -79,7 +80,12 @@ func TestIDEntropyIsRandom(t *testing.T) {
 		if step.Cmp(limit) < 0 {
 			small++
 		}
+		lowBytes[step.Uint64()&0xff] = true
 	}
+	// The step's low byte is uniform too: a draw that masks the wrong
+	// end of the step leaves it 1 or 2, and the low bits of the next ID
+	// foretold.
+	require.Greater(t, len(lowBytes), min(steps, 256)/4, "%d steps take %d values in their low byte", steps, len(lowBytes))
 	require.Greater(t, steps, 100, "enough IDs share a millisecond to judge their steps")
 	require.Less(t, float64(small)/float64(steps), 0.02, "%d of %d steps are under 2^32", small, steps)
 }
