@@ -39,6 +39,17 @@ type testShop struct {
 // that run returned nil.
 func startShop(t *testing.T, cfg Config) *testShop {
 	t.Helper()
+	ts, stop := startStoppableShop(t, cfg)
+	t.Cleanup(func() { stop(t) })
+	return ts
+}
+
+// startStoppableShop is startShop with the stop in the caller's hands: it
+// returns once the shop is ready, and stop ends it and checks that run
+// returned nil (a second stop does nothing). The shop's output and logs
+// are shown when the test fails.
+func startStoppableShop(t *testing.T, cfg Config) (*testShop, func(*testing.T)) {
+	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
 	if cfg.Products == 0 {
 		cfg.Products = testProducts
@@ -49,19 +60,16 @@ func startShop(t *testing.T, cfg Config) *testShop {
 	cfg.onReady = func(s *shop) { ready <- s }
 	out := &testenv.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel) // a test that fails before stop leaves no shop running
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, cfg, out) }()
-	var s *shop
-	select {
-	case s = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("run ended before the shop was ready: %v\n%s", err, logs.dump())
-	case <-time.After(waitTimeout):
-		cancel()
-		t.Fatalf("the shop was not ready within %s\n%s", waitTimeout, logs.dump())
-	}
-	t.Cleanup(func() {
+	var stopped bool
+	stop := func(t *testing.T) {
+		t.Helper()
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		select {
 		case err := <-done:
@@ -74,8 +82,18 @@ func startShop(t *testing.T, cfg Config) *testShop {
 		if t.Failed() {
 			t.Logf("shop output:\n%s\nlogs:\n%s", out.String(), logs.dump())
 		}
-	})
-	return &testShop{shop: s, url: s.baseURL, out: out, logs: logs}
+	}
+	select {
+	case s := <-ready:
+		return &testShop{shop: s, url: s.baseURL, out: out, logs: logs}, stop
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended before the shop was ready: %v\n%s", err, logs.dump())
+	case <-time.After(waitTimeout):
+		cancel()
+		t.Fatalf("the shop was not ready within %s\n%s", waitTimeout, logs.dump())
+	}
+	return nil, nil
 }
 
 // stockedVariant returns an active product of the seeded catalog and one

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -34,46 +31,4 @@ func TestShopChecksOutAfterARestartOnPostgres(t *testing.T) {
 		require.Equal(t, order.StatusConfirmed, o.Status, "run %d", run)
 		stop(t)
 	}
-}
-
-// startStoppableShop is startShop with the stop in the caller's hands: it
-// returns once the shop is ready, and stop ends it and checks that run
-// returned nil.
-func startStoppableShop(t *testing.T, cfg Config) (*testShop, func(*testing.T)) {
-	t.Helper()
-	cfg.Addr = "127.0.0.1:0"
-	if cfg.Products == 0 {
-		cfg.Products = testProducts
-	}
-	logs := newLogRecorder()
-	cfg.Logger = slog.New(logs)
-	ready := make(chan *shop, 1)
-	cfg.onReady = func(s *shop) { ready <- s }
-	out := &testenv.SyncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel) // a test that fails before stop leaves no shop running
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, out) }()
-	stop := func(t *testing.T) {
-		t.Helper()
-		cancel()
-		select {
-		case err := <-done:
-			require.NoError(t, err, "run\n%s", logs.dump())
-		case <-time.After(waitTimeout):
-			t.Fatalf("run did not return within %s of its context ending", waitTimeout)
-		}
-	}
-	select {
-	case s := <-ready:
-		return &testShop{shop: s, url: s.baseURL, out: out, logs: logs}, stop
-	case err := <-done:
-		cancel()
-		t.Fatalf("run ended before the shop was ready: %v\n%s", err, logs.dump())
-	case <-time.After(waitTimeout):
-		cancel()
-		<-done
-		t.Fatalf("the shop was not ready within %s\n%s", waitTimeout, logs.dump())
-	}
-	return nil, nil
 }
