@@ -130,7 +130,12 @@ func New(svc Services, opts *Options) (*API, error) {
 // ServeHTTP implements http.Handler.
 // Every answer carries an X-Request-Id header (see RequestID).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.mux.ServeHTTP(w, withRequestID(w, r))
+	withID := withRequestID(w, r)
+	a.mux.ServeHTTP(w, withID)
+	// The mux records the route it matched on the request it was given;
+	// the caller's request gets it too, as from a ServeMux of its own, so
+	// middleware around the API (metrics, traces) can name the route.
+	r.Pattern = withID.Pattern
 }
 
 // Routes returns every route the API serves.
