@@ -16,4 +16,20 @@
 // and an event ID already handled by the group is skipped. Delivery is
 // at-least-once: handlers must be idempotent, and the deduplication is a
 // fast path, not a guarantee across restarts.
+//
+// The chain is Mercato's own, not Watermill's router middleware, and
+// differs from it where that matters to a commerce event. Retries stop at
+// once on a permanent error (commerce.IsPermanent), and a retry cut short
+// by Close nacks the event for redelivery rather than poisoning it;
+// Watermill's Retry retries every error unless told otherwise, stops only
+// when the message's context ends, and reports that as a failure. The
+// poisoned copy names its reason, handler and source topic under
+// MetadataPoisonReason, MetadataPoisonHandler and MetadataPoisonTopic (not
+// Watermill's reason_poisoned, handler_poisoned, topic_poisoned), and
+// Bus.SubscribePoisoned and Bus.Replay read it back. Deduplication is keyed
+// by consumer group, event name and event ID, and an event is marked only
+// after its handler succeeded; Watermill's Deduplicator hashes the payload
+// and records it before the handler runs, so it would skip the redelivery
+// of an event whose handler failed, and treat two distinct events with
+// equal payloads as one.
 package eventbus

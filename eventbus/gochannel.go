@@ -14,7 +14,9 @@ import (
 // GoChannel is the in-process Backend: no I/O, no durability. An event
 // published while no member of a group is subscribed is not delivered to
 // that group, and events in flight when the process stops are gone; use a
-// durable backend, or the pgbus outbox, where that matters. Delivery within
+// durable backend, or the pgbus outbox, where that matters. A member's
+// SubscribeInitialize counts as subscribed, so a group can be set up before
+// the first event is published. Delivery within
 // a group is concurrent, so GoChannel does not preserve order.
 //
 // Publisher's Publish returns as soon as the event is handed to the
@@ -170,6 +172,38 @@ type goChannelMember struct {
 	closeOnce sync.Once
 	closing   chan struct{}
 	wg        sync.WaitGroup
+
+	// reserved are the shared subscriptions SubscribeInitialize joined;
+	// the member leaves them when it closes.
+	mu       sync.Mutex
+	reserved []reservation
+}
+
+type reservation struct {
+	key    groupTopic
+	shared *sharedSubscription
+}
+
+// SubscribeInitialize joins the group's shared subscription to topic
+// without reading from it, so events published from now on wait for this
+// member's Subscribe instead of being dropped for want of a subscriber. The
+// member holds the subscription until it closes. It implements
+// message.SubscribeInitializer.
+func (m *goChannelMember) SubscribeInitialize(topic string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	select {
+	case <-m.closing:
+		return errors.New("eventbus: subscriber is closed")
+	default:
+	}
+	key := groupTopic{group: m.group, topic: topic}
+	shared, err := m.backend.join(key)
+	if err != nil {
+		return err
+	}
+	m.reserved = append(m.reserved, reservation{key: key, shared: shared})
+	return nil
 }
 
 // Subscribe joins the group's shared subscription to topic and forwards
@@ -222,7 +256,14 @@ func (m *goChannelMember) Subscribe(ctx context.Context, topic string) (<-chan *
 // Close stops the member's subscriptions; the group keeps its shared
 // subscription while other members remain.
 func (m *goChannelMember) Close() error {
+	m.mu.Lock()
 	m.closeOnce.Do(func() { close(m.closing) })
+	reserved := m.reserved
+	m.reserved = nil
+	m.mu.Unlock()
 	m.wg.Wait()
+	for _, r := range reserved {
+		m.backend.leave(r.key, r.shared)
+	}
 	return nil
 }
