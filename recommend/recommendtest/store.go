@@ -3,9 +3,11 @@ package recommendtest
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,7 +184,23 @@ func testSwapRace(t *testing.T, s recommend.Store) {
 			}
 		})
 	}
+	// Each run is committed once the readers have read since the last,
+	// so reads and swaps interleave however fast the store is.
+	readSince := func(n int64) bool {
+		deadline := time.Now().Add(10 * time.Second)
+		for reads.Load() < n {
+			if time.Now().After(deadline) {
+				return false
+			}
+			runtime.Gosched()
+		}
+		return true
+	}
 	for r := 1; r <= runs; r++ {
+		if !readSince(int64(r)) {
+			errs <- fmt.Errorf("the readers read nothing before run %d", r)
+			break
+		}
 		if err := commitRun(r, products(size)); err != nil {
 			errs <- err
 			break
