@@ -372,3 +372,22 @@ func (LineKind) IDPrefix() string { return "line" }
 
 // LineID identifies a line item in a cart or order: "line_<ULID>".
 type LineID = ID[LineKind]
+
+// PromotionKind is the kind of PromotionID.
+type PromotionKind struct{}
+
+// IDPrefix implements IDKind.
+func (PromotionKind) IDPrefix() string { return "promo" }
+
+// PromotionID identifies a promotion: "promo_<ULID>".
+type PromotionID = ID[PromotionKind]
+
+// GiftCardKind is the kind of GiftCardID.
+type GiftCardKind struct{}
+
+// IDPrefix implements IDKind.
+func (GiftCardKind) IDPrefix() string { return "gc" }
+
+// GiftCardID identifies a gift card: "gc_<ULID>". It names the card in
+// admin screens and ledgers; it is not the secret code that spends it.
+type GiftCardID = ID[GiftCardKind]
