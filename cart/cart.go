@@ -63,8 +63,13 @@ type Cart struct {
 	// in it.
 	Currency commerce.Currency `json:"currency"`
 	// Lines in the order they were added. Nil when empty.
-	Lines  []Line `json:"lines,omitempty"`
-	Status Status `json:"status"`
+	Lines []Line `json:"lines,omitempty"`
+	// Codes are the promotion codes the buyer entered, normalized (see
+	// promotion.NormalizeCode), in the order they were applied. Nil when empty.
+	// Whether each one gives a discount is decided when the cart is
+	// priced (Totals) and again at checkout.
+	Codes  []string `json:"codes,omitempty"`
+	Status Status   `json:"status"`
 	// ConvertedOrderID is the order a converted cart became.
 	ConvertedOrderID commerce.OrderID `json:"converted_order_id,omitempty"`
 	// MergedInto is the cart a merged cart's lines went to.
@@ -82,6 +87,11 @@ type Cart struct {
 // Clone returns a deep copy of c. Empty lines and metadata come back nil,
 // so a cart compares equal to itself after a round trip through JSON.
 func (c Cart) Clone() Cart {
+	if len(c.Codes) == 0 {
+		c.Codes = nil
+	} else {
+		c.Codes = slices.Clone(c.Codes)
+	}
 	if len(c.Lines) == 0 {
 		c.Lines = nil
 		return c

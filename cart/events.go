@@ -131,6 +131,28 @@ type Converted struct {
 // EventName implements commerce.Event.
 func (Converted) EventName() string { return "cart.converted" }
 
+// CodeApplied is published when ApplyCode adds a promotion code to a
+// cart.
+type CodeApplied struct {
+	CartID     commerce.CartID     `json:"cart_id"`
+	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
+	Code       string              `json:"code"`
+}
+
+// EventName implements commerce.Event.
+func (CodeApplied) EventName() string { return "cart.code_applied" }
+
+// CodeRemoved is published when RemoveCode takes a promotion code out of
+// a cart.
+type CodeRemoved struct {
+	CartID     commerce.CartID     `json:"cart_id"`
+	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
+	Code       string              `json:"code"`
+}
+
+// EventName implements commerce.Event.
+func (CodeRemoved) EventName() string { return "cart.code_removed" }
+
 // RegisterEvents registers every event of this package with r.
 func RegisterEvents(r *commerce.EventRegistry) {
 	// The names are constants of this package, so registration cannot
@@ -144,4 +166,6 @@ func RegisterEvents(r *commerce.EventRegistry) {
 	_ = commerce.RegisterEvent[CustomerAttached](r)
 	_ = commerce.RegisterEvent[Merged](r)
 	_ = commerce.RegisterEvent[Converted](r)
+	_ = commerce.RegisterEvent[CodeApplied](r)
+	_ = commerce.RegisterEvent[CodeRemoved](r)
 }

@@ -192,6 +192,7 @@ func (s *Service) mergeLines(owned, guest *Cart, strategy MergeStrategy) (Merged
 			WithDetail("cart_id", owned.ID.String()).WithDetail("max_lines", s.opts.MaxLines)
 	}
 	owned.Lines = lines
+	s.mergeCodes(owned, guest)
 	return Merged{
 		CartID: owned.ID, SourceCartID: guest.ID, CustomerID: owned.CustomerID, Strategy: strategy,
 		Lines: eventLines(guest.Lines), ItemCount: owned.ItemCount(),

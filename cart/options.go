@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // Defaults and bounds of Options.
@@ -13,12 +14,15 @@ const (
 	DefaultCurrency           = commerce.Currency("USD")
 	DefaultMaxQuantityPerLine = 99
 	DefaultMaxLines           = 100
+	DefaultMaxCodes           = 5
 
 	// MaxQuantityLimit bounds Options.MaxQuantityPerLine, and MaxLinesLimit
 	// Options.MaxLines: a cart is a document read and written whole on
-	// every change, so it must stay small.
+	// every change, so it must stay small. MaxCodesLimit bounds
+	// Options.MaxCodes: the codes a promotion evaluation takes.
 	MaxQuantityLimit = 100_000
 	MaxLinesLimit    = 1000
+	MaxCodesLimit    = promotion.MaxBasketCodes
 	// MinTTL is the shortest Options.TTL: stores expire records with
 	// millisecond precision.
 	MinTTL = time.Millisecond
@@ -47,6 +51,14 @@ type Options struct {
 	// MaxLines is the most lines one cart may hold. Default
 	// DefaultMaxLines (100); at most MaxLinesLimit.
 	MaxLines int
+	// MaxCodes is the most promotion codes one cart may hold. Default
+	// DefaultMaxCodes (5); at most MaxCodesLimit.
+	MaxCodes int
+	// Discounter, when set, prices the cart's promotions: Totals shows
+	// the discounts it gives and the codes it refuses, and ApplyCode
+	// refuses codes it does not know. Default: none (no discounts; codes
+	// are kept as entered and checked at checkout).
+	Discounter Discounter
 }
 
 // resolved returns o with every default applied, or an InvalidArgument
@@ -97,6 +109,12 @@ func (o *Options) resolved() (Options, error) {
 		r.MaxLines = DefaultMaxLines
 	case r.MaxLines < 1 || r.MaxLines > MaxLinesLimit:
 		return bad("max_lines", "max lines %d must be between 1 and %d", r.MaxLines, MaxLinesLimit)
+	}
+	switch {
+	case r.MaxCodes == 0:
+		r.MaxCodes = DefaultMaxCodes
+	case r.MaxCodes < 1 || r.MaxCodes > MaxCodesLimit:
+		return bad("max_codes", "max codes %d must be between 1 and %d", r.MaxCodes, MaxCodesLimit)
 	}
 	return r, nil
 }

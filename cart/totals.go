@@ -7,6 +7,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // Reasons a line is not purchasable, in LineTotal.Reason.
@@ -37,6 +38,9 @@ type LineTotal struct {
 	Reason      string `json:"reason,omitempty"`
 	// Total is UnitPrice × Quantity.
 	Total commerce.Money `json:"total"`
+	// Discount is the line's share of the promotions' discounts (zero
+	// without an Options.Discounter); never more than Total.
+	Discount commerce.Money `json:"discount"`
 }
 
 // Totals is a cart priced from the catalog at the time of the call.
@@ -55,6 +59,19 @@ type Totals struct {
 	// added; Purchasable whether every line is purchasable.
 	PriceChanged bool `json:"price_changed"`
 	Purchasable  bool `json:"purchasable"`
+	// Discount sums the lines' discounts; Total is Subtotal - Discount,
+	// what the lines cost before shipping and taxes.
+	Discount commerce.Money `json:"discount"`
+	Total    commerce.Money `json:"total"`
+	// Codes are the codes the cart holds. Promotions are the promotions
+	// that apply today, automatic or by code, and RejectedCodes the
+	// codes that give nothing, each with its reason (see
+	// promotion.Rejected). Both are empty without an Options.Discounter.
+	// Free shipping shows as a promotion here; its amount is known only
+	// at checkout, once shipping is priced.
+	Codes         []string             `json:"codes,omitempty"`
+	Promotions    []promotion.Applied  `json:"promotions,omitempty"`
+	RejectedCodes []promotion.Rejected `json:"rejected_codes,omitempty"`
 }
 
 // Totals prices cart id with today's catalog prices, line by line, and
@@ -105,9 +122,68 @@ func (s *Service) Price(ctx context.Context, c Cart) (Totals, error) {
 		t.ItemCount += l.Quantity
 		t.PriceChanged = t.PriceChanged || lt.PriceChanged
 		t.Purchasable = t.Purchasable && lt.Purchasable
+		lt.Discount = commerce.Zero(c.Currency)
 		t.Lines[i] = lt
 	}
+	t.Discount, t.Total = commerce.Zero(c.Currency), t.Subtotal
+	if len(c.Codes) > 0 {
+		t.Codes = slices.Clone(c.Codes)
+	}
+	if s.opts.Discounter == nil {
+		return t, nil
+	}
+	if err := s.discount(ctx, c, &t); err != nil {
+		return Totals{}, err
+	}
 	return t, nil
+}
+
+// discount asks the discounter what t's purchasable lines and c's codes
+// are given, and records it on t.
+func (s *Service) discount(ctx context.Context, c Cart, t *Totals) error {
+	b := promotion.Basket{
+		Currency: c.Currency, CustomerID: c.CustomerID, Shipping: commerce.Zero(c.Currency), Codes: slices.Clone(c.Codes),
+		// A cart cannot tell whether its buyer ordered before: it shows
+		// first-order promotions, and checkout decides.
+		FirstOrder: true,
+	}
+	var at []int // at[j] is the index in t.Lines of basket line j
+	for i, lt := range t.Lines {
+		if !lt.Purchasable {
+			continue
+		}
+		b.Lines = append(b.Lines, promotion.BasketLine{
+			SKU: lt.SKU, ProductID: c.Lines[i].ProductID, Quantity: lt.Quantity, UnitPrice: lt.UnitPrice, Total: lt.Total,
+		})
+		at = append(at, i)
+	}
+	if len(b.Lines) == 0 && len(b.Codes) == 0 {
+		return nil
+	}
+	r, err := s.opts.Discounter.Evaluate(ctx, b)
+	if err != nil {
+		return err
+	}
+	if len(r.LineDiscounts) != len(b.Lines) {
+		return commerce.Errorf(commerce.CodeInternal, "cart: the discounter answered %d line discounts for %d lines", len(r.LineDiscounts), len(b.Lines))
+	}
+	for j, d := range r.LineDiscounts {
+		if d.Currency() != c.Currency || d.IsNegative() {
+			return commerce.Errorf(commerce.CodeInternal, "cart: the discounter answered a discount of %s for a line in %s", d, c.Currency)
+		}
+		t.Lines[at[j]].Discount = d
+		if t.Discount, err = t.Discount.Add(d); err != nil {
+			return err
+		}
+	}
+	if t.Total, err = t.Subtotal.Sub(t.Discount); err != nil {
+		return err
+	}
+	if t.Total.IsNegative() {
+		return commerce.Errorf(commerce.CodeInternal, "cart: the discounter gave %s off a subtotal of %s", t.Discount, t.Subtotal)
+	}
+	t.Promotions, t.RejectedCodes = r.Applied, r.Rejected
+	return nil
 }
 
 // priceLines prices c's SKUs. SKUs the pricer reports unknown or unpriced

@@ -102,11 +102,14 @@ func decodeCart(id commerce.CartID, doc string) (cart.Cart, error) {
 	return r.Cart, nil
 }
 
-// normalize gives c the form decodeCart returns: nil for empty lines and
-// metadata.
+// normalize gives c the form decodeCart returns: nil for empty lines,
+// codes and metadata.
 func normalize(c *cart.Cart) {
 	if len(c.Lines) == 0 {
 		c.Lines = nil
+	}
+	if len(c.Codes) == 0 {
+		c.Codes = nil
 	}
 	for i := range c.Lines {
 		if len(c.Lines[i].Metadata) == 0 {

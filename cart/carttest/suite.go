@@ -46,6 +46,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("MergeLimits", func(t *testing.T) { testMergeLimits(t, newStore) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, newStore) })
 	t.Run("TotalsPricerWithoutDetails", func(t *testing.T) { testTotalsWithoutDetails(t, newStore) })
+	t.Run("Codes", func(t *testing.T) { testCodes(t, newStore) })
+	t.Run("CodeTotals", func(t *testing.T) { testCodeTotals(t, newStore) })
 	t.Run("Convert", func(t *testing.T) { testConvert(t, newStore) })
 	t.Run("ConvertChanged", func(t *testing.T) { testConvertChanged(t, newStore) })
 	t.Run("Expiry", func(t *testing.T) { testExpiry(t, newStore) })

@@ -38,7 +38,7 @@ func checkTotals(f *fixture, c cart.Cart) {
 		require.NoError(f.t, err)
 		return cart.LineTotal{
 			LineID: l.ID, SKU: l.SKU, Title: l.Title, Quantity: l.Quantity, UnitPrice: usd(unit), AddedPrice: l.UnitPrice,
-			PriceChanged: changed, Purchasable: ok, Reason: reason, Total: total,
+			PriceChanged: changed, Purchasable: ok, Reason: reason, Total: total, Discount: usd(0),
 		}
 	}
 	require.Equal(f.t, cart.Totals{
@@ -51,6 +51,8 @@ func checkTotals(f *fixture, c cart.Cart) {
 			line(4, 2600, false, false, cart.ReasonNoPrice),
 		},
 		Subtotal:     usd(2*1500 + 2500),
+		Discount:     usd(0),
+		Total:        usd(2*1500 + 2500),
 		ItemCount:    9,
 		PriceChanged: true,
 		Purchasable:  false,
@@ -67,7 +69,8 @@ func testTotals(t *testing.T, newStore NewStore) {
 	empty := f.create("", "EUR")
 	tot, err := f.svc.Totals(f.ctx, empty.ID)
 	require.NoError(t, err)
-	require.Equal(t, cart.Totals{CartID: empty.ID, Currency: "EUR", Version: 1, Lines: []cart.LineTotal{}, Subtotal: commerce.Zero("EUR"), Purchasable: true}, tot)
+	require.Equal(t, cart.Totals{CartID: empty.ID, Currency: "EUR", Version: 1, Lines: []cart.LineTotal{}, Subtotal: commerce.Zero("EUR"),
+		Discount: commerce.Zero("EUR"), Total: commerce.Zero("EUR"), Purchasable: true}, tot)
 
 	// A change that would make the total overflow is refused and saves
 	// nothing: the cart stays usable.
