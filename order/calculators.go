@@ -33,7 +33,7 @@ type TaxCalculator interface {
 
 // FlatShipping charges one fixed amount per order in each currency it
 // lists (in minor units) and nothing in the others. Orders whose subtotal
-// reaches FreeOver's amount in their currency ship free.
+// less discounts reaches FreeOver's amount in their currency ship free.
 type FlatShipping struct {
 	Rates    map[commerce.Currency]int64
 	FreeOver map[commerce.Currency]int64
@@ -41,7 +41,7 @@ type FlatShipping struct {
 
 // Shipping implements ShippingCalculator.
 func (f FlatShipping) Shipping(_ context.Context, q Quote) (commerce.Money, error) {
-	if over, ok := f.FreeOver[q.Currency]; ok && q.Subtotal.Amount() >= over {
+	if over, ok := f.FreeOver[q.Currency]; ok && q.Subtotal.Amount()-q.Discount.Amount() >= over {
 		return commerce.Zero(q.Currency), nil
 	}
 	return commerce.NewMoney(f.Rates[q.Currency], q.Currency)

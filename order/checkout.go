@@ -32,6 +32,13 @@ type CheckoutInput struct {
 	// checkout that would cost anything else fails with
 	// FailedPrecondition and the actual total in Details["total"].
 	ExpectedTotal *commerce.Money
+	// GiftCards pay part of the order, in turn, before the card payment
+	// takes the rest (see GiftCardUse); an order they pay in full takes
+	// no card payment. They need Options.GiftCards. A card refused (an
+	// unknown code: InvalidArgument naming "gift_cards[i].code"; a
+	// balance too small: FailedPrecondition) fails the checkout before
+	// anything is charged.
+	GiftCards []GiftCardUse
 }
 
 // Checkout turns cart cartID into an order and pays for it, in this
@@ -105,7 +112,8 @@ func checkReplay(o Order, cartID commerce.CartID, in CheckoutInput) error {
 		billing = *in.BillingAddress
 	}
 	if o.Email != in.Email || o.ShippingAddress != in.ShippingAddress || o.BillingAddress != billing ||
-		o.PaymentMethod != in.PaymentMethod || (!in.CustomerID.IsZero() && o.CustomerID != in.CustomerID) {
+		o.PaymentMethod != in.PaymentMethod || (!in.CustomerID.IsZero() && o.CustomerID != in.CustomerID) ||
+		!sameGiftCards(o, in.GiftCards) {
 		return errKeyReused(in.IdempotencyKey, "a checkout with other details")
 	}
 	return nil
@@ -131,6 +139,9 @@ func (in CheckoutInput) normalized() (CheckoutInput, error) {
 		if err := in.CustomerID.Validate(); err != nil {
 			return in, invalid("customer_id", "%w", err)
 		}
+	}
+	if err := validateGiftCards(in.GiftCards); err != nil {
+		return in, err
 	}
 	if in.PaymentMethod == "" {
 		return in, invalid("payment_method", "a payment-method token is required")
@@ -158,7 +169,7 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 		if err := checkReplay(prior, cartID, in); err != nil {
 			return Order{}, err
 		}
-		return s.advance(ctx, prior)
+		return s.advance(ctx, prior, in.GiftCards)
 	}
 	cctx, end := s.observe(ctx, StepCreate)
 	stored, created, err := s.store.Create(cctx, o, func(o Order) []commerce.Envelope {
@@ -173,7 +184,7 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 			return Order{}, err
 		}
 	}
-	return s.advance(ctx, stored)
+	return s.advance(ctx, stored, in.GiftCards)
 }
 
 // draft prices the cart and builds the Pending order.
@@ -232,8 +243,17 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 		}
 		o.Lines = append(o.Lines, line)
 	}
-	if o.Totals, err = s.totals(ctx, o, t.Subtotal); err != nil {
+	o.Totals.Subtotal = t.Subtotal
+	if err := s.applyPromotions(ctx, &o, c.Codes); err != nil {
 		return Order{}, err
+	}
+	if len(in.GiftCards) > 0 {
+		if s.opts.GiftCards == nil {
+			return Order{}, invalid("gift_cards", "this shop takes no gift cards")
+		}
+		if o.GiftCards, err = giftCardsFor(in.GiftCards, o.Totals.Total); err != nil {
+			return Order{}, err
+		}
 	}
 	if in.ExpectedTotal != nil && *in.ExpectedTotal != o.Totals.Total {
 		return Order{}, commerce.Errorf(commerce.CodeFailedPrecondition, "order: the cart now costs %s, not %s", o.Totals.Total, *in.ExpectedTotal).
@@ -242,30 +262,49 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	return o, nil
 }
 
-// totals adds shipping and tax to the subtotal.
-func (s *Service) totals(ctx context.Context, o Order, subtotal commerce.Money) (Totals, error) {
+// shipping prices o's shipping, its lines discounted by discount.
+func (s *Service) shipping(ctx context.Context, o Order, discount commerce.Money) (commerce.Money, error) {
 	zero := commerce.Zero(o.Currency)
-	q := Quote{Currency: o.Currency, Lines: o.Lines, Subtotal: subtotal, Discount: zero, ShippingAddress: o.ShippingAddress, Shipping: zero}
+	q := Quote{Currency: o.Currency, Lines: o.Lines, Subtotal: o.Totals.Subtotal, Discount: discount, ShippingAddress: o.ShippingAddress, Shipping: zero}
 	shipping, err := s.opts.Shipping.Shipping(ctx, q)
 	if err != nil {
-		return Totals{}, fmt.Errorf("order: shipping: %w", err)
+		return commerce.Money{}, fmt.Errorf("order: shipping: %w", err)
 	}
 	if err := checkCharge("shipping", shipping, o.Currency); err != nil {
-		return Totals{}, err
+		return commerce.Money{}, err
 	}
-	q.Shipping = shipping
+	return shipping, nil
+}
+
+// priceTotals sets o's totals from its subtotal, the discount off its
+// lines, and shipping less the discount off it, adding the tax.
+func (s *Service) priceTotals(ctx context.Context, o *Order, discount, shipping, shippingDiscount commerce.Money) error {
+	subtotal := o.Totals.Subtotal
+	shipping, err := shipping.Sub(shippingDiscount)
+	if err != nil {
+		return err
+	}
+	q := Quote{Currency: o.Currency, Lines: o.Lines, Subtotal: subtotal, Discount: discount, ShippingAddress: o.ShippingAddress, Shipping: shipping}
 	tax, err := s.opts.Tax.Tax(ctx, q)
 	if err != nil {
-		return Totals{}, fmt.Errorf("order: tax: %w", err)
+		return fmt.Errorf("order: tax: %w", err)
 	}
 	if err := checkCharge("tax", tax, o.Currency); err != nil {
-		return Totals{}, err
+		return err
 	}
-	total, err := commerce.Sum(o.Currency, subtotal, shipping, tax)
+	items, err := subtotal.Sub(discount)
 	if err != nil {
-		return Totals{}, err
+		return err
 	}
-	return Totals{Subtotal: subtotal, Discount: zero, Shipping: shipping, Tax: tax, Total: total}, nil
+	if items.IsNegative() {
+		return commerce.Errorf(commerce.CodeInternal, "order: a discount of %s off a subtotal of %s", discount, subtotal)
+	}
+	total, err := commerce.Sum(o.Currency, items, shipping, tax)
+	if err != nil {
+		return err
+	}
+	o.Totals = Totals{Subtotal: subtotal, Discount: discount, Shipping: shipping, Tax: tax, Total: total}
+	return nil
 }
 
 func checkCharge(what string, m commerce.Money, c commerce.Currency) error {
@@ -278,7 +317,10 @@ func checkCharge(what string, m commerce.Money, c commerce.Currency) error {
 // advance drives a checkout from wherever its order stands to the end:
 // Confirmed (or later), or an error. It is safe to run concurrently for
 // one order: every step is idempotent and every status change conditional.
-func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
+// cards are the checkout's gift cards, whose codes the order does not
+// keep.
+func (s *Service) advance(ctx context.Context, o Order, cards []GiftCardUse) (Order, error) {
+	reserve := func(ctx context.Context, o Order) (Order, error) { return s.reserve(ctx, o, cards) }
 	for {
 		var (
 			next Order
@@ -286,7 +328,7 @@ func (s *Service) advance(ctx context.Context, o Order) (Order, error) {
 		)
 		switch o.Status {
 		case StatusPending:
-			next, err = s.observed(ctx, StepReserve, o, s.reserve)
+			next, err = s.observed(ctx, StepReserve, o, reserve)
 		case StatusPaymentPending:
 			next, err = s.observed(ctx, StepPay, o, s.pay)
 		case StatusCancelled:
@@ -342,9 +384,11 @@ func checkoutFailure(o Order) error {
 	return e
 }
 
-// reserve holds the order's stock and moves it to PaymentPending; when
-// stock is short it discards the order.
-func (s *Service) reserve(ctx context.Context, o Order) (Order, error) {
+// reserve holds the order's stock, the uses of its promotions and its
+// gift cards, and moves it to PaymentPending; when stock is short, a
+// code's limit is reached or a gift card is refused, it discards the
+// order and gives back what it held.
+func (s *Service) reserve(ctx context.Context, o Order, cards []GiftCardUse) (Order, error) {
 	lines := make([]inventory.Line, len(o.Lines))
 	for i, l := range o.Lines {
 		lines[i] = inventory.Line{SKU: l.SKU, Quantity: l.Quantity}
@@ -363,7 +407,51 @@ func (s *Service) reserve(ctx context.Context, o Order) (Order, error) {
 		// expired: recovery discarded the order while this call stalled.
 		return o, errMovedOn
 	}
-	return s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", nil, commerce.Money{})
+	hold, err := s.reservePromotions(ctx, o, cards)
+	if err != nil {
+		if !refused(err) {
+			return o, err
+		}
+		// The order cannot be placed as it is: discard it first, so no
+		// stalled call moves it on, then give back what it holds.
+		if derr := s.discard(ctx, o, "promotion or gift card refused"); derr != nil {
+			return o, errors.Join(err, derr)
+		}
+		if rerr := s.releaseDiscarded(ctx, o); rerr != nil {
+			s.log.Warn("order: a discarded order's holds are left to expire", "order_id", o.ID, "error", rerr)
+		}
+		return o, err
+	}
+	moved, err := s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", func(cur *Order) error {
+		cur.GiftCards = heldCards(*cur, hold)
+		return nil
+	}, commerce.Money{})
+	if errors.Is(err, commerce.ErrNotFound) {
+		// Recovery discarded the order while this call held its
+		// promotions: give them back rather than leave them to expire.
+		if rerr := s.releaseDiscarded(ctx, o); rerr != nil {
+			s.log.Warn("order: a discarded order's holds are left to expire", "order_id", o.ID, "error", rerr)
+		}
+		return o, errMovedOn
+	}
+	return moved, err
+}
+
+// refused reports whether err is a promotion or gift card refusing the
+// order (a limit reached, a card unknown or short), as opposed to a
+// failure worth retrying.
+func refused(err error) bool {
+	switch commerce.Code(err) {
+	case commerce.CodeFailedPrecondition, commerce.CodeInvalidArgument, commerce.CodeNotFound:
+		return true
+	}
+	return false
+}
+
+// releaseDiscarded gives back what a discarded order held: its stock,
+// its promotions' uses and its gift cards.
+func (s *Service) releaseDiscarded(ctx context.Context, o Order) error {
+	return errors.Join(s.settleStock(ctx, o), s.releasePromotions(ctx, o, false))
 }
 
 // discard removes a Pending order that holds no stock.
@@ -386,10 +474,13 @@ func (s *Service) discard(ctx context.Context, o Order, reason string) error {
 // order; a declined payment cancels it.
 func (s *Service) pay(ctx context.Context, o Order) (Order, error) {
 	var p payment.Payment
-	if o.Totals.Total.IsPositive() {
-		var err error
+	amount, err := o.CardAmount()
+	if err != nil {
+		return o, err
+	}
+	if amount.IsPositive() {
 		p, err = s.payments.Authorize(ctx, payment.AuthorizeInput{
-			OrderID: o.ID, Amount: o.Totals.Total, PaymentMethod: o.PaymentMethod,
+			OrderID: o.ID, Amount: amount, PaymentMethod: o.PaymentMethod,
 			IdempotencyKey: paymentKey(o.ID), CaptureNow: o.Capture == CaptureAtCheckout,
 			Description: fmt.Sprintf("Order %d", o.Number),
 		})
@@ -419,6 +510,14 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 			// units may be sold to someone else, so the order cannot be
 			// fulfilled. Give the money back.
 			return s.abort(ctx, o, "the stock reservation expired before the payment completed", err)
+		}
+		return o, err
+	}
+	if err := s.commitPromotions(ctx, o); err != nil {
+		if errors.Is(err, commerce.ErrFailedPrecondition) {
+			// The holds lapsed: the gift-card money or the code's use
+			// may have gone to another order. Give everything back.
+			return s.abort(ctx, o, "the gift card or promotion holds expired before the payment completed", err)
 		}
 		return o, err
 	}

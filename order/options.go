@@ -47,6 +47,15 @@ type Options struct {
 	// ReturnShipping says whether a return refunds the returned units'
 	// share of the order's shipping. Default ReturnShippingKept.
 	ReturnShipping ReturnShippingPolicy
+	// Promotions, when set, discounts orders at checkout: the automatic
+	// promotions and those behind the cart's codes, with their uses
+	// reserved, committed and released along the checkout (usually a
+	// *promotion.Service). Default: none, orders have no discounts.
+	Promotions Promotions
+	// GiftCards, when set, lets checkouts pay with gift cards
+	// (CheckoutInput.GiftCards; usually a *promotion.Service). Default:
+	// none, a checkout naming gift cards is InvalidArgument.
+	GiftCards GiftCards
 }
 
 // ReturnTaxPolicy is Options.ReturnTax.

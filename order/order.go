@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // Line is one line of an order: a snapshot of what was bought, at the
@@ -18,10 +19,16 @@ type Line struct {
 	UnitPrice commerce.Money     `json:"unit_price"`
 	// Total is UnitPrice × Quantity.
 	Total commerce.Money `json:"total"`
+	// Discount is the line's share of the order's promotions, frozen at
+	// checkout: never more than Total. Zero on orders without
+	// promotions. The lines' discounts sum to Totals.Discount.
+	Discount commerce.Money `json:"discount"`
 }
 
 // Totals is what an order costs, all in its currency:
-// Total = Subtotal - Discount + Shipping + Tax.
+// Total = Subtotal - Discount + Shipping + Tax. Discount is what the
+// promotions take off the lines; Shipping is net of what they take off
+// shipping (free shipping makes it zero).
 type Totals struct {
 	Subtotal commerce.Money `json:"subtotal"`
 	Discount commerce.Money `json:"discount"`
@@ -90,7 +97,17 @@ type Order struct {
 	Capture       CaptureMode `json:"capture"`
 	// PaymentIDs are the order's payments, recorded when it is confirmed.
 	PaymentIDs []commerce.PaymentID `json:"payment_ids,omitempty"`
-	Shipment   *Shipment            `json:"shipment,omitempty"`
+	// Promotions are the promotions that discount the order, as checkout
+	// froze them: each with its code (empty for an automatic one), its
+	// discount and its share of each line. Their use of codes and budgets
+	// is reserved with the stock, committed with the confirmation and
+	// given back when the order is cancelled.
+	Promotions []promotion.Applied `json:"promotions,omitempty"`
+	// GiftCards are the gift cards paying part of the order, in the
+	// order they are used; the card payment takes the rest (see
+	// Order.CardAmount). A card's code is never recorded, only its hint.
+	GiftCards []GiftCard `json:"gift_cards,omitempty"`
+	Shipment  *Shipment  `json:"shipment,omitempty"`
 	// History lists every transition, oldest first; the first is the
 	// creation (From empty, To Pending).
 	History []Transition `json:"history"`
@@ -117,9 +134,52 @@ type Order struct {
 	Version int64 `json:"version"`
 }
 
+// GiftCard is one gift card paying part of an order.
+type GiftCard struct {
+	// GiftCardID is the card and Hint the last characters of its code,
+	// to show the buyer which card paid; both are known once the amount
+	// is held (the order is PaymentPending), empty before.
+	GiftCardID commerce.GiftCardID `json:"gift_card_id,omitempty"`
+	Hint       string              `json:"hint,omitempty"`
+	// Amount is what the card pays.
+	Amount commerce.Money `json:"amount"`
+}
+
+// GiftCardAmount is what o's gift cards pay.
+func (o Order) GiftCardAmount() (commerce.Money, error) {
+	sum := commerce.Zero(o.Currency)
+	for _, g := range o.GiftCards {
+		var err error
+		if sum, err = sum.Add(g.Amount); err != nil {
+			return commerce.Money{}, err
+		}
+	}
+	return sum, nil
+}
+
+// CardAmount is what the order's card payment takes: the total less what
+// its gift cards pay. Zero for an order paid wholly by gift cards (or
+// free), which takes no card payment.
+func (o Order) CardAmount() (commerce.Money, error) {
+	gc, err := o.GiftCardAmount()
+	if err != nil {
+		return commerce.Money{}, err
+	}
+	return o.Totals.Total.Sub(gc)
+}
+
 // Clone returns a deep copy of o.
 func (o Order) Clone() Order {
 	o.Lines = slices.Clone(o.Lines)
+	o.GiftCards = slices.Clone(o.GiftCards)
+	if o.Promotions != nil {
+		ps := make([]promotion.Applied, len(o.Promotions))
+		for i, p := range o.Promotions {
+			p.LineDiscounts = slices.Clone(p.LineDiscounts)
+			ps[i] = p
+		}
+		o.Promotions = ps
+	}
 	o.PaymentIDs = slices.Clone(o.PaymentIDs)
 	o.History = slices.Clone(o.History)
 	o.ExternalRefunds = slices.Clone(o.ExternalRefunds)

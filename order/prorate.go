@@ -3,8 +3,10 @@ package order
 import "github.com/mercatohq/mercato/commerce"
 
 // prorate is the refund of returning lines from o, given the returns o
-// already has. Each charge of the order (the discount, the tax and the
-// shipping) is split across its lines by their totals, and each line's
+// already has. The discount is each line's own, as checkout froze it
+// from the promotions; each other charge of the order (the tax and the
+// shipping, and the discount of an order recorded without line
+// discounts) is split across its lines by their totals, and each line's
 // share across its units, with commerce.Allocate; a return takes the
 // shares of the next units of each line not returned yet. So the units
 // of all returns together take every share exactly once: returning
@@ -40,9 +42,12 @@ func (s *Service) prorate(o Order, lines []ReturnLine) (ReturnRefund, error) {
 		}
 		return m.Allocate(weights...)
 	}
-	discounts, err := split(o.Totals.Discount)
-	if err != nil {
-		return ReturnRefund{}, err
+	discounts, ok := lineDiscounts(o)
+	if !ok {
+		var err error
+		if discounts, err = split(o.Totals.Discount); err != nil {
+			return ReturnRefund{}, err
+		}
 	}
 	taxes, err := split(tax)
 	if err != nil {
@@ -122,4 +127,23 @@ func unitShares(m commerce.Money, units, skip, take int) (commerce.Money, error)
 		}
 	}
 	return out, nil
+}
+
+// lineDiscounts returns the discounts o's lines carry, when they sum to
+// the order's discount; ok is false for an order recorded before lines
+// carried their discount, whose discount is then split by line totals.
+func lineDiscounts(o Order) (_ []commerce.Money, ok bool) {
+	out := make([]commerce.Money, len(o.Lines))
+	sum := commerce.Zero(o.Currency)
+	for i, l := range o.Lines {
+		if l.Discount.Currency() != o.Currency {
+			return nil, false
+		}
+		out[i] = l.Discount
+		var err error
+		if sum, err = sum.Add(l.Discount); err != nil {
+			return nil, false
+		}
+	}
+	return out, sum == o.Totals.Discount
 }

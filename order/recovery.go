@@ -30,7 +30,8 @@ type RecoveryReport struct {
 // Recover finishes the orders whose work stopped half-way — a crash, a
 // timeout, a dependency down — once they have been unsettled for
 // Options.RecoverAfter:
-//   - Pending (never reached payment): discarded, its stock released;
+//   - Pending (never reached payment): discarded, its stock, promotion
+//     uses and gift cards released;
 //   - PaymentPending: the payment is looked up (and reconciled with the
 //     provider when in flight). Taken: the checkout is completed (stock
 //     deducted, cart converted, Confirmed). Declined, voided or never
@@ -84,7 +85,7 @@ func (s *Service) recoverOrder(ctx context.Context, o Order, rep *RecoveryReport
 		if err := s.discard(ctx, o, "checkout abandoned"); err != nil {
 			return err
 		}
-		if err := s.settleStock(ctx, o); err != nil {
+		if err := s.releaseDiscarded(ctx, o); err != nil {
 			return err
 		}
 		rep.Discarded++
@@ -104,10 +105,15 @@ func (s *Service) recoverOrder(ctx context.Context, o Order, rep *RecoveryReport
 // recoverPayment finishes a checkout stopped in PaymentPending from what
 // the payment says.
 func (s *Service) recoverPayment(ctx context.Context, o Order, rep *RecoveryReport) error {
+	amount, err := o.CardAmount()
+	if err != nil {
+		return err
+	}
 	p, err := s.payments.GetByIdempotencyKey(ctx, paymentKey(o.ID))
 	switch {
-	case errors.Is(err, commerce.ErrNotFound) && !o.Totals.Total.IsPositive():
-		// A free order needs no payment: finish it.
+	case errors.Is(err, commerce.ErrNotFound) && !amount.IsPositive():
+		// An order that is free, or paid wholly by gift cards, needs no
+		// card payment: finish it.
 	case errors.Is(err, commerce.ErrNotFound):
 		// Never charged. If the stalled call creates the payment after
 		// all, its confirmation finds the order cancelled and voids it.

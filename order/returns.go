@@ -211,13 +211,29 @@ func (s *Service) RefundReturn(ctx context.Context, id commerce.OrderID, number 
 	return s.stepReturn(ctx, id, number, actor, ReturnStatusApproved, ReturnStatusRefunded)
 }
 
-// refundReturn refunds r's total from o's captured payments, in their
-// order, each part under a key derived from the order, the return and
-// the payment.
+// refundReturn refunds r's total: to o's gift cards first, up to what
+// they paid and was not refunded yet, and the rest from o's captured
+// payments, in their order. Each part goes under a key derived from the
+// order, the return and the payment (or the gift cards), so a retry
+// resumes it. Gift-card money goes back to the cards first because it is
+// the shop's own credit: a partial return never turns it into cash
+// while card money is left to refund.
 func (s *Service) refundReturn(ctx context.Context, o Order, r Return) error {
 	left := r.Refund.Total
 	if !left.IsPositive() {
 		return nil
+	}
+	if len(o.GiftCards) > 0 && s.opts.GiftCards != nil {
+		credited, err := s.opts.GiftCards.RefundGiftCards(ctx, o.ID, giftRefundID(o, fmt.Sprintf("order:%s:return:%d:gift_cards", o.ID, r.Number)), left)
+		if err != nil {
+			return err
+		}
+		if left, err = left.Sub(credited); err != nil {
+			return err
+		}
+		if !left.IsPositive() {
+			return nil
+		}
 	}
 	pays, err := s.payments.GetByOrder(ctx, o.ID)
 	if err != nil {

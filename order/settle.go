@@ -12,7 +12,8 @@ import (
 // settle makes the money and stock moves a Cancelled or Refunded order
 // implies, and then marks it Settled: every authorization is voided and
 // every capture refunded; reserved stock is released and deducted stock
-// restocked. Each move is idempotent (refunds by a key derived from the
+// restocked; gift-card money goes back to the cards, and a cancelled
+// order's promotions give their uses and budget back. Each move is idempotent (refunds by a key derived from the
 // order and payment), so settle may run again after a crash, or in two
 // processes at once, without paying back twice.
 func (s *Service) settle(ctx context.Context, o Order, reason string) (Order, error) {
@@ -23,6 +24,11 @@ func (s *Service) settle(ctx context.Context, o Order, reason string) (Order, er
 		return o, err
 	}
 	if err := s.settleStock(ctx, o); err != nil {
+		return o, err
+	}
+	// A cancelled order gives its codes' uses back; a refunded one used
+	// them. Both give their gift-card money back to the cards.
+	if err := s.releasePromotions(ctx, o, o.Status == StatusRefunded); err != nil {
 		return o, err
 	}
 	settled, err := s.store.Update(ctx, o.ID, func(cur *Order) ([]commerce.Envelope, error) {

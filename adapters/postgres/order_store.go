@@ -14,10 +14,11 @@ import (
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // OrderStore is the PostgreSQL order.Store (tables order_orders, order_lines
-// and order_history, migrations 0007 to 0009).
+// and order_history, migrations 0007 to 0009 and 0012).
 //
 // Every write is one read-committed transaction on one connection whose
 // statements are pipelined: BEGIN travels with the first statements and
@@ -61,8 +62,9 @@ const orderSelect = `SELECT o.id, o.number, o.idempotency_key, o.cart_id, coales
 	o.currency, o.status, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.shipping_address, o.billing_address,
 	o.reservation_id, o.payment_method, o.capture, o.payment_ids, o.shipment, o.failure_code, o.failure_message,
 	o.settled, o.created_at, o.updated_at, o.version, o.cart_version, o.returns, o.external_refunds,
+	o.promotions, o.gift_cards,
 	(SELECT json_agg(json_build_object('s', l.sku, 'p', l.product_id, 'v', l.variant_id, 't', l.title,
-		'q', l.quantity, 'u', l.unit_price, 'a', l.total) ORDER BY l.position)
+		'q', l.quantity, 'u', l.unit_price, 'a', l.total, 'd', l.discount) ORDER BY l.position)
 		FROM order_lines l WHERE l.order_id = o.id),
 	(SELECT json_agg(json_build_object('f', h.from_status, 't', h.to_status, 'a', h.actor, 'r', h.reason,
 		'at', (extract(epoch FROM h.at) * 1000000)::bigint) ORDER BY h.seq)
@@ -78,6 +80,7 @@ type lineJSON struct {
 	Quantity  int    `json:"q"`
 	UnitPrice int64  `json:"u"`
 	Total     int64  `json:"a"`
+	Discount  int64  `json:"d"`
 }
 
 type transitionJSON struct {
@@ -92,12 +95,12 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 	var o order.Order
 	var cur, status, capture string
 	var subtotal, discount, shipping, tax, total int64
-	var shipTo, billTo, shipment, returns, external, lines, history []byte
+	var shipTo, billTo, shipment, returns, external, promotions, giftCards, lines, history []byte
 	var paymentIDs []string
 	err := row.Scan(&o.ID, &o.Number, &o.IdempotencyKey, &o.CartID, &o.CustomerID, &o.Email,
 		&cur, &status, &subtotal, &discount, &shipping, &tax, &total, &shipTo, &billTo,
 		&o.ReservationID, &o.PaymentMethod, &capture, &paymentIDs, &shipment, &o.FailureCode, &o.FailureMessage,
-		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &external, &lines, &history)
+		&o.Settled, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.CartVersion, &returns, &external, &promotions, &giftCards, &lines, &history)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -128,6 +131,16 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 			return order.Order{}, fmt.Errorf("decode external refunds: %w", err)
 		}
 	}
+	if len(promotions) > 0 && string(promotions) != "[]" {
+		if err := json.Unmarshal(promotions, &o.Promotions); err != nil {
+			return order.Order{}, fmt.Errorf("decode promotions: %w", err)
+		}
+	}
+	if len(giftCards) > 0 && string(giftCards) != "[]" {
+		if err := json.Unmarshal(giftCards, &o.GiftCards); err != nil {
+			return order.Order{}, fmt.Errorf("decode gift cards: %w", err)
+		}
+	}
 	for _, id := range paymentIDs {
 		o.PaymentIDs = append(o.PaymentIDs, commerce.PaymentID(id))
 	}
@@ -146,6 +159,9 @@ func scanOrder(row pgx.Row) (order.Order, error) {
 				return order.Order{}, err
 			}
 			if o.Lines[i].Total, err = commerce.NewMoney(l.Total, c); err != nil {
+				return order.Order{}, err
+			}
+			if o.Lines[i].Discount, err = commerce.NewMoney(l.Discount, c); err != nil {
 				return order.Order{}, err
 			}
 		}
@@ -205,6 +221,19 @@ func canonical(o *order.Order) {
 	for i := range o.Returns {
 		o.Returns[i].RequestedAt, o.Returns[i].UpdatedAt = micro(o.Returns[i].RequestedAt), micro(o.Returns[i].UpdatedAt)
 	}
+	if len(o.Promotions) == 0 {
+		o.Promotions = nil
+	}
+	if len(o.GiftCards) == 0 {
+		o.GiftCards = nil
+	}
+	// A line recorded without a discount reads back with none in the
+	// order's currency.
+	for i := range o.Lines {
+		if o.Lines[i].Discount.Currency() == "" {
+			o.Lines[i].Discount = commerce.Zero(o.Currency)
+		}
+	}
 	if len(o.ExternalRefunds) == 0 {
 		o.ExternalRefunds = nil
 	}
@@ -239,6 +268,11 @@ func checkMoney(o order.Order) error {
 		if err := bad("lines["+strconv.Itoa(i)+"].total", l.Total); err != nil {
 			return err
 		}
+		if l.Discount.Currency() != "" {
+			if err := bad("lines["+strconv.Itoa(i)+"].discount", l.Discount); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -270,16 +304,18 @@ func historyArgs(ts []order.Transition) (from, to, actor, reason []string, at []
 const sqlCreateOrder = `WITH o AS (
 	INSERT INTO order_orders (id, idempotency_key, cart_id, customer_id, email, currency, status, subtotal, discount,
 		shipping, tax, total, shipping_address, billing_address, reservation_id, payment_method, capture,
-		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version, cart_version)
+		payment_ids, shipment, failure_code, failure_message, settled, created_at, updated_at, version, cart_version,
+		promotions, gift_cards)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $38)
+		$23, $24, $25, $38, $40, $41)
 	ON CONFLICT DO NOTHING
 	RETURNING id, number
 ), lines AS (
-	INSERT INTO order_lines (order_id, position, sku, product_id, variant_id, title, quantity, unit_price, total)
-	SELECT o.id, v.n - 1, v.sku, v.product_id, v.variant_id, v.title, v.quantity, v.unit_price, v.total
-	FROM o, unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::integer[], $31::bigint[], $32::bigint[])
-		WITH ORDINALITY AS v(sku, product_id, variant_id, title, quantity, unit_price, total, n)
+	INSERT INTO order_lines (order_id, position, sku, product_id, variant_id, title, quantity, unit_price, total, discount)
+	SELECT o.id, v.n - 1, v.sku, v.product_id, v.variant_id, v.title, v.quantity, v.unit_price, v.total, v.discount
+	FROM o, unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::integer[], $31::bigint[], $32::bigint[],
+		$39::bigint[])
+		WITH ORDINALITY AS v(sku, product_id, variant_id, title, quantity, unit_price, total, discount, n)
 ), history AS (
 	INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
 	SELECT o.id, v.n - 1, v.from_status, v.to_status, v.actor, v.reason, v.at
@@ -300,10 +336,10 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 	o.Version = 1
 	n := len(o.Lines)
 	skus, products, variants, titles := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	quantities, units, totals := make([]int32, n), make([]int64, n), make([]int64, n)
+	quantities, units, totals, discounts := make([]int32, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, l := range o.Lines {
 		skus[i], products[i], variants[i], titles[i] = l.SKU, l.ProductID.String(), l.VariantID.String(), l.Title
-		quantities[i], units[i], totals[i] = int32(l.Quantity), l.UnitPrice.Amount(), l.Total.Amount()
+		quantities[i], units[i], totals[i], discounts[i] = int32(l.Quantity), l.UnitPrice.Amount(), l.Total.Amount(), l.Discount.Amount()
 	}
 	from, to, actor, reason, at := historyArgs(o.History)
 
@@ -319,7 +355,7 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 			o.Version,
 			skus, products, variants, titles, quantities, units, totals,
 			from, to, actor, reason, at,
-			o.CartVersion,
+			o.CartVersion, discounts, promotionsJSON(o.Promotions), giftCardsJSON(o.GiftCards),
 		).Query(func(rows pgx.Rows) error {
 			defer rows.Close()
 			for rows.Next() {
@@ -471,14 +507,15 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
 			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
 			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
-			returns = $23, external_refunds = $24
+			returns = $23, external_refunds = $24, promotions = $25, gift_cards = $26
 			WHERE id = $1`,
 			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
 			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
 			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
 			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
 			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
-			returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds))
+			returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds), promotionsJSON(next.Promotions),
+			giftCardsJSON(next.GiftCards))
 		if added := next.History[len(cur.History):]; len(added) > 0 {
 			from, to, actor, reason, at := historyArgs(added)
 			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
@@ -508,6 +545,22 @@ func returnsJSON(rs []order.Return) []order.Return {
 		return []order.Return{}
 	}
 	return rs
+}
+
+// promotionsJSON is the promotions column of an order: never null.
+func promotionsJSON(ps []promotion.Applied) []promotion.Applied {
+	if ps == nil {
+		return []promotion.Applied{}
+	}
+	return ps
+}
+
+// giftCardsJSON is the gift_cards column of an order: never null.
+func giftCardsJSON(gs []order.GiftCard) []order.GiftCard {
+	if gs == nil {
+		return []order.GiftCard{}
+	}
+	return gs
 }
 
 // externalRefundsJSON is the external_refunds column of an order: never
