@@ -14,6 +14,7 @@ import (
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/promotion"
 	"github.com/mercatohq/mercato/recommend"
 	"github.com/mercatohq/mercato/search"
 )
@@ -38,6 +39,10 @@ type Services struct {
 	// Recommendations is optional: without it the recommendation routes
 	// are not served.
 	Recommendations *recommend.Service
+	// Promotions is optional: without it the admin routes of promotions,
+	// codes and gift cards are not served. (Carts take codes whatever;
+	// the cart and order services decide what they give.)
+	Promotions *promotion.Service
 }
 
 // Options configures the API. A nil *Options, or a zero field, means the
@@ -121,6 +126,7 @@ func New(svc Services, opts *Options) (*API, error) {
 	a.adminOrderRoutes()
 	a.returnRoutes()
 	a.adminPaymentRoutes()
+	a.adminPromotionRoutes()
 	a.webhookRoutes()
 	a.openAPIRoute()
 	a.mux.HandleFunc("/", a.unrouted)

@@ -32,6 +32,13 @@ type UpdateLineRequest struct {
 	Quantity int `json:"quantity"`
 }
 
+// ApplyCodeRequest is the body of POST /store/carts/{id}/codes.
+type ApplyCodeRequest struct {
+	// Code is the promotion code the buyer entered; case and surrounding
+	// spaces do not matter.
+	Code string `json:"code"`
+}
+
 // MergeCartRequest is the optional body of POST /store/carts/{id}/merge.
 type MergeCartRequest struct {
 	// Strategy decides the quantity of items both carts hold:
@@ -154,6 +161,33 @@ func (a *API) cartRoutes() {
 				return cart.Cart{}, err
 			}
 			return a.svc.Carts.Clear(r.Context(), c.ID)
+		}),
+	})
+	a.add(Route{
+		Method: http.MethodPost, Path: "/store/carts/{id}/codes", Tag: "carts",
+		Summary: "Enter a promotion code in a cart; the totals then show the discount, or why the code gives none. " +
+			"A code no cart could use (unknown, expired, used up, another currency) is 400 with the reason in the error's details",
+		TokenHeader: CartTokenHeader,
+		Request:     ApplyCodeRequest{}, Response: CartResponse{},
+		handle: replyCartWith(a, func(r *http.Request, in ApplyCodeRequest) (cart.Cart, error) {
+			c, err := a.ownCart(r)
+			if err != nil {
+				return cart.Cart{}, err
+			}
+			return a.svc.Carts.ApplyCode(r.Context(), c.ID, in.Code)
+		}),
+	})
+	a.add(Route{
+		Method: http.MethodDelete, Path: "/store/carts/{id}/codes/{code}", Tag: "carts",
+		Summary:     "Take a promotion code out of a cart",
+		TokenHeader: CartTokenHeader,
+		Response:    CartResponse{},
+		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
+			c, err := a.ownCart(r)
+			if err != nil {
+				return cart.Cart{}, err
+			}
+			return a.svc.Carts.RemoveCode(r.Context(), c.ID, r.PathValue("code"))
 		}),
 	})
 	a.add(Route{

@@ -26,6 +26,11 @@ type CheckoutRequest struct {
 	// checkout that would cost anything else fails with 409 and the
 	// actual total in the error's details.
 	ExpectedTotal *commerce.Money `json:"expected_total,omitempty"`
+	// GiftCards pay part of the order, in turn, each for what is left to
+	// pay up to its amount; the card payment takes the rest, and an order
+	// they pay in full takes none. A card unknown is 400 naming
+	// gift_cards[i].code, one short of its amount 409.
+	GiftCards []order.GiftCardUse `json:"gift_cards,omitempty"`
 }
 
 // CheckoutResponse is the order a checkout placed.
@@ -94,6 +99,7 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	o, err := a.svc.Orders.Checkout(r.Context(), id, order.CheckoutInput{
 		Email: in.Email, CustomerID: who.customer, ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress,
 		PaymentMethod: in.PaymentMethod, IdempotencyKey: scopedKey(scope, key), ExpectedTotal: in.ExpectedTotal,
+		GiftCards: in.GiftCards,
 	})
 	switch {
 	case errors.Is(err, commerce.ErrNotFound) && c.ID.IsZero(),
