@@ -15,6 +15,7 @@ import (
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // crash kills a simulated process at its at-th write: every store write
@@ -168,6 +169,29 @@ func (s crashCarts) Update(ctx context.Context, id commerce.CartID, ttl time.Dur
 	return crashed(s.c, "cart update", func() (cart.Cart, error) { return s.Store.Update(ctx, id, ttl, fn) })
 }
 
+// crashPromotions dies at the promotion store's writes of a checkout:
+// redemptions and gift-card payments.
+type crashPromotions struct {
+	promotion.Store
+	c *crash
+}
+
+func (s crashPromotions) CreateRedemption(ctx context.Context, r promotion.Redemption, check func(promotion.Usage) error) (*promotion.Redemption, error) {
+	return crashed(s.c, "redemption create", func() (*promotion.Redemption, error) { return s.Store.CreateRedemption(ctx, r, check) })
+}
+
+func (s crashPromotions) UpdateRedemption(ctx context.Context, id commerce.OrderID, fn func(promotion.Redemption) (promotion.Redemption, error)) (promotion.Redemption, error) {
+	return crashed(s.c, "redemption update", func() (promotion.Redemption, error) { return s.Store.UpdateRedemption(ctx, id, fn) })
+}
+
+func (s crashPromotions) CreateGiftCardPayment(ctx context.Context, p promotion.GiftCardPayment, fn func([]promotion.GiftCard) ([]promotion.GiftCard, error)) (*promotion.GiftCardPayment, error) {
+	return crashed(s.c, "gift card hold", func() (*promotion.GiftCardPayment, error) { return s.Store.CreateGiftCardPayment(ctx, p, fn) })
+}
+
+func (s crashPromotions) UpdateGiftCardPayment(ctx context.Context, id commerce.OrderID, fn func(promotion.GiftCardPayment, []promotion.GiftCard) (promotion.GiftCardPayment, []promotion.GiftCard, error)) (promotion.GiftCardPayment, error) {
+	return crashed(s.c, "gift card payment update", func() (promotion.GiftCardPayment, error) { return s.Store.UpdateGiftCardPayment(ctx, id, fn) })
+}
+
 type crashProvider struct {
 	payment.Provider
 	c *crash
@@ -208,6 +232,11 @@ func (w *World) doomed(t testing.TB, c *crash, opts *order.Options) *order.Servi
 		o = *opts
 	}
 	o.Clock, o.Logger = w.Clock, quiet
+	if w.Stores.Promotions != nil {
+		promos, err := promotion.NewService(crashPromotions{w.Stores.Promotions, c}, &promotion.Options{Clock: w.Clock, Logger: quiet})
+		require.NoError(t, err)
+		o.Promotions, o.GiftCards = promos, promos
+	}
 	svc, err := order.NewService(crashOrders{w.Stores.Orders, c}, carts, stock, pays, &o)
 	require.NoError(t, err)
 	return svc
@@ -219,6 +248,11 @@ type crashCase struct {
 	token   string
 	opts    *order.Options
 	recover string // "worker" or "retry"
+	// promo checks out with a code and a gift card: the run's code and
+	// card are set by each run.
+	promo bool
+	code  string
+	card  promotion.IssuedGiftCard
 }
 
 func (cc crashCase) String() string {
@@ -226,5 +260,9 @@ func (cc crashCase) String() string {
 	if cc.opts != nil && cc.opts.Capture != "" {
 		capture = cc.opts.Capture
 	}
-	return fmt.Sprintf("%s/capture-at-%s/%s", cc.token, capture, cc.recover)
+	s := fmt.Sprintf("%s/capture-at-%s/%s", cc.token, capture, cc.recover)
+	if cc.promo {
+		s += "/code-and-gift-card"
+	}
+	return s
 }

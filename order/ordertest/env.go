@@ -18,6 +18,7 @@ import (
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
+	"github.com/mercatohq/mercato/promotion"
 )
 
 // Stores are the stores a checkout touches. Orders is the store under
@@ -28,6 +29,11 @@ type Stores struct {
 	Inventory inventory.Store
 	Payments  payment.Store
 	Carts     cart.Store
+	// Promotions keeps promotions, codes and gift cards. With it, the
+	// World's checkouts evaluate promotions and take gift cards (through
+	// a promotion.Service over it), and the suite's promotion tests run;
+	// Run needs it.
+	Promotions promotion.Store
 }
 
 // NewStores returns fresh, empty stores whose committed events reach
@@ -50,7 +56,10 @@ type World struct {
 	Carts    *cart.Service
 	Stock    *inventory.Service
 	Payments *payment.Service
-	Orders   *order.Service
+	// Promotions is the promotion service over Stores.Promotions; nil
+	// without that store.
+	Promotions *promotion.Service
+	Orders     *order.Service
 }
 
 // NewWorld builds a World over the stores newStores returns, with the
@@ -66,7 +75,13 @@ func NewWorld(t testing.TB, newStores NewStores, opts *order.Options) *World {
 	w.Provider = fakeprovider.New(&fakeprovider.Options{Clock: w.Clock})
 	quiet := slog.New(slog.DiscardHandler)
 	var err error
-	w.Carts, err = cart.NewService(w.Stores.Carts, w.Prices, &cart.Options{Clock: w.Clock})
+	cartOpts := &cart.Options{Clock: w.Clock}
+	if w.Stores.Promotions != nil {
+		w.Promotions, err = promotion.NewService(w.Stores.Promotions, &promotion.Options{Clock: w.Clock, Logger: quiet})
+		require.NoError(t, err)
+		cartOpts.Discounter = w.Promotions
+	}
+	w.Carts, err = cart.NewService(w.Stores.Carts, w.Prices, cartOpts)
 	require.NoError(t, err)
 	w.Stock, err = inventory.NewService(w.Stores.Inventory, &inventory.Options{Clock: w.Clock})
 	require.NoError(t, err)
@@ -91,6 +106,7 @@ func (w *World) OrderService(t testing.TB, opts *order.Options) *order.Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	w.withPromotions(&o)
 	svc, err := order.NewService(w.Stores.Orders, w.Carts, w.Stock, w.Payments, &o)
 	require.NoError(t, err)
 	return svc

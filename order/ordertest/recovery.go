@@ -31,6 +31,10 @@ func testCrashRecovery(t *testing.T, newStores NewStores) {
 		{token: "pm_card_visa", opts: shipment, recover: "retry"},
 		{token: "pm_card_chargeDeclined", recover: "worker"},
 		{token: "pm_card_chargeDeclined", recover: "retry"},
+		{token: "pm_card_visa", recover: "worker", promo: true},
+		{token: "pm_card_visa", recover: "retry", promo: true},
+		{token: "pm_card_chargeDeclined", recover: "worker", promo: true},
+		{token: "pm_card_chargeDeclined", recover: "retry", promo: true},
 	}
 	for _, cc := range cases {
 		t.Run(cc.String(), func(t *testing.T) {
@@ -41,8 +45,16 @@ func testCrashRecovery(t *testing.T, newStores NewStores) {
 				w.SetStock(t, sku, 10)
 				cartID := w.Cart(t, Item{sku, 2})
 				key := NewKey()
+				in := Input(cc.token, key)
+				if cc.promo {
+					cc.code = fmt.Sprintf("CRASH-%02d", at)
+					w.PercentCode(t, cc.code, 1000, 1)
+					w.applyCode(t, cartID, cc.code)
+					cc.card = w.GiftCard(t, 1000)
+					in = withGiftCard(in, cc.card.Code, 500)
+				}
 				c := &crash{at: at}
-				_, err := w.doomed(t, c, cc.opts).Checkout(ctx, cartID, Input(cc.token, key))
+				_, err := w.doomed(t, c, cc.opts).Checkout(ctx, cartID, in)
 				if !c.died() {
 					// The checkout ended before its at-th write: it has
 					// been killed after each of its writes.
@@ -63,7 +75,7 @@ func testCrashRecovery(t *testing.T, newStores NewStores) {
 					require.NoError(t, err, what)
 					assert.Equal(t, order.RecoveryReport{}, again, "%s: one pass finishes it", what)
 				case "retry":
-					_, err := w.Orders.Checkout(ctx, cartID, Input(cc.token, key))
+					_, err := w.Orders.Checkout(ctx, cartID, in)
 					if cc.token == "pm_card_visa" {
 						require.NoError(t, err, what)
 					}
@@ -91,13 +103,23 @@ func (w *World) requireSettledOutcome(t *testing.T, what, key string, cartID com
 		charges := w.Provider.ChargesFor(pays[0].ID)
 		require.Len(t, charges, 1, "%s: one charge", what)
 		if o.Capture == order.CaptureAtCheckout {
-			assert.Equal(t, o.Totals.Total, charges[0].Captured, "%s: captured once", what)
+			card, err := o.CardAmount()
+			require.NoError(t, err)
+			assert.Equal(t, card, charges[0].Captured, "%s: captured once", what)
 		} else {
 			assert.Equal(t, payment.StatusAuthorized, pays[0].Status, what)
 			assert.Zero(t, charges[0].Captured.Amount(), what)
 		}
 		assert.Equal(t, [2]int{8, 0}, [2]int{onHand, reserved}, "%s: stock deducted once", what)
 		assert.Equal(t, cart.StatusConverted, c.Status, what)
+		if cc.promo {
+			assert.Equal(t, 1, w.uses(t, cc.code), "%s: the code used once", what)
+			assert.Equal(t, int64(500), w.balance(t, cc.card.GiftCard.ID), "%s: the gift card debited once", what)
+			assert.Equal(t, money(2250), o.Totals.Total, "%s: discounted", what)
+			if o.Capture == order.CaptureAtCheckout {
+				assert.Equal(t, money(1750), charges[0].Captured, "%s: the card pays the rest", what)
+			}
+		}
 		res, err := w.Stock.Get(ctx, o.ReservationID)
 		require.NoError(t, err)
 		assert.Equal(t, inventory.StatusDeducted, res.Status, what)
@@ -118,6 +140,10 @@ func (w *World) requireSettledOutcome(t *testing.T, what, key string, cartID com
 	}
 	assert.Equal(t, [2]int{10, 0}, [2]int{onHand, reserved}, "%s: stock as it was", what)
 	assert.Equal(t, cart.StatusActive, c.Status, what)
+	if cc.promo {
+		assert.Equal(t, 0, w.uses(t, cc.code), "%s: the code's use given back", what)
+		assert.Equal(t, int64(1000), w.balance(t, cc.card.GiftCard.ID), "%s: the gift card as it was", what)
+	}
 	if cc.token == "pm_card_visa" && cc.recover == "retry" {
 		t.Errorf("%s: a retry with a good card must confirm", what)
 	}

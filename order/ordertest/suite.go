@@ -38,6 +38,20 @@ func Run(t *testing.T, newStores NewStores) {
 	t.Run("CrashRecovery", func(t *testing.T) { testCrashRecovery(t, newStores) })
 	t.Run("RecoveryLeavesFreshOrders", func(t *testing.T) { testRecoveryLeavesFreshOrders(t, newStores) })
 	t.Run("RecoveryRacesAStalledCheckout", func(t *testing.T) { testRecoveryRacesAStalledCheckout(t, newStores) })
+	t.Run("PromotionCheckout", func(t *testing.T) { testPromotionCheckout(t, newStores) })
+	t.Run("GiftCardPaysAll", func(t *testing.T) { testGiftCardPaysAll(t, newStores) })
+	t.Run("DiscountedReturn", func(t *testing.T) { testDiscountedReturn(t, newStores) })
+	t.Run("PromotionBadInput", func(t *testing.T) { testPromotionBadInput(t, newStores) })
+	t.Run("CodeLimitRace", func(t *testing.T) { testCodeLimitRace(t, newStores) })
+	t.Run("GiftCardRace", func(t *testing.T) { testGiftCardRace(t, newStores) })
+	t.Run("WithoutPromotions", func(t *testing.T) {
+		// A host that wires no promotions checks out as it always did.
+		testCheckout(t, func(t testing.TB, events commerce.EventPublisher) Stores {
+			s := newStores(t, events)
+			s.Promotions = nil
+			return s
+		})
+	})
 }
 
 func requireCode(t testing.TB, want commerce.ErrorCode, err error) {
