@@ -34,10 +34,15 @@ func newHostileFixture(t testing.TB) *hostileFixture {
 	c := s.newCart(token)
 	line := s.addItem(c.ID, token, "MUG-1", 1).Lines[0]
 	require.NotEmpty(t, o.PaymentIDs)
+	p, code := s.percentCode("HOSTILE10", 1000, 5)
+	card := s.giftCard(5000)
+	r := s.do(http.MethodPost, "/store/carts/"+c.ID.String()+"/codes", token, map[string]string{"code": code})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	return &hostileFixture{s: s, token: token, real: map[string]string{
 		"products": line.ProductID.String(), "variants": line.VariantID.String(),
 		"carts": c.ID.String(), "items": line.ID.String(), "orders": o.ID.String(),
 		"payments": o.PaymentIDs[0].String(), "inventory": "MUG-1",
+		"promotions": p.ID.String(), "promotion-codes": code, "codes": code, "gift-cards": card.GiftCard.ID.String(),
 	}}
 }
 

@@ -82,6 +82,23 @@ var requiredRoutes = []string{
 	"PUT /admin/inventory/{sku}",
 	"POST /admin/inventory/{sku}/adjust",
 	"GET /admin/inventory/{sku}/movements",
+	"POST /store/carts/{id}/codes",
+	"DELETE /store/carts/{id}/codes/{code}",
+	"POST /admin/promotions",
+	"GET /admin/promotions",
+	"GET /admin/promotions/{id}",
+	"PUT /admin/promotions/{id}",
+	"POST /admin/promotions/{id}/deactivate",
+	"POST /admin/promotion-codes",
+	"GET /admin/promotion-codes",
+	"GET /admin/promotion-codes/{code}",
+	"PATCH /admin/promotion-codes/{code}",
+	"POST /admin/promotion-codes/{code}/deactivate",
+	"POST /admin/gift-cards",
+	"GET /admin/gift-cards",
+	"GET /admin/gift-cards/{id}",
+	"POST /admin/gift-cards/balance",
+	"POST /admin/gift-cards/{id}/deactivate",
 }
 
 // TestOpenAPIDocument fetches /openapi.json and checks it is a valid

@@ -25,6 +25,7 @@ import (
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
+	"github.com/mercatohq/mercato/promotion"
 	"github.com/mercatohq/mercato/search"
 )
 
@@ -85,14 +86,18 @@ func newShop(t testing.TB, options ...shopOption) *shop {
 	if cfg.carts != nil {
 		carts = cfg.carts(carts)
 	}
-	s.svc.Carts, err = cart.NewService(carts, s.svc.Catalog, nil)
+	s.svc.Promotions, err = promotion.NewService(memory.NewPromotionStore(opts), &promotion.Options{Logger: quiet})
+	require.NoError(t, err)
+	s.svc.Carts, err = cart.NewService(carts, s.svc.Catalog, &cart.Options{Discounter: s.svc.Promotions})
 	require.NoError(t, err)
 	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), nil)
 	require.NoError(t, err)
 	s.provider = fakeprovider.New(nil)
 	s.svc.Payments, err = payment.NewService(memory.NewPaymentStore(opts), s.provider, &payment.Options{Logger: quiet})
 	require.NoError(t, err)
-	s.svc.Orders, err = order.NewService(memory.NewOrderStore(opts), s.svc.Carts, s.svc.Inventory, s.svc.Payments, &order.Options{Logger: quiet})
+	s.svc.Orders, err = order.NewService(memory.NewOrderStore(opts), s.svc.Carts, s.svc.Inventory, s.svc.Payments, &order.Options{
+		Logger: quiet, Promotions: s.svc.Promotions, GiftCards: s.svc.Promotions,
+	})
 	require.NoError(t, err)
 	s.index, err = bleve.New(nil)
 	require.NoError(t, err)
