@@ -175,7 +175,8 @@ type Promotion struct {
 	Budget *commerce.Money `json:"budget,omitempty"`
 	// Spent is the discount that reserved and committed redemptions hold
 	// of the Budget (read-only; the store keeps it). It is set exactly
-	// when Budget is, in the Budget's currency.
+	// when Budget is, in the Budget's currency. A promotion's currency
+	// cannot change, so neither can Spent's.
 	Spent *commerce.Money `json:"spent,omitempty"`
 	// StartsAt and EndsAt bound when the promotion applies: from StartsAt
 	// (inclusive) to EndsAt (exclusive); nil is unbounded.

@@ -36,8 +36,10 @@ type Usage struct {
 //
 //   - a Code's Uses is the number of counted redemptions (status reserved
 //     or committed) with a line naming the code;
-//   - a promotion with a Budget has Spent = the sum of the Amounts of the
-//     counted redemptions' lines naming it (in the Budget's currency);
+//   - a promotion's spent amount is the sum of the Amounts (in minor
+//     units) of the counted redemptions' lines naming it; a promotion read
+//     from the store carries it as Spent when it has a Budget (in the
+//     Budget's currency), and a nil Spent otherwise;
 //   - per code and CustomerKey, the number of counted redemptions of that
 //     key using the code (see Usage.CustomerUses).
 //
@@ -52,9 +54,8 @@ type Usage struct {
 // or a cancelled context). Stores never retry. All methods are safe for
 // concurrent use; values passed in and returned are copies.
 type Store interface {
-	// CreatePromotion stores p (every field set by the service; Spent is
-	// Zero of the Budget's currency when Budget is set). An existing ID is
-	// Conflict.
+	// CreatePromotion stores p with nothing spent (p.Spent is ignored).
+	// An existing ID is Conflict.
 	CreatePromotion(ctx context.Context, p Promotion) error
 	// UpdatePromotion locks promotion id, calls fn with it and stores
 	// what fn returns, except Spent, which the store keeps. A missing
