@@ -11,10 +11,11 @@ import (
 func memoryOrderStores(_ testing.TB, events commerce.EventPublisher) ordertest.Stores {
 	opts := &memory.Options{Events: events}
 	return ordertest.Stores{
-		Orders:    memory.NewOrderStore(opts),
-		Inventory: memory.NewInventoryStore(opts),
-		Payments:  memory.NewPaymentStore(opts),
-		Carts:     memory.NewCartStore(opts),
+		Orders:     memory.NewOrderStore(opts),
+		Inventory:  memory.NewInventoryStore(opts),
+		Payments:   memory.NewPaymentStore(opts),
+		Carts:      memory.NewCartStore(opts),
+		Promotions: memory.NewPromotionStore(opts),
 	}
 }
 
