@@ -32,6 +32,7 @@ import (
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
+	"github.com/mercatohq/mercato/promotion"
 	"github.com/mercatohq/mercato/ratelimit"
 )
 
@@ -50,6 +51,7 @@ type backends struct {
 	stock    inventory.Store
 	payments payment.Store
 	orders   order.Store
+	promos   promotion.Store
 	notes    notify.Store
 	provider payment.Provider
 	email    notify.Channel
@@ -155,6 +157,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 	b.catalog, b.customer, b.stock = memory.NewCatalogStore(mem), memory.NewCustomerStore(mem), memory.NewInventoryStore(mem)
 	b.payments, b.notes, b.orders = memory.NewPaymentStore(mem), memory.NewNotifyStore(mem), memory.NewOrderStore(mem)
 	b.carts = memory.NewCartStore(mem)
+	b.promos = memory.NewPromotionStore(mem)
 	if pool != nil {
 		// Each store writes its events into the outbox in the transaction
 		// of the change; the relay forwards them once committed.

@@ -70,6 +70,12 @@ func TestBrowserSearchAddToCartAndCheckOut(t *testing.T) {
 		chromedp.WaitVisible(`#checkout-link`),
 	)
 	cartCount, subtotal := text(`#cart-count`), text(`#subtotal`)
+	do("enter a code",
+		chromedp.SendKeys(`#code`, "welcome10"),
+		chromedp.Click(`#apply-code`),
+		chromedp.WaitVisible(`#discount`),
+	)
+	discount := text(`#discount`)
 	do("check out",
 		chromedp.Click(`#checkout-link`),
 		chromedp.WaitVisible(`#checkout-form`),
@@ -96,6 +102,10 @@ func TestBrowserSearchAddToCartAndCheckOut(t *testing.T) {
 	assert.Equal(t, "pm_card_visa", o.PaymentMethod, "the form's default payment method")
 	require.Len(t, o.Lines, 1)
 	assert.Equal(t, v.SKU, o.Lines[0].SKU)
+	require.Len(t, o.Promotions, 1, "the code's promotion is frozen on the order")
+	assert.Equal(t, demoCode, o.Promotions[0].Code)
+	assert.True(t, o.Totals.Discount.IsPositive())
+	assert.Equal(t, "−"+formatMoney(o.Totals.Discount), discount, "the cart showed the discount the order took")
 
 	msg := ts.logs.notification(t, "order.confirmed", email)
 	assert.Contains(t, msg["subject"], "is confirmed")

@@ -17,6 +17,7 @@ import (
 	"github.com/mercatohq/mercato/notify"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
+	"github.com/mercatohq/mercato/promotion"
 	"github.com/mercatohq/mercato/search"
 )
 
@@ -46,6 +47,7 @@ type shop struct {
 	stock     *inventory.Service
 	payments  *payment.Service
 	orders    *order.Service
+	promos    *promotion.Service
 	search    *search.Service
 	indexer   *search.Indexer
 	notify    *notify.Service
@@ -56,6 +58,9 @@ type shop struct {
 	web *web
 
 	seeded seedReport
+	// giftCard is the demo gift card's code, issued at start and shown
+	// on the checkout page.
+	giftCard string
 }
 
 // openShop opens the backends, builds the services, seeds an empty
@@ -93,6 +98,11 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if s.seeded, err = seedCatalog(ctx, s.catalog, s.stock, cfg.Products, baseURL); err != nil {
 		return nil, fmt.Errorf("seed the demo catalog: %w", err)
 	}
+	if s.giftCard, err = seedPromotions(ctx, s.promos); err != nil {
+		return nil, fmt.Errorf("seed the demo promotion: %w", err)
+	}
+	log.Info("demo promotion and gift card: enter code "+demoCode+" in the cart for 10% off; pay with gift card "+s.giftCard+" at checkout",
+		"code", demoCode, "gift_card", s.giftCard)
 	if err := s.indexer.Reindex(ctx, nil); err != nil {
 		return nil, fmt.Errorf("build the search index: %w", err)
 	}
@@ -138,7 +148,10 @@ func (s *shop) buildServices() error {
 	if s.customers, err = customer.NewService(b.customer, copts); err != nil {
 		return err
 	}
-	if s.carts, err = cart.NewService(b.carts, s.catalog, &cart.Options{DefaultCurrency: shopCurrency}); err != nil {
+	if s.promos, err = promotion.NewService(b.promos, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)}); err != nil {
+		return err
+	}
+	if s.carts, err = cart.NewService(b.carts, s.catalog, &cart.Options{DefaultCurrency: shopCurrency, Discounter: s.promos}); err != nil {
 		return err
 	}
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {
@@ -147,7 +160,9 @@ func (s *shop) buildServices() error {
 	if s.payments, err = payment.NewService(b.payments, s.cfg.monitor.provider(b.provider), &payment.Options{Logger: log}); err != nil {
 		return err
 	}
-	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, &order.Options{Logger: log, Observer: s.cfg.monitor.checkout()}); err != nil {
+	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, &order.Options{
+		Logger: log, Observer: s.cfg.monitor.checkout(), Promotions: s.promos, GiftCards: s.promos,
+	}); err != nil {
 		return err
 	}
 	if s.search, err = search.NewService(b.index, &search.Options{Currency: shopCurrency}); err != nil {
@@ -164,7 +179,7 @@ func (s *shop) buildServices() error {
 	}
 	s.api, err = httpapi.New(httpapi.Services{
 		Catalog: s.catalog, Search: s.search, Carts: s.carts, Customers: s.customers,
-		Orders: s.orders, Inventory: s.stock, Payments: s.payments, Recommendations: s.recs.svc,
+		Orders: s.orders, Inventory: s.stock, Payments: s.payments, Recommendations: s.recs.svc, Promotions: s.promos,
 	}, &httpapi.Options{AdminKey: s.cfg.AdminKey, Logger: log, Activity: s.recs.tracker})
 	return err
 }
@@ -182,6 +197,11 @@ func (s *shop) runWorkers(ctx context.Context) (wait func()) {
 	wg.Go(func() {
 		if err := s.stock.RunSweeper(ctx, sweepInterval); err != nil {
 			s.log.Error("reservation sweeper stopped", "error", err)
+		}
+	})
+	wg.Go(func() {
+		if err := s.promos.RunSweeper(ctx, sweepInterval); err != nil {
+			s.log.Error("promotion sweeper stopped", "error", err)
 		}
 	})
 	wg.Go(func() {

@@ -101,6 +101,8 @@ func (s *shop) routes() (http.Handler, error) {
 	pages.HandleFunc("POST /cart/items", w.addToCart)
 	pages.HandleFunc("POST /cart/lines/{line}/quantity", w.changeQuantity)
 	pages.HandleFunc("POST /cart/lines/{line}/remove", w.removeLine)
+	pages.HandleFunc("POST /cart/codes", w.applyCode)
+	pages.HandleFunc("POST /cart/codes/{code}/remove", w.removeCode)
 	pages.HandleFunc("GET /checkout", w.checkoutForm)
 	pages.HandleFunc("POST /checkout", w.checkout)
 	pages.HandleFunc("GET /orders/{id}", w.order)

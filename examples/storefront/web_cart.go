@@ -152,7 +152,14 @@ type cartPage struct {
 
 // cart shows the visitor's cart.
 func (w *web) cart(rw http.ResponseWriter, r *http.Request) {
+	w.renderCart(rw, r, http.StatusOK, "")
+}
+
+// renderCart shows the visitor's cart with status and, when set, what
+// went wrong with the last change.
+func (w *web) renderCart(rw http.ResponseWriter, r *http.Request, status int, problem string) {
 	cp := cartPage{page: w.page(r, "Your cart"), Empty: true}
+	cp.Error = problem
 	if c, ok := w.guestCart(r); ok && len(c.Lines) > 0 {
 		t, err := w.s.carts.Price(r.Context(), c)
 		if err != nil {
@@ -164,13 +171,15 @@ func (w *web) cart(rw http.ResponseWriter, r *http.Request) {
 	} else {
 		cp.Recommended = w.s.recs.forCart(r.Context(), cart.Cart{})
 	}
-	w.views.render(rw, r, http.StatusOK, "cart", cp)
+	w.views.render(rw, r, status, "cart", cp)
 }
 
 // checkoutForm is what the checkout page asks for.
 type checkoutForm struct {
 	Email, Name, Line1, Line2, City, Region, PostalCode, Country string
 	PaymentMethod                                                string
+	// GiftCard is a gift card code to pay with first; optional.
+	GiftCard string
 	// Key is the checkout's idempotency key, minted with the form: a
 	// form posted twice is one order and one charge.
 	Key string
@@ -182,6 +191,8 @@ type checkoutPage struct {
 	Totals cart.Totals
 	Form   checkoutForm
 	Cards  []testCard
+	// DemoGiftCard is the gift card issued at start, to try.
+	DemoGiftCard string
 }
 
 // testCard is a payment method the checkout offers: one of Stripe's test
@@ -223,7 +234,7 @@ func (w *web) renderCheckout(rw http.ResponseWriter, r *http.Request, c cart.Car
 		w.fail(rw, r, err)
 		return
 	}
-	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Cards: testCards()}
+	cp := checkoutPage{page: w.page(r, "Checkout"), Totals: t, Form: form, Cards: testCards(), DemoGiftCard: w.s.giftCard}
 	cp.Error = problem
 	w.views.render(rw, r, status, "checkout", cp)
 }
@@ -239,7 +250,7 @@ func (w *web) checkout(rw http.ResponseWriter, r *http.Request) {
 	form := checkoutForm{
 		Email: f.Get("email"), Name: f.Get("name"), Line1: f.Get("line1"), Line2: f.Get("line2"),
 		City: f.Get("city"), Region: f.Get("region"), PostalCode: f.Get("postal_code"), Country: f.Get("country"),
-		PaymentMethod: strings.TrimSpace(f.Get("payment_method")), Key: f.Get("key"),
+		PaymentMethod: strings.TrimSpace(f.Get("payment_method")), Key: f.Get("key"), GiftCard: strings.TrimSpace(f.Get("gift_card")),
 	}
 	if form.Key == "" {
 		form.Key = newCheckoutKey()
@@ -251,8 +262,13 @@ func (w *web) checkout(rw http.ResponseWriter, r *http.Request) {
 		redirect(rw, r, "/cart")
 		return
 	}
+	cards, err := w.giftCardUses(r.Context(), form.GiftCard)
+	if err != nil {
+		w.renderCheckout(rw, r, c, form, httpStatusOf(err), checkoutProblem(err))
+		return
+	}
 	o, err := w.s.orders.Checkout(r.Context(), c.ID, order.CheckoutInput{
-		Email: strings.TrimSpace(form.Email), PaymentMethod: form.PaymentMethod, IdempotencyKey: form.Key,
+		Email: strings.TrimSpace(form.Email), PaymentMethod: form.PaymentMethod, IdempotencyKey: form.Key, GiftCards: cards,
 		ShippingAddress: commerce.Address{
 			Name: form.Name, Line1: form.Line1, Line2: form.Line2, City: form.City,
 			Region: form.Region, PostalCode: form.PostalCode, Country: strings.ToUpper(strings.TrimSpace(form.Country)),
