@@ -17,3 +17,13 @@ func TestPromotionStore(t *testing.T) {
 		return store
 	})
 }
+
+func BenchmarkPromotionStore(b *testing.B) {
+	promotiontest.Bench(b, func(t testing.TB) promotion.Store {
+		store, err := postgres.NewPromotionStore(newPool(t), nil)
+		if err != nil {
+			t.Fatalf("store: %v", err)
+		}
+		return store
+	})
+}
