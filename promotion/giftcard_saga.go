@@ -291,4 +291,3 @@ func (s *Service) releaseExpiredGiftCards(ctx context.Context, now time.Time) (i
 	}
 	return released, errors.Join(errs...)
 }
-

@@ -11,3 +11,7 @@ import (
 func TestPromotionStore(t *testing.T) {
 	promotiontest.Run(t, func(testing.TB) promotion.Store { return memory.NewPromotionStore(nil) })
 }
+
+func BenchmarkPromotionStore(b *testing.B) {
+	promotiontest.Bench(b, func(testing.TB) promotion.Store { return memory.NewPromotionStore(nil) })
+}

@@ -13,6 +13,7 @@ type Stores struct {
 	Orders        *OrderStore
 	Payments      *PaymentStore
 	Notifications *NotifyStore
+	Promotions    *PromotionStore
 }
 
 // NewStores returns every store on pool with the same opts (so their
@@ -37,6 +38,9 @@ func NewStores(pool *pgxpool.Pool, opts *Options) (*Stores, error) {
 		return nil, err
 	}
 	if s.Notifications, err = NewNotifyStore(pool, opts); err != nil {
+		return nil, err
+	}
+	if s.Promotions, err = NewPromotionStore(pool, opts); err != nil {
 		return nil, err
 	}
 	return &s, nil
