@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/adapters/postgres"
 	redisadapter "github.com/mercatohq/mercato/adapters/redis"
 	"github.com/mercatohq/mercato/commerce"
@@ -42,12 +41,14 @@ func checkoutStores(t testing.TB, pool, relayPool *pgxpool.Pool, events commerce
 	require.NoError(t, err)
 	payments, err := postgres.NewPaymentStore(pool, opts)
 	require.NoError(t, err)
+	promos, err := postgres.NewPromotionStore(pool, opts)
+	require.NoError(t, err)
 	return ordertest.Stores{
 		Orders:     orders,
 		Inventory:  stock,
 		Payments:   payments,
 		Carts:      redisCarts(t, events),
-		Promotions: memory.NewPromotionStore(nil),
+		Promotions: promos,
 	}
 }
 

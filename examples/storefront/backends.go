@@ -190,7 +190,10 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		if b.orders, err = postgres.NewOrderStore(pool, pg); err != nil {
 			return b, err
 		}
-		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, orders, payments, notifications), events through the outbox")
+		if b.promos, err = postgres.NewPromotionStore(pool, pg); err != nil {
+			return b, err
+		}
+		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, orders, payments, promotions, notifications), events through the outbox")
 	} else {
 		b.describe = append(b.describe, "stores: memory")
 	}
