@@ -22,7 +22,13 @@ const benchPoolConns = 20
 // with orders, inventory and payments in PostgreSQL and carts in Redis,
 // and reports the SQL round trips per checkout. The outbox relay reads
 // through a pool of its own, so its polling is not counted.
-func BenchmarkCheckout(b *testing.B) {
+func BenchmarkCheckout(b *testing.B) { benchCheckout(b, false) }
+
+// BenchmarkCheckoutWithCode is BenchmarkCheckout with a promotion code in
+// every cart, its redemption reserved and committed in PostgreSQL too.
+func BenchmarkCheckoutWithCode(b *testing.B) { benchCheckout(b, true) }
+
+func benchCheckout(b *testing.B, code bool) {
 	var trips roundTrips
 	ordertest.BenchCheckout(b, func(t testing.TB, events commerce.EventPublisher) ordertest.Stores {
 		dsn := testenv.PostgresURL(t)
@@ -32,7 +38,7 @@ func BenchmarkCheckout(b *testing.B) {
 			t.Fatalf("migrate: %v", err)
 		}
 		return checkoutStores(t, pool, relayPool, events)
-	}, &ordertest.BenchOptions{RoundTrips: trips.n.Load})
+	}, &ordertest.BenchOptions{RoundTrips: trips.n.Load, Code: code})
 }
 
 // benchPool opens a pool of at most conns connections on dsn, counting

@@ -20,6 +20,10 @@ type BenchOptions struct {
 	// stores have made so far. BenchCheckout reports the ones the timed
 	// checkouts made, per checkout, as "roundtrips/op".
 	RoundTrips func() int64
+	// Code, when set, enters a promotion code (10% off the order, no use
+	// limit) in every cart, so each checkout evaluates, reserves and
+	// commits a redemption. It needs Stores.Promotions.
+	Code bool
 }
 
 // Shape of BenchCheckout's workload.
@@ -32,6 +36,9 @@ const (
 	// setupWorkers build the stock and the carts concurrently.
 	setupWorkers = 8
 )
+
+// benchCode is the code BenchOptions.Code enters.
+const benchCode = "BENCH10"
 
 // BenchCheckout measures a full, successful Checkout over the stores
 // newStores returns, with 1 and 16 concurrent buyers: a fresh cart of 2
@@ -89,6 +96,9 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 	}); err != nil {
 		b.Fatalf("stock: %v", err)
 	}
+	if o.Code {
+		w.PercentCode(b, benchCode, 1000, 0)
+	}
 	carts := make([]commerce.CartID, b.N)
 	keys := make([]string, b.N)
 	if err := parallel(b.N, func(i int) error {
@@ -98,6 +108,11 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 		}
 		for _, it := range contents[i] {
 			if _, err := w.Carts.AddItem(ctx, c.ID, cart.AddItemInput{SKU: it.SKU, Quantity: it.Quantity}); err != nil {
+				return err
+			}
+		}
+		if o.Code {
+			if _, err := w.Carts.ApplyCode(ctx, c.ID, benchCode); err != nil {
 				return err
 			}
 		}
@@ -118,6 +133,9 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 		}
 		if placed.Status != order.StatusConfirmed {
 			return fmt.Errorf("checkout %d: order %s is %s, want %s", i, placed.ID, placed.Status, order.StatusConfirmed)
+		}
+		if o.Code && len(placed.Promotions) != 1 {
+			return fmt.Errorf("checkout %d: order %s has %d promotions, want the code's", i, placed.ID, len(placed.Promotions))
 		}
 		return nil
 	})
