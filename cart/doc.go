@@ -10,6 +10,13 @@
 // today's prices, marking lines whose price changed since they were added
 // and lines that can no longer be bought.
 //
+// A cart also holds the promotion codes the buyer entered
+// ([Service.ApplyCode], [Service.RemoveCode], [Options.MaxCodes]). With an
+// [Options.Discounter] (a *promotion.Service), Totals shows each
+// promotion that applies with each line's share, and each code that gives
+// nothing with its reason; ApplyCode refuses codes no cart could use.
+// Checkout decides again what the codes give.
+//
 // At login, [Service.AttachCustomer] gives a guest cart to the customer,
 // and [Service.Merge] merges it into the customer's cart with a
 // [MergeStrategy] the host chooses; [Service.ForCustomer] finds a
@@ -37,7 +44,8 @@
 //
 // Events (aggregate: the cart): cart.created, cart.item_added,
 // cart.item_removed, cart.quantity_updated, cart.cleared,
-// cart.customer_attached, cart.merged and cart.converted. Each carries the
+// cart.customer_attached, cart.merged, cart.converted, cart.code_applied
+// and cart.code_removed. Each carries the
 // cart, its customer and, for lines, the SKU, product, variant, quantity
 // and captured unit price, which is what recommendations and an
 // abandoned-cart metric need. A bus from eventbus.New decodes them

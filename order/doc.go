@@ -11,6 +11,23 @@
 // charge, and [Service.Recover] finishes or compensates checkouts that
 // stopped half-way.
 //
+// Promotions and gift cards are optional ([Options.Promotions],
+// [Options.GiftCards], usually one *promotion.Service; nil means none and
+// checkout is as above). With them, the draft evaluates the cart's codes
+// and the automatic promotions and freezes what they give on the order
+// (Order.Promotions, each Line.Discount, Totals.Discount, and free
+// shipping in Totals.Shipping); a code whose limit is reached is
+// FailedPrecondition naming it. The uses and budgets are reserved and the
+// gift cards ([CheckoutInput.GiftCards]) held with the stock, committed
+// and captured with the confirmation, and given back when the checkout
+// fails, the order is cancelled, or recovery discards the order; holds
+// of a checkout that died expire in the promotion service. The card
+// payment takes the total less the gift cards ([Order.CardAmount]): an
+// order the gift cards pay in full takes none. Returns refund the units'
+// discounted price, gift-card money first (it is the shop's own credit),
+// the rest to the card; cancelling or refunding a whole order credits
+// the gift cards back in full.
+//
 // After checkout, [Service.Transition] moves an order through fulfilment
 // (Processing, Packed, Shipped, InTransit, OutForDelivery, Delivered),
 // cancellation (voiding or refunding, releasing or restocking) and returns
