@@ -329,3 +329,49 @@ func testPromotionBadInput(t *testing.T, newStores NewStores) {
 	assert.Equal(t, int64(1000), w.balance(t, card.GiftCard.ID))
 	assert.Empty(t, w.Provider.Charges())
 }
+
+// testFreeShippingAndTax: an automatic free-shipping promotion zeroes the
+// shipping of the orders it applies to, and tax is computed on the
+// discounted amounts.
+func testFreeShippingAndTax(t *testing.T, newStores NewStores) {
+	w := NewWorld(t, newStores, &order.Options{
+		Shipping: order.FlatShipping{Rates: map[commerce.Currency]int64{usd: 500}},
+		Tax:      order.PercentTax{BasisPoints: 1000},
+	})
+	ctx := context.Background()
+	w.SetStock(t, "MUG", 10)
+	over := money(2000)
+	_, err := w.promos(t).CreatePromotion(ctx, promotion.PromotionInput{
+		Name: "Free shipping over 20.00", Trigger: promotion.TriggerAutomatic,
+		Conditions: promotion.Conditions{MinSubtotal: &over, Currency: usd},
+		Actions:    []promotion.Action{{Kind: promotion.ActionFreeShipping}},
+	})
+	require.NoError(t, err)
+	w.PercentCode(t, "HALF", 5000, 0)
+
+	small, err := w.Orders.Checkout(ctx, w.Cart(t, Item{"MUG", 1}), Input("pm_card_visa", NewKey()))
+	require.NoError(t, err)
+	assert.Equal(t, money(500), small.Totals.Shipping, "below the minimum: shipping is charged")
+	assert.Empty(t, small.Promotions)
+	assert.Equal(t, money(1250+500+175), small.Totals.Total, "10%% tax on 12.50 + 5.00")
+
+	big, err := w.Orders.Checkout(ctx, w.Cart(t, Item{"MUG", 2}), Input("pm_card_visa", NewKey()))
+	require.NoError(t, err)
+	assert.Equal(t, money(0), big.Totals.Shipping, "free shipping")
+	require.Len(t, big.Promotions, 1)
+	assert.Equal(t, money(500), big.Promotions[0].ShippingDiscount)
+	assert.Equal(t, money(2500+250), big.Totals.Total)
+
+	// Half off 25.00 stacks with free shipping (a promotion's minimum is
+	// on the subtotal before discounts), and tax is on the discounted
+	// lines.
+	halved := w.Cart(t, Item{"MUG", 2})
+	w.applyCode(t, halved, "HALF")
+	o, err := w.Orders.Checkout(ctx, halved, Input("pm_card_visa", NewKey()))
+	require.NoError(t, err)
+	assert.Equal(t, money(1250), o.Totals.Discount)
+	assert.Equal(t, money(0), o.Totals.Shipping)
+	assert.Len(t, o.Promotions, 2)
+	assert.Equal(t, money(1250+125), o.Totals.Total)
+	assert.Equal(t, o.Totals.Total.Amount(), w.captured(t, o.ID))
+}

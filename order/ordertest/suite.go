@@ -40,6 +40,7 @@ func Run(t *testing.T, newStores NewStores) {
 	t.Run("RecoveryRacesAStalledCheckout", func(t *testing.T) { testRecoveryRacesAStalledCheckout(t, newStores) })
 	t.Run("PromotionCheckout", func(t *testing.T) { testPromotionCheckout(t, newStores) })
 	t.Run("GiftCardPaysAll", func(t *testing.T) { testGiftCardPaysAll(t, newStores) })
+	t.Run("FreeShippingAndTax", func(t *testing.T) { testFreeShippingAndTax(t, newStores) })
 	t.Run("DiscountedReturn", func(t *testing.T) { testDiscountedReturn(t, newStores) })
 	t.Run("PromotionBadInput", func(t *testing.T) { testPromotionBadInput(t, newStores) })
 	t.Run("CodeLimitRace", func(t *testing.T) { testCodeLimitRace(t, newStores) })
