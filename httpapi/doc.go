@@ -1,9 +1,11 @@
 // Package httpapi is Mercato's HTTP API: net/http handlers, on Go 1.22
 // ServeMux patterns, over the domain services.
 //
-// The store API lives under /store (products, search, carts, checkout,
-// orders, customers and reviews), the admin API under /admin (catalog,
-// stock, orders and their transitions, payments) and the payment
+// The store API lives under /store (products, search, carts and their
+// promotion codes, checkout with gift cards, orders, customers and
+// reviews), the admin API under /admin (catalog, stock, orders and their
+// transitions, payments, and with Services.Promotions the promotions,
+// coupon codes and gift cards) and the payment
 // provider's webhook under /webhooks. /openapi.json serves the OpenAPI 3.1
 // document of every route.
 //
