@@ -97,6 +97,15 @@ func (s *Service) Cancel(ctx context.Context, id commerce.OrderID, actor, reason
 		if err != nil {
 			return o, err
 		}
+		// The gift cards are credited back in full too: the event tells
+		// the buyer everything that comes back.
+		cards, err := o.GiftCardAmount()
+		if err != nil {
+			return o, err
+		}
+		if refund, err = refund.Add(cards); err != nil {
+			return o, err
+		}
 		if o, err = s.move(ctx, id, []Status{StatusConfirmed, StatusProcessing}, StatusCancelled, actor, reason, func(o *Order) error {
 			o.Settled = false
 			return nil

@@ -139,6 +139,10 @@ func testPromotionCheckout(t *testing.T, newStores NewStores) {
 	assert.Zero(t, w.captured(t, o.ID))
 	assert.Equal(t, int64(1000), w.balance(t, card.GiftCard.ID), "the gift card is credited back")
 	assert.Equal(t, 0, w.uses(t, "TEN-OFF"), "a cancelled order gives its use back")
+	evs := w.Events.Await(t, "order.cancelled", 1)
+	ev, ok := evs[len(evs)-1].Payload.(order.Cancelled)
+	require.True(t, ok, "payload %T", evs[len(evs)-1].Payload)
+	assert.Equal(t, money(3149), ev.Refund, "the event counts the gift card's money too")
 
 	// Without a code or a card, a checkout with promotions wired is as
 	// it always was.
