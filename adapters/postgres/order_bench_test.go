@@ -22,13 +22,17 @@ const benchPoolConns = 20
 // with orders, inventory and payments in PostgreSQL and carts in Redis,
 // and reports the SQL round trips per checkout. The outbox relay reads
 // through a pool of its own, so its polling is not counted.
-func BenchmarkCheckout(b *testing.B) { benchCheckout(b, false) }
+func BenchmarkCheckout(b *testing.B) { benchCheckout(b, true, false) }
 
 // BenchmarkCheckoutWithCode is BenchmarkCheckout with a promotion code in
 // every cart, its redemption reserved and committed in PostgreSQL too.
-func BenchmarkCheckoutWithCode(b *testing.B) { benchCheckout(b, true) }
+func BenchmarkCheckoutWithCode(b *testing.B) { benchCheckout(b, true, true) }
 
-func benchCheckout(b *testing.B, code bool) {
+// BenchmarkCheckoutWithoutPromotions is BenchmarkCheckout for a host that
+// wires no promotions at all.
+func BenchmarkCheckoutWithoutPromotions(b *testing.B) { benchCheckout(b, false, false) }
+
+func benchCheckout(b *testing.B, promotions, code bool) {
 	var trips roundTrips
 	ordertest.BenchCheckout(b, func(t testing.TB, events commerce.EventPublisher) ordertest.Stores {
 		dsn := testenv.PostgresURL(t)
@@ -37,7 +41,11 @@ func benchCheckout(b *testing.B, code bool) {
 		if err := postgres.Migrate(context.Background(), pool); err != nil {
 			t.Fatalf("migrate: %v", err)
 		}
-		return checkoutStores(t, pool, relayPool, events)
+		s := checkoutStores(t, pool, relayPool, events)
+		if !promotions {
+			s.Promotions = nil
+		}
+		return s
 	}, &ordertest.BenchOptions{RoundTrips: trips.n.Load, Code: code})
 }
 
