@@ -146,6 +146,11 @@ func testGiftCardSaga(t *testing.T, newStore func(testing.TB) promotion.Store) {
 	require.NoError(t, err)
 	require.ElementsMatch(t, holds, again, "a repeated hold holds nothing more")
 	require.Equal(t, int64(500), f.balance(a.GiftCard.ID))
+	_, err = f.svc.DeactivateGiftCard(f.ctx, b.GiftCard.ID)
+	require.NoError(t, err)
+	again, err = f.svc.HoldGiftCards(f.ctx, in)
+	require.NoError(t, err, "a retry of a made hold stands, though a card was switched off since")
+	require.ElementsMatch(t, holds, again)
 	changed := in
 	changed.Uses = []promotion.GiftCardUse{use(a.Code, 100)}
 	_, err = f.svc.HoldGiftCards(f.ctx, changed)
