@@ -190,6 +190,8 @@ func testPerCustomerLimit(t *testing.T, newStore func(testing.TB) promotion.Stor
 	require.NoError(t, err)
 	_, err = f.svc.Reserve(f.ctx, f.reserveInput("WELCOME", "", "guest@example.com", 1000))
 	requireCode(t, commerce.CodeFailedPrecondition, err, "the same guest, normalized")
+	r = f.evaluate(promotion.Basket{Currency: "USD", Email: "GUEST@example.com", Codes: []string{"WELCOME"}, Lines: basket(nil, 1000).Lines})
+	require.Equal(t, promotion.ReasonExhausted, r.Rejected[0].Reason, "evaluation sees the guest's use by email")
 	_, err = f.svc.Reserve(f.ctx, f.reserveInput("WELCOME", "", "", 1000))
 	requireCode(t, commerce.CodeInvalidArgument, err, "a per-customer code needs someone to count")
 	requireDetail(t, err, "field", "email")
