@@ -35,16 +35,26 @@ func newGiftCardCode() string {
 // normalizeGiftCardCode returns code without spaces or dashes, upper
 // case, or false when it cannot be a gift-card code.
 func normalizeGiftCardCode(code string) (string, bool) {
-	c := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(code))
-	if len(c) != giftCardCodeLength {
-		return "", false
-	}
-	for i := 0; i < len(c); i++ {
-		if !strings.ContainsRune(giftCardAlphabet, rune(c[i])) {
+	var buf [giftCardCodeLength]byte
+	n := 0
+	for i := 0; i < len(code); i++ {
+		b := code[i]
+		switch {
+		case b == '-' || b == ' ':
+			continue
+		case b >= 'a' && b <= 'z':
+			b -= 'a' - 'A'
+		}
+		if n == len(buf) || strings.IndexByte(giftCardAlphabet, b) < 0 {
 			return "", false
 		}
+		buf[n] = b
+		n++
 	}
-	return c, true
+	if n != len(buf) {
+		return "", false
+	}
+	return string(buf[:]), true
 }
 
 // HashGiftCardCode returns what a store keeps of a gift-card code: the
