@@ -16,6 +16,10 @@ type Basket struct {
 	Currency commerce.Currency `json:"currency"`
 	// CustomerID is empty for a guest.
 	CustomerID commerce.CustomerID `json:"customer_id,omitempty"`
+	// Email, for a guest, lets evaluation see the guest's uses of codes
+	// limited per customer (Reserve counts them in any case). Ignored
+	// when CustomerID is set.
+	Email string `json:"email,omitempty"`
 	// FirstOrder says the buyer has never ordered before; the caller
 	// knows, the promotion service does not.
 	FirstOrder bool         `json:"first_order,omitempty"`

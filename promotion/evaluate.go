@@ -37,8 +37,8 @@ import (
 // with an empty SKU, a quantity below 1, a price in another currency or
 // negative, or a total other than price × quantity ("lines[i]...."),
 // a negative shipping charge or one in another currency ("shipping"),
-// more than MaxBasketCodes codes ("codes"). Store failures are returned as
-// they are.
+// more than MaxBasketCodes codes ("codes"), a malformed customer ID or
+// email ("customer_id", "email"). Store failures are returned as they are.
 func (s *Service) Evaluate(ctx context.Context, b Basket) (Result, error) {
 	totals, err := validateBasket(&b)
 	if err != nil {
@@ -199,8 +199,8 @@ func (s *Service) codeCandidates(ctx context.Context, b Basket, now time.Time) (
 		}
 	}
 	var customerUses map[string]int
-	if b.CustomerID != "" {
-		if customerUses, err = s.store.CustomerUses(ctx, customerKey(b.CustomerID, ""), entered); err != nil {
+	if key := customerKey(b.CustomerID, b.Email); key != "" {
+		if customerUses, err = s.store.CustomerUses(ctx, key, entered); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -282,6 +282,9 @@ func validateBasket(b *Basket) ([]int64, error) {
 		if err := b.CustomerID.Validate(); err != nil {
 			return nil, invalid("customer_id", "malformed customer ID")
 		}
+	}
+	if _, err := customerKeyOf(b.CustomerID, b.Email); err != nil {
+		return nil, err
 	}
 	if len(b.Lines) == 0 || len(b.Lines) > MaxBasketLines {
 		return nil, invalid("lines", "a basket has 1 to %d lines", MaxBasketLines)

@@ -35,16 +35,26 @@ func newGiftCardCode() string {
 // normalizeGiftCardCode returns code without spaces or dashes, upper
 // case, or false when it cannot be a gift-card code.
 func normalizeGiftCardCode(code string) (string, bool) {
-	c := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(code))
-	if len(c) != giftCardCodeLength {
-		return "", false
-	}
-	for i := 0; i < len(c); i++ {
-		if !strings.ContainsRune(giftCardAlphabet, rune(c[i])) {
+	var buf [giftCardCodeLength]byte
+	n := 0
+	for i := 0; i < len(code); i++ {
+		b := code[i]
+		switch {
+		case b == '-' || b == ' ':
+			continue
+		case b >= 'a' && b <= 'z':
+			b -= 'a' - 'A'
+		}
+		if n == len(buf) || strings.IndexByte(giftCardAlphabet, b) < 0 {
 			return "", false
 		}
+		buf[n] = b
+		n++
 	}
-	return c, true
+	if n != len(buf) {
+		return "", false
+	}
+	return string(buf[:]), true
 }
 
 // HashGiftCardCode returns what a store keeps of a gift-card code: the
@@ -117,17 +127,36 @@ func (s *Service) ListGiftCards(ctx context.Context, page commerce.PageRequest) 
 	return s.store.ListGiftCards(ctx, page)
 }
 
-// DeactivateGiftCard switches card id off: it can no longer be held.
-// Holds already made stand. Idempotent; NotFound if it does not exist.
-func (s *Service) DeactivateGiftCard(ctx context.Context, id commerce.GiftCardID) (GiftCard, error) {
+// UpdateGiftCard applies patch to card id: switching it on or off, or
+// moving its expiry (an ExpiresAt not in the future is InvalidArgument,
+// "expires_at"). Holds already made stand. NotFound if it does not exist.
+func (s *Service) UpdateGiftCard(ctx context.Context, id commerce.GiftCardID, patch GiftCardPatch) (GiftCard, error) {
 	if err := id.Validate(); err != nil {
 		return GiftCard{}, invalid("id", "malformed gift card ID")
 	}
 	now := s.now()
+	if patch.ExpiresAt != nil && !patch.ExpiresAt.After(now) {
+		return GiftCard{}, invalid("expires_at", "expires_at must be in the future")
+	}
 	return s.store.UpdateGiftCard(ctx, id, func(g GiftCard) (GiftCard, error) {
-		if g.Active {
-			g.Active, g.UpdatedAt = false, now
+		changed := false
+		if patch.Active != nil && *patch.Active != g.Active {
+			g.Active, changed = *patch.Active, true
+		}
+		if patch.ExpiresAt != nil {
+			g.ExpiresAt, changed = utcPtr(patch.ExpiresAt), true
+		}
+		if changed {
+			g.UpdatedAt = now
 		}
 		return g, nil
 	})
+}
+
+// DeactivateGiftCard switches card id off (UpdateGiftCard with Active
+// false): it can no longer be held. Holds already made stand. Idempotent;
+// NotFound if it does not exist.
+func (s *Service) DeactivateGiftCard(ctx context.Context, id commerce.GiftCardID) (GiftCard, error) {
+	off := false
+	return s.UpdateGiftCard(ctx, id, GiftCardPatch{Active: &off})
 }

@@ -59,8 +59,6 @@ func (s *Service) HoldGiftCards(ctx context.Context, in HoldInput) ([]GiftCardHo
 			return nil, invalid(field+".code", "no such gift card")
 		case err != nil:
 			return nil, err
-		case !usable(g, now):
-			return nil, invalid(field+".code", "no such gift card")
 		case g.Currency != u.Amount.Currency():
 			return nil, invalid(field+".amount", "the card is in %s", g.Currency)
 		}
@@ -70,6 +68,9 @@ func (s *Service) HoldGiftCards(ctx context.Context, in HoldInput) ([]GiftCardHo
 		index[g.ID] = i
 		holds[i] = GiftCardHold{GiftCardID: g.ID, Hint: g.Hint, Amount: u.Amount, Refunded: commerce.Zero(g.Currency)}
 	}
+	// Whether each card is usable is checked under the store's lock: a
+	// repeated hold of an order returns its holds even if a card has
+	// been switched off or expired since.
 	p := GiftCardPayment{OrderID: in.OrderID, Status: GiftCardHeld, Holds: holds,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(ttl)}
 	existing, err := s.store.CreateGiftCardPayment(ctx, p.Clone(), func(cards []GiftCard) ([]GiftCard, error) {

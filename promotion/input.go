@@ -61,3 +61,11 @@ const (
 	// MaxGiftCardAmount bounds a card's initial balance, in minor units.
 	MaxGiftCardAmount = 1 << 40
 )
+
+// GiftCardPatch changes some fields of a gift card; nil fields are left
+// alone. The balance changes only through orders.
+type GiftCardPatch struct {
+	Active *bool `json:"active,omitempty"`
+	// ExpiresAt sets a new expiry, which must be in the future.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}

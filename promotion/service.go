@@ -85,7 +85,3 @@ func (o *Options) resolved() (Options, error) {
 // now is the service's time at the microsecond precision databases keep,
 // so a record read back equals the one returned.
 func (s *Service) now() time.Time { return s.opts.Clock.Now().UTC().Truncate(time.Microsecond) }
-
-func notImplemented(what string) error {
-	return commerce.Errorf(commerce.CodeInternal, "promotion: %s is not implemented yet", what)
-}

@@ -159,7 +159,7 @@ func TestOrderTablesArePrefixed(t *testing.T) {
 		names = append(names, name)
 	}
 	require.NoError(t, rows.Err())
-	prefixes := []string{"catalog_", "customer_", "inventory_", "payment_", "notify_", "order_", "mercato_"}
+	prefixes := []string{"catalog_", "customer_", "inventory_", "payment_", "notify_", "order_", "promotion_", "mercato_"}
 	for _, name := range names {
 		assert.True(t, slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) }),
 			"relation %q has no package prefix", name)

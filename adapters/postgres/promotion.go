@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -334,11 +335,37 @@ func decodeRedemption(body []byte) (promotion.Redemption, error) {
 	return r, nil
 }
 
-// lockUsage locks the promotions, then the codes, of lines in the port's
-// order and reads their usage by customerKey.
-func lockUsage(ctx context.Context, tx pgx.Tx, lines []promotion.RedemptionLine, customerKey string) (promotion.Usage, error) {
-	u := promotion.Usage{Promotions: map[commerce.PromotionID]promotion.Promotion{}, Codes: map[string]promotion.Code{}, CustomerUses: map[string]int{}}
-	var ids, codes []string
+// queuer queues a statement: a *pgx.Batch or a *pipeTx.
+type queuer interface {
+	Queue(sql string, args ...any) *pgx.QueuedQuery
+}
+
+// count queues the statements that add (sign 1) or remove (sign -1) r
+// from the counters, whose rows the transaction has locked.
+func count(q queuer, r promotion.Redemption, sign int) {
+	for _, l := range r.Lines {
+		q.Queue(`UPDATE promotion_promotions SET spent = spent + $2 WHERE id = $1`, l.PromotionID.String(), int64(sign)*l.Amount.Amount())
+		if l.Code == "" {
+			continue
+		}
+		q.Queue(`UPDATE promotion_codes SET uses = uses + $2 WHERE code = $1`, l.Code, sign)
+		switch {
+		case r.CustomerKey == "":
+		case sign > 0:
+			q.Queue(`INSERT INTO promotion_customer_uses (code, customer_key, uses) VALUES ($1, $2, 1)
+				ON CONFLICT (code, customer_key) DO UPDATE SET uses = promotion_customer_uses.uses + 1`,
+				l.Code, r.CustomerKey)
+		default:
+			// Not an upsert: the row exists, and a proposed row of -1
+			// would fail the CHECK before the conflict is seen.
+			q.Queue(`UPDATE promotion_customer_uses SET uses = uses - 1 WHERE code = $1 AND customer_key = $2`,
+				l.Code, r.CustomerKey)
+		}
+	}
+}
+
+// usageKeys returns the sorted promotion IDs and codes of lines.
+func usageKeys(lines []promotion.RedemptionLine) (ids, codes []string) {
 	for _, l := range lines {
 		ids = append(ids, l.PromotionID.String())
 		if l.Code != "" {
@@ -347,105 +374,94 @@ func lockUsage(ctx context.Context, tx pgx.Tx, lines []promotion.RedemptionLine,
 	}
 	slices.Sort(ids)
 	slices.Sort(codes)
-	promos, err := collectPromotions(tx.Query(ctx, `SELECT `+promotionColumns+` FROM promotion_promotions WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids))
-	if err != nil {
-		return u, err
-	}
-	for _, p := range promos {
-		u.Promotions[p.ID] = p
-	}
-	if len(codes) == 0 {
-		return u, nil
-	}
-	cs, err := collectCodes(tx.Query(ctx, `SELECT uses, body FROM promotion_codes WHERE code = ANY($1) ORDER BY code FOR UPDATE`, codes))
-	if err != nil {
-		return u, err
-	}
-	for _, c := range cs {
-		u.Codes[c.Code] = c
-	}
-	if customerKey != "" {
-		rows, err := tx.Query(ctx, `SELECT code, uses FROM promotion_customer_uses WHERE customer_key = $1 AND code = ANY($2) AND uses > 0`, customerKey, codes)
-		if err != nil {
-			return u, err
-		}
-		var code string
-		var uses int
-		if _, err := pgx.ForEachRow(rows, []any{&code, &uses}, func() error {
-			u.CustomerUses[code] = uses
-			return nil
-		}); err != nil {
-			return u, err
-		}
-	}
-	return u, nil
+	return slices.Compact(ids), slices.Compact(codes)
 }
 
-// count adds (sign 1) or removes (sign -1) r from the counters; the rows
-// are locked already.
-func count(ctx context.Context, tx pgx.Tx, r promotion.Redemption, sign int) error {
-	batch := &pgx.Batch{}
-	for _, l := range r.Lines {
-		batch.Queue(`UPDATE promotion_promotions SET spent = spent + $2 WHERE id = $1`, l.PromotionID.String(), int64(sign)*l.Amount.Amount())
-		if l.Code == "" {
-			continue
-		}
-		batch.Queue(`UPDATE promotion_codes SET uses = uses + $2 WHERE code = $1`, l.Code, sign)
-		switch {
-		case r.CustomerKey == "":
-		case sign > 0:
-			batch.Queue(`INSERT INTO promotion_customer_uses (code, customer_key, uses) VALUES ($1, $2, 1)
-				ON CONFLICT (code, customer_key) DO UPDATE SET uses = promotion_customer_uses.uses + 1`,
-				l.Code, r.CustomerKey)
-		default:
-			// Not an upsert: the row exists, and a proposed row of -1
-			// would fail the CHECK before the conflict is seen.
-			batch.Queue(`UPDATE promotion_customer_uses SET uses = uses - 1 WHERE code = $1 AND customer_key = $2`,
-				l.Code, r.CustomerKey)
-		}
-	}
-	return tx.SendBatch(ctx, batch).Close()
-}
+const (
+	sqlLockPromotions = `SELECT ` + promotionColumns + ` FROM promotion_promotions WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	sqlLockCodes      = `SELECT uses, body FROM promotion_codes WHERE code = ANY($1) ORDER BY code FOR UPDATE`
+	sqlCustomerUses   = `SELECT code, uses FROM promotion_customer_uses WHERE customer_key = $1 AND code = ANY($2) AND uses > 0`
+)
 
-// CreateRedemption implements promotion.Store.
+// CreateRedemption implements promotion.Store. It costs two round trips:
+// BEGIN, the insert that takes the order's lock, and the locking reads of
+// the promotions, codes and the buyer's uses travel together; the counter
+// updates travel with COMMIT.
 func (s *PromotionStore) CreateRedemption(ctx context.Context, r promotion.Redemption, check func(promotion.Usage) error) (*promotion.Redemption, error) {
 	body, err := encode(r)
 	if err != nil {
 		return nil, err
 	}
+	ids, codes := usageKeys(r.Lines)
 	var existing *promotion.Redemption
-	err = s.tx(ctx, "reserve promotions for "+r.OrderID.String(), func(tx pgx.Tx) error {
+	err = inPipe(ctx, s.pool, "reserve promotions for "+r.OrderID.String(), func(p *pipeTx) error {
 		existing = nil
+		u := promotion.Usage{Promotions: map[commerce.PromotionID]promotion.Promotion{}, Codes: map[string]promotion.Code{}, CustomerUses: map[string]int{}}
 		// The insert takes the order's lock, or waits for the
 		// transaction that holds it and then sees its row.
-		tag, err := tx.Exec(ctx, `INSERT INTO promotion_redemptions (order_id, status, expires_at, body) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (order_id) DO NOTHING`, r.OrderID.String(), string(r.Status), r.ExpiresAt, body)
-		if err != nil {
+		inserted := false
+		p.Queue(`INSERT INTO promotion_redemptions (order_id, status, expires_at, body) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (order_id) DO NOTHING`, r.OrderID.String(), string(r.Status), r.ExpiresAt, body).
+			Exec(func(tag pgconn.CommandTag) error {
+				inserted = tag.RowsAffected() == 1
+				return nil
+			})
+		var stored []byte
+		p.Queue(`SELECT body FROM promotion_redemptions WHERE order_id = $1`, r.OrderID.String()).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&stored) })
+		p.Queue(sqlLockPromotions, ids).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				pr, err := scanPromotion(rows)
+				if err != nil {
+					return err
+				}
+				u.Promotions[pr.ID] = pr
+			}
+			return rows.Err()
+		})
+		if len(codes) > 0 {
+			p.Queue(sqlLockCodes, codes).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					c, err := scanCode(rows)
+					if err != nil {
+						return err
+					}
+					u.Codes[c.Code] = c
+				}
+				return rows.Err()
+			})
+			if r.CustomerKey != "" {
+				p.Queue(sqlCustomerUses, r.CustomerKey, codes).Query(func(rows pgx.Rows) error {
+					var code string
+					var uses int
+					for rows.Next() {
+						if err := rows.Scan(&code, &uses); err != nil {
+							return err
+						}
+						u.CustomerUses[code] = uses
+					}
+					return rows.Err()
+				})
+			}
+		}
+		if err := p.flush(ctx); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			var b []byte
-			if err := tx.QueryRow(ctx, `SELECT body FROM promotion_redemptions WHERE order_id = $1`, r.OrderID.String()).Scan(&b); err != nil {
-				return err
-			}
-			e, err := decodeRedemption(b)
+		if !inserted {
+			e, err := decodeRedemption(stored)
 			if err != nil {
 				return err
 			}
 			existing = &e
-			return nil
-		}
-		u, err := lockUsage(ctx, tx, r.Lines, r.CustomerKey)
-		if err != nil {
-			return err
+			return nil // the transaction wrote nothing; release rolls it back
 		}
 		if err := check(u); err != nil {
-			return err
+			return &closureError{err}
 		}
-		if !r.Status.Counts() {
-			return nil
+		if r.Status.Counts() {
+			count(p, r, 1)
 		}
-		return count(ctx, tx, r, 1)
+		return p.commit(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -453,12 +469,15 @@ func (s *PromotionStore) CreateRedemption(ctx context.Context, r promotion.Redem
 	return existing, nil
 }
 
-// UpdateRedemption implements promotion.Store.
+// UpdateRedemption implements promotion.Store. It costs two round trips:
+// BEGIN with the locking read of the redemption, then (behind the locks
+// of its promotions and codes when the counters move) the writes with
+// COMMIT.
 func (s *PromotionStore) UpdateRedemption(ctx context.Context, orderID commerce.OrderID, fn func(promotion.Redemption) (promotion.Redemption, error)) (promotion.Redemption, error) {
 	var out promotion.Redemption
-	err := s.tx(ctx, "update the redemption of "+orderID.String(), func(tx pgx.Tx) error {
+	err := inPipe(ctx, s.pool, "update the redemption of "+orderID.String(), func(p *pipeTx) error {
 		var b []byte
-		if err := tx.QueryRow(ctx, `SELECT body FROM promotion_redemptions WHERE order_id = $1 FOR UPDATE`, orderID.String()).Scan(&b); err != nil {
+		if err := p.QueryRow(ctx, `SELECT body FROM promotion_redemptions WHERE order_id = $1 FOR UPDATE`, orderID.String()).Scan(&b); err != nil {
 			return err
 		}
 		cur, err := decodeRedemption(b)
@@ -467,7 +486,7 @@ func (s *PromotionStore) UpdateRedemption(ctx context.Context, orderID commerce.
 		}
 		next, err := fn(cur.Clone())
 		if err != nil {
-			return err
+			return &closureError{err}
 		}
 		stored := cur.Clone()
 		stored.Status, stored.UpdatedAt, stored.ExpiresAt = next.Status, next.UpdatedAt, next.ExpiresAt
@@ -476,23 +495,26 @@ func (s *PromotionStore) UpdateRedemption(ctx context.Context, orderID commerce.
 			return nil
 		}
 		if cur.Status.Counts() != stored.Status.Counts() {
-			if _, err := lockUsage(ctx, tx, cur.Lines, ""); err != nil {
-				return err
+			// The counters' rows are locked in the port's order before
+			// the updates touch them.
+			ids, codes := usageKeys(cur.Lines)
+			p.Queue(`SELECT id FROM promotion_promotions WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+			if len(codes) > 0 {
+				p.Queue(`SELECT code FROM promotion_codes WHERE code = ANY($1) ORDER BY code FOR UPDATE`, codes)
 			}
 			sign := 1
 			if cur.Status.Counts() {
 				sign = -1
 			}
-			if err := count(ctx, tx, cur, sign); err != nil {
-				return err
-			}
+			count(p, cur, sign)
 		}
 		body, err := encode(stored)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE promotion_redemptions SET status = $2, expires_at = $3, body = $4 WHERE order_id = $1`,
-			orderID.String(), string(stored.Status), stored.ExpiresAt, body); err != nil {
+		p.Queue(`UPDATE promotion_redemptions SET status = $2, expires_at = $3, body = $4 WHERE order_id = $1`,
+			orderID.String(), string(stored.Status), stored.ExpiresAt, body)
+		if err := p.commit(ctx); err != nil {
 			return err
 		}
 		out = stored

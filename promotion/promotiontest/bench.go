@@ -3,6 +3,7 @@ package promotiontest
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 //     code (reads only);
 //   - Evaluate/no-code: the same basket without the code;
 //   - ReserveCommit: Reserve then Commit of an order using a code with a
-//     use limit and a budget, one order after another;
+//     use limit and a budget, one order (and one guest) after another;
 //   - ReserveCommit/parallel: the same from GOMAXPROCS goroutines, every
 //     order on the same code (the hot row);
 //   - GiftCardHoldCapture: HoldGiftCards then CaptureGiftCards of a small
@@ -78,7 +79,7 @@ func Bench(b *testing.B, newStore func(testing.TB) promotion.Store) {
 	}
 	reserveCommit := func() error {
 		order := commerce.NewID[commerce.OrderID]()
-		if _, err := svc.Reserve(ctx, promotion.ReserveInput{OrderID: order, Email: "bench@example.com", Result: res, TTL: time.Hour}); err != nil {
+		if _, err := svc.Reserve(ctx, promotion.ReserveInput{OrderID: order, Email: strings.ToLower(order.String()) + "@example.com", Result: res, TTL: time.Hour}); err != nil {
 			return err
 		}
 		return svc.Commit(ctx, order)

@@ -1,6 +1,7 @@
 package promotiontest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -189,6 +190,8 @@ func testPerCustomerLimit(t *testing.T, newStore func(testing.TB) promotion.Stor
 	require.NoError(t, err)
 	_, err = f.svc.Reserve(f.ctx, f.reserveInput("WELCOME", "", "guest@example.com", 1000))
 	requireCode(t, commerce.CodeFailedPrecondition, err, "the same guest, normalized")
+	r = f.evaluate(promotion.Basket{Currency: "USD", Email: "GUEST@example.com", Codes: []string{"WELCOME"}, Lines: basket(nil, 1000).Lines})
+	require.Equal(t, promotion.ReasonExhausted, r.Rejected[0].Reason, "evaluation sees the guest's use by email")
 	_, err = f.svc.Reserve(f.ctx, f.reserveInput("WELCOME", "", "", 1000))
 	requireCode(t, commerce.CodeInvalidArgument, err, "a per-customer code needs someone to count")
 	requireDetail(t, err, "field", "email")
@@ -277,5 +280,28 @@ func testExpiry(t *testing.T, newStore func(testing.TB) promotion.Store) {
 	n, err = f.svc.ReleaseExpired(f.ctx)
 	require.NoError(t, err)
 	require.Zero(t, n, "committed redemptions never expire")
+	require.Equal(t, 1, f.getCode("TEN").Uses)
+}
+
+// testCancelled: a write whose context has ended takes nothing.
+func testCancelled(t *testing.T, newStore func(testing.TB) promotion.Store) {
+	f := setup(t, newStore)
+	p := f.promotion(percentOff("ten", 1000))
+	f.code("TEN", p.ID, 1, 0)
+	in := f.reserveInput("TEN", "", "", 1000)
+	g := f.issue(1000)
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	_, err := f.svc.Reserve(ctx, in)
+	requireCode(t, commerce.CodeUnavailable, err)
+	_, err = f.svc.HoldGiftCards(ctx, promotion.HoldInput{OrderID: in.OrderID, Uses: []promotion.GiftCardUse{use(g.Code, 100)}})
+	requireCode(t, commerce.CodeUnavailable, err)
+	require.Equal(t, 0, f.getCode("TEN").Uses)
+	require.Equal(t, int64(1000), f.balance(g.GiftCard.ID))
+	_, err = f.svc.GetRedemption(f.ctx, in.OrderID)
+	requireCode(t, commerce.CodeNotFound, err)
+	// The retry with a live context goes through.
+	_, err = f.svc.Reserve(f.ctx, in)
+	require.NoError(t, err)
 	require.Equal(t, 1, f.getCode("TEN").Uses)
 }

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t testing.TB) promotion.Store) {
 	t.Run("PerCustomerLimit", func(t *testing.T) { testPerCustomerLimit(t, newStore) })
 	t.Run("Budget", func(t *testing.T) { testBudget(t, newStore) })
 	t.Run("Expiry", func(t *testing.T) { testExpiry(t, newStore) })
+	t.Run("Cancelled", func(t *testing.T) { testCancelled(t, newStore) })
 	t.Run("GiftCards", func(t *testing.T) { testGiftCards(t, newStore) })
 	t.Run("GiftCardHoldAllOrNothing", func(t *testing.T) { testGiftCardAllOrNothing(t, newStore) })
 	t.Run("GiftCardSaga", func(t *testing.T) { testGiftCardSaga(t, newStore) })
