@@ -196,7 +196,7 @@ func (s *Service) applyPromotions(ctx context.Context, o *Order, codes []string)
 	if err != nil {
 		return err
 	}
-	b := promotion.Basket{Currency: o.Currency, CustomerID: o.CustomerID, FirstOrder: first, Codes: slices.Clone(codes)}
+	b := promotion.Basket{Currency: o.Currency, CustomerID: o.CustomerID, Email: o.Email, FirstOrder: first, Codes: slices.Clone(codes)}
 	for _, l := range o.Lines {
 		b.Lines = append(b.Lines, promotion.BasketLine{SKU: l.SKU, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, Total: l.Total})
 	}
