@@ -92,6 +92,19 @@ func (s *Service) Totals(ctx context.Context, id commerce.CartID) (Totals, error
 // checkout prices exactly the cart (and version) it looked at without
 // reading it twice.
 func (s *Service) Price(ctx context.Context, c Cart) (Totals, error) {
+	return s.price(ctx, c, true)
+}
+
+// PriceItems is Price without promotions: the lines at today's prices,
+// no discount (Total is Subtotal) and no promotions or refused codes,
+// whatever Options.Discounter. Checkout uses it, as it evaluates the
+// promotions itself, with what only it knows (the buyer's orders, the
+// shipping).
+func (s *Service) PriceItems(ctx context.Context, c Cart) (Totals, error) {
+	return s.price(ctx, c, false)
+}
+
+func (s *Service) price(ctx context.Context, c Cart, discounts bool) (Totals, error) {
 	prices, reasons, err := s.priceLines(ctx, c)
 	if err != nil {
 		return Totals{}, err
@@ -129,7 +142,7 @@ func (s *Service) Price(ctx context.Context, c Cart) (Totals, error) {
 	if len(c.Codes) > 0 {
 		t.Codes = slices.Clone(c.Codes)
 	}
-	if s.opts.Discounter == nil {
+	if s.opts.Discounter == nil || !discounts {
 		return t, nil
 	}
 	if err := s.discount(ctx, c, &t); err != nil {

@@ -210,7 +210,7 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	case buyer != in.CustomerID:
 		return Order{}, commerce.Errorf(commerce.CodePermissionDenied, "order: cart %s belongs to another customer", c.ID).WithDetail("cart_id", c.ID.String())
 	}
-	t, err := s.carts.Price(ctx, c)
+	t, err := s.carts.PriceItems(ctx, c)
 	if err != nil {
 		return Order{}, err
 	}

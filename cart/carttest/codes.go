@@ -160,6 +160,14 @@ func testCodeTotals(t *testing.T, newStore NewStore) {
 	require.Equal(t, usd(490), tot.Promotions[0].Discount)
 	require.Equal(t, []promotion.Rejected{{Code: "BIGSPEND", Reason: promotion.ReasonConditions, Message: "spend 100.00"}}, tot.RejectedCodes)
 
+	items, err := f.svc.PriceItems(f.ctx, f.get(c.ID))
+	require.NoError(t, err)
+	require.Equal(t, usd(0), items.Discount, "PriceItems leaves promotions out")
+	require.Equal(t, items.Subtotal, items.Total)
+	require.Empty(t, items.Promotions)
+	require.Empty(t, items.RejectedCodes)
+	require.Equal(t, usd(0), items.Lines[0].Discount)
+
 	// Without a Discounter, codes are kept and give nothing until
 	// checkout decides.
 	plain := f.service(cart.Options{Clock: f.clock})
