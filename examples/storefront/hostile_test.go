@@ -70,7 +70,7 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 	}
 	require.Equal(t, http.StatusCreated, ts.apiCheckout(t, ts.apiCart(t, v.SKU), "hostile-1", "hostile@example.com", &order))
 	browse := []string{"q", "category", "brand", "min", "max", "rating", "instock", "sort", "cursor"}
-	address := []string{"email", "name", "line1", "line2", "city", "region", "postal_code", "country", "payment_method", "key"}
+	address := []string{"email", "name", "line1", "line2", "city", "region", "postal_code", "country", "payment_method", "key", "gift_card"}
 	// Each page with the form fields or query parameters it reads.
 	pages := []struct {
 		method, path string
@@ -79,6 +79,7 @@ func TestWebPagesNeverAnswer5xxToHostileInput(t *testing.T) {
 		{http.MethodGet, "/", browse}, {http.MethodGet, "/search", browse}, {http.MethodGet, "/products/{}", nil},
 		{http.MethodGet, "/cart", nil}, {http.MethodPost, "/cart/items", []string{"sku", "quantity"}},
 		{http.MethodPost, "/cart/lines/{}/quantity", []string{"quantity"}}, {http.MethodPost, "/cart/lines/{}/remove", nil},
+		{http.MethodPost, "/cart/codes", []string{"code"}}, {http.MethodPost, "/cart/codes/{}/remove", nil},
 		{http.MethodGet, "/checkout", nil}, {http.MethodPost, "/checkout", address},
 		{http.MethodGet, "/orders/{}", []string{"placed"}}, {http.MethodGet, "/account/orders", nil},
 		{http.MethodGet, "/account/reset-password", []string{"token"}}, {http.MethodPost, "/account/reset-password", []string{"token", "password", "confirm", "csrf"}},
