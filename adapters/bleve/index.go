@@ -29,6 +29,8 @@ type Index struct {
 	opts    Options
 	catalog *shardSet
 	reviews *shardSet
+	// columns caches the columns of each catalog shard's segments.
+	columns []*columnCache
 
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool
@@ -64,6 +66,9 @@ func New(opts *Options) (*Index, error) {
 	if x.reviews, err = openShards(o, "reviews", rm); err != nil {
 		x.catalog.close()
 		return nil, err
+	}
+	for range x.catalog.shards {
+		x.columns = append(x.columns, newColumnCache())
 	}
 	return x, nil
 }
