@@ -159,7 +159,7 @@ type columnEntry struct {
 
 func newColumnCache() *columnCache { return &columnCache{entries: map[any]*columnEntry{}} }
 
-// snapshotColumns returns the columns of every segment of snap and the
+// of returns the columns of every segment of snap and the
 // number of each segment's first document in snap.
 func (c *columnCache) of(snap *scorch.IndexSnapshot) ([]*columns, []uint64, error) {
 	segs := snap.Segments()
@@ -206,11 +206,4 @@ func (c *columnCache) of(snap *scorch.IndexSnapshot) ([]*columns, []uint64, erro
 		out[i] = e.cols
 	}
 	return out, offsets, nil
-}
-
-// size returns how many segments' columns the cache holds.
-func (c *columnCache) size() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
 }
