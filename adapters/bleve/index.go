@@ -297,12 +297,12 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		return nil, fmt.Errorf("encode document %s: %w", d.ProductID, err)
 	}
 	f := map[string]any{
-		fieldTitle:       d.Title,
-		fieldTitleRaw:    d.Title,
-		fieldRating:      float64(d.RatingHundredths),
-		fieldInStock:     d.InStock,
-		fieldDoc:         string(raw),
-		fieldPID:         string(d.ProductID),
+		fieldTitle:    d.Title,
+		fieldTitleRaw: d.Title,
+		fieldRating:   float64(d.RatingHundredths),
+		fieldInStock:  d.InStock,
+		fieldDoc:      string(raw),
+		fieldPID:      string(d.ProductID),
 	}
 	var atLeast []string
 	for step := int64(ratingStep); step <= d.RatingHundredths; step += ratingStep {
