@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,6 +117,15 @@ func rssBytes() float64 {
 	return 0
 }
 
+// heapBytes returns the bytes of live heap objects after a collection:
+// what the indexes keep in memory, the mapped segment files aside.
+func heapBytes() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc)
+}
+
 // BenchmarkIndexing measures indexing throughput into a fresh on-disk
 // index, 1,000 sample products per Index call, and reports how long the
 // shared 100,000-product index took to build.
@@ -172,6 +182,15 @@ func benchSearch(b *testing.B, e *benchEnv) {
 				Facets:      allFacets,
 			}
 		},
+		// Broad words with every facet and each sort: the facets and the
+		// sort keys then cover thousands of hits.
+		"text+facets+sort": func(i int) search.Query {
+			return search.Query{
+				Text:   words[i%len(words)],
+				Sort:   []search.Sort{search.SortRelevance, search.SortPriceAsc, search.SortRating, search.SortNewest, search.SortPriceDesc}[i%5],
+				Facets: allFacets,
+			}
+		},
 		"filters-by-price": func(i int) search.Query {
 			return search.Query{
 				CategoryIDs: []commerce.CategoryID{[]commerce.CategoryID{cat("Audio"), cat("Shoes"), cat("Kitchen"), cat("Fitness")}[i%4]},
@@ -179,7 +198,7 @@ func benchSearch(b *testing.B, e *benchEnv) {
 			}
 		},
 	}
-	for _, name := range []string{"text", "text+4filters+facets", "filters-by-price"} {
+	for _, name := range []string{"text", "text+4filters+facets", "text+facets+sort", "filters-by-price"} {
 		mk := cases[name]
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
@@ -202,6 +221,7 @@ func benchSearch(b *testing.B, e *benchEnv) {
 			eventbustest.ReportLatencies(b, latencies)
 			b.ReportMetric(float64(size), "index-bytes")
 			b.ReportMetric(rssBytes(), "rss-bytes")
+			b.ReportMetric(heapBytes(), "heap-bytes")
 			b.ReportMetric(float64(len(e.corpus.Docs)), "products")
 		})
 	}

@@ -29,6 +29,8 @@ type Index struct {
 	opts    Options
 	catalog *shardSet
 	reviews *shardSet
+	// columns caches the columns of each catalog shard's segments.
+	columns []*columnCache
 
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool
@@ -64,6 +66,9 @@ func New(opts *Options) (*Index, error) {
 	if x.reviews, err = openShards(o, "reviews", rm); err != nil {
 		x.catalog.close()
 		return nil, err
+	}
+	for range x.catalog.shards {
+		x.columns = append(x.columns, newColumnCache())
 	}
 	return x, nil
 }
@@ -292,13 +297,12 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		return nil, fmt.Errorf("encode document %s: %w", d.ProductID, err)
 	}
 	f := map[string]any{
-		fieldTitle:       d.Title,
-		fieldTitleRaw:    d.Title,
-		fieldRating:      float64(d.RatingHundredths),
-		fieldRatingValue: strconv.FormatInt(d.RatingHundredths, 10),
-		fieldInStock:     d.InStock,
-		fieldDoc:         string(raw),
-		fieldPID:         string(d.ProductID),
+		fieldTitle:    d.Title,
+		fieldTitleRaw: d.Title,
+		fieldRating:   float64(d.RatingHundredths),
+		fieldInStock:  d.InStock,
+		fieldDoc:      string(raw),
+		fieldPID:      string(d.ProductID),
 	}
 	var atLeast []string
 	for step := int64(ratingStep); step <= d.RatingHundredths; step += ratingStep {
@@ -345,7 +349,6 @@ func catalogFields(d search.Document) (map[string]any, error) {
 			values[string(m.Currency())] = strconv.FormatInt(m.Amount(), 10)
 		}
 		f[fieldPriceValue] = values
-		f[fieldKeyPriceAsc], f[fieldKeyPriceDesc] = priceKeys(d)
 	}
 	return f, nil
 }
@@ -410,19 +413,43 @@ func (x *Index) Compact(ctx context.Context) error {
 		return nil
 	}
 	for _, set := range []*shardSet{x.catalog, x.reviews} {
-		for _, sh := range set.shards {
+		for i, sh := range set.shards {
 			adv, err := sh.Advanced()
 			if err != nil {
 				return classify("compact", err)
 			}
-			if sc, ok := adv.(*scorch.Scorch); ok {
-				if err := sc.ForceMerge(ctx, nil); err != nil {
+			sc, ok := adv.(*scorch.Scorch)
+			if !ok {
+				continue
+			}
+			if err := sc.ForceMerge(ctx, nil); err != nil {
+				return classify("compact", err)
+			}
+			if set == x.catalog {
+				// The merged segments' columns, read now rather than by
+				// the first query.
+				if err := x.warmColumns(sc, i); err != nil {
 					return classify("compact", err)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// warmColumns reads the columns of the segments of catalog shard i.
+func (x *Index) warmColumns(sc *scorch.Scorch, i int) error {
+	r, err := sc.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("shard %d is not a scorch index", i)
+	}
+	_, _, err = x.columns[i].of(snap)
+	return err
 }
 
 func errClosed() error {

@@ -23,17 +23,13 @@ const (
 	fieldAttrs         = "attrs"           // keyword "name\x1fvalue" filter
 	fieldSKUs          = "skus"            // lower-cased keyword
 	fieldRating        = "rating"          // number, hundredths of a star: the rating filter
-	fieldRatingValue   = "rating_value"    // keyword with doc values: hundredths in decimal, for the rating facet
 	fieldRatingAtLeast = "rating_at_least" // keywords: every multiple of ratingStep the rating reaches
 	fieldInStock       = "in_stock"        // boolean
-	fieldKeyRelevance  = "key_relevance"   // sort keys, see sortKeys
-	fieldKeyRating     = "key_rating"
-	fieldKeyNewest     = "key_newest"
-	fieldPriceValue    = "price_value"    // object: one keyword per currency, the amount in decimal, for the price facet
-	fieldKeyPriceAsc   = "key_price_asc"  // object: one sort key per currency, "key_price_asc.USD"
-	fieldKeyPriceDesc  = "key_price_desc" // object: one sort key per currency
-	fieldDoc           = "doc"            // stored only: the search.Document as JSON
-	fieldPID           = "pid"            // keyword with doc values: the product ID, every sort's tie-break
+	fieldKeyRating     = "key_rating"      // keyword with doc values: rating and rating count, see sortKeys
+	fieldKeyNewest     = "key_newest"      // keyword with doc values: creation time
+	fieldPriceValue    = "price_value"     // object: one keyword per currency with doc values, the amount in decimal, "price_value.USD"
+	fieldDoc           = "doc"             // stored only: the search.Document as JSON
+	fieldPID           = "pid"             // keyword with doc values: the product ID, every sort's tie-break
 )
 
 // The fields of a review document.
@@ -80,10 +76,10 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	if err := addAnalyzers(im); err != nil {
 		return nil, err
 	}
-	// Prices arrive as "price_value.<currency>" and
-	// "key_price_asc.<currency>" keywords for whatever currencies products
-	// are priced in: dynamic, indexed, with doc values (for the price
-	// facet, the price filter and the price sorts), not stored.
+	// Prices arrive as "price_value.<currency>" keywords for whatever
+	// currencies products are priced in: dynamic, with doc values (read
+	// into the columns the price filter, facet and sorts use), not
+	// stored.
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = true, false, true
 	im.DefaultAnalyzer = analyzerWords
 
@@ -95,10 +91,9 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	kw := func(docValues bool) *mapping.FieldMapping { return text(keyword.Name, false, false, docValues) }
-	// A number's doc values hold all sixteen of its prefix-coded terms,
-	// which every sort or facet over it would decode for each hit:
-	// numbers are for range filters only, sorts and facets read compact
-	// keywords.
+	// A number's doc values hold all sixteen of its prefix-coded terms:
+	// numbers are for range filters only, the columns are read from
+	// compact keywords.
 	num := func() *mapping.FieldMapping {
 		f := mapping.NewNumericFieldMapping()
 		f.Store, f.IncludeInAll, f.DocValues = false, false, false
@@ -116,9 +111,7 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldPID, kw(true))
 	doc.AddFieldMappingsAt(fieldSKUs, text(analyzerLowerKeyword, false, false, false))
 	doc.AddFieldMappingsAt(fieldRating, num())
-	doc.AddFieldMappingsAt(fieldRatingValue, kw(true))
 	doc.AddFieldMappingsAt(fieldRatingAtLeast, kw(false))
-	doc.AddFieldMappingsAt(fieldKeyRelevance, kw(true))
 	doc.AddFieldMappingsAt(fieldKeyRating, kw(true))
 	doc.AddFieldMappingsAt(fieldKeyNewest, kw(true))
 	inStock := mapping.NewBooleanFieldMapping()
@@ -127,11 +120,9 @@ func catalogMapping() (*mapping.IndexMappingImpl, error) {
 	stored := mapping.NewTextFieldMapping()
 	stored.Index, stored.Store, stored.IncludeTermVectors, stored.DocValues, stored.IncludeInAll = false, true, false, false, false
 	doc.AddFieldMappingsAt(fieldDoc, stored)
-	for _, f := range []string{fieldPriceValue, fieldKeyPriceAsc, fieldKeyPriceDesc} {
-		keys := mapping.NewDocumentMapping() // dynamic keywords
-		keys.DefaultAnalyzer = keyword.Name
-		doc.AddSubDocumentMapping(f, keys)
-	}
+	prices := mapping.NewDocumentMapping() // dynamic keywords
+	prices.DefaultAnalyzer = keyword.Name
+	doc.AddSubDocumentMapping(fieldPriceValue, prices)
 
 	im.DefaultMapping = doc
 	return im, nil

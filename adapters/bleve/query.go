@@ -233,8 +233,9 @@ func (x *Index) textQuery(text string, misspelt string, reviewed []string) (matc
 	return query.NewDisjunctionQuery(alternatives), score
 }
 
-// filterQuery is every filter of q but the price range (see
-// withPriceRange), scoring 0, or nil without filters.
+// filterQuery is every filter of q but the price range, which collect
+// checks on the hits from the columns, scoring 0, or nil without
+// filters.
 func filterQuery(q search.Query) query.Query {
 	var fs []query.Query
 	if len(q.CategoryIDs) > 0 {
@@ -284,42 +285,5 @@ func filterQuery(q search.Query) query.Query {
 		return constant(fs[0], 0)
 	default:
 		return constant(query.NewConjunctionQuery(fs), 0)
-	}
-}
-
-// withPriceRange restricts main to q's price range, if it has one.
-func withPriceRange(main query.Query, q search.Query) query.Query {
-	if q.PriceMin == nil && q.PriceMax == nil {
-		return main
-	}
-	r := &priceRange{q: main, field: fieldKeyPriceAsc + "." + string(q.Currency), hi: ^uint64(0)}
-	if q.PriceMin != nil {
-		r.lo = uint64(max(q.PriceMin.Amount(), 0))
-	}
-	if q.PriceMax != nil {
-		r.hi = uint64(max(q.PriceMax.Amount(), 0))
-	}
-	return r
-}
-
-// sortOrder is the bleve sort of q. Every order is total: the keyword
-// keys end with the product ID (see sortKeys), and products without a
-// price in the currency, which all lack the price key, are ordered by the
-// product ID.
-func sortOrder(q search.Query) bsearch.SortOrder {
-	key := func(name string) *bsearch.SortField {
-		return &bsearch.SortField{Field: name, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
-	}
-	switch q.Sort {
-	case search.SortPriceAsc:
-		return bsearch.SortOrder{key(fieldKeyPriceAsc + "." + string(q.Currency)), key(fieldPID)}
-	case search.SortPriceDesc:
-		return bsearch.SortOrder{key(fieldKeyPriceDesc + "." + string(q.Currency)), key(fieldPID)}
-	case search.SortRating:
-		return bsearch.SortOrder{key(fieldKeyRating)}
-	case search.SortNewest:
-		return bsearch.SortOrder{key(fieldKeyNewest)}
-	default:
-		return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, key(fieldKeyRelevance)}
 	}
 }

@@ -3,12 +3,16 @@ package bleve
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -16,14 +20,8 @@ import (
 	"github.com/mercatohq/mercato/search"
 )
 
-// termFacetSize bounds the values a brand or category facet counts per
-// shard: counts are exact while a facet has at most this many values.
+// termFacetSize bounds the values the suggestions count per shard.
 const termFacetSize = 10_000
-
-// priceFacetSize bounds the distinct prices the price facet counts per
-// shard: its buckets are exact while a shard's hits have at most this
-// many prices.
-const priceFacetSize = 100_000
 
 // Search implements search.Index.
 //
@@ -32,6 +30,12 @@ const priceFacetSize = 100_000
 // Options.ReviewProducts, as one more way to match: those products join
 // the catalog query's hits with a small fixed score, under all its
 // filters, so total, facets and paging stay those of one catalog query.
+//
+// bleve finds the hits and scores them; the rest is done here, on every
+// shard at once (see collect): the price filter, the total, the facets
+// and the page, a heap of the best hits after the cursor, from columns
+// kept in memory. Only the page's hits are read from the stored fields
+// and highlighted.
 func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -39,22 +43,43 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		return search.Response{}, errClosed()
 	}
 	q := r.Query
-	order := sortOrder(q)
-	// The sort key handed out is the sort's values and then the query's
+	p := &plan{sort: q.Sort, currency: q.Currency, limit: r.Limit}
+	// The sort key handed out is the hit's rank and then the query's
 	// shape (see misspelt), which later pages reuse.
-	var after, kept []string
+	var kept []string
 	var shape string
 	if q.Text != "" {
 		_, kept = x.queryWords(q.Text)
 	}
 	if r.After != nil {
-		n := len(r.After)
-		if n != len(order)+1 || !validShape(r.After[n-1], len(kept)) {
+		after, s, ok := parseAfter(r.After, len(kept))
+		if !ok {
 			return search.Response{}, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: the cursor does not fit the query").WithDetail("field", "cursor")
 		}
-		after, shape = r.After[:n-1], strings.TrimPrefix(r.After[n-1], shapePrefix)
+		p.after, shape = &after, s
 	} else {
 		shape = x.misspelt(kept)
+	}
+	if q.PriceMin != nil || q.PriceMax != nil {
+		p.filterPrice, p.lo, p.hi = true, 0, math.MaxInt64
+		if q.PriceMin != nil {
+			p.lo = q.PriceMin.Amount()
+		}
+		if q.PriceMax != nil {
+			p.hi = q.PriceMax.Amount()
+		}
+	}
+	for _, f := range q.Facets {
+		switch f {
+		case search.FacetBrand:
+			p.brands = true
+		case search.FacetCategory:
+			p.categories = true
+		case search.FacetPrice:
+			p.priceFacet, p.priceBounds = true, r.PriceBuckets
+		case search.FacetRating:
+			p.ratingFacet = true
+		}
 	}
 
 	var main query.Query
@@ -75,45 +100,39 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	} else {
 		main = constant(query.NewMatchAllQuery(), 0)
 	}
-	main = withPriceRange(main, q)
 
-	req := blevesearch.NewSearchRequestOptions(main, r.Limit, 0, false)
-	req.SortByCustom(order)
-	if after != nil {
-		req.SetSearchAfter(after)
-	}
-	req.Fields = []string{fieldDoc}
-	for _, f := range q.Facets {
-		switch f {
-		case search.FacetBrand:
-			req.AddFacet(f, blevesearch.NewFacetRequest(fieldBrandFacet, termFacetSize))
-		case search.FacetCategory:
-			req.AddFacet(f, blevesearch.NewFacetRequest(fieldCategoryFacet, termFacetSize))
-		case search.FacetPrice:
-			// Counted per price and summed into the buckets below: a
-			// number's doc values would cost sixteen terms per hit.
-			req.AddFacet(f, blevesearch.NewFacetRequest(fieldPriceValue+"."+string(q.Currency), priceFacetSize))
-		case search.FacetRating:
-			// Counted per rating value (at most 501 of them) and summed
-			// into the buckets below.
-			req.AddFacet(f, blevesearch.NewFacetRequest(fieldRatingValue, 1000))
+	found, err := x.collectAll(ctx, main, p)
+	defer func() {
+		for _, f := range found {
+			if f != nil {
+				_ = f.snap.Close()
+			}
 		}
-	}
-
-	res, err := x.catalog.all.SearchInContext(ctx, req)
-	if err == nil {
-		err = statusError(res)
-	}
+	}()
 	if err != nil {
 		return search.Response{}, classify("search", err)
 	}
-	out := search.Response{Total: int(res.Total), Matches: make([]search.Match, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		m, err := toMatch(h, order, shape)
+	var page []hit
+	out := search.Response{}
+	for shard, f := range found {
+		out.Total += f.total
+		for _, h := range f.hits {
+			h.shard = shard
+			page = append(page, h)
+		}
+	}
+	slices.SortFunc(page, func(a, b hit) int { return a.rank.compare(b.rank) })
+	page = page[:min(len(page), r.Limit)]
+	out.Matches = make([]search.Match, 0, len(page))
+	for _, h := range page {
+		d, err := document(found[h.shard].snap, h)
 		if err != nil {
 			return search.Response{}, classify("read hit", err)
 		}
-		out.Matches = append(out.Matches, m)
+		out.Matches = append(out.Matches, search.Match{
+			Hit:     search.Hit{ProductID: d.ProductID, Score: h.score, Document: d},
+			SortKey: sortKey(h.rank, shape),
+		})
 	}
 	if q.Text != "" && len(out.Matches) > 0 {
 		if err := x.highlight(ctx, q.Text, out.Matches); err != nil {
@@ -121,19 +140,113 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 		}
 	}
 	if len(q.Facets) > 0 {
-		out.Facets = make(map[string][]search.FacetCount, len(q.Facets))
-		for _, f := range q.Facets {
-			out.Facets[f] = facetCounts(res.Facets[f])
-			switch f {
-			case search.FacetRating:
-				out.Facets[f] = ratingBuckets(out.Facets[f], r.RatingBuckets)
-			case search.FacetPrice:
-				out.Facets[f] = priceBuckets(out.Facets[f], r.PriceBuckets)
-			}
-		}
+		out.Facets = facets(q.Facets, found, r)
 	}
 	return out, nil
 }
+
+// collectAll runs collect on every shard, concurrently when there are
+// several. Each collected result holds its shard's snapshot open: the
+// caller closes them.
+func (x *Index) collectAll(ctx context.Context, q query.Query, p *plan) ([]*collected, error) {
+	found := make([]*collected, len(x.catalog.shards))
+	errs := make([]error, len(found))
+	run := func(shard int) {
+		adv, err := x.catalog.shards[shard].Advanced()
+		if err != nil {
+			errs[shard] = err
+			return
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			errs[shard] = err
+			return
+		}
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			_ = r.Close()
+			errs[shard] = fmt.Errorf("shard %d is not a scorch index", shard)
+			return
+		}
+		f, err := x.collect(ctx, shard, snap, q, p)
+		if err != nil {
+			_ = snap.Close()
+			errs[shard] = fmt.Errorf("shard %d: %w", shard, err)
+			return
+		}
+		found[shard] = f
+	}
+	if len(found) == 1 {
+		run(0)
+	} else {
+		var wg sync.WaitGroup
+		for shard := range found {
+			wg.Go(func() { run(shard) })
+		}
+		wg.Wait()
+	}
+	return found, errors.Join(errs...)
+}
+
+// facets sums the shards' counts into the facets asked for: brands and
+// categories by value, prices into the request's buckets, ratings into
+// buckets of a minimum each.
+func facets(names []string, found []*collected, r search.Request) map[string][]search.FacetCount {
+	out := make(map[string][]search.FacetCount, len(names))
+	byValue := func(get func(*collected) map[string]int) []search.FacetCount {
+		sum := map[string]int{}
+		for _, f := range found {
+			for v, n := range get(f) {
+				sum[v] += n
+			}
+		}
+		counts := make([]search.FacetCount, 0, len(sum))
+		for v, n := range sum {
+			id, name, _ := strings.Cut(v, sep)
+			counts = append(counts, search.FacetCount{Value: id, Name: name, Count: n})
+		}
+		return counts
+	}
+	for _, name := range names {
+		switch name {
+		case search.FacetBrand:
+			out[name] = byValue(func(f *collected) map[string]int { return f.brands })
+		case search.FacetCategory:
+			out[name] = byValue(func(f *collected) map[string]int { return f.categories })
+		case search.FacetPrice:
+			bounds := r.PriceBuckets
+			counts := make([]search.FacetCount, len(bounds)+1)
+			for i := range counts {
+				var lo, hi string
+				if i > 0 {
+					lo = strconv.FormatInt(bounds[i-1], 10)
+				}
+				if i < len(bounds) {
+					hi = strconv.FormatInt(bounds[i], 10)
+				}
+				counts[i].Value = lo + "-" + hi
+				for _, f := range found {
+					counts[i].Count += f.prices[i]
+				}
+			}
+			out[name] = counts
+		case search.FacetRating:
+			counts := make([]search.FacetCount, len(r.RatingBuckets))
+			for i, b := range r.RatingBuckets {
+				counts[i].Value = strconv.FormatInt(b, 10)
+				for _, f := range found {
+					for rating := max(b, 0); rating < int64(len(f.ratings)); rating++ {
+						counts[i].Count += f.ratings[rating]
+					}
+				}
+			}
+			out[name] = counts
+		}
+	}
+	return out
+}
+
+func unmarshalDocument(raw []byte, d *search.Document) error { return json.Unmarshal(raw, d) }
 
 // statusError reports the failure of any shard: a partial result would
 // page and count wrongly.
@@ -153,26 +266,6 @@ const shapePrefix = "shape:"
 func validShape(s string, words int) bool {
 	m, ok := strings.CutPrefix(s, shapePrefix)
 	return ok && len(m) == words && strings.Trim(m, "01") == ""
-}
-
-func toMatch(h *bsearch.DocumentMatch, order bsearch.SortOrder, shape string) (search.Match, error) {
-	raw, _ := h.Fields[fieldDoc].(string)
-	var m search.Match
-	if err := json.Unmarshal([]byte(raw), &m.Document); err != nil {
-		return m, fmt.Errorf("document %s: %w", h.ID, err)
-	}
-	m.ProductID = m.Document.ProductID
-	m.Score = h.Score
-	m.SortKey = make([]string, len(order)+1)
-	for i, s := range order {
-		if _, ok := s.(*bsearch.SortScore); ok {
-			m.SortKey[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		} else {
-			m.SortKey[i] = h.Sort[i]
-		}
-	}
-	m.SortKey[len(order)] = shapePrefix + shape
-	return m, nil
 }
 
 // highlight sets the highlights of matches. It looks the words up again
@@ -252,64 +345,6 @@ func highlights(h *bsearch.DocumentMatch) map[string][]string {
 	}
 	if len(desc) > 0 {
 		out[fieldDescription] = desc
-	}
-	return out
-}
-
-// facetCounts converts a bleve facet: terms "id\x1fname" to ID and name,
-// numeric ranges to their names.
-func facetCounts(fr *bsearch.FacetResult) []search.FacetCount {
-	if fr == nil {
-		return nil
-	}
-	var out []search.FacetCount
-	if fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			id, name, _ := strings.Cut(t.Term, sep)
-			out = append(out, search.FacetCount{Value: id, Name: name, Count: t.Count})
-		}
-	}
-	for _, r := range fr.NumericRanges {
-		out = append(out, search.FacetCount{Value: r.Name, Count: r.Count})
-	}
-	return out
-}
-
-// priceBuckets sums counts per price into the buckets between bounds.
-func priceBuckets(values []search.FacetCount, bounds []int64) []search.FacetCount {
-	out := make([]search.FacetCount, len(bounds)+1)
-	for i := range out {
-		var lo, hi string
-		if i > 0 {
-			lo = strconv.FormatInt(bounds[i-1], 10)
-		}
-		if i < len(bounds) {
-			hi = strconv.FormatInt(bounds[i], 10)
-		}
-		out[i].Value = lo + "-" + hi
-	}
-	for _, v := range values {
-		n, err := strconv.ParseInt(v.Value, 10, 64)
-		if err != nil {
-			continue
-		}
-		i, _ := slices.BinarySearch(bounds, n+1) // the first bound above n
-		out[i].Count += v.Count
-	}
-	return out
-}
-
-// ratingBuckets sums counts per rating value into buckets of a minimum
-// rating each.
-func ratingBuckets(values []search.FacetCount, buckets []int64) []search.FacetCount {
-	out := make([]search.FacetCount, len(buckets))
-	for i, b := range buckets {
-		out[i].Value = strconv.FormatInt(b, 10)
-		for _, v := range values {
-			if n, err := strconv.ParseInt(v.Value, 10, 64); err == nil && n >= b {
-				out[i].Count += v.Count
-			}
-		}
 	}
 	return out
 }

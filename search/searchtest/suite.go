@@ -49,6 +49,7 @@ func Run(t *testing.T, newIndex NewIndex) {
 		})
 	}
 	t.Run("Writes", func(t *testing.T) { testWrites(t, ctx, c, newIndex) })
+	t.Run("FacetsAfterRewrites", func(t *testing.T) { testFacetsAfterRewrites(t, ctx, c, newIndex) })
 	t.Run("Reviews written and deleted", func(t *testing.T) { testReviewWrites(t, ctx, c, newIndex) })
 	t.Run("ConcurrentPaging", func(t *testing.T) { testConcurrentPaging(t, ctx, c, newIndex) })
 	t.Run("PagingWhileAWordAppears", func(t *testing.T) { testPagingWhileAWordAppears(t, ctx, c, newIndex) })

@@ -1,0 +1,69 @@
+package bleve
+
+import (
+	"context"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/search"
+	"github.com/mercatohq/mercato/search/searchtest"
+)
+
+// The column cache holds the columns of the live segments only: those of
+// segments that merges retired are dropped, so its memory follows the
+// index's.
+func TestColumnCacheDropsRetiredSegments(t *testing.T) {
+	ctx := context.Background()
+	c, err := searchtest.NewCorpus()
+	require.NoError(t, err)
+	x, err := New(&Options{Path: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = x.Close(ctx) })
+	query := search.Request{Query: search.Query{Sort: search.SortRelevance, Facets: []string{search.FacetBrand}}, Limit: 5}
+	for i := 0; i < len(c.Docs); i += 10 {
+		require.NoError(t, x.Index(ctx, c.Docs[i:min(i+10, len(c.Docs))]...))
+		res, err := x.Search(ctx, query)
+		require.NoError(t, err)
+		require.Equal(t, min(i+10, len(c.Docs)), res.Total)
+	}
+	require.NoError(t, x.Compact(ctx))
+
+	// Background merges may retire segments while a search runs: compare
+	// the cache with a snapshot that did not change across the search.
+	segments := func() map[any]bool {
+		adv, err := x.catalog.shards[0].Advanced()
+		require.NoError(t, err)
+		r, err := adv.Reader()
+		require.NoError(t, err)
+		defer r.Close()
+		out := map[any]bool{}
+		for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+			out[any(ss.Segment())] = true
+		}
+		return out
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		before := segments()
+		res, err := x.Search(ctx, query)
+		require.NoError(t, err)
+		require.Equal(t, len(c.Docs), res.Total)
+		if after := segments(); !maps.Equal(before, after) {
+			require.True(t, time.Now().Before(deadline), "the index kept merging")
+			continue
+		}
+		require.Less(t, len(before), len(c.Docs)/10, "the index merged its segments")
+		x.columns[0].mu.Lock()
+		cached := maps.Clone(x.columns[0].entries)
+		x.columns[0].mu.Unlock()
+		require.Len(t, cached, len(before), "columns of retired segments are dropped")
+		for k := range cached {
+			require.True(t, before[k], "the cache holds only live segments")
+		}
+		return
+	}
+}
