@@ -27,6 +27,9 @@ const (
 	purgeInterval    = 10 * time.Minute
 )
 
+// pricesGroup is the bus group of the carts' price cache.
+const pricesGroup = "cart-prices"
+
 // shopCurrency is the currency the web shop sells and searches in (the
 // demo catalog is priced in USD and EUR; API clients may use either).
 const shopCurrency = commerce.Currency("USD")
@@ -43,6 +46,7 @@ type shop struct {
 	catalog   *catalog.Service
 	customers *customer.Service
 	carts     *cart.Service
+	prices    *cart.PriceCache
 	stock     *inventory.Service
 	payments  *payment.Service
 	orders    *order.Service
@@ -99,6 +103,12 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := s.indexer.Subscribe(b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the search indexer: %w", err)
 	}
+	for _, name := range s.prices.Events() {
+		h, _ := s.prices.Handler(name)
+		if err := b.bus.Subscribe(pricesGroup, name, h); err != nil {
+			return nil, fmt.Errorf("subscribe the cart price cache: %w", err)
+		}
+	}
 	if err := subscribeNotifier(s.notify, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the notifications: %w", err)
 	}
@@ -138,7 +148,11 @@ func (s *shop) buildServices() error {
 	if s.customers, err = customer.NewService(b.customer, copts); err != nil {
 		return err
 	}
-	if s.carts, err = cart.NewService(b.carts, s.catalog, &cart.Options{DefaultCurrency: shopCurrency}); err != nil {
+	// Carts price through a cache the catalog's events keep current.
+	if s.prices, err = cart.NewPriceCache(s.catalog, nil); err != nil {
+		return err
+	}
+	if s.carts, err = cart.NewService(b.carts, s.prices, &cart.Options{DefaultCurrency: shopCurrency}); err != nil {
 		return err
 	}
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {
