@@ -428,13 +428,15 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}},
 		}
 	}
-	type cartID struct {
-		ID string `json:"id"`
+	// A guest cart answers only requests that carry its token.
+	type guestCart struct {
+		ID    string `json:"id"`
+		Token string `json:"cart_token"`
 	}
-	newCart := func(ctx context.Context) (string, error) {
-		var cart cartID
+	newCart := func(ctx context.Context) (guestCart, error) {
+		var cart guestCart
 		err := c.json(ctx, http.MethodPost, "/api/store/carts", map[string]string{}, http.StatusCreated, &cart)
-		return cart.ID, err
+		return cart, err
 	}
 	return []scenario{
 		{"search (api)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
@@ -446,36 +448,39 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}, nil
 		}},
 		{"add to cart", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
-			id, err := newCart(ctx)
+			gc, err := newCart(ctx)
 			n := 0
 			return func() (time.Duration, error) {
 				if n++; n%50 == 0 {
-					if id, err = newCart(ctx); err != nil { // a new cart before the line limits
+					if gc, err = newCart(ctx); err != nil { // a new cart before the line limits
 						return 0, err
 					}
 				}
 				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil)
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token)
 				})
 			}, err
 		}},
 		{"checkout", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
 			return func() (time.Duration, error) {
-				id, err := newCart(ctx)
+				gc, err := newCart(ctx)
 				if err != nil {
 					return 0, err
 				}
-				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil); err != nil {
+				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token); err != nil {
 					return 0, err
 				}
 				body := map[string]any{"email": "load@example.com", "payment_method": "pm_card_visa", "shipping_address": address}
 				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12))
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12), cartTokenHeader, gc.Token)
 				})
 			}, nil
 		}},
 	}
 }
+
+// cartTokenHeader carries a guest cart's token (httpapi.CartTokenHeader).
+const cartTokenHeader = "X-Cart-Token"
 
 // result is one scenario's measurements.
 type result struct {
