@@ -12,8 +12,15 @@
 //     package's Backend) with Watermill's forwarder. A crash between commit
 //     and relay loses nothing: the relay resumes from its stored offset.
 //
-// Consumers wait for new rows by polling; Options.PollInterval trades
-// latency for idle queries. Every subscriber holds one pooled connection
+// A Backend's consumers wait for new rows by polling; Options.PollInterval
+// trades latency for idle queries. A Relay does not poll: NewOutbox puts a
+// statement trigger on the outbox table that notifies (pg_notify) a
+// channel named like the table, PostgreSQL delivers that notification when
+// the inserting transaction commits, and the relay, LISTENing on a
+// connection of its own, queries then. A slow fallback poll
+// (OutboxOptions.FallbackPollInterval) covers notifications missed while
+// that connection was being re-established, so an idle relay costs one
+// query every few seconds and a committed event is still never lost. Every subscriber holds one pooled connection
 // (inside a transaction) while its message is being handled, so size the
 // pool for the number of subscribers plus the publishers.
 //

@@ -3,6 +3,7 @@ package pgbus
 import (
 	"context"
 	"regexp"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -23,9 +24,16 @@ const DefaultOutboxTopic = "mercato_outbox"
 type OutboxOptions struct {
 	// Topic names the outbox table. Default: DefaultOutboxTopic.
 	Topic string
-	// Options tune the relay's consumer. A short PollInterval keeps the
-	// commit-to-bus latency low.
+	// Options tune the relay's consumer. The relay is woken by the
+	// outbox table's notifications rather than polling: PollInterval is
+	// its poll for the short while after a notification when a committed
+	// row can still be hidden behind an older transaction.
 	Options
+	// FallbackPollInterval is how often a relay that no notification woke
+	// looks for rows anyway: it bounds the delay of an event whose
+	// notification was lost (the relay's listening connection dropped) or
+	// was followed by a long older transaction. Default 10s.
+	FallbackPollInterval time.Duration
 }
 
 var outboxTopicPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -41,6 +49,12 @@ func (o *OutboxOptions) withDefaults() (OutboxOptions, error) {
 	if !outboxTopicPattern.MatchString(out.Topic) {
 		return out, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox topic %q must be 1-64 characters of [A-Za-z0-9_-]", out.Topic)
 	}
+	if out.FallbackPollInterval < 0 {
+		return out, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: options must not be negative").WithDetail("field", "FallbackPollInterval")
+	}
+	if out.FallbackPollInterval == 0 {
+		out.FallbackPollInterval = 10 * time.Second
+	}
 	opts, err := out.Options.withDefaults()
 	out.Options = opts
 	return out, err
@@ -55,8 +69,9 @@ type Outbox struct {
 	logger watermill.LoggerAdapter
 }
 
-// NewOutbox creates the outbox tables if they are missing (idempotent and
-// safe to run from several processes at once) and returns a writer that
+// NewOutbox creates the outbox tables, and the trigger that announces
+// their inserts to relays, if they are missing (idempotent and safe to run
+// from several processes at once) and returns a writer that
 // encodes events as bus publishes them. opts may be nil.
 func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Outbox, error) {
 	if pool == nil || bus == nil {
@@ -67,7 +82,7 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 		return nil, err
 	}
 	logger := o.watermillLogger()
-	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, logger)
+	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, nil, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +92,9 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	}
 	if err := sub.SubscribeInitialize(o.Topic); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create outbox tables: %w", err)
+	}
+	if err := installNotifyTrigger(ctx, pool, o.Topic); err != nil {
+		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create the outbox's notify trigger: %w", err)
 	}
 	return &Outbox{bus: bus, opts: o, logger: logger}, nil
 }

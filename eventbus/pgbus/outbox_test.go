@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -302,4 +303,53 @@ func TestRelayStartAfterCloseIsFailedPrecondition(t *testing.T) {
 	require.NoError(t, started.Start(ctx), "starting a started relay is a no-op")
 	require.NoError(t, started.Close(ctx))
 	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(started.Start(ctx)), "closed after it ran")
+}
+
+// startWokenRelay starts a relay whose poll interval is an hour and whose
+// fallback poll is fallback: with an hour, it can only deliver promptly if
+// a notification wakes it.
+func (f *outboxFixture) startWokenRelay(t *testing.T, fallback time.Duration) *pgbus.Relay {
+	t.Helper()
+	relay, err := pgbus.NewRelay(f.pool, f.bus, &pgbus.OutboxOptions{
+		Options:              pgbus.Options{Logger: quiet, PollInterval: time.Hour},
+		FallbackPollInterval: fallback,
+	})
+	require.NoError(t, err)
+	require.NoError(t, relay.Start(context.Background()))
+	t.Cleanup(func() { _ = relay.Close(context.Background()) })
+	return relay
+}
+
+func TestRelayIsWokenByACommitNotThePoll(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.startWokenRelay(t, time.Hour)
+	// Each commit is delivered well before any poll would run.
+	for i := range 3 {
+		id := fmt.Sprintf("ord_woken_%d", i)
+		f.placeOrder(t, id, true)
+		eventually(t, id+" is relayed", func() bool { return slices.Contains(f.received(), id) })
+	}
+	f.placeOrder(t, "ord_rolled_back", false)
+	f.placeOrder(t, "ord_after", true)
+	eventually(t, "the last order is relayed", func() bool { return slices.Contains(f.received(), "ord_after") })
+	assert.NotContains(t, f.received(), "ord_rolled_back")
+}
+
+func TestRelayFallsBackToPollingWithoutNotifications(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	// No notifications at all: as if each were sent while the relay's
+	// listening connection was down.
+	_, err := f.pool.Exec(context.Background(), `DROP TRIGGER mercato_outbox_notify ON watermill_mercato_outbox`)
+	require.NoError(t, err)
+	f.startWokenRelay(t, 100*time.Millisecond)
+	f.placeOrder(t, "ord_polled", true)
+	eventually(t, "the fallback poll relays the order", func() bool { return slices.Contains(f.received(), "ord_polled") })
+}
+
+func TestRelayCloseEndsItsWaitForANotification(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	relay := f.startWokenRelay(t, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	require.NoError(t, relay.Close(ctx), "an idle relay closes though its next poll is an hour away")
 }

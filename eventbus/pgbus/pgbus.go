@@ -107,12 +107,15 @@ func (b *Backend) NewSubscriber(group string) (message.Subscriber, error) {
 	if err := eventbus.ValidateGroup(group); err != nil {
 		return nil, err
 	}
-	return newSubscriber(b.db, group, b.opts, b.logger)
+	return newSubscriber(b.db, group, b.opts, nil, b.logger)
 }
 
-func newSubscriber(db wsql.Beginner, group string, o Options, logger watermill.LoggerAdapter) (*wsql.Subscriber, error) {
+// newSubscriber returns a consumer of group. backoff decides the waits
+// between queries; nil polls at o.PollInterval.
+func newSubscriber(db wsql.Beginner, group string, o Options, backoff wsql.BackoffManager, logger watermill.LoggerAdapter) (*wsql.Subscriber, error) {
 	ackDeadline := o.AckDeadline
 	return wsql.NewSubscriber(db, wsql.SubscriberConfig{
+		BackoffManager:   backoff,
 		ConsumerGroup:    group,
 		PollInterval:     o.PollInterval,
 		ResendInterval:   o.ResendInterval,

@@ -3,6 +3,7 @@ package pgbus
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -22,9 +23,21 @@ const relayGroup = "mercato_relay"
 // forwarder. It remembers its position in the outbox table, so a relay
 // started after a crash resumes where the last one stopped: an event is
 // forwarded at least once, never zero times.
+//
+// A relay sleeps until PostgreSQL notifies it of a commit into the outbox
+// (a trigger made by NewOutbox, delivered over a connection of the
+// relay's own), and looks at OutboxOptions.FallbackPollInterval anyway,
+// which covers notifications lost while that connection was down.
 type Relay struct {
 	forwarder *forwarder.Forwarder
 	sub       *wsql.Subscriber
+	pool      *pgxpool.Pool
+	waker     *waker
+	channel   string
+	log       *slog.Logger
+	// stopListening ends the listener; listened is closed when it has.
+	stopListening context.CancelFunc
+	listened      chan struct{}
 
 	mu      sync.Mutex
 	started bool
@@ -45,7 +58,8 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 		return nil, err
 	}
 	logger := o.watermillLogger()
-	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, logger)
+	w := newWaker(o.PollInterval, o.PollInterval, o.FallbackPollInterval)
+	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, w, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +68,7 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 		_ = sub.Close()
 		return nil, err
 	}
-	return &Relay{forwarder: fwd, sub: sub}, nil
+	return &Relay{forwarder: fwd, sub: sub, pool: pool, waker: w, channel: notifyChannel(o.Topic), log: o.Logger}, nil
 }
 
 // Start begins forwarding and returns once the relay is consuming, or
@@ -71,7 +85,21 @@ func (r *Relay) Start(ctx context.Context) error {
 		return nil
 	}
 	r.started = true
+	// Listen before forwarding, so no commit falls between the first
+	// query and the first notification.
+	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	r.stopListening, r.listened = stop, make(chan struct{})
+	ready := make(chan struct{})
+	go func() {
+		defer close(r.listened)
+		listen(lctx, r.pool, r.channel, r.waker, r.log, ready)
+	}()
 	r.mu.Unlock()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: start relay: %w", ctx.Err())
+	}
 	runErr := make(chan error, 1)
 	go func() {
 		if err := r.forwarder.Run(context.WithoutCancel(ctx)); err != nil {
@@ -97,6 +125,13 @@ func (r *Relay) Close(ctx context.Context) error {
 		started := r.started
 		r.closed = true
 		r.mu.Unlock()
+		// The consumer may be waiting for a notification: end that wait
+		// before closing it.
+		r.waker.stop()
+		if started {
+			r.stopListening()
+			<-r.listened
+		}
 		stopped := make(chan error, 1)
 		if started {
 			go func() { stopped <- errors.Join(r.forwarder.Close(), r.sub.Close()) }()

@@ -310,9 +310,12 @@ func openPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	// Each bus subscriber on the outbox holds a connection while it
-	// forwards; leave room for the stores unless the DSN sized the pool.
-	if !strings.Contains(dsn, "pool_max_conns") && pc.MaxConns < 16 {
-		pc.MaxConns = 16
+	// forwards, and the bus's handlers write through the stores while
+	// requests do: under 16 concurrent checkouts a pool of 16 had
+	// requests queueing for a connection. Leave room for both unless the
+	// DSN sized the pool.
+	if !strings.Contains(dsn, "pool_max_conns") && pc.MaxConns < 32 {
+		pc.MaxConns = 32
 	}
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()

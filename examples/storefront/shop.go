@@ -28,6 +28,9 @@ const (
 	purgeInterval    = 10 * time.Minute
 )
 
+// pricesGroup is the bus group of the carts' price cache.
+const pricesGroup = "cart-prices"
+
 // shopCurrency is the currency the web shop sells and searches in (the
 // demo catalog is priced in USD and EUR; API clients may use either).
 const shopCurrency = commerce.Currency("USD")
@@ -44,6 +47,7 @@ type shop struct {
 	catalog   *catalog.Service
 	customers *customer.Service
 	carts     *cart.Service
+	prices    *cart.PriceCache
 	stock     *inventory.Service
 	payments  *payment.Service
 	orders    *order.Service
@@ -109,6 +113,12 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := s.indexer.Subscribe(b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the search indexer: %w", err)
 	}
+	for _, name := range s.prices.Events() {
+		h, _ := s.prices.Handler(name)
+		if err := b.bus.Subscribe(pricesGroup, name, h); err != nil {
+			return nil, fmt.Errorf("subscribe the cart price cache: %w", err)
+		}
+	}
 	if err := subscribeNotifier(s.notify, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the notifications: %w", err)
 	}
@@ -151,7 +161,11 @@ func (s *shop) buildServices() error {
 	if s.promos, err = promotion.NewService(b.promos, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)}); err != nil {
 		return err
 	}
-	if s.carts, err = cart.NewService(b.carts, s.catalog, &cart.Options{DefaultCurrency: shopCurrency, Discounter: s.promos}); err != nil {
+	// Carts price through a cache the catalog's events keep current.
+	if s.prices, err = cart.NewPriceCache(s.catalog, nil); err != nil {
+		return err
+	}
+	if s.carts, err = cart.NewService(b.carts, s.prices, &cart.Options{DefaultCurrency: shopCurrency, Discounter: s.promos}); err != nil {
 		return err
 	}
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {

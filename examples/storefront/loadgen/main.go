@@ -16,6 +16,13 @@
 // instead (no startup or memory figures); it then needs the admin key in
 // MERCATO_ADMIN_KEY to restock.
 //
+// The shop it starts inherits the environment, so the MERCATO_* variables
+// choose its backends; -markdown adds a markdown table of the results
+// headed by the machine's CPU model, cores and Go version:
+//
+//	MERCATO_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/shop MERCATO_REDIS_ADDR=127.0.0.1:6379 \
+//		go run ./examples/storefront/loadgen -markdown
+//
 // The load generator shares the machine with the shop, so on a small
 // machine its own work is part of what is measured.
 package main
@@ -56,6 +63,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "how long each scenario runs")
 	flag.IntVar(&o.workers, "workers", 8, "concurrent clients")
 	flag.IntVar(&o.products, "products", 300, "catalog size of the shop it starts")
+	flag.BoolVar(&o.markdown, "markdown", false, "also print the results as a markdown table headed by the machine's description")
 	flag.Parse()
 	if o.via != "api" && o.via != "web" {
 		fmt.Fprintln(os.Stderr, "loadgen: -via must be api or web")
@@ -72,6 +80,7 @@ type options struct {
 	duration       time.Duration
 	workers        int
 	products       int
+	markdown       bool
 }
 
 func run(ctx context.Context, o options) error {
@@ -106,8 +115,10 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Printf("driving the %s with %d workers for %s per scenario; %d SKUs restocked, %d search words\n\n", o.via, o.workers, o.duration, len(skus), len(words))
 	fmt.Printf("%-14s %9s %7s %9s %9s %9s %9s %9s\n", "scenario", "requests", "errors", "req/s", "p50", "p90", "p99", "max")
+	var results []result
 	for _, sc := range scenarios(c, o.via, skus, words) {
 		res := measure(ctx, o.workers, o.duration, sc)
+		results = append(results, res)
 		fmt.Println(res)
 		if res.firstErr != nil {
 			fmt.Printf("  first error: %v\n", res.firstErr)
@@ -120,6 +131,10 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		fmt.Printf("shutdown on SIGINT: %s\n", took.Round(time.Millisecond))
+	}
+	if o.markdown {
+		fmt.Println()
+		renderMarkdown(os.Stdout, describeMachine(), fmt.Sprintf("%s, %d workers, %s per scenario", o.via, o.workers, o.duration), results)
 	}
 	return nil
 }
@@ -428,13 +443,15 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}},
 		}
 	}
-	type cartID struct {
-		ID string `json:"id"`
+	// A guest cart answers only requests that carry its token.
+	type guestCart struct {
+		ID    string `json:"id"`
+		Token string `json:"cart_token"`
 	}
-	newCart := func(ctx context.Context) (string, error) {
-		var cart cartID
+	newCart := func(ctx context.Context) (guestCart, error) {
+		var cart guestCart
 		err := c.json(ctx, http.MethodPost, "/api/store/carts", map[string]string{}, http.StatusCreated, &cart)
-		return cart.ID, err
+		return cart, err
 	}
 	return []scenario{
 		{"search (api)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
@@ -446,36 +463,39 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}, nil
 		}},
 		{"add to cart", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
-			id, err := newCart(ctx)
+			gc, err := newCart(ctx)
 			n := 0
 			return func() (time.Duration, error) {
 				if n++; n%50 == 0 {
-					if id, err = newCart(ctx); err != nil { // a new cart before the line limits
+					if gc, err = newCart(ctx); err != nil { // a new cart before the line limits
 						return 0, err
 					}
 				}
 				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil)
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token)
 				})
 			}, err
 		}},
 		{"checkout", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
 			return func() (time.Duration, error) {
-				id, err := newCart(ctx)
+				gc, err := newCart(ctx)
 				if err != nil {
 					return 0, err
 				}
-				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil); err != nil {
+				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token); err != nil {
 					return 0, err
 				}
 				body := map[string]any{"email": "load@example.com", "payment_method": "pm_card_visa", "shipping_address": address}
 				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+id+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12))
+					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12), cartTokenHeader, gc.Token)
 				})
 			}, nil
 		}},
 	}
 }
+
+// cartTokenHeader carries a guest cart's token (httpapi.CartTokenHeader).
+const cartTokenHeader = "X-Cart-Token"
 
 // result is one scenario's measurements.
 type result struct {
@@ -487,20 +507,29 @@ type result struct {
 }
 
 func (r result) String() string {
-	l := r.latencies
-	slices.Sort(l)
+	c := r.columns()
+	return fmt.Sprintf("%-14s %9s %7s %9s %9s %9s %9s %9s", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
+}
+
+// columns are the result's figures as printed: scenario, requests,
+// errors, req/s, p50, p90, p99 and max.
+func (r result) columns() []string {
+	l := slices.Sorted(slices.Values(r.latencies))
 	q := func(p float64) string {
 		if len(l) == 0 {
 			return "-"
 		}
 		return fmtDur(l[min(len(l)-1, int(p*float64(len(l))))])
 	}
-	rate := float64(len(l)) / r.elapsed.Seconds()
+	rate := "-"
+	if r.elapsed > 0 {
+		rate = fmt.Sprintf("%.0f", float64(len(l))/r.elapsed.Seconds())
+	}
 	maxLat := "-"
 	if len(l) > 0 {
 		maxLat = fmtDur(l[len(l)-1])
 	}
-	return fmt.Sprintf("%-14s %9d %7d %9.0f %9s %9s %9s %9s", r.name, len(l), r.errors, rate, q(0.50), q(0.90), q(0.99), maxLat)
+	return []string{r.name, strconv.Itoa(len(l)), strconv.Itoa(r.errors), rate, q(0.50), q(0.90), q(0.99), maxLat}
 }
 
 func fmtDur(d time.Duration) string {

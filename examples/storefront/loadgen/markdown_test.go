@@ -1,0 +1,31 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRenderMarkdown(t *testing.T) {
+	var b strings.Builder
+	renderMarkdown(&b, "Test CPU, 2 cores, go1.26", "api, 1 workers, 1s per scenario", []result{
+		{name: "add to cart", latencies: []time.Duration{3 * time.Millisecond, time.Millisecond, 2 * time.Millisecond, 500 * time.Microsecond}, elapsed: 2 * time.Second},
+		{name: "checkout", errors: 3},
+	})
+	assert.Equal(t, `Machine: Test CPU, 2 cores, go1.26. Load: api, 1 workers, 1s per scenario.
+
+| scenario | requests | errors | req/s | p50 | p90 | p99 | max |
+|---|---:|---:|---:|---:|---:|---:|---:|
+| add to cart | 4 | 0 | 2 | 2.00ms | 3.00ms | 3.00ms | 3.00ms |
+| checkout | 0 | 3 | - | - | - | - | - |
+`, b.String())
+}
+
+func TestCPUModel(t *testing.T) {
+	info := "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\nprocessor\t: 1\nmodel name\t: other\n"
+	assert.Equal(t, "Intel(R) Xeon(R) CPU @ 2.20GHz", cpuModel(strings.NewReader(info)))
+	assert.Equal(t, "", cpuModel(strings.NewReader("processor\t: 0\n")))
+	assert.Contains(t, describeMachine(), " cores, go")
+}
