@@ -47,6 +47,25 @@ type Options struct {
 	// ReturnShipping says whether a return refunds the returned units'
 	// share of the order's shipping. Default ReturnShippingKept.
 	ReturnShipping ReturnShippingPolicy
+	// IDs mints the IDs of new orders. Default commerce.NewID. A host
+	// whose store is sharded sets it so that an order's ID says where the
+	// order lives (see IDMinter).
+	IDs IDMinter
+}
+
+// IDMinter mints the IDs of new orders. It is told the order's customer
+// (zero for a guest) and cart, so a sharded store can mint an ID that
+// carries the customer's shard. Implementations are safe for concurrent
+// use and return well-formed, unique IDs.
+type IDMinter interface {
+	NewOrderID(customer commerce.CustomerID, cart commerce.CartID) commerce.OrderID
+}
+
+// randomIDs is the default IDMinter: commerce.NewID.
+type randomIDs struct{}
+
+func (randomIDs) NewOrderID(commerce.CustomerID, commerce.CartID) commerce.OrderID {
+	return commerce.NewID[commerce.OrderID]()
 }
 
 // ReturnTaxPolicy is Options.ReturnTax.
@@ -95,6 +114,9 @@ func (o *Options) resolved() (Options, error) {
 	}
 	if r.Tax == nil {
 		r.Tax = ZeroTax{}
+	}
+	if r.IDs == nil {
+		r.IDs = randomIDs{}
 	}
 	if r.ReservationTTL == 0 {
 		r.ReservationTTL = DefaultReservationTTL
