@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/mercatohq/mercato/commerce"
 )
@@ -134,4 +135,14 @@ func (m Map) String() string {
 		fmt.Fprintf(&b, " %s=%d", name, counts[i])
 	}
 	return b.String()
+}
+
+// NumberedMap is NewMap over n shards named "0", "1", …: the map a shop
+// configured with nothing but a list of database URLs starts from.
+func NumberedMap(n int) (Map, error) {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = strconv.Itoa(i)
+	}
+	return NewMap(names...)
 }
