@@ -55,6 +55,7 @@ func (b *backends) openShards(ctx context.Context, cfg Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	onClose(func(context.Context) error { router.Close(); return nil })
 	b.customer, b.orders, b.payments = router.Customers(), router.Orders(), router.Payments()
 	b.sharded = true
 	b.describe = append(b.describe, fmt.Sprintf("customers, orders, payments: sharded by customer over %d PostgreSQL databases (%s)", len(pools), m))

@@ -109,16 +109,17 @@ func (s *CustomerStore) takeEmail(ctx context.Context, email string, b int) erro
 		if err != nil || got == b {
 			return err
 		}
+		// The caller's transaction holds a connection: ask through the
+		// directory pool (see shardStores.side).
+		var held bool
 		err = s.r.read(got, func(sh *shardStores) error {
-			_, err := sh.stores.Customers.GetByEmail(ctx, email)
-			return err
+			return sh.side.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_customers WHERE email = $1)`, email).Scan(&held)
 		})
-		switch commerce.Code(err) {
-		case "":
+		if err != nil {
+			return classify(err, "look up an e-mail", s.r.on(got).name)
+		}
+		if held {
 			return commerce.Errorf(commerce.CodeConflict, "shard: another customer has this e-mail").WithDetail("field", "email")
-		case commerce.CodeNotFound:
-		default:
-			return err
 		}
 		if moved, err := s.r.retarget(ctx, kindEmail, email, home, got, b, b); err != nil || moved {
 			return err

@@ -65,12 +65,12 @@ func (r *Router) claim(ctx context.Context, kind, key string, home, want, held i
 	got := -1
 	err := r.writeHeld(home, held, func(s *shardStores) error {
 		for range 3 {
-			err := s.pool.QueryRow(ctx, `INSERT INTO shard_directory (kind, key, home, bucket) VALUES ($1, $2, $3, $4)
+			err := s.side.QueryRow(ctx, `INSERT INTO shard_directory (kind, key, home, bucket) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (kind, key) DO NOTHING RETURNING bucket`, kind, key, home, want).Scan(&got)
 			if !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
-			err = s.pool.QueryRow(ctx, `SELECT bucket FROM shard_directory WHERE kind = $1 AND key = $2`, kind, key).Scan(&got)
+			err = s.side.QueryRow(ctx, `SELECT bucket FROM shard_directory WHERE kind = $1 AND key = $2`, kind, key).Scan(&got)
 			if !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
@@ -102,7 +102,7 @@ func (r *Router) place(ctx context.Context, kind, id string, home, bucket int) e
 func (r *Router) locate(ctx context.Context, kind, key string, home int, what string) (int, error) {
 	var got int
 	err := r.read(home, func(s *shardStores) error {
-		return s.pool.QueryRow(ctx, `SELECT bucket FROM shard_directory WHERE kind = $1 AND key = $2`, kind, key).Scan(&got)
+		return s.side.QueryRow(ctx, `SELECT bucket FROM shard_directory WHERE kind = $1 AND key = $2`, kind, key).Scan(&got)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, commerce.Errorf(commerce.CodeNotFound, "shard: %s not found", what)
@@ -121,7 +121,7 @@ func (r *Router) locate(ctx context.Context, kind, key string, home int, what st
 func (r *Router) retarget(ctx context.Context, kind, key string, home, from, to, held int) (bool, error) {
 	moved := false
 	err := r.writeHeld(home, held, func(s *shardStores) error {
-		tag, err := s.pool.Exec(ctx, `UPDATE shard_directory SET bucket = $4 WHERE kind = $1 AND key = $2 AND bucket = $3`, kind, key, from, to)
+		tag, err := s.side.Exec(ctx, `UPDATE shard_directory SET bucket = $4 WHERE kind = $1 AND key = $2 AND bucket = $3`, kind, key, from, to)
 		moved = tag.RowsAffected() == 1
 		return err
 	})

@@ -104,6 +104,7 @@ func routerOn(t testing.TB, pools []*pgxpool.Pool, events commerce.EventPublishe
 	}
 	r, err := shard.New(m, shards, &shard.Options{Logger: quiet})
 	require.NoError(t, err)
+	t.Cleanup(r.Close)
 	return r
 }
 

@@ -138,19 +138,18 @@ func (s *PaymentStore) takeRef(ctx context.Context, provider, ref string, id com
 		if err != nil || got == b {
 			return err
 		}
-		var holder payment.Payment
-		err = s.r.read(got, func(sh *shardStores) (err error) {
-			holder, err = sh.stores.Payments.GetByProviderRef(ctx, provider, ref)
-			return err
+		// The caller's transaction holds a connection: ask through the
+		// directory pool (see shardStores.side).
+		var held bool
+		err = s.r.read(got, func(sh *shardStores) error {
+			return sh.side.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM payment_payments
+				WHERE provider = $1 AND provider_ref = $2 AND id <> $3)`, provider, ref, id).Scan(&held)
 		})
-		switch commerce.Code(err) {
-		case "":
-			if holder.ID != id {
-				return commerce.Errorf(commerce.CodeConflict, "shard: another payment holds this provider reference").WithDetail("field", "provider_ref")
-			}
-		case commerce.CodeNotFound:
-		default:
-			return err
+		if err != nil {
+			return classify(err, "look up a provider reference", s.r.on(got).name)
+		}
+		if held {
+			return commerce.Errorf(commerce.CodeConflict, "shard: another payment holds this provider reference").WithDetail("field", "provider_ref")
 		}
 		if moved, err := s.r.retarget(ctx, kindProviderRef, key, home, got, b, b); err != nil || moved {
 			return err

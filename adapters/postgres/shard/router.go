@@ -52,6 +52,13 @@ type shardStores struct {
 	name   string
 	pool   *pgxpool.Pool
 	stores *postgres.Stores
+	// side is a second pool on the shard, for the directory. A write
+	// that records an e-mail or a provider reference does so while its
+	// transaction holds a connection of pool; taking the second one from
+	// pool too would deadlock once every connection is held by such a
+	// write. Directory statements are single and short, so side never
+	// waits on anything that waits on it.
+	side *pgxpool.Pool
 }
 
 // New returns a Router over shards, in the order of m.Shards, placing
@@ -79,13 +86,29 @@ func New(m Map, shards []Shard, opts *Options) (*Router, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.shards = append(r.shards, shardStores{name: m.Shards[i], pool: s.Pool, stores: stores})
+		// NewWithConfig connects lazily: nothing here touches the network.
+		side, err := pgxpool.NewWithConfig(context.Background(), s.Pool.Config())
+		if err != nil {
+			r.Close()
+			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "shard: shard %s: directory pool: %w", m.Shards[i], err)
+		}
+		r.shards = append(r.shards, shardStores{name: m.Shards[i], pool: s.Pool, stores: stores, side: side})
 	}
 	r.m.Store(&m)
 	r.customers = &CustomerStore{r: r}
 	r.orders = &OrderStore{r: r}
 	r.payments = &PaymentStore{r: r}
 	return r, nil
+}
+
+// Close closes the directory pools the router opened; the shards' pools
+// are the host's to close, after it. It is idempotent.
+func (r *Router) Close() {
+	for _, s := range r.shards {
+		if s.side != nil {
+			s.side.Close()
+		}
+	}
 }
 
 // Map returns the current map.

@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		defer r.Close()
 		next, err := r.MoveBucket(ctx, *bucket, *to)
 		if err != nil {
 			return err
