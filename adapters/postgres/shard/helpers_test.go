@@ -93,6 +93,13 @@ func newRouter(t testing.TB, n int, events commerce.EventPublisher) *shard.Route
 // routerOn returns a router over pools with the modulo map.
 func routerOn(t testing.TB, pools []*pgxpool.Pool, events commerce.EventPublisher) *shard.Router {
 	t.Helper()
+	r, _ := routerWithOutboxes(t, pools, events)
+	return r
+}
+
+// routerWithOutboxes is routerOn that also returns the shards' outboxes.
+func routerWithOutboxes(t testing.TB, pools []*pgxpool.Pool, events commerce.EventPublisher) (*shard.Router, []postgres.Outbox) {
+	t.Helper()
 	m, err := shard.NewMap(names(len(pools))...)
 	require.NoError(t, err)
 	shards := make([]shard.Shard, len(pools))
@@ -105,19 +112,26 @@ func routerOn(t testing.TB, pools []*pgxpool.Pool, events commerce.EventPublishe
 	r, err := shard.New(m, shards, &shard.Options{Logger: quiet})
 	require.NoError(t, err)
 	t.Cleanup(r.Close)
-	return r
+	outboxes := make([]postgres.Outbox, len(shards))
+	for i, s := range shards {
+		outboxes[i] = s.Outbox
+	}
+	return r, outboxes
 }
 
-// checkoutStores returns the router's order and payment stores, a
-// PostgreSQL inventory store on a database of its own (stock is not
-// customer data and is not sharded) and a Redis cart store.
-func checkoutStores(t testing.TB, r *shard.Router, events commerce.EventPublisher) ordertest.Stores {
+// checkoutStores returns, over n fresh shards, the router's order and
+// payment stores, a PostgreSQL inventory store and a Redis cart store.
+// Stock is not customer data and is not sharded: it lives in shard 0's
+// database and writes to its outbox, so with one shard every event of a
+// checkout comes through one relay in commit order, as the suite's event
+// checks expect of a single database.
+func checkoutStores(t testing.TB, n int, events commerce.EventPublisher) (*shard.Router, ordertest.Stores) {
 	t.Helper()
-	stockPool := testenv.Postgres(t)
-	require.NoError(t, postgres.Migrate(context.Background(), stockPool))
-	stock, err := postgres.NewInventoryStore(stockPool, &postgres.Options{Outbox: outboxTo(t, stockPool, events)})
+	pools := newPools(t, n)
+	r, outboxes := routerWithOutboxes(t, pools, events)
+	stock, err := postgres.NewInventoryStore(pools[0], &postgres.Options{Outbox: outboxes[0]})
 	require.NoError(t, err)
-	return ordertest.Stores{Orders: r.Orders(), Payments: r.Payments(), Inventory: stock, Carts: redisCarts(t, events)}
+	return r, ordertest.Stores{Orders: r.Orders(), Payments: r.Payments(), Inventory: stock, Carts: redisCarts(t, events)}
 }
 
 // redisCarts returns a Redis cart store under the test's own prefix, its

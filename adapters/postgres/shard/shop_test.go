@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/adapters/postgres/shard"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
@@ -68,7 +69,11 @@ func newShop(t testing.TB, pools []*pgxpool.Pool, stock int) *shop {
 	events := eventbustest.NewRecorder()
 	s.World = ordertest.NewWorld(t, func(t testing.TB, _ commerce.EventPublisher) ordertest.Stores {
 		s.router = routerOn(t, pools, events)
-		return checkoutStores(t, s.router, events)
+		stockPool := testenv.Postgres(t)
+		require.NoError(t, postgres.Migrate(context.Background(), stockPool))
+		inv, err := postgres.NewInventoryStore(stockPool, &postgres.Options{Outbox: postgres.DiscardEvents{}})
+		require.NoError(t, err)
+		return ordertest.Stores{Orders: s.router.Orders(), Payments: s.router.Payments(), Inventory: inv, Carts: redisCarts(t, events)}
 	}, nil)
 	var err error
 	s.Payments, err = payment.NewService(s.Stores.Payments, s.Provider, &payment.Options{
