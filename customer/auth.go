@@ -136,7 +136,7 @@ func (s *Service) rehash(ctx context.Context, c Customer, password string) {
 func (s *Service) openSession(ctx context.Context, c Customer) (Session, error) {
 	now := s.now()
 	rec := SessionRecord{
-		ID:         commerce.NewID[commerce.SessionID](),
+		ID:         s.opts.IDs.NewSessionID(c.ID),
 		CustomerID: c.ID,
 		CreatedAt:  now,
 		ExpiresAt:  now.Add(s.opts.SessionTTL),

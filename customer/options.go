@@ -102,6 +102,32 @@ type Options struct {
 	// as a rehash that could not be stored, and failed logins. Default
 	// slog.Default().
 	Logger *slog.Logger
+
+	// IDs mints the IDs of new customers and sessions. Default
+	// commerce.NewID. A host whose store is sharded sets it so that an ID
+	// says where its record lives (see IDMinter).
+	IDs IDMinter
+}
+
+// IDMinter mints the IDs of new customers and sessions. Each method is
+// told what the new record belongs to (a customer's normalised e-mail, a
+// session's customer), so a sharded store can mint an ID that carries the
+// shard of its owner. Implementations are safe for concurrent use and
+// return well-formed, unique IDs.
+type IDMinter interface {
+	NewCustomerID(email string) commerce.CustomerID
+	NewSessionID(customer commerce.CustomerID) commerce.SessionID
+}
+
+// randomIDs is the default IDMinter: commerce.NewID.
+type randomIDs struct{}
+
+func (randomIDs) NewCustomerID(string) commerce.CustomerID {
+	return commerce.NewID[commerce.CustomerID]()
+}
+
+func (randomIDs) NewSessionID(commerce.CustomerID) commerce.SessionID {
+	return commerce.NewID[commerce.SessionID]()
 }
 
 // Default limits of Options.
@@ -129,6 +155,9 @@ func (o *Options) resolved() (Options, error) {
 	}
 	if r.Logger == nil {
 		r.Logger = slog.Default()
+	}
+	if r.IDs == nil {
+		r.IDs = randomIDs{}
 	}
 	if r.MaxConcurrentHashes == 0 {
 		r.MaxConcurrentHashes = max(1, runtime.GOMAXPROCS(0)/2)

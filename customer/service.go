@@ -57,7 +57,7 @@ func (s *Service) EnsureGuest(ctx context.Context, email string) (Customer, erro
 	}
 	now := s.now()
 	guest := Customer{
-		ID:          commerce.NewID[commerce.CustomerID](),
+		ID:          s.opts.IDs.NewCustomerID(e),
 		Email:       e,
 		Addresses:   []commerce.Address{},
 		Preferences: DefaultPreferences(),
@@ -130,7 +130,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Customer, err
 		case errors.Is(err, commerce.ErrNotFound):
 			now := s.now()
 			c := Customer{
-				ID:           commerce.NewID[commerce.CustomerID](),
+				ID:           s.opts.IDs.NewCustomerID(email),
 				Email:        email,
 				Name:         name,
 				Phone:        phone,

@@ -226,7 +226,7 @@ func (s *Service) draft(ctx context.Context, cartID commerce.CartID, in Checkout
 	}
 	now := s.now()
 	o := Order{
-		ID: commerce.NewID[commerce.OrderID](), CustomerID: buyer, Email: in.Email, CartID: c.ID, CartVersion: c.Version,
+		ID: s.opts.IDs.NewOrderID(buyer, c.ID), CustomerID: buyer, Email: in.Email, CartID: c.ID, CartVersion: c.Version,
 		Currency: c.Currency, ShippingAddress: in.ShippingAddress, BillingAddress: in.ShippingAddress,
 		Status: StatusPending, ReservationID: commerce.NewID[commerce.ReservationID](),
 		PaymentMethod: in.PaymentMethod, Capture: s.opts.Capture, IdempotencyKey: in.IdempotencyKey,

@@ -56,6 +56,25 @@ type Options struct {
 	// (CheckoutInput.GiftCards; usually a *promotion.Service). Default:
 	// none, a checkout naming gift cards is InvalidArgument.
 	GiftCards GiftCards
+	// IDs mints the IDs of new orders. Default commerce.NewID. A host
+	// whose store is sharded sets it so that an order's ID says where the
+	// order lives (see IDMinter).
+	IDs IDMinter
+}
+
+// IDMinter mints the IDs of new orders. It is told the order's customer
+// (zero for a guest) and cart, so a sharded store can mint an ID that
+// carries the customer's shard. Implementations are safe for concurrent
+// use and return well-formed, unique IDs.
+type IDMinter interface {
+	NewOrderID(customer commerce.CustomerID, cart commerce.CartID) commerce.OrderID
+}
+
+// randomIDs is the default IDMinter: commerce.NewID.
+type randomIDs struct{}
+
+func (randomIDs) NewOrderID(commerce.CustomerID, commerce.CartID) commerce.OrderID {
+	return commerce.NewID[commerce.OrderID]()
 }
 
 // ReturnTaxPolicy is Options.ReturnTax.
@@ -104,6 +123,9 @@ func (o *Options) resolved() (Options, error) {
 	}
 	if r.Tax == nil {
 		r.Tax = ZeroTax{}
+	}
+	if r.IDs == nil {
+		r.IDs = randomIDs{}
 	}
 	if r.ReservationTTL == 0 {
 		r.ReservationTTL = DefaultReservationTTL

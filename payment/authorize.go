@@ -82,7 +82,7 @@ func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, er
 	now := s.clock.Now()
 	zero := commerce.Zero(in.Amount.Currency())
 	p := Payment{
-		ID: commerce.NewID[commerce.PaymentID](), OrderID: in.OrderID, Amount: in.Amount,
+		ID: s.opts.IDs.NewPaymentID(in.OrderID), OrderID: in.OrderID, Amount: in.Amount,
 		Status: StatusInitiated, Provider: s.provider.Name(), PaymentMethod: in.PaymentMethod,
 		CaptureNow: in.CaptureNow, MaxRetries: s.opts.MaxRetries, IdempotencyKey: in.IdempotencyKey,
 		CapturedAmount: zero, RefundedAmount: zero, CreatedAt: now, UpdatedAt: now,

@@ -46,7 +46,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 	}
 	now := s.clock.Now()
 	r := Refund{
-		ID: commerce.NewID[commerce.RefundID](), PaymentID: in.PaymentID, Amount: in.Amount, Reason: in.Reason,
+		ID: s.opts.IDs.NewRefundID(in.PaymentID), PaymentID: in.PaymentID, Amount: in.Amount, Reason: in.Reason,
 		Status: RefundPending, IdempotencyKey: in.IdempotencyKey, CreatedAt: now, UpdatedAt: now,
 	}
 	stored, created, err := s.store.CreateRefund(ctx, r, func(p Payment, existing []Refund) ([]commerce.Envelope, error) {

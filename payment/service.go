@@ -68,6 +68,30 @@ type Options struct {
 	// duplicate Authorize or Reconcile resumes it (looks it up at the
 	// provider and finishes it with the same provider idempotency key).
 	StaleAfter time.Duration
+	// IDs mints the IDs of new payments and refunds. Default
+	// commerce.NewID. A host whose store is sharded sets it so that an
+	// ID says where its record lives (see IDMinter).
+	IDs IDMinter
+}
+
+// IDMinter mints the IDs of new payments and refunds. Each method is
+// told the record the new one belongs to, so a sharded store can mint an
+// ID that carries its owner's shard. Implementations are safe for
+// concurrent use and return well-formed, unique IDs.
+type IDMinter interface {
+	NewPaymentID(order commerce.OrderID) commerce.PaymentID
+	NewRefundID(payment commerce.PaymentID) commerce.RefundID
+}
+
+// randomIDs is the default IDMinter: commerce.NewID.
+type randomIDs struct{}
+
+func (randomIDs) NewPaymentID(commerce.OrderID) commerce.PaymentID {
+	return commerce.NewID[commerce.PaymentID]()
+}
+
+func (randomIDs) NewRefundID(commerce.PaymentID) commerce.RefundID {
+	return commerce.NewID[commerce.RefundID]()
 }
 
 // Service carries every payment rule over a [Store] and a [Provider]. It is
@@ -101,6 +125,9 @@ func NewService(store Store, provider Provider, opts *Options) (*Service, error)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.IDs == nil {
+		o.IDs = randomIDs{}
 	}
 	switch {
 	case o.MaxRetries == 0:

@@ -77,7 +77,7 @@ func errPendingRefund(p Payment) error {
 func (s *Service) recordProviderRefund(ctx context.Context, p Payment, pr ProviderRefund) error {
 	now := s.clock.Now()
 	r := Refund{
-		ID: commerce.NewID[commerce.RefundID](), PaymentID: p.ID, Amount: pr.Amount, Reason: "refunded at " + s.provider.Name(),
+		ID: s.opts.IDs.NewRefundID(p.ID), PaymentID: p.ID, Amount: pr.Amount, Reason: "refunded at " + s.provider.Name(),
 		Status: RefundPending, ProviderRef: pr.Ref, IdempotencyKey: providerRefundKey(pr.Ref), CreatedAt: now, UpdatedAt: now,
 	}
 	stored, _, err := s.store.CreateRefund(ctx, r, func(q Payment, existing []Refund) ([]commerce.Envelope, error) {

@@ -53,6 +53,9 @@ type backends struct {
 	orders   order.Store
 	promos   promotion.Store
 	notes    notify.Store
+	// sharded is set when customers, orders and payments are on a shard
+	// router: the services then mint IDs that carry their bucket.
+	sharded  bool
 	provider payment.Provider
 	email    notify.Channel
 	index    *bleve.Index
@@ -196,6 +199,11 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		b.describe = append(b.describe, "stores: PostgreSQL (catalog, customers, stock, orders, payments, promotions, notifications), events through the outbox")
 	} else {
 		b.describe = append(b.describe, "stores: memory")
+	}
+	if len(cfg.PostgresShards) > 0 {
+		if err := b.openShards(ctx, cfg, log, onClose); err != nil {
+			return b, err
+		}
 	}
 	if cfg.MongoDB != "" {
 		if err := b.openMongoCatalog(ctx, cfg.MongoDB, log, onClose); err != nil {

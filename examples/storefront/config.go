@@ -42,6 +42,12 @@ type Config struct {
 	// notification log in PostgreSQL, their events relayed to the bus
 	// from the transactional outbox.
 	PostgresDSN string
+	// PostgresShards spreads customers, orders and payments over several
+	// PostgreSQL databases (see adapters/postgres/shard): customer data
+	// goes to the shard of the customer's bucket, each shard with its own
+	// outbox and relay. The catalog, stock and notifications stay where
+	// PostgresDSN (or memory) keeps them.
+	PostgresShards []string
 	// MongoDB keeps the catalog in MongoDB (a mongodb:// URI; the
 	// database is the URI's path, default "mercato"), its events relayed
 	// to the bus from the products' outboxes. See backends_mongodb.go.
@@ -136,6 +142,7 @@ var envNames = map[string]string{
 	"base-url":              "MERCATO_BASE_URL",
 	"products":              "MERCATO_PRODUCTS",
 	"postgres":              "MERCATO_POSTGRES_DSN",
+	"postgres-shards":       "MERCATO_POSTGRES_SHARDS",
 	"mongodb":               "MERCATO_MONGODB_URI",
 	"redis":                 "MERCATO_REDIS_ADDR",
 	"stripe-key":            "MERCATO_STRIPE_KEY",
@@ -160,11 +167,12 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	str := func(p *string, name, def, usage string) {
 		fs.StringVar(p, name, def, usage+" (env "+env(name)+")")
 	}
-	var kafka string
+	var kafka, shards string
 	str(&cfg.Addr, "addr", defaultAddr, "listen address")
 	str(&cfg.BaseURL, "base-url", "", "public URL of the shop, for links in emails (default http://<addr>)")
 	fs.IntVar(&cfg.Products, "products", defaultProducts, "products to generate into an empty catalog; 0 seeds nothing (env "+env("products")+")")
 	str(&cfg.PostgresDSN, "postgres", "", "PostgreSQL connection string: catalog, customers, stock, payments and notifications in Postgres")
+	str(&shards, "postgres-shards", "", "comma-separated PostgreSQL connection strings, one per shard: customers, orders and payments sharded by customer")
 	str(&cfg.MongoDB, "mongodb", "", "MongoDB URI (mongodb://host:port/db): the catalog in MongoDB")
 	str(&cfg.Redis, "redis", "", "Redis address (host:port or redis:// URL): carts in Redis")
 	str(&cfg.StripeKey, "stripe-key", "", "Stripe secret key (sk_test_...): payments through Stripe; prefer the variable, flags show in process lists")
@@ -201,6 +209,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	})
 	if err != nil {
 		return cfg, err
+	}
+	for _, s := range strings.Split(shards, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.PostgresShards = append(cfg.PostgresShards, s)
+		}
 	}
 	for _, b := range strings.Split(kafka, ",") {
 		if b = strings.TrimSpace(b); b != "" {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mercatohq/mercato/adapters/postgres/shard"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
@@ -152,6 +153,11 @@ func (s *shop) buildServices() error {
 		return err
 	}
 	copts := &customer.Options{Logger: log, Limiter: b.limiter}
+	popts := &payment.Options{Logger: log}
+	oopts := &order.Options{Logger: log, Observer: s.cfg.monitor.checkout()}
+	if b.sharded {
+		copts.IDs, popts.IDs, oopts.IDs = shard.IDs{}, shard.IDs{}, shard.IDs{}
+	}
 	if s.cfg.SessionKey != "" {
 		copts.Keys = map[string][]byte{"env": []byte(s.cfg.SessionKey)}
 	}
@@ -171,12 +177,11 @@ func (s *shop) buildServices() error {
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {
 		return err
 	}
-	if s.payments, err = payment.NewService(b.payments, s.cfg.monitor.provider(b.provider), &payment.Options{Logger: log}); err != nil {
+	if s.payments, err = payment.NewService(b.payments, s.cfg.monitor.provider(b.provider), popts); err != nil {
 		return err
 	}
-	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, &order.Options{
-		Logger: log, Observer: s.cfg.monitor.checkout(), Promotions: s.promos, GiftCards: s.promos,
-	}); err != nil {
+	oopts.Promotions, oopts.GiftCards = s.promos, s.promos
+	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, oopts); err != nil {
 		return err
 	}
 	if s.search, err = search.NewService(b.index, &search.Options{Currency: shopCurrency}); err != nil {
