@@ -18,7 +18,7 @@ import (
 )
 
 // OrderStore is the PostgreSQL order.Store (tables order_orders, order_lines
-// and order_history, migrations 0007 to 0009 and 0012).
+// and order_history, migrations 0007 to 0009 and 0011).
 //
 // Every write is one read-committed transaction on one connection whose
 // statements are pipelined: BEGIN travels with the first statements and
