@@ -59,7 +59,7 @@ const maxHeaderBytes = 64 << 10
 
 // shutdownTimeout bounds the graceful shutdown: requests in flight, then
 // the bus's handlers.
-const shutdownTimeout = 15 * time.Second
+const shutdownTimeout = 30 * time.Second
 
 func main() {
 	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
