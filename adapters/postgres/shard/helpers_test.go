@@ -120,7 +120,8 @@ func routerWithOutboxes(t testing.TB, pools []*pgxpool.Pool, events commerce.Eve
 }
 
 // checkoutStores returns, over n fresh shards, the router's order and
-// payment stores, a PostgreSQL inventory store and a Redis cart store.
+// payment stores, PostgreSQL inventory and promotion stores and a Redis
+// cart store.
 // Stock is not customer data and is not sharded: it lives in shard 0's
 // database and writes to its outbox, so with one shard every event of a
 // checkout comes through one relay in commit order, as the suite's event
@@ -131,7 +132,10 @@ func checkoutStores(t testing.TB, n int, events commerce.EventPublisher) (*shard
 	r, outboxes := routerWithOutboxes(t, pools, events)
 	stock, err := postgres.NewInventoryStore(pools[0], &postgres.Options{Outbox: outboxes[0]})
 	require.NoError(t, err)
-	return r, ordertest.Stores{Orders: r.Orders(), Payments: r.Payments(), Inventory: stock, Carts: redisCarts(t, events)}
+	// Promotions are not customer data either: shard 0 keeps them.
+	promos, err := postgres.NewPromotionStore(pools[0], &postgres.Options{Outbox: outboxes[0]})
+	require.NoError(t, err)
+	return r, ordertest.Stores{Orders: r.Orders(), Payments: r.Payments(), Inventory: stock, Carts: redisCarts(t, events), Promotions: promos}
 }
 
 // redisCarts returns a Redis cart store under the test's own prefix, its
