@@ -21,11 +21,11 @@ const (
 	demoGiftCard = 5000
 )
 
-// seedPromotions creates the demo promotion and its code unless they
+// createDemoPromotions creates the demo promotion and its code unless they
 // exist (a restart on PostgreSQL), and issues a gift card, whose code it
 // returns: it is shown this once, so the start log and the checkout page
 // carry it.
-func seedPromotions(ctx context.Context, p *promotion.Service) (string, error) {
+func createDemoPromotions(ctx context.Context, p *promotion.Service) (string, error) {
 	_, err := p.GetCode(ctx, demoCode)
 	switch {
 	case errors.Is(err, commerce.ErrNotFound):

@@ -103,8 +103,8 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if s.seeded, err = seedCatalog(ctx, s.catalog, s.stock, cfg.Products, baseURL); err != nil {
 		return nil, fmt.Errorf("seed the demo catalog: %w", err)
 	}
-	if s.giftCard, err = seedPromotions(ctx, s.promos); err != nil {
-		return nil, fmt.Errorf("seed the demo promotion: %w", err)
+	if s.giftCard, err = createDemoPromotions(ctx, s.promos); err != nil {
+		return nil, fmt.Errorf("create the demo promotion: %w", err)
 	}
 	log.Info("demo promotion and gift card: enter code "+demoCode+" in the cart for 10% off; pay with gift card "+s.giftCard+" at checkout",
 		"code", demoCode, "gift_card", s.giftCard)
