@@ -108,7 +108,7 @@ func testLifecycle(t *testing.T, newStores NewStores) {
 	require.NoError(t, err)
 	assert.Equal(t, refunded.Version, again.Version)
 	assert.Zero(t, w.captured(t, o.ID))
-	assert.Len(t, w.Events.Named("payment.refunded"), 1, "refunded once")
+	assert.Len(t, w.Events.Await(t, "payment.refunded", 1), 1, "refunded once")
 
 	_, err = w.Orders.Transition(ctx, order.TransitionInput{OrderID: o.ID, To: "teleported"})
 	requireCode(t, commerce.CodeInvalidArgument, err)
