@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/customer"
 )
 
 // The headers a gateway forwards the identity it verified in. A gateway
@@ -41,4 +42,18 @@ func gatewayCaller(h http.Header) (caller, error) {
 		return caller{}, bad
 	}
 	return caller{customer: id, session: session}, nil
+}
+
+// SetGatewayIdentity sets in h, the headers of a request a gateway
+// forwards, the identity it verified: it removes whatever the client sent
+// in GatewayCustomerHeader and GatewaySessionHeader, then, unless
+// claims names no customer, sets them to claims' customer and session.
+func SetGatewayIdentity(h http.Header, claims customer.Claims) {
+	h.Del(GatewayCustomerHeader)
+	h.Del(GatewaySessionHeader)
+	if claims.CustomerID.IsZero() {
+		return
+	}
+	h.Set(GatewayCustomerHeader, claims.CustomerID.String())
+	h.Set(GatewaySessionHeader, claims.SessionID.String())
 }
