@@ -92,6 +92,7 @@ func New(cfg Config) (*Gateway, error) {
 		Transport:      g.transport,
 		ModifyResponse: g.observe,
 		ErrorHandler:   g.proxyError,
+		BufferPool:     newBufferPool(),
 		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	g.handler = http.HandlerFunc(g.serve)
