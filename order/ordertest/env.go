@@ -13,7 +13,7 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
@@ -49,7 +49,7 @@ func money(amount int64) commerce.Money { return commerce.MustMoney(amount, usd)
 // store published. Tests and benchmarks build one with NewWorld.
 type World struct {
 	Stores   Stores
-	Events   *eventbustest.Recorder
+	Events   *commercetest.Recorder
 	Clock    *commerce.TestClock
 	Provider *fakeprovider.Provider
 	Prices   *PriceTable
@@ -60,14 +60,26 @@ type World struct {
 	// without that store.
 	Promotions *promotion.Service
 	Orders     *order.Service
+
+	opts Options
 }
 
 // NewWorld builds a World over the stores newStores returns, with the
 // order service configured by opts (its Clock is the World's).
 func NewWorld(t testing.TB, newStores NewStores, opts *order.Options) *World {
 	t.Helper()
+	return NewWorldWith(t, newStores, opts, Options{})
+}
+
+// NewWorldWith is NewWorld with the suite's options: through
+// Options.Ports, the World's order services (Orders and every one
+// OrderService returns) reach its carts, stock and payments through the
+// caller's ports.
+func NewWorldWith(t testing.TB, newStores NewStores, opts *order.Options, suite Options) *World {
+	t.Helper()
 	w := &World{
-		Events: eventbustest.NewRecorder(),
+		opts:   suite,
+		Events: commercetest.NewRecorder(),
 		Clock:  commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
 		Prices: NewPriceTable(),
 	}
@@ -107,9 +119,7 @@ func (w *World) OrderService(t testing.TB, opts *order.Options) *order.Service {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	w.withPromotions(&o)
-	svc, err := order.NewService(w.Stores.Orders, w.Carts, w.Stock, w.Payments, &o)
-	require.NoError(t, err)
-	return svc
+	return w.newOrderService(t, w.Stores.Orders, w.Carts, w.Stock, w.Payments, &o)
 }
 
 // Item is a SKU and a quantity to put in a cart.
