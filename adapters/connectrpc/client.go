@@ -151,7 +151,13 @@ func (e endpoint[Req, Res]) call(ctx context.Context, req *Req, key string, idem
 	})
 	var f final
 	if errors.As(err, &f) {
-		return res, f.err
+		err = f.err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, commerce.ErrUnavailable) && !errors.Is(err, ctxErr) {
+		// The server gave up as the deadline it was sent passed, or the
+		// deadline passed during a wait: either way the caller's own
+		// deadline is why, which it tells by errors.Is(err, ctx.Err()).
+		err = commerce.Errorf(commerce.CodeUnavailable, "connectrpc: %s: %w", e.procedure, ctxErr)
 	}
 	return res, err
 }

@@ -1,6 +1,7 @@
 package connectrpc_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -29,7 +30,7 @@ func serve(t testing.TB) func(path string, h http.Handler) string {
 }
 
 // fastRetry retries quickly, so that tests of the retries do not wait.
-var fastRetry = &connectrpc.ClientOptions{InitialBackoff: 1, MaxBackoff: 1}
+var fastRetry = &connectrpc.ClientOptions{InitialBackoff: 1, MaxBackoff: 1, Logger: quiet}
 
 // memoryStores are the in-memory stores of the order suite's shop.
 func memoryStores(_ testing.TB, events commerce.EventPublisher) ordertest.Stores {
@@ -63,3 +64,6 @@ func newRemote(t testing.TB) *remote {
 	require.NoError(t, err)
 	return &remote{World: w, Carts: carts, Stock: stock, Payments: payments}
 }
+
+// quiet is a logger for servers whose failures are the test's point.
+var quiet = slog.New(slog.DiscardHandler)
