@@ -17,6 +17,10 @@ import (
 // payment, far below what would let one caller exhaust a server's memory.
 const DefaultMaxRequestBytes = 1 << 20
 
+// compressMinBytes is the smallest response a server gzips (when the
+// client accepts it).
+const compressMinBytes = 4 << 10
+
 // ServerOptions configures a service's handler. A nil *ServerOptions, or
 // a zero field, takes the documented default.
 type ServerOptions struct {
@@ -54,6 +58,9 @@ func newServer(service string, o *ServerOptions) *server {
 	handlerOpts := append([]connect.HandlerOption{
 		connect.WithCodec(jsonCodec{}),
 		connect.WithReadMaxBytes(opt.MaxRequestBytes),
+		// Compressing a message of a few hundred bytes costs more CPU than
+		// it saves on a service network; larger pages are still gzipped.
+		connect.WithCompressMinBytes(compressMinBytes),
 	}, opt.HandlerOptions...)
 	return &server{service: service, mux: http.NewServeMux(), opts: handlerOpts, log: opt.Logger}
 }
