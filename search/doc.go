@@ -46,8 +46,8 @@
 //
 // # Keeping the index fresh
 //
-// An [Indexer] subscribed to the bus ([Indexer.Subscribe]) follows
-// product.created, product.updated, product.archived, product.deleted,
+// An [Indexer] follows, through the handlers a host subscribes on its bus
+// ([Indexer.Events], [Indexer.Handler]), product.created, product.updated, product.archived, product.deleted,
 // variant.price_changed and review.created from the catalog, and
 // inventory.out_of_stock and inventory.back_in_stock from the stock. For
 // each it reads the product back from the catalog and writes what it

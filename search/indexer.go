@@ -5,12 +5,12 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/inventory"
 )
 
@@ -31,15 +31,13 @@ type StockSource interface {
 	Available(ctx context.Context, sku string) (int, error)
 }
 
-// DefaultIndexerGroup is the consumer group of the Indexer's handlers.
+// DefaultIndexerGroup is the consumer group hosts subscribe the Indexer's
+// handlers in, unless they choose their own.
 const DefaultIndexerGroup = "search-indexer"
 
 // IndexerOptions configures an Indexer. A nil *IndexerOptions, or a zero
 // field, takes the documented default.
 type IndexerOptions struct {
-	// Group is the consumer group Subscribe joins. Default
-	// DefaultIndexerGroup.
-	Group string
 	// BatchSize is how many products Reindex reads and writes at a time,
 	// 1 to commerce.MaxPageLimit. Default 500.
 	BatchSize int
@@ -51,8 +49,8 @@ type IndexerOptions struct {
 const lockStripes = 64
 
 // Indexer keeps an Index in step with the catalog and the stock: it
-// follows their events on a bus (Subscribe) and rebuilds the index from
-// the catalog on demand (Reindex).
+// follows their events through the handlers a host subscribes (Events,
+// Handler) and rebuilds the index from the catalog on demand (Reindex).
 //
 // Every event about a product makes the Indexer read the product back
 // from the catalog and write what it reads, under a per-product lock, so
@@ -72,6 +70,9 @@ type Indexer struct {
 	// which products an event handler refreshed after it read them.
 	epochs [lockStripes]atomic.Uint64
 
+	// handlers are the event handlers, by event name.
+	handlers map[string]func(ctx context.Context, env commerce.Envelope) error
+
 	mu         sync.Mutex
 	brands     map[commerce.BrandID]string
 	categories map[commerce.CategoryID]catalog.Category
@@ -88,12 +89,6 @@ func NewIndexer(index Index, source CatalogSource, stock StockSource, opts *Inde
 	if opts != nil {
 		o = *opts
 	}
-	if o.Group == "" {
-		o.Group = DefaultIndexerGroup
-	}
-	if err := eventbus.ValidateGroup(o.Group); err != nil {
-		return nil, err
-	}
 	switch {
 	case o.BatchSize == 0:
 		o.BatchSize = 500
@@ -103,59 +98,94 @@ func NewIndexer(index Index, source CatalogSource, stock StockSource, opts *Inde
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Indexer{
+	x := &Indexer{
 		index: index, catalog: source, stock: stock, opts: o,
 		brands:     map[commerce.BrandID]string{},
 		categories: map[commerce.CategoryID]catalog.Category{},
-	}, nil
+	}
+	x.handlers = x.newHandlers()
+	return x, nil
 }
 
-// Subscribe registers the Indexer's handlers on bus, in consumer group
-// IndexerOptions.Group: product.created, product.updated,
-// product.archived, product.deleted, variant.price_changed,
-// review.created and category.moved from the catalog, inventory.out_of_stock and
-// inventory.back_in_stock from the stock. It may be called before or
-// after bus.Start.
-func (x *Indexer) Subscribe(bus *eventbus.Bus) error {
-	g := x.opts.Group
-	return firstError(
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ProductCreated) error {
+// RegisterIndexedEvents registers with r every event the Indexer follows,
+// so a bus can decode them.
+func RegisterIndexedEvents(r *commerce.EventRegistry) {
+	catalog.RegisterEvents(r)
+	inventory.RegisterEvents(r)
+}
+
+// Events returns the names of the events the Indexer follows, sorted:
+// product.created, product.updated, product.archived, product.deleted,
+// variant.price_changed, review.created and category.moved from the
+// catalog, inventory.out_of_stock and inventory.back_in_stock from the
+// stock. A host registers their types (RegisterIndexedEvents) and
+// subscribes Handler(name) to each, in one consumer group
+// (DefaultIndexerGroup, or its own):
+//
+//	search.RegisterIndexedEvents(bus.Registry())
+//	for _, name := range indexer.Events() {
+//		h, _ := indexer.Handler(name)
+//		bus.Subscribe(search.DefaultIndexerGroup, name, h)
+//	}
+func (x *Indexer) Events() []string {
+	names := make([]string, 0, len(x.handlers))
+	for n := range x.handlers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Handler returns the handler of event, and false when the Indexer does
+// not follow it. The handler refreshes what the event changed; an event
+// whose payload is not the type its name implies is InvalidArgument.
+func (x *Indexer) Handler(event string) (func(ctx context.Context, env commerce.Envelope) error, bool) {
+	h, ok := x.handlers[event]
+	return h, ok
+}
+
+// handle adapts a typed handler to an envelope handler.
+func handle[E commerce.Event](fn func(ctx context.Context, e E) error) func(ctx context.Context, env commerce.Envelope) error {
+	return func(ctx context.Context, env commerce.Envelope) error {
+		e, ok := env.Payload.(E)
+		if !ok {
+			return commerce.Errorf(commerce.CodeInvalidArgument, "search: event %s carries a %T", env.Name, env.Payload)
+		}
+		return fn(ctx, e)
+	}
+}
+
+// newHandlers maps every event the Indexer follows to its handler.
+func (x *Indexer) newHandlers() map[string]func(ctx context.Context, env commerce.Envelope) error {
+	return map[string]func(ctx context.Context, env commerce.Envelope) error{
+		catalog.ProductCreated{}.EventName(): handle(func(ctx context.Context, e catalog.ProductCreated) error {
 			return x.Refresh(ctx, e.Product.ID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ProductUpdated) error {
+		catalog.ProductUpdated{}.EventName(): handle(func(ctx context.Context, e catalog.ProductUpdated) error {
 			return x.Refresh(ctx, e.Product.ID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ProductArchived) error {
+		catalog.ProductArchived{}.EventName(): handle(func(ctx context.Context, e catalog.ProductArchived) error {
 			return x.Refresh(ctx, e.Product.ID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ProductDeleted) error {
+		catalog.ProductDeleted{}.EventName(): handle(func(ctx context.Context, e catalog.ProductDeleted) error {
 			return x.Refresh(ctx, e.ProductID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.VariantPriceChanged) error {
+		catalog.VariantPriceChanged{}.EventName(): handle(func(ctx context.Context, e catalog.VariantPriceChanged) error {
 			return x.Refresh(ctx, e.ProductID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.ReviewCreated) error {
+		catalog.ReviewCreated{}.EventName(): handle(func(ctx context.Context, e catalog.ReviewCreated) error {
 			return x.refresh(ctx, e.Review.ProductID, NewReviewDocument(e.Review))
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e catalog.CategoryMoved) error {
+		catalog.CategoryMoved{}.EventName(): handle(func(ctx context.Context, e catalog.CategoryMoved) error {
 			return x.RefreshCategory(ctx, e.CategoryID)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e inventory.OutOfStock) error {
+		inventory.OutOfStock{}.EventName(): handle(func(ctx context.Context, e inventory.OutOfStock) error {
 			return x.RefreshSKU(ctx, e.SKU)
 		}),
-		eventbus.Handle(bus, g, func(ctx context.Context, _ commerce.Envelope, e inventory.BackInStock) error {
+		inventory.BackInStock{}.EventName(): handle(func(ctx context.Context, e inventory.BackInStock) error {
 			return x.RefreshSKU(ctx, e.SKU)
 		}),
-	)
-}
-
-func firstError(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
 	}
-	return nil
 }
 
 // Refresh writes the product's current state to the index: its Document

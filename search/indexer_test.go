@@ -57,7 +57,14 @@ func newShop(t *testing.T) *shop {
 	idx := newIndex(t)
 	indexer, err := search.NewIndexer(idx, cat, inv, &search.IndexerOptions{Logger: quiet})
 	require.NoError(t, err)
-	require.NoError(t, indexer.Subscribe(bus))
+	search.RegisterIndexedEvents(bus.Registry())
+	for _, name := range indexer.Events() {
+		h, ok := indexer.Handler(name)
+		require.True(t, ok, name)
+		require.NoError(t, bus.Subscribe(search.DefaultIndexerGroup, name, h))
+	}
+	_, ok := indexer.Handler("order.created")
+	require.False(t, ok, "the indexer does not follow orders")
 	require.NoError(t, bus.Start(ctx))
 	svc, err := search.NewService(idx, &search.Options{Currency: "USD"})
 	require.NoError(t, err)
@@ -232,7 +239,6 @@ func TestNewIndexerOptions(t *testing.T) {
 	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	require.NoError(t, err)
 	for name, o := range map[string]*search.IndexerOptions{
-		"bad group":        {Group: "no spaces allowed"},
 		"batch too large":  {BatchSize: commerce.MaxPageLimit + 1},
 		"negative batches": {BatchSize: -1},
 	} {

@@ -111,7 +111,7 @@ func openShop(ctx context.Context, cfg Config, baseURL string) (_ *shop, err err
 	if err := s.indexer.Reindex(ctx, nil); err != nil {
 		return nil, fmt.Errorf("build the search index: %w", err)
 	}
-	if err := s.indexer.Subscribe(b.bus); err != nil {
+	if err := subscribeIndexer(s.indexer, b.bus); err != nil {
 		return nil, fmt.Errorf("subscribe the search indexer: %w", err)
 	}
 	for _, name := range s.prices.Events() {
