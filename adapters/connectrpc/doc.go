@@ -37,8 +37,9 @@
 // (errors.Is(err, commerce.ErrOutOfStock) and commerce.Code hold on the
 // client's side), and, when the error is the caller's to act on, with its
 // message and details (numbers in details read back as float64, as
-// encoding/json decodes them). The package sentinels callers test
-// (cart.ErrChanged, notify.ErrNoOrderDirectory) travel by name and are
+// encoding/json decodes them). The domain errors callers test beyond the
+// code (cart.ErrChanged, notify.ErrNoOrderDirectory, and an
+// *inventory.OutOfStockError with its shortages) travel by name and are
 // wrapped again. Internal and Unavailable errors, and any error whose
 // chain holds a network, database or file failure, reach the caller with
 // a fixed message of their code: the cause goes to the server's log. A

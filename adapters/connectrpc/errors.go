@@ -12,38 +12,85 @@ import (
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/notify"
 )
 
 // The error metadata a server adds to every error it answers. Connect's own
 // code is coarser than commerce's (out_of_stock and payment_declined are
 // both FailedPrecondition there), so the exact commerce code travels too,
-// with the error's details and the names of the package sentinels it
-// wraps.
+// with the error's details and the domain errors it wraps.
 const (
 	// headerCode carries the commerce.ErrorCode.
 	headerCode = "Mercato-Error-Code"
 	// headerDetails carries commerce.Error.Details as JSON (a binary
 	// header: Connect base64-encodes it).
 	headerDetails = "Mercato-Error-Details-Bin"
-	// headerSentinel names a sentinel the error wraps (see sentinels); it
-	// may repeat.
-	headerSentinel = "Mercato-Error-Sentinel"
+	// headerCauses carries the domain errors the error wraps that callers
+	// test beyond the code (see causes), as a JSON array (a binary header).
+	headerCauses = "Mercato-Error-Causes-Bin"
 	// headerResult carries the result a call returned with its error, as
 	// JSON (a binary header), when that result is not the zero value.
 	headerResult = "Mercato-Error-Result-Bin"
 )
 
-// sentinels are the package errors that callers test with errors.Is
-// beyond the commerce codes, by the name they travel under. A server names
-// each one its error wraps; a client wraps the same value again, so that
-// errors.Is(err, cart.ErrChanged) holds on either side of the wire.
-var sentinels = []struct {
+// cause is a domain error that callers test for with errors.Is or
+// errors.As beyond the commerce code, and so travels by name: a server
+// names each one its error wraps, with its value for a typed error; a
+// client wraps the same sentinel, or the decoded value, again. Only
+// domain errors are listed, never a cause that could carry an address or
+// SQL.
+type cause struct {
 	name string
-	err  error
-}{
-	{"cart.changed", cart.ErrChanged},
-	{"notify.no_order_directory", notify.ErrNoOrderDirectory},
+	// match returns the value to send when err wraps the cause (nil for
+	// a sentinel).
+	match func(err error) (value any, ok bool)
+	// restore returns the error to wrap on the client's side.
+	restore func(value json.RawMessage) (error, bool)
+}
+
+// wireCause is a cause's name and value on the wire.
+type wireCause struct {
+	Name  string          `json:"name"`
+	Value json.RawMessage `json:"value,omitempty"`
+}
+
+// sentinel is the cause of errors.Is(err, target).
+func sentinel(name string, target error) cause {
+	return cause{
+		name:    name,
+		match:   func(err error) (any, bool) { return nil, errors.Is(err, target) },
+		restore: func(json.RawMessage) (error, bool) { return target, true },
+	}
+}
+
+// typed is the cause of errors.As(err, new(E)), its value sent as JSON;
+// fresh returns a new E (a pointer) to decode into.
+func typed[E error](name string, fresh func() E) cause {
+	return cause{
+		name: name,
+		match: func(err error) (any, bool) {
+			var v E
+			if !errors.As(err, &v) {
+				return nil, false
+			}
+			return v, true
+		},
+		restore: func(raw json.RawMessage) (error, bool) {
+			v := fresh()
+			if json.Unmarshal(raw, v) != nil {
+				return nil, false
+			}
+			return v, true
+		},
+	}
+}
+
+// causes are the domain errors that cross the wire.
+var causes = []cause{
+	sentinel("cart.changed", cart.ErrChanged),
+	sentinel("notify.no_order_directory", notify.ErrNoOrderDirectory),
+	typed("inventory.out_of_stock", func() *inventory.OutOfStockError { return new(inventory.OutOfStockError) }),
 }
 
 // connectCode maps a commerce code to Connect's (gRPC's) vocabulary, for
@@ -112,7 +159,8 @@ func knownCode(c commerce.ErrorCode) bool {
 
 // toWire is the error a handler answers for err, which a service
 // returned: its exact code, and its message and details when they are the
-// caller's to read (see public). The sentinels it wraps travel by name.
+// caller's to read (see public). The domain errors it wraps (see causes)
+// travel by name.
 func toWire(err error) *connect.Error {
 	code := commerce.Code(err)
 	msg, details := public(err)
@@ -123,9 +171,25 @@ func toWire(err error) *connect.Error {
 			wire.Meta().Set(headerDetails, connect.EncodeBinaryHeader(b))
 		}
 	}
-	for _, s := range sentinels {
-		if errors.Is(err, s.err) {
-			wire.Meta().Add(headerSentinel, s.name)
+	var found []wireCause
+	for _, c := range causes {
+		v, ok := c.match(err)
+		if !ok {
+			continue
+		}
+		w := wireCause{Name: c.name}
+		if v != nil {
+			b, jerr := json.Marshal(v)
+			if jerr != nil {
+				continue
+			}
+			w.Value = b
+		}
+		found = append(found, w)
+	}
+	if len(found) > 0 {
+		if b, jerr := json.Marshal(found); jerr == nil {
+			wire.Meta().Set(headerCauses, connect.EncodeBinaryHeader(b))
 		}
 	}
 	return wire
@@ -190,7 +254,7 @@ func infrastructural(err error) bool {
 
 // fromWire turns the error of a call to procedure back into a commerce
 // error. A server's error keeps its exact code, message, details and
-// sentinels. A call that ctx ended is Unavailable and wraps ctx's error.
+// domain causes. A call that ctx ended is Unavailable and wraps ctx's error.
 // An error that never reached a server (connection refused, a proxy's
 // 503) takes the code Connect reports and wraps the transport's error for
 // the caller's log; a local error already classified (a zero Money the
@@ -221,16 +285,38 @@ func fromWire(ctx context.Context, procedure string, err error) error {
 			}
 		}
 	}
-	var wrapped []error
-	for _, name := range wire.Meta().Values(headerSentinel) {
-		for _, s := range sentinels {
-			if s.name == name {
-				wrapped = append(wrapped, s.err)
+	if wrapped := restoreCauses(wire.Meta().Get(headerCauses)); len(wrapped) == 1 {
+		out.Err = wrapped[0]
+	} else if len(wrapped) > 1 {
+		out.Err = errors.Join(wrapped...)
+	}
+	return out
+}
+
+// restoreCauses decodes the causes a server named; unknown names (from a
+// newer server) are skipped.
+func restoreCauses(raw string) []error {
+	if raw == "" {
+		return nil
+	}
+	b, err := connect.DecodeBinaryHeader(raw)
+	if err != nil {
+		return nil
+	}
+	var found []wireCause
+	if json.Unmarshal(b, &found) != nil {
+		return nil
+	}
+	var out []error
+	for _, w := range found {
+		for _, c := range causes {
+			if c.name != w.Name {
+				continue
+			}
+			if e, ok := c.restore(w.Value); ok {
+				out = append(out, e)
 			}
 		}
-	}
-	if len(wrapped) > 0 {
-		out.Err = errors.Join(wrapped...)
 	}
 	return out
 }

@@ -16,18 +16,27 @@ import (
 const InventoryServiceName = "mercato.inventory.v1.InventoryService"
 
 // InventoryService is what NewInventoryServer serves: reservations as the
-// order service holds and settles them, and availability as the search
-// indexer reads it. *inventory.Service satisfies it.
+// order service holds and settles them (the methods of order.Stock).
+// *inventory.Service satisfies it, and AvailabilitySource too.
 type InventoryService interface {
 	Reserve(ctx context.Context, id commerce.ReservationID, lines []inventory.Line, ttl time.Duration) (inventory.Reservation, error)
 	Deduct(ctx context.Context, id commerce.ReservationID) error
 	Release(ctx context.Context, id commerce.ReservationID) error
 	Restock(ctx context.Context, id commerce.ReservationID) error
 	Get(ctx context.Context, id commerce.ReservationID) (inventory.Reservation, error)
+}
+
+// AvailabilitySource is an optional capability of an InventoryService:
+// how many units of a SKU are available, as the search indexer reads it.
+// A server over a service without it answers Available Unimplemented.
+type AvailabilitySource interface {
 	Available(ctx context.Context, sku string) (int, error)
 }
 
-var _ InventoryService = (*inventory.Service)(nil)
+var (
+	_ InventoryService   = (*inventory.Service)(nil)
+	_ AvailabilitySource = (*inventory.Service)(nil)
+)
 
 type reserveRequest struct {
 	ID    commerce.ReservationID `json:"id"`
@@ -77,10 +86,12 @@ func NewInventoryServer(stock InventoryService, opts *ServerOptions) (string, ht
 	handle(s, "Get", func(ctx context.Context, r *reservationIDRequest, _ http.Header) (inventory.Reservation, error) {
 		return stock.Get(ctx, r.ID)
 	})
-	handle(s, "Available", func(ctx context.Context, r *skuRequest, _ http.Header) (availableResponse, error) {
-		n, err := stock.Available(ctx, r.SKU)
-		return availableResponse{Available: n}, err
-	})
+	if avail, ok := stock.(AvailabilitySource); ok {
+		handle(s, "Available", func(ctx context.Context, r *skuRequest, _ http.Header) (availableResponse, error) {
+			n, err := avail.Available(ctx, r.SKU)
+			return availableResponse{Available: n}, err
+		})
+	}
 	return s.handler()
 }
 

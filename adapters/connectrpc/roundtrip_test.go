@@ -175,3 +175,14 @@ func jsonRoundTrip(t *testing.T, v map[string]any) map[string]any {
 	require.NoError(t, json.Unmarshal(b, &out))
 	return out
 }
+
+func TestOutOfStockNamesTheShortSKUs(t *testing.T) {
+	r := newRemote(t)
+	r.SetStock(t, "MUG", 5)
+	r.SetStock(t, "TEE", 1)
+	_, err := r.Stock.Reserve(context.Background(), commerce.NewID[commerce.ReservationID](),
+		[]inventory.Line{{SKU: "MUG", Quantity: 2}, {SKU: "TEE", Quantity: 2}}, 0)
+	var short *inventory.OutOfStockError
+	require.ErrorAs(t, err, &short)
+	assert.Equal(t, []inventory.Shortage{{SKU: "TEE", Requested: 2, Available: 1}}, short.Shortages)
+}
