@@ -35,6 +35,20 @@ func BenchmarkCartGet(b *testing.B) {
 			}
 		}
 	})
+	// Many callers at once over one client: the throughput of a server
+	// and its connection pool.
+	b.Run("loopback-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := r.Carts.Get(ctx, id); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
 }
 
 // BenchmarkInventoryReserve is one reservation of one line over loopback,

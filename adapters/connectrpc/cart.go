@@ -65,8 +65,11 @@ type CartClient struct {
 
 // NewCartClient returns a client of the cart server at baseURL (the root
 // the server's path is mounted under, e.g. "http://cart:3003"), calling
-// through httpClient (nil means http.DefaultClient). A base URL that is
-// not an absolute http(s) URL is InvalidArgument.
+// through httpClient. A nil httpClient is one of the client's own: the
+// settings of http.DefaultTransport with a pool of idle connections sized
+// for concurrent calls to one server (net/http keeps 2 by default), and no
+// timeout (each call's context bounds it). A base URL that is not an
+// absolute http(s) URL is InvalidArgument.
 func NewCartClient(httpClient connect.HTTPClient, baseURL string, opts *ClientOptions) (*CartClient, error) {
 	c, err := newClient(httpClient, baseURL, CartServiceName, opts)
 	if err != nil {

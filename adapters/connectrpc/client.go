@@ -69,7 +69,7 @@ func newClient(httpClient connect.HTTPClient, baseURL, service string, o *Client
 		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "connectrpc: base URL %q is not an absolute http or https URL", baseURL)
 	}
 	if httpClient == nil {
-		httpClient = http.DefaultClient
+		httpClient = newHTTPClient()
 	}
 	var opt ClientOptions
 	if o != nil {
@@ -96,6 +96,26 @@ func newClient(httpClient connect.HTTPClient, baseURL, service string, o *Client
 		policy: retry.Policy{MaxAttempts: opt.MaxAttempts, Initial: opt.InitialBackoff, Max: opt.MaxBackoff, Multiplier: 2},
 		log:    opt.Logger,
 	}, nil
+}
+
+// idleConnsPerHost is how many idle connections a client's own transport
+// keeps to its server: net/http's default of 2 would make concurrent
+// calls open and close a connection each.
+const idleConnsPerHost = 64
+
+// newHTTPClient returns the client a nil http client stands for: the
+// default transport's settings, with a pool sized for service traffic. It
+// sets no timeout: each call's context bounds it.
+func newHTTPClient() *http.Client {
+	var t *http.Transport
+	if d, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = d.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
+	t.MaxIdleConns = max(t.MaxIdleConns, idleConnsPerHost)
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return &http.Client{Transport: t}
 }
 
 // endpoint is one procedure of a service, seen from the client.

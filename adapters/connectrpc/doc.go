@@ -22,7 +22,8 @@
 // and gRPC-Web protocols; the messages are the domain types themselves,
 // encoded with encoding/json through Connect's codec hook, so no schema
 // duplicates them. A server reads at most ServerOptions.MaxRequestBytes
-// of a request.
+// of a request. The service given to a server constructor must not be
+// nil.
 //
 // # Deadlines
 //
