@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
 )
@@ -71,7 +72,7 @@ func TestGoChannelRelayPublishReturnsOnceHandled(t *testing.T) {
 	select {
 	case err := <-done:
 		require.NoError(t, err)
-	case <-time.After(eventbustest.AwaitTimeout(t)):
+	case <-time.After(commercetest.AwaitTimeout(t)):
 		t.Fatal("Publish did not return after the handler finished")
 	}
 }
@@ -89,7 +90,7 @@ func TestGoChannelRelayPublishReturnsOncePoisoned(t *testing.T) {
 	select {
 	case err := <-relayPublish(t, bus, 1):
 		require.NoError(t, err)
-	case <-time.After(eventbustest.AwaitTimeout(t)):
+	case <-time.After(commercetest.AwaitTimeout(t)):
 		t.Fatal("Publish did not return once the event was poisoned")
 	}
 	assert.Len(t, attempts, 3, "every attempt ran before Publish returned")
@@ -113,7 +114,7 @@ func TestGoChannelRelayPublishFailsWhenTheBusStopsFirst(t *testing.T) {
 	select {
 	case err := <-done:
 		assert.Error(t, err, "a relay must not acknowledge an event whose handler was cut off")
-	case <-time.After(eventbustest.AwaitTimeout(t)):
+	case <-time.After(commercetest.AwaitTimeout(t)):
 		t.Fatal("Publish did not return after the bus closed")
 	}
 }

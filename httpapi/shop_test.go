@@ -18,8 +18,8 @@ import (
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
@@ -39,7 +39,7 @@ type shop struct {
 	svc      httpapi.Services
 	api      *httpapi.API
 	srv      *httptest.Server
-	events   *eventbustest.Recorder
+	events   *commercetest.Recorder
 	provider *fakeprovider.Provider
 	index    *bleve.Index
 
@@ -68,7 +68,7 @@ func newShop(t testing.TB, options ...shopOption) *shop {
 	for _, o := range options {
 		o(&cfg)
 	}
-	s := &shop{t: t, events: eventbustest.NewRecorder(), tokens: map[string]string{}}
+	s := &shop{t: t, events: commercetest.NewRecorder(), tokens: map[string]string{}}
 	opts := &memory.Options{Events: s.events}
 	quiet := slog.New(slog.DiscardHandler)
 	var err error

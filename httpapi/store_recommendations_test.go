@@ -17,7 +17,7 @@ import (
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/httpapi"
 	"github.com/mercatohq/mercato/recommend"
 )
@@ -27,7 +27,7 @@ import (
 type recShop struct {
 	*shop
 	store    recommend.Store
-	views    *eventbustest.Recorder
+	views    *commercetest.Recorder
 	products []catalog.Product
 	bought   map[commerce.ProductID]bool
 }
@@ -39,7 +39,7 @@ func (s *recShop) Purchased(context.Context, commerce.CustomerID) (map[commerce.
 // newRecShop returns a shop with n active products in stock over store.
 func newRecShop(t testing.TB, store recommend.Store, n int) *recShop {
 	t.Helper()
-	s := &recShop{shop: newShop(t), store: store, views: eventbustest.NewRecorder(), bought: map[commerce.ProductID]bool{}}
+	s := &recShop{shop: newShop(t), store: store, views: commercetest.NewRecorder(), bought: map[commerce.ProductID]bool{}}
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
 	for i := range n {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/eventbus/pgbus"
@@ -45,7 +46,7 @@ func TestOutboxCollector(t *testing.T) {
 	require.Positive(t, value(t, reg, "mercato_pgxpool_acquires_total", map[string]string{"pool": "test"}))
 	require.Positive(t, value(t, reg, "mercato_pgxpool_max_conns", map[string]string{"pool": "test"}))
 
-	got := eventbustest.NewRecorder()
+	got := commercetest.NewRecorder()
 	require.NoError(t, eventbus.Handle(bus, "g", func(ctx context.Context, env commerce.Envelope, _ eventbustest.Tested) error {
 		return got.Publish(ctx, env)
 	}))

@@ -10,8 +10,8 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/notify"
 	"github.com/mercatohq/mercato/notify/notifytest"
@@ -33,7 +33,7 @@ func ExampleOrderDirectory() {
 	}
 
 	// The shop, in memory; the order store's events land in events.
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	customers, err := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
 	must(err)
 	carts, err := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), shelf{"TEA-1": 1299}, nil)

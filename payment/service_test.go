@@ -11,7 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
 )
@@ -132,7 +132,7 @@ func (p *slowCapture) Capture(ctx context.Context, ref string, amount commerce.M
 // not finished leaves the payment Authorized, with no payment.failed, and
 // a later Capture completes it.
 func TestPaymentCaptureInProgressIsNotADecline(t *testing.T) {
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: events}),
 		&slowCapture{Provider: fakeprovider.New(nil), pending: map[string]bool{}}, nil)
 	require.NoError(t, err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/bleve"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 	"github.com/mercatohq/mercato/search"
 	"github.com/mercatohq/mercato/search/searchtest"
 )
@@ -218,7 +218,7 @@ func benchSearch(b *testing.B, e *benchEnv) {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "queries/s")
-			eventbustest.ReportLatencies(b, latencies)
+			benchload.ReportLatencies(b, latencies)
 			b.ReportMetric(float64(size), "index-bytes")
 			b.ReportMetric(rssBytes(), "rss-bytes")
 			b.ReportMetric(heapBytes(), "heap-bytes")

@@ -8,7 +8,7 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 )
 
 // The memory cart store publishes each write's events once it is applied;
@@ -20,7 +20,7 @@ func ExampleNewCartStore() {
 		Title: "Tea Towel", Status: catalog.StatusActive,
 		Variants: []catalog.VariantInput{{SKU: "TOWEL", Prices: []commerce.Money{commerce.MustMoney(800, "GBP")}}},
 	})
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	carts, _ := cart.NewService(memory.NewCartStore(&memory.Options{Events: events}), products, &cart.Options{MaxQuantityPerLine: 10})
 
 	c, _ := carts.Create(ctx, cart.CreateInput{Currency: "GBP"})

@@ -7,13 +7,13 @@ import (
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 )
 
 // The memory catalog store publishes each change's events once the change
 // is applied.
 func ExampleNewCatalogStore() {
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	svc, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: events}), nil)
 	ctx := context.Background()
 

@@ -5,15 +5,15 @@ import (
 	"fmt"
 
 	"github.com/mercatohq/mercato/adapters/memory"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 )
 
 // The customer service over the in-memory store; events go to the host's
 // publisher (here a recorder).
 func ExampleNewCustomerStore() {
 	ctx := context.Background()
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	store := memory.NewCustomerStore(&memory.Options{Events: events})
 	svc, err := customer.NewService(store, nil)
 	if err != nil {

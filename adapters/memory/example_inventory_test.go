@@ -7,7 +7,7 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/inventory"
 )
 
@@ -16,7 +16,7 @@ import (
 func ExampleNewInventoryStore() {
 	ctx := context.Background()
 	clock := commerce.NewTestClock(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	svc, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: events}), &inventory.Options{Clock: clock})
 	if err != nil {
 		fmt.Println(err)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mercatohq/mercato/adapters/memory"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/inventory"
 )
 
@@ -13,7 +13,7 @@ import (
 // the bus once started and holds them while the bus is down.
 func ExampleNewOutbox() {
 	ctx := context.Background()
-	bus := eventbustest.NewRecorder() // a real host passes its *eventbus.Bus
+	bus := commercetest.NewRecorder() // a real host passes its *eventbus.Bus
 	outbox, err := memory.NewOutbox(bus, nil)
 	if err != nil {
 		panic(err)

@@ -14,12 +14,13 @@ import (
 
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
 )
 
 // flakyPublisher fails while down is set and records what it took.
 type flakyPublisher struct {
-	*eventbustest.Recorder
+	*commercetest.Recorder
 	mu       sync.Mutex
 	down     bool
 	failures int
@@ -74,7 +75,7 @@ func seqs(envs []commerce.Envelope) []int {
 // once while the publisher fails, and published, in order, once it
 // recovers.
 func TestOutboxHoldsEventsWhileTheBusIsDown(t *testing.T) {
-	bus := &flakyPublisher{Recorder: eventbustest.NewRecorder(), down: true}
+	bus := &flakyPublisher{Recorder: commercetest.NewRecorder(), down: true}
 	o := newOutbox(t, bus)
 	require.NoError(t, o.Start(context.Background()))
 	ctx := context.Background()
@@ -96,7 +97,7 @@ func TestOutboxHoldsEventsWhileTheBusIsDown(t *testing.T) {
 // TestOutboxWaitsForStartAndDrainsOnClose: events taken before Start wait
 // for it, and Close publishes what is queued before returning.
 func TestOutboxWaitsForStartAndDrainsOnClose(t *testing.T) {
-	bus := &flakyPublisher{Recorder: eventbustest.NewRecorder()}
+	bus := &flakyPublisher{Recorder: commercetest.NewRecorder()}
 	o := newOutbox(t, bus)
 	ctx := context.Background()
 	require.NoError(t, o.Publish(ctx, tested(0), tested(1)))
@@ -118,7 +119,7 @@ func TestOutboxWaitsForStartAndDrainsOnClose(t *testing.T) {
 // TestOutboxCloseReportsWhatItCouldNotPublish: a bus still down when
 // Close's context ends leaves the events unpublished, and Close says so.
 func TestOutboxCloseReportsWhatItCouldNotPublish(t *testing.T) {
-	bus := &flakyPublisher{Recorder: eventbustest.NewRecorder(), down: true}
+	bus := &flakyPublisher{Recorder: commercetest.NewRecorder(), down: true}
 	o := newOutbox(t, bus)
 	ctx := context.Background()
 	require.NoError(t, o.Start(ctx))
@@ -133,21 +134,21 @@ func TestOutboxCloseReportsWhatItCouldNotPublish(t *testing.T) {
 // TestOutboxRefusesInvalidEnvelopes: an invalid envelope is refused whole,
 // before anything of the call is queued.
 func TestOutboxRefusesInvalidEnvelopes(t *testing.T) {
-	o := newOutbox(t, eventbustest.NewRecorder())
+	o := newOutbox(t, commercetest.NewRecorder())
 	err := o.Publish(context.Background(), tested(0), commerce.Envelope{})
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
 	assert.Zero(t, o.Pending())
 
 	_, err = memory.NewOutbox(nil, nil)
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
-	_, err = memory.NewOutbox(eventbustest.NewRecorder(), &memory.OutboxOptions{Batch: -1})
+	_, err = memory.NewOutbox(commercetest.NewRecorder(), &memory.OutboxOptions{Batch: -1})
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
 }
 
 // TestOutboxUnderConcurrentStores: stores publishing from many goroutines
 // while the bus flaps lose nothing.
 func TestOutboxUnderConcurrentStores(t *testing.T) {
-	bus := &flakyPublisher{Recorder: eventbustest.NewRecorder()}
+	bus := &flakyPublisher{Recorder: commercetest.NewRecorder()}
 	o := newOutbox(t, bus)
 	ctx := context.Background()
 	require.NoError(t, o.Start(ctx))

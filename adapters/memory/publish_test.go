@@ -11,7 +11,7 @@ import (
 	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/order/ordertest"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
@@ -21,11 +21,11 @@ import (
 // that is unreachable does.
 type switchPublisher struct {
 	down atomic.Bool
-	rec  *eventbustest.Recorder
+	rec  *commercetest.Recorder
 }
 
 func newSwitchPublisher() *switchPublisher {
-	return &switchPublisher{rec: eventbustest.NewRecorder()}
+	return &switchPublisher{rec: commercetest.NewRecorder()}
 }
 
 func (p *switchPublisher) Publish(ctx context.Context, events ...commerce.Envelope) error {

@@ -10,7 +10,7 @@ import (
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/catalog/sample"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -121,7 +121,7 @@ func benchLatency(b *testing.B, call func() error) {
 		latencies = append(latencies, time.Since(t0))
 	}
 	b.StopTimer()
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }
 
 // benchImport imports b.N generated products numbered from *next on and

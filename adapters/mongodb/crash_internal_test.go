@@ -11,7 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -88,14 +88,14 @@ func TestCrashBetweenChangeAndPublish(t *testing.T) {
 	require.Error(t, err)
 
 	// A fresh process's relay publishes everything.
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	e.relayAll(rec)
 	assert.Equal(t, []string{"product.created", "product.updated", "review.created", "product.created", "product.deleted"}, rec.Names())
 	updated := rec.Named("product.updated")[0].Payload.(catalog.ProductUpdated)
 	assert.Equal(t, title, updated.Product.Title)
 
 	// Published events are gone from the outboxes; so is the tombstone.
-	again := eventbustest.NewRecorder()
+	again := commercetest.NewRecorder()
 	e.relayAll(again)
 	assert.Empty(t, again.Names())
 	n, err := e.store.products.CountDocuments(e.ctx, map[string]any{"_id": gone.ID.String()})
@@ -138,7 +138,7 @@ func TestCrashInBatch(t *testing.T) {
 		n, err := e.store.products.CountDocuments(e.ctx, map[string]any{})
 		require.NoError(t, err)
 		assert.Zero(t, n, "the batch's products are deleted")
-		rec := eventbustest.NewRecorder()
+		rec := commercetest.NewRecorder()
 		e.relayAll(rec)
 		assert.Empty(t, rec.Names(), "an undone batch publishes nothing")
 		_, err = e.svc.CreateProduct(e.ctx, input("one", "ONE-1"))
@@ -158,7 +158,7 @@ func TestCrashInBatch(t *testing.T) {
 			_, err := e.svc.GetProductByHandle(e.ctx, h)
 			require.NoError(t, err, "a committed batch is made live")
 		}
-		rec := eventbustest.NewRecorder()
+		rec := commercetest.NewRecorder()
 		e.relayAll(rec)
 		assert.Equal(t, []string{"product.created", "product.created"}, rec.Names())
 	})
@@ -197,7 +197,7 @@ func TestCrashInReview(t *testing.T) {
 
 	_, err = e.svc.AddReview(e.ctx, catalog.ReviewInput{ProductID: p.ID, CustomerID: alice, Rating: 3})
 	require.NoError(t, err, "the undone review no longer blocks the customer")
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	e.relayAll(rec)
 	assert.Len(t, rec.Named("review.created"), 2, "bob's committed review and alice's second")
 }

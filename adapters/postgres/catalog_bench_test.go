@@ -12,7 +12,7 @@ import (
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/catalog/sample"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 )
 
 // benchCatalogSize is how many generated products the read benchmarks
@@ -126,7 +126,7 @@ func benchLatency(b *testing.B, call func() error) {
 		latencies = append(latencies, time.Since(t0))
 	}
 	b.StopTimer()
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }
 
 func benchStrings(b *testing.B, pool interface {

@@ -14,7 +14,7 @@ import (
 	"github.com/mercatohq/mercato/cart/carttest"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -209,7 +209,7 @@ func TestCartEventsThroughRelay(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.Redis(t)
 	store, svc := service(t, env, nil)
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	startRelay(t, env, store, rec, nil)
 	c, err := svc.Create(ctx, cart.CreateInput{})
 	require.NoError(t, err)

@@ -11,8 +11,8 @@ import (
 	"github.com/mercatohq/mercato/adapters/redis"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/eventbus"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -53,7 +53,7 @@ func TestOutboxRelayIntoGoChannelAcksOnceHandled(t *testing.T) {
 	require.NoError(t, err)
 	select {
 	case <-started:
-	case <-time.After(eventbustest.AwaitTimeout(t)):
+	case <-time.After(commercetest.AwaitTimeout(t)):
 		t.Fatal("the handler never ran")
 	}
 	pending := func() int64 {
@@ -63,6 +63,6 @@ func TestOutboxRelayIntoGoChannelAcksOnceHandled(t *testing.T) {
 	}
 	require.EqualValues(t, 1, pending(), "the entry is not acknowledged while its handler runs")
 	free()
-	require.Eventually(t, func() bool { return pending() == 0 }, eventbustest.AwaitTimeout(t), 5*time.Millisecond,
+	require.Eventually(t, func() bool { return pending() == 0 }, commercetest.AwaitTimeout(t), 5*time.Millisecond,
 		"acknowledged once handled")
 }

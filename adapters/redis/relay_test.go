@@ -13,7 +13,7 @@ import (
 	"github.com/mercatohq/mercato/adapters/redis"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -50,7 +50,7 @@ func TestOutboxRelayDeliversWhatWaited(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(2), streamLen(t, env, store.OutboxStream()), "the events sit in the outbox")
 
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	startRelay(t, env, store, rec, nil)
 	rec.WaitFor(t, waitEvents, "cart.item_added", 1)
 	require.Equal(t, []string{"cart.created", "cart.item_added"}, rec.Names())
@@ -62,7 +62,7 @@ type flakyPublisher struct {
 	mu       sync.Mutex
 	failures int
 	calls    int
-	rec      *eventbustest.Recorder
+	rec      *commercetest.Recorder
 }
 
 func (p *flakyPublisher) Publish(ctx context.Context, events ...commerce.Envelope) error {
@@ -81,7 +81,7 @@ func TestOutboxRelayRetriesFailedPublish(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.Redis(t)
 	store, svc := service(t, env, nil)
-	pub := &flakyPublisher{failures: 3, rec: eventbustest.NewRecorder()}
+	pub := &flakyPublisher{failures: 3, rec: commercetest.NewRecorder()}
 	startRelay(t, env, store, pub, nil)
 	c, err := svc.Create(ctx, cart.CreateInput{})
 	require.NoError(t, err)
@@ -109,7 +109,7 @@ func TestOutboxRelayClaimsFromDeadConsumer(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, read[0].Messages, 1, "the dead consumer holds the entry")
 
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	startRelay(t, env, store, rec, func(o *redis.RelayOptions) { o.ClaimIdle = 20 * time.Millisecond })
 	got := rec.WaitFor(t, waitEvents, "cart.created", 1)
 	require.Equal(t, c.ID.String(), got[0].AggregateID)
@@ -129,7 +129,7 @@ func TestOutboxRelayDeadLetters(t *testing.T) {
 	require.NoError(t, env.Client.XAdd(ctx, &goredis.XAddArgs{Stream: store.OutboxStream(), Values: map[string]any{"envelope": `{"name":"nope.nope"}`}}).Err())
 	_, err := svc.Create(ctx, cart.CreateInput{})
 	require.NoError(t, err)
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	startRelay(t, env, store, rec, nil)
 	rec.WaitFor(t, waitEvents, "cart.created", 1)
 	waitUntil(t, "the dead letter", func() bool { return streamLen(t, env, store.OutboxStream()+":dead") == 1 })
@@ -141,7 +141,7 @@ func TestOutboxRelayLifecycle(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.Redis(t)
 	store, svc := service(t, env, nil)
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 
 	// Run blocks until its context ends.
 	relay, err := store.NewOutboxRelay(rec, &redis.RelayOptions{Block: 20 * time.Millisecond, Logger: quiet})
@@ -181,7 +181,7 @@ func TestOutboxRelayReadsItsStoresStream(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.Redis(t)
 	store, svc := service(t, env, nil)
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 
 	_, err := redis.NewOutboxRelay(env.Client, rec, nil)
 	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "no stream named")

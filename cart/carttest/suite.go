@@ -11,7 +11,7 @@ import (
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 )
 
 // NewStore returns a fresh, empty store under test whose committed events
@@ -72,7 +72,7 @@ type fixture struct {
 	opts   cart.Options
 	clock  *commerce.TestClock
 	prices *priceTable
-	events *eventbustest.Recorder
+	events *commercetest.Recorder
 	// markers are the carts settle creates; their events are not the
 	// test's.
 	markers map[string]bool
@@ -83,7 +83,7 @@ func setup(t *testing.T, newStore NewStore, edit func(*cart.Options)) *fixture {
 	t.Helper()
 	f := &fixture{
 		t: t, ctx: context.Background(), clock: commerce.NewTestClock(epoch),
-		prices: newPriceTable(), events: eventbustest.NewRecorder(), markers: map[string]bool{},
+		prices: newPriceTable(), events: commercetest.NewRecorder(), markers: map[string]bool{},
 	}
 	f.store = newStore(t, f.events)
 	f.opts = cart.Options{Clock: f.clock}

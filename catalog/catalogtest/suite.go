@@ -9,7 +9,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 )
 
 // eventTimeout bounds the wait for an event: stores with an outbox
@@ -49,7 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := eventbustest.NewRecorder()
+			rec := commercetest.NewRecorder()
 			store := newStore(t, rec)
 			clock := commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 			svc, err := catalog.NewService(store, &catalog.Options{Clock: clock})
@@ -66,7 +66,7 @@ type fixture struct {
 	ctx    context.Context
 	svc    *catalog.Service
 	store  catalog.Store
-	events *eventbustest.Recorder
+	events *commercetest.Recorder
 	clock  *commerce.TestClock
 }
 

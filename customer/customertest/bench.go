@@ -8,7 +8,7 @@ import (
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 )
 
 const (
@@ -34,7 +34,7 @@ func BenchLogin(b *testing.B, newStore NewStore) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "logins/s")
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }
 
 // BenchAuthenticate measures checking a session token: JWT verification
@@ -57,7 +57,7 @@ func BenchAuthenticate(b *testing.B, newStore NewStore) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "auths/s")
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }
 
 func benchService(b *testing.B, newStore NewStore) *customer.Service {

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/customer"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 )
 
 // NewStore returns a fresh, empty store under test that commits the events
@@ -71,14 +71,14 @@ type env struct {
 	t      *testing.T
 	ctx    context.Context
 	store  customer.Store
-	events *eventbustest.Recorder
+	events *commercetest.Recorder
 	clock  *commerce.TestClock
 	svc    *customer.Service
 }
 
 func newEnv(t *testing.T, newStore NewStore) *env {
 	t.Helper()
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	e := &env{t: t, ctx: context.Background(), events: rec, clock: commerce.NewTestClock(start)}
 	e.store = newStore(t, rec)
 	e.svc = e.service(nil)

@@ -3,13 +3,13 @@ package eventbustest
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/eventbus"
+	"github.com/mercatohq/mercato/internal/benchload"
 )
 
 // benchPublishers is how many goroutines the "concurrent" benchmark runs.
@@ -39,7 +39,7 @@ func Bench(b *testing.B, cfg Config) {
 			latencies = append(latencies, time.Since(sent))
 		}
 		b.StopTimer()
-		ReportLatencies(b, latencies)
+		benchload.ReportLatencies(b, latencies)
 	})
 	b.Run("throughput", func(b *testing.B) {
 		bus, arrivals := cfg.benchBus(b)
@@ -77,7 +77,7 @@ func Bench(b *testing.B, cfg Config) {
 		latencies := cfg.await(b, arrivals, b.N)
 		b.StopTimer()
 		b.ReportMetric(float64(b.N)/time.Since(began).Seconds(), "events/s")
-		ReportLatencies(b, latencies)
+		benchload.ReportLatencies(b, latencies)
 	})
 }
 
@@ -119,18 +119,4 @@ func (c Config) await(b *testing.B, arrivals <-chan time.Duration, n int) []time
 		}
 	}
 	return ages
-}
-
-// ReportLatencies reports the p50, p99 and max of latencies in ms.
-func ReportLatencies(b *testing.B, latencies []time.Duration) {
-	if len(latencies) == 0 {
-		return
-	}
-	slices.Sort(latencies)
-	at := func(q float64) float64 {
-		return float64(latencies[int(q*float64(len(latencies)-1))].Microseconds()) / 1000
-	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.99), "p99-ms")
-	b.ReportMetric(at(1), "max-ms")
 }

@@ -1,12 +1,7 @@
 package eventbustest_test
 
 import (
-	"context"
-	"fmt"
 	"testing"
-	"time"
-
-	"github.com/mercatohq/mercato/commerce"
 
 	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
@@ -22,15 +17,4 @@ func Example() {
 	}
 	_ = func(t *testing.T) { eventbustest.Run(t, config) }   // in TestConformance
 	_ = func(b *testing.B) { eventbustest.Bench(b, config) } // in BenchmarkBackend
-}
-
-func ExampleRecorder() {
-	rec := eventbustest.NewRecorder()
-	env := commerce.NewEnvelope("agg_1", time.Unix(0, 0).UTC(), eventbustest.Tested{Seq: 1})
-	if err := rec.Publish(context.Background(), env); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(rec.Names())
-	// Output: [eventbustest.tested]
 }

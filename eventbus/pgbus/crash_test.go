@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/eventbus"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/eventbus/pgbus"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
@@ -73,7 +73,7 @@ func TestRelayIntoGoChannelLosesNothingWhenKilled(t *testing.T) {
 	const unrelayed = `SELECT count(*) FROM watermill_mercato_outbox m WHERE NOT EXISTS (
 		SELECT 1 FROM watermill_offsets_mercato_outbox o WHERE o.consumer_group = 'mercato_relay'
 		AND (m.transaction_id, m."offset") <= (o.last_processed_transaction_id, o.offset_acked))`
-	deadline := time.Now().Add(eventbustest.AwaitTimeout(t))
+	deadline := time.Now().Add(commercetest.AwaitTimeout(t))
 	ackedPosition := func() string {
 		var pos string
 		err := pool.QueryRow(ctx, `SELECT last_processed_transaction_id::text || '/' || offset_acked FROM watermill_offsets_mercato_outbox

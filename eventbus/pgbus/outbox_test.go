@@ -19,6 +19,7 @@ import (
 	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/eventbus/pgbus"
+	"github.com/mercatohq/mercato/internal/benchload"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -279,7 +280,7 @@ func BenchmarkOutboxCommitToHandler(b *testing.B) {
 		latencies = append(latencies, time.Since(committed))
 	}
 	b.StopTimer()
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }
 
 // TestRelayStartAfterCloseIsFailedPrecondition: a relay closed before it

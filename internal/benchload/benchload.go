@@ -4,12 +4,11 @@
 package benchload
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 )
 
 // Run calls op b.N times in all from workers goroutines, which take the
@@ -54,5 +53,19 @@ func Run(b *testing.B, workers int, unit string, op func(worker int, i int) erro
 		all = append(all, l...)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), unit)
-	eventbustest.ReportLatencies(b, all)
+	ReportLatencies(b, all)
+}
+
+// ReportLatencies reports the p50, p99 and max of latencies in ms.
+func ReportLatencies(b *testing.B, latencies []time.Duration) {
+	if len(latencies) == 0 {
+		return
+	}
+	slices.Sort(latencies)
+	at := func(q float64) float64 {
+		return float64(latencies[int(q*float64(len(latencies)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+	b.ReportMetric(at(1), "max-ms")
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/inventory"
 )
 
@@ -68,7 +68,7 @@ type fixture struct {
 	store  inventory.Store
 	svc    *inventory.Service
 	clock  *commerce.TestClock
-	events *eventbustest.Recorder
+	events *commercetest.Recorder
 }
 
 var epoch = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -76,7 +76,7 @@ var epoch = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 // setup builds a fixture; edit may change the service options.
 func (cfg Config) setup(t *testing.T, edit func(*inventory.Options)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), clock: commerce.NewTestClock(epoch), events: eventbustest.NewRecorder()}
+	f := &fixture{t: t, ctx: context.Background(), clock: commerce.NewTestClock(epoch), events: commercetest.NewRecorder()}
 	f.store = cfg.NewStore(t, f.events)
 	opts := &inventory.Options{Clock: f.clock, Logger: slog.New(slog.DiscardHandler)}
 	if edit != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
@@ -49,7 +49,7 @@ func money(amount int64) commerce.Money { return commerce.MustMoney(amount, usd)
 // store published. Tests and benchmarks build one with NewWorld.
 type World struct {
 	Stores   Stores
-	Events   *eventbustest.Recorder
+	Events   *commercetest.Recorder
 	Clock    *commerce.TestClock
 	Provider *fakeprovider.Provider
 	Prices   *PriceTable
@@ -79,7 +79,7 @@ func NewWorldWith(t testing.TB, newStores NewStores, opts *order.Options, suite 
 	t.Helper()
 	w := &World{
 		opts:   suite,
-		Events: eventbustest.NewRecorder(),
+		Events: commercetest.NewRecorder(),
 		Clock:  commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
 		Prices: NewPriceTable(),
 	}

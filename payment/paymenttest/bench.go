@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/internal/benchload"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
 )
@@ -49,5 +49,5 @@ func BenchAuthorizeCapture(b *testing.B, newStore NewStore) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(len(latencies))/time.Since(start).Seconds(), "ops/s")
-	eventbustest.ReportLatencies(b, latencies)
+	benchload.ReportLatencies(b, latencies)
 }

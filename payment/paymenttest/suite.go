@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/payment"
 	"github.com/mercatohq/mercato/payment/fakeprovider"
 )
@@ -26,7 +26,7 @@ type NewStore func(t testing.TB, events commerce.EventPublisher) payment.Store
 type env struct {
 	t      *testing.T
 	store  payment.Store
-	rec    *eventbustest.Recorder
+	rec    *commercetest.Recorder
 	fake   *fakeprovider.Provider
 	clock  *commerce.TestClock
 	svc    *payment.Service
@@ -36,7 +36,7 @@ type env struct {
 
 func newEnv(t *testing.T, newStore NewStore, opts *payment.Options) *env {
 	t.Helper()
-	e := &env{t: t, rec: eventbustest.NewRecorder(), clock: commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))}
+	e := &env{t: t, rec: commercetest.NewRecorder(), clock: commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))}
 	e.store = newStore(t, e.rec)
 	e.fake = fakeprovider.New(&fakeprovider.Options{Clock: e.clock})
 	e.svc = e.service(opts)
@@ -425,7 +425,7 @@ func testConcurrentInFlight(t *testing.T, newStore NewStore) {
 			results <- result{p, err}
 		}()
 	}
-	require.Eventually(t, func() bool { return e.fake.Calls("authorize") == 1 }, eventbustest.AwaitTimeout(t), time.Millisecond)
+	require.Eventually(t, func() bool { return e.fake.Calls("authorize") == 1 }, commercetest.AwaitTimeout(t), time.Millisecond)
 	close(gate)
 	ids := map[commerce.PaymentID]bool{}
 	for range n {
@@ -846,7 +846,7 @@ func testWebhookOutruns(t *testing.T, newStore NewStore) {
 // testStoreContract checks store behaviour the service relies on but
 // cannot easily provoke.
 func testStoreContract(t *testing.T, newStore NewStore) {
-	rec := eventbustest.NewRecorder()
+	rec := commercetest.NewRecorder()
 	store := newStore(t, rec)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

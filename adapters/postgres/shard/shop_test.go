@@ -15,7 +15,7 @@ import (
 	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/adapters/postgres/shard"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/internal/testenv"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/order/ordertest"
@@ -66,7 +66,7 @@ type shop struct {
 func newShop(t testing.TB, pools []*pgxpool.Pool, stock int) *shop {
 	t.Helper()
 	s := &shop{}
-	events := eventbustest.NewRecorder()
+	events := commercetest.NewRecorder()
 	s.World = ordertest.NewWorld(t, func(t testing.TB, _ commerce.EventPublisher) ordertest.Stores {
 		s.router = routerOn(t, pools, events)
 		stockPool := testenv.Postgres(t)

@@ -1,4 +1,4 @@
-package eventbustest
+package commercetest
 
 import (
 	"context"
@@ -96,7 +96,7 @@ func (r *Recorder) WaitFor(t testing.TB, timeout time.Duration, name string, n i
 		case <-changed:
 		case <-deadline.C:
 			got := r.Named(name)
-			t.Fatalf("eventbustest: waited %v for %d %q events, got %d (all recorded: %v)", timeout, n, name, len(got), r.Names())
+			t.Fatalf("commercetest: waited %v for %d %q events, got %d (all recorded: %v)", timeout, n, name, len(got), r.Names())
 			return got
 		}
 	}
