@@ -20,6 +20,18 @@ const (
 	MetadataVersion     = "event_version"
 )
 
+// EncodeMessage returns the Watermill message env travels as on every
+// backend: what Bus.Encode returns, for an outbox that has no bus at hand
+// and routes by event name when it is relayed.
+func EncodeMessage(env commerce.Envelope) (*message.Message, error) { return marshalEnvelope(env) }
+
+// DecodeMessage reads back an event that EncodeMessage (or Bus.Encode)
+// wrote, decoding its payload with registry. Its failures are permanent
+// (commerce.IsPermanent): the same bytes can never decode.
+func DecodeMessage(msg *message.Message, registry *commerce.EventRegistry) (commerce.Envelope, error) {
+	return unmarshalEnvelope(msg, registry)
+}
+
 // marshalEnvelope turns an envelope into a Watermill message whose UUID is
 // the event ID, so every backend's message identity is the event identity.
 func marshalEnvelope(env commerce.Envelope) (*message.Message, error) {

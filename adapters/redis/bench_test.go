@@ -1,6 +1,8 @@
 package redis_test
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,4 +30,39 @@ func BenchmarkAddItem(b *testing.B) {
 			return store
 		})
 	})
+}
+
+// countingPublisher counts events and closes done once it has seen want.
+type countingPublisher struct {
+	seen atomic.Int64
+	want int64
+	done chan struct{}
+}
+
+func (p *countingPublisher) Publish(_ context.Context, events ...commerce.Envelope) error {
+	if p.seen.Add(int64(len(events))) == p.want {
+		close(p.done)
+	}
+	return nil
+}
+
+// BenchmarkOutboxRelay measures how fast one relay drains an outbox of
+// b.N events (one cart.created per write) written before it starts.
+func BenchmarkOutboxRelay(b *testing.B) {
+	ctx := context.Background()
+	env := testenv.Redis(b)
+	store, err := redis.NewCartStore(env.Client, &redis.CartOptions{Prefix: env.Prefix})
+	require.NoError(b, err)
+	svc, err := cart.NewService(store, pricer{}, nil)
+	require.NoError(b, err)
+	for range b.N {
+		_, err := svc.Create(ctx, cart.CreateInput{})
+		require.NoError(b, err)
+	}
+	pub := &countingPublisher{want: int64(b.N), done: make(chan struct{})}
+	b.ResetTimer()
+	startRelay(b, env, store, pub, nil)
+	<-pub.done
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

@@ -28,9 +28,11 @@ import (
 // one with cart.UpdaterFrom.
 //
 // Events: Redis shares no transaction with a message bus, so the script
-// appends each event, as a JSON envelope, to the outbox stream
-// (CartStore.OutboxStream) in the same step as the change; an OutboxRelay,
-// made with CartStore.NewOutboxRelay, publishes them from there. A crash
+// appends each event to the outbox stream (CartStore.OutboxStream) in the
+// same step as the change, as the entry Watermill's redisstream publisher
+// would write for a message enveloped by Watermill's forwarder; an
+// OutboxRelay, made with CartStore.NewOutboxRelay, forwards them from
+// there. A crash
 // between a write and its publication loses nothing, and delivery is at
 // least once.
 //
@@ -118,22 +120,20 @@ func normalize(c *cart.Cart) {
 	}
 }
 
-// encodeEvents validates and encodes the events of a write, or returns
-// none when the store discards them.
-func (s *CartStore) encodeEvents(events []commerce.Envelope) ([][]byte, error) {
+// encodeEvents validates the events of a write and returns the fields of
+// their outbox entries (see outboxEntry), or none when the store discards
+// them.
+func (s *CartStore) encodeEvents(events []commerce.Envelope) ([][]any, error) {
 	if s.opts.DiscardEvents || len(events) == 0 {
 		return nil, nil
 	}
-	out := make([][]byte, len(events))
+	out := make([][]any, len(events))
 	for i, env := range events {
-		if err := env.Validate(); err != nil {
+		fields, err := outboxEntry(s.opts.Outbox, env)
+		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(env)
-		if err != nil {
-			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "redis: encode event %s: %w", env.Name, err)
-		}
-		out[i] = b
+		out[i] = fields
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
 )
 
@@ -60,14 +61,15 @@ func (o *CartOptions) resolved() (CartOptions, error) {
 }
 
 // RelayOptions configures an OutboxRelay. A nil *RelayOptions, or a zero
-// field, takes the documented default.
+// field, takes the documented default. They set the fields of Watermill's
+// redisstream subscriber named with each.
 type RelayOptions struct {
 	// Stream is the outbox stream, CartStore.OutboxStream of the store
 	// whose events are relayed. Required by NewOutboxRelay;
 	// CartStore.NewOutboxRelay sets it.
 	Stream string
-	// Group is the consumer group: relays in several processes share the
-	// stream's entries. Default DefaultGroup.
+	// Group is the consumer group (ConsumerGroup): relays in several
+	// processes share the stream's entries. Default DefaultGroup.
 	Group string
 	// Consumer names this relay within the group; it must be unique.
 	// Default: a random name.
@@ -75,20 +77,67 @@ type RelayOptions struct {
 	// Registry decodes the payloads. Default: a registry holding the
 	// cart package's events.
 	Registry *commerce.EventRegistry
-	// Batch is the most entries read and published at once. Default
-	// DefaultBatch (100).
+	// Batch is the most idle entries of other relays looked at in one
+	// claim (ClaimBatchSize). Entries are read and published one at a
+	// time. Default DefaultBatch (100).
 	Batch int
-	// Block is how long one read waits for new entries, which bounds how
-	// long Close waits for the relay to notice. Default DefaultBlock (1s).
+	// Block is how long one read waits for new entries (BlockTime),
+	// which bounds how long Close waits for the relay to notice. Default
+	// DefaultBlock (1s).
 	Block time.Duration
 	// ClaimIdle is how long an entry read by another relay may stay
-	// unacknowledged before this one takes it over: that relay is taken
-	// for dead. Set it above the slowest publish. Default
-	// DefaultClaimIdle (30s).
+	// unacknowledged before this one claims it (MaxIdleTime); it looks
+	// every ClaimIdle/2 (ClaimInterval). That relay is taken for dead:
+	// set it above the slowest publish. A relay restarted under the same
+	// Consumer name also takes its own unacknowledged entries back only
+	// once they are idle that long. Default DefaultClaimIdle (30s).
 	ClaimIdle time.Duration
 	// RetryDelay is the pause after a failed publish before the same
-	// entries are published again. Default DefaultRetryDelay (1s).
+	// entry is published again (NackResendSleep). Default
+	// DefaultRetryDelay (1s).
 	RetryDelay time.Duration
 	// Logger receives failures. Default slog.Default().
 	Logger *slog.Logger
+}
+
+// minClaimInterval is the shortest pause between two claims.
+const minClaimInterval = time.Millisecond
+
+func (o *RelayOptions) resolved() (RelayOptions, error) {
+	var r RelayOptions
+	if o != nil {
+		r = *o
+	}
+	if r.Stream == "" {
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "redis: NewOutboxRelay needs RelayOptions.Stream, the store's CartStore.OutboxStream; CartStore.NewOutboxRelay sets it")
+	}
+	if r.Batch < 0 || r.Block < 0 || r.ClaimIdle < 0 || r.RetryDelay < 0 {
+		return r, commerce.Errorf(commerce.CodeInvalidArgument, "redis: relay Batch, Block, ClaimIdle and RetryDelay must not be negative")
+	}
+	if r.Group == "" {
+		r.Group = DefaultGroup
+	}
+	if r.Consumer == "" {
+		r.Consumer = consumerName()
+	}
+	if r.Registry == nil {
+		r.Registry = commerce.NewEventRegistry()
+		cart.RegisterEvents(r.Registry)
+	}
+	if r.Batch == 0 {
+		r.Batch = DefaultBatch
+	}
+	if r.Block == 0 {
+		r.Block = DefaultBlock
+	}
+	if r.ClaimIdle == 0 {
+		r.ClaimIdle = DefaultClaimIdle
+	}
+	if r.RetryDelay == 0 {
+		r.RetryDelay = DefaultRetryDelay
+	}
+	if r.Logger == nil {
+		r.Logger = slog.Default()
+	}
+	return r, nil
 }

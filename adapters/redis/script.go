@@ -26,7 +26,9 @@ import (
 // outbox stream (0: events are dropped); then per cart its key's
 // position, the version it must have ("0": it must not exist), the new
 // document ("": none, the cart is only checked), the position of the
-// index key to point at it (0: none) and the value; then the number of events and the events.
+// index key to point at it (0: none) and the value; then the number of
+// events and, per event, the number of its entry's fields and values and
+// those (see outboxEntry).
 //
 // It returns OK, or why it wrote nothing: EXISTS (a new cart exists),
 // MISSING (a cart is gone), VERSION (a cart changed), INDEX (the index
@@ -63,8 +65,11 @@ end
 local outbox = tonumber(ARGV[5])
 local events = tonumber(ARGV[a])
 if outbox > 0 then
+	a = a + 1
 	for i = 1, events do
-		redis.call('XADD', KEYS[outbox], '*', 'envelope', ARGV[a + i])
+		local m = tonumber(ARGV[a])
+		redis.call('XADD', KEYS[outbox], '*', unpack(ARGV, a + 1, a + m))
+		a = a + 1 + m
 	end
 end
 return 'OK'
@@ -113,17 +118,22 @@ func (w *scriptWrite) cart(key string, expect int64, doc []byte, indexKey, id st
 
 // run executes the write, with events appended to outbox unless it is
 // empty, and returns the script's result.
-func (w *scriptWrite) run(ctx context.Context, client goredis.UniversalClient, ttl time.Duration, outbox string, events [][]byte) (string, error) {
+func (w *scriptWrite) run(ctx context.Context, client goredis.UniversalClient, ttl time.Duration, outbox string, events [][]any) (string, error) {
 	ob := 0
 	if outbox != "" && len(events) > 0 {
 		ob = w.key(outbox)
 	}
-	args := make([]any, 0, 6+len(w.carts)+len(events))
+	n := 6 + len(w.carts)
+	for _, fields := range events {
+		n += 1 + len(fields)
+	}
+	args := make([]any, 0, n)
 	args = append(args, ttl.Milliseconds(), w.n, w.check, w.want, ob)
 	args = append(args, w.carts...)
 	args = append(args, len(events))
-	for _, e := range events {
-		args = append(args, e)
+	for _, fields := range events {
+		args = append(args, len(fields))
+		args = append(args, fields...)
 	}
 	res, err := writeScript.Run(ctx, client, w.keys, args...).Text()
 	if err != nil {
