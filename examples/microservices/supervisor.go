@@ -320,4 +320,3 @@ func (p *prefixWriter) flush() {
 		p.buf = nil
 	}
 }
-
