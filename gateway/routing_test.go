@@ -1,0 +1,101 @@
+package gateway_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/gateway"
+)
+
+func TestDefaultRoutesSendEachPathToItsService(t *testing.T) {
+	_, urls := services(t)
+	g := newGateway(t, gateway.Config{Services: urls})
+	for path, want := range map[string]string{
+		"/store/auth/login":                        gateway.ServiceUser,
+		"/store/customers":                         gateway.ServiceUser,
+		"/store/customers/me":                      gateway.ServiceUser,
+		"/store/customers/me/recommendations":      gateway.ServiceProduct,
+		"/store/products":                          gateway.ServiceProduct,
+		"/store/products/prod_1/reviews":           gateway.ServiceProduct,
+		"/store/search/suggest":                    gateway.ServiceProduct,
+		"/store/carts":                             gateway.ServiceCart,
+		"/store/carts/cart_1/items":                gateway.ServiceCart,
+		"/store/carts/cart_1/checkout":             gateway.ServiceOrder,
+		"/store/orders/ord_1/cancel":               gateway.ServiceOrder,
+		"/admin/orders/ord_1/ship":                 gateway.ServiceOrder,
+		"/admin/orders/ord_1/payments":             gateway.ServicePayment,
+		"/admin/payments/pay_1/refunds":            gateway.ServicePayment,
+		"/webhooks/stripe":                         gateway.ServicePayment,
+		"/admin/inventory/SKU-1/adjust":            gateway.ServiceInventory,
+		"/admin/products/import":                   gateway.ServiceProduct,
+		"/admin/promotion-codes/SUMMER/deactivate": gateway.ServiceProduct,
+		"/admin/gift-cards/balance":                gateway.ServiceOrder,
+	} {
+		e := echoOf(t, get(t, g, path))
+		if e.Service != want || e.Path != path {
+			t.Errorf("%s went to %s as %s, want %s", path, e.Service, e.Path, want)
+		}
+	}
+}
+
+func TestUnknownRouteIs404(t *testing.T) {
+	_, urls := services(t)
+	g := newGateway(t, gateway.Config{Services: urls})
+	for _, path := range []string{"/", "/store", "/store/cartsx", "/internal/rpc", "/openapi.json"} {
+		errorOf(t, get(t, g, path), http.StatusNotFound, commerce.CodeNotFound)
+	}
+}
+
+func TestNonCanonicalPathIs400(t *testing.T) {
+	bs, urls := services(t)
+	g := newGateway(t, gateway.Config{Services: urls})
+	for _, path := range []string{"/store/carts/../../admin/orders", "/store//carts", "/store/carts/./x", "/store/carts/%2e%2e/x"} {
+		errorOf(t, get(t, g, path), http.StatusBadRequest, commerce.CodeInvalidArgument)
+	}
+	if n := bs[gateway.ServiceCart].hits.Load(); n != 0 {
+		t.Fatalf("the cart service got %d requests", n)
+	}
+}
+
+func TestGatewayAnswersItsOwnHealthPath(t *testing.T) {
+	_, urls := services(t)
+	g := newGateway(t, gateway.Config{Services: urls})
+	if rec := get(t, g, gateway.DefaultHealthPath); rec.Code != http.StatusOK {
+		t.Fatalf("health: %d", rec.Code)
+	}
+}
+
+func TestNewRefusesABadConfig(t *testing.T) {
+	_, urls := services(t)
+	for name, cfg := range map[string]gateway.Config{
+		"route to a service without instances": {Services: map[string][]string{gateway.ServiceCart: urls[gateway.ServiceCart]}},
+		"relative instance URL":                {Services: map[string][]string{"cart": {"cart:3003"}}, Routes: []gateway.Route{{Prefix: "/store/carts", Service: "cart"}}},
+		"duplicate prefix":                     {Services: urls, Routes: []gateway.Route{{Prefix: "/a", Service: "cart"}, {Prefix: "/a/", Service: "order"}}},
+		"dot segment":                          {Services: urls, Routes: []gateway.Route{{Prefix: "/a/../b", Service: "cart"}}},
+		"bad sensitive route":                  {Services: urls, SensitiveRoutes: []string{"/store/auth/login"}},
+	} {
+		if _, err := gateway.New(cfg); commerce.Code(err) != commerce.CodeInvalidArgument {
+			t.Errorf("%s: New = %v, want InvalidArgument", name, err)
+		}
+	}
+}
+
+func TestRequestIDIsKeptWhenSaneAndForwarded(t *testing.T) {
+	_, urls := services(t)
+	g := newGateway(t, gateway.Config{Services: urls})
+
+	rec := do(t, g, http.MethodGet, "/store/products", nil, http.Header{gateway.RequestIDHeader: {"trace-42"}}, "")
+	if e := echoOf(t, rec); e.RequestID != "trace-42" {
+		t.Fatalf("service saw request ID %q", e.RequestID)
+	}
+	if got := rec.Header().Values(gateway.RequestIDHeader); len(got) != 1 || got[0] != "trace-42" {
+		t.Fatalf("answer's request IDs %q", got)
+	}
+
+	rec = do(t, g, http.MethodGet, "/store/products", nil, http.Header{gateway.RequestIDHeader: {"bad id\r\nX: y"}}, "")
+	e := echoOf(t, rec)
+	if e.RequestID == "" || e.RequestID == "bad id\r\nX: y" || e.RequestID != rec.Header().Get(gateway.RequestIDHeader) {
+		t.Fatalf("an insane request ID became %q (answered %q)", e.RequestID, rec.Header().Get(gateway.RequestIDHeader))
+	}
+}
