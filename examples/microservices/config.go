@@ -90,6 +90,10 @@ type Config struct {
 	// that server (host:port) from SMTPFrom; the log otherwise.
 	SMTP     string
 	SMTPFrom string
+	// ClientRate, when positive, is the requests a second the gateway
+	// allows each client address and each customer (twice that at
+	// once); zero keeps package gateway's defaults.
+	ClientRate int
 	// TopicPrefix and RedisPrefix start the bus's topics and the Redis
 	// keys, so several topologies (tests) share the servers.
 	TopicPrefix string
@@ -121,6 +125,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	fs.StringVar(&cfg.Redis, "redis", defaultRedis, "Redis address: carts and rate limits")
 	fs.StringVar(&cfg.SMTP, "smtp", "", "SMTP server host:port for email (default: email written to the notification service's log)")
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", "shop@example.com", "sender address of email")
+	fs.IntVar(&cfg.ClientRate, "client-rate", 0, "requests a second the gateway allows each client address and customer (default: package gateway's limits)")
 	fs.StringVar(&cfg.TopicPrefix, "topic-prefix", "", "prefix of the bus's topics")
 	fs.StringVar(&cfg.RedisPrefix, "redis-prefix", "", "prefix of the Redis keys")
 	fs.Usage = func() {
@@ -254,6 +259,7 @@ func (cfg Config) childArgs(service, addr string) []string {
 		"-bus", cfg.Bus, "-nats", cfg.NATS, "-kafka-brokers", strings.Join(cfg.Kafka, ","),
 		"-postgres", cfg.Postgres, "-schema-prefix", cfg.SchemaPrefix,
 		"-redis", cfg.Redis,
+		"-client-rate", strconv.Itoa(cfg.ClientRate),
 		"-smtp", cfg.SMTP, "-smtp-from", cfg.SMTPFrom,
 		"-topic-prefix", cfg.TopicPrefix, "-redis-prefix", cfg.RedisPrefix,
 	}

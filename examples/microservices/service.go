@@ -119,7 +119,7 @@ func open(ctx context.Context, p *process) (http.Handler, error) {
 		}
 	}
 	h, err := wirings[p.cfg.Service](ctx, p)
-	if errors.Is(err, errRPCNotWired) {
+	if errors.Is(err, errNotWired) {
 		p.log.Warn("serving health only", "reason", err)
 		h, err = http.NotFoundHandler(), nil
 	}

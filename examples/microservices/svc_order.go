@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/mercatohq/mercato/adapters/postgres"
 )
+
+// errNotWired: SEAM(ports) until order.NewService takes its ports.
+var errNotWired = errors.New("the order service is not wired yet")
 
 // recoveryInterval is how often the order service finishes or
 // compensates checkouts that stopped half-way (an instance killed
@@ -32,5 +36,5 @@ func wireOrder(ctx context.Context, p *process) (http.Handler, error) {
 	_ = store
 	// SEAM(ports, rpc): order.NewService over the remote carts, stock
 	// and payments; RunRecovery; payment.refunded.
-	return nil, errRPCNotWired
+	return nil, errNotWired
 }
