@@ -75,7 +75,8 @@ func skuStock(sku string, levels []inventory.Level) SKUStock {
 
 // knownLevels returns the levels of sku for a read. A SKU with no stock
 // is known when the catalog has it (its stock is all zero); otherwise, or
-// when it is no SKU at all, it is NotFound.
+// when it is no SKU at all, or when no SKUReader can tell, it is
+// NotFound.
 func (a *API) knownLevels(ctx context.Context, sku string) ([]inventory.Level, error) {
 	notFound := commerce.Errorf(commerce.CodeNotFound, "no stock or variant with SKU %q", truncate(sku))
 	levels, err := a.svc.Inventory.Levels(ctx, sku)
@@ -85,7 +86,10 @@ func (a *API) knownLevels(ctx context.Context, sku string) ([]inventory.Level, e
 	if err != nil || len(levels) > 0 {
 		return levels, err
 	}
-	_, _, err = a.svc.Catalog.GetVariantBySKU(ctx, sku)
+	if a.opts.SKUReader == nil {
+		return nil, notFound
+	}
+	_, _, err = a.opts.SKUReader.GetVariantBySKU(ctx, sku)
 	switch commerce.Code(err) {
 	case "":
 		return levels, nil

@@ -23,13 +23,10 @@ type GiftCardCodeRequest struct {
 	Code string `json:"code"`
 }
 
-// adminPromotionRoutes serves promotions, their codes and gift cards when
-// the API has a promotion service.
+// adminPromotionRoutes serves promotions, their codes and gift cards,
+// served when the API has a promotion service.
 func (a *API) adminPromotionRoutes() {
 	p := a.svc.Promotions
-	if p == nil {
-		return
-	}
 	a.add(Route{
 		Method: http.MethodPost, Path: "/admin/promotions", Tag: "admin promotions", Auth: Admin,
 		Summary: "Create a promotion: conditions, actions, stacking, an optional budget and date window; automatic, or behind codes",

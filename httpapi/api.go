@@ -25,23 +25,38 @@ const (
 	DefaultImportMaxBytes = 64 << 20
 )
 
-// Services are the services the API serves. Catalog, Carts, Customers,
-// Orders, Inventory and Payments are required; Search is optional (the
-// search routes answer 503 without it).
+// Services are the services whose routes the API serves: any of them, at
+// least one. The routes of a service that is not given are not served
+// (404) nor documented. Each field belongs to one service (see Service
+// and the package documentation for which routes each owns).
 type Services struct {
-	Catalog   *catalog.Service
-	Search    *search.Service
-	Carts     *cart.Service
+	// Catalog serves the product routes: products, brands, categories and
+	// reviews, in the store and the admin API (ServiceProduct).
+	Catalog *catalog.Service
+	// Search serves the search routes (ServiceProduct). With a Catalog
+	// and no Search, they answer 503.
+	Search *search.Service
+	// Carts serves the cart routes (ServiceCart).
+	Carts *cart.Service
+	// Customers serves the routes of customers, sessions and password
+	// resets (ServiceUser), and by default verifies the customer tokens
+	// of every route (Options.Authenticator).
 	Customers *customer.Service
-	Orders    *order.Service
+	// Orders serves checkout, orders and returns, in the store and the
+	// admin API (ServiceOrder). Checkout needs to read carts: with Orders,
+	// give Carts or Options.CartReader.
+	Orders *order.Service
+	// Inventory serves the admin stock routes (ServiceInventory).
 	Inventory *inventory.Service
-	Payments  *payment.Service
-	// Recommendations is optional: without it the recommendation routes
-	// are not served.
+	// Payments serves the admin payment routes and the payment
+	// provider's webhook (ServicePayment).
+	Payments *payment.Service
+	// Recommendations serves the recommendation routes (ServiceProduct);
+	// it needs Catalog, which finds the product asked about.
 	Recommendations *recommend.Service
-	// Promotions is optional: without it the admin routes of promotions,
-	// codes and gift cards are not served. (Carts take codes whatever;
-	// the cart and order services decide what they give.)
+	// Promotions serves the admin routes of promotions, codes and gift
+	// cards (ServiceProduct). (Carts take codes whatever; the cart and
+	// order services decide what they give.)
 	Promotions *promotion.Service
 }
 
@@ -69,12 +84,44 @@ type Options struct {
 	// process restarts and are refused by other instances: fit for tests
 	// and demos only.
 	GuestTokenKey []byte
+
+	// Authenticator verifies the customer session tokens of the store
+	// API. Default Services.Customers. Without either, the API serves
+	// guests only: a customer token is 401. A cart-only or an order-only
+	// API in its own process passes a client of the user service here.
+	Authenticator Authenticator
+	// TrustGatewayIdentity makes the API take the customer from the
+	// GatewayCustomerHeader and GatewaySessionHeader headers a gateway
+	// sets after verifying the bearer token at the edge, instead of
+	// verifying the token itself: a request without them is a guest's,
+	// one with them malformed is 401. Safe only when the API is reachable
+	// through the gateway alone, which removes these headers from what
+	// clients send: anyone who can reach the API directly can claim to be
+	// any customer. The admin API still checks the admin key.
+	TrustGatewayIdentity bool
+
+	// CartReader reads the cart a checkout is for, to know whose it is.
+	// Default Services.Carts; required with Services.Orders otherwise.
+	CartReader CartReader
+	// CustomerReader reads a signed-in buyer's email when a checkout
+	// gives none. Default Services.Customers; without either, such a
+	// checkout must give the email.
+	CustomerReader CustomerReader
+	// OrderReader reads the order whose payments the admin lists, so that
+	// an unknown order is 404. Default Services.Orders; without either,
+	// an unknown order has no payments.
+	OrderReader OrderReader
+	// SKUReader tells the admin stock reads whether a SKU without stock
+	// is the catalog's (zero stock) or unknown (404). Default
+	// Services.Catalog; without either, a SKU without stock is 404.
+	SKUReader SKUReader
 }
 
-// API is the HTTP API: an http.Handler serving the store API under
-// /store, the admin API under /admin, the payment provider's webhook and
-// the OpenAPI document at /openapi.json. Mount it under any prefix with
-// http.StripPrefix.
+// API is the HTTP API: an http.Handler serving the routes of the
+// services it is given (the store API under /store, the admin API under
+// /admin, the payment provider's webhook), the OpenAPI document of those
+// at /openapi.json and a health check at /healthz. Mount it under any
+// prefix with http.StripPrefix.
 type API struct {
 	svc    Services
 	opts   Options
@@ -82,13 +129,17 @@ type API struct {
 	mux    *http.ServeMux
 	routes []Route
 	tokens guestTokens
+	// owner is the service whose routes are being registered, while New
+	// registers them.
+	owner Service
 }
 
-// New returns the API over svc. A missing required service is
-// InvalidArgument.
+// New returns the API serving the routes of the services in svc. No
+// service at all, or one without what its routes need (see Services and
+// Options), is InvalidArgument.
 func New(svc Services, opts *Options) (*API, error) {
-	if svc.Catalog == nil || svc.Carts == nil || svc.Customers == nil || svc.Orders == nil || svc.Inventory == nil || svc.Payments == nil {
-		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: New needs the catalog, cart, customer, order, inventory and payment services")
+	if svc == (Services{}) {
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: New needs at least one service")
 	}
 	var o Options
 	if opts != nil {
@@ -112,25 +163,48 @@ func New(svc Services, opts *Options) (*API, error) {
 	default:
 		o.GuestTokenKey = append([]byte(nil), o.GuestTokenKey...)
 	}
+	defaultReaders(svc, &o)
+	switch {
+	case svc.Orders != nil && o.CartReader == nil:
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: the order routes need Services.Carts or Options.CartReader to check out carts").WithDetail("field", "CartReader")
+	case svc.Recommendations != nil && svc.Catalog == nil:
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "httpapi: the recommendation routes need Services.Catalog").WithDetail("field", "Catalog")
+	}
 	a := &API{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), tokens: guestTokens{key: o.GuestTokenKey}}
-	a.productRoutes()
-	a.searchRoutes()
-	a.cartRoutes()
-	a.checkoutRoutes()
-	a.orderRoutes()
-	a.customerRoutes()
-	a.recommendationRoutes()
-	a.adminCatalogRoutes()
-	a.adminCategoryRoutes()
-	a.adminInventoryRoutes()
-	a.adminOrderRoutes()
-	a.returnRoutes()
-	a.adminPaymentRoutes()
-	a.adminPromotionRoutes()
-	a.webhookRoutes()
+	for _, g := range routeGroups() {
+		if g.served(svc) {
+			a.owner = g.owner
+			g.register(a)
+		}
+	}
+	a.owner = ""
 	a.openAPIRoute()
+	a.healthRoute()
 	a.mux.HandleFunc("/", a.unrouted)
 	return a, nil
+}
+
+// defaultReaders fills the options a service of svc stands for when they
+// are not set. Each is set only from a service that is there, never to a
+// nil pointer in an interface.
+func defaultReaders(svc Services, o *Options) {
+	if svc.Customers != nil {
+		if o.Authenticator == nil {
+			o.Authenticator = svc.Customers
+		}
+		if o.CustomerReader == nil {
+			o.CustomerReader = svc.Customers
+		}
+	}
+	if svc.Carts != nil && o.CartReader == nil {
+		o.CartReader = svc.Carts
+	}
+	if svc.Orders != nil && o.OrderReader == nil {
+		o.OrderReader = svc.Orders
+	}
+	if svc.Catalog != nil && o.SKUReader == nil {
+		o.SKUReader = svc.Catalog
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -155,8 +229,9 @@ func (a *API) add(rt Route) {
 			rt.Status = http.StatusNoContent
 		}
 	}
+	rt.Service = a.owner
 	a.routes = append(a.routes, rt)
-	a.mux.HandleFunc(rt.pattern(), func(w http.ResponseWriter, r *http.Request) {
+	a.mux.HandleFunc(rt.Pattern(), func(w http.ResponseWriter, r *http.Request) {
 		r, err := a.authenticate(r, rt.Auth)
 		if err == nil {
 			err = rt.handle(w, r, &rt)

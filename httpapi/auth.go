@@ -9,12 +9,16 @@ import (
 	"github.com/mercatohq/mercato/commerce"
 )
 
-// caller is who made a request: a customer (with the session token they
-// used), the admin, or nobody.
+// caller is who made a request: a customer (with the session and the
+// session token they used), the admin, or nobody.
 type caller struct {
 	customer commerce.CustomerID
-	token    string
-	admin    bool
+	session  commerce.SessionID
+	// token is the bearer token sent, for the routes that hand it back to
+	// the customer service (logout). Behind a gateway it is whatever the
+	// gateway forwarded of the Authorization header.
+	token string
+	admin bool
 }
 
 type callerKey struct{}
@@ -56,17 +60,34 @@ func (a *API) authenticate(r *http.Request, need Auth) (*http.Request, error) {
 		}
 		c.admin = true
 	default:
-		if token == "" {
-			if need == Customer {
-				return r, commerce.Errorf(commerce.CodeUnauthenticated, "sign in first: this route needs a customer session token")
-			}
-			break
-		}
-		claims, err := a.svc.Customers.Authenticate(r.Context(), token)
-		if err != nil {
+		if c, err = a.customerCaller(r, token); err != nil {
 			return r, err
 		}
-		c.customer, c.token = claims.CustomerID, token
+		if need == Customer && c.customer.IsZero() {
+			return r, commerce.Errorf(commerce.CodeUnauthenticated, "sign in first: this route needs a customer session token")
+		}
 	}
 	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), nil
+}
+
+// customerCaller returns the customer making r, who sent token: the one
+// the gateway's headers name when the API trusts them, otherwise the one
+// the authenticator finds the token is, nobody without a token.
+func (a *API) customerCaller(r *http.Request, token string) (caller, error) {
+	if a.opts.TrustGatewayIdentity {
+		c, err := gatewayCaller(r.Header)
+		c.token = token
+		return c, err
+	}
+	if token == "" {
+		return caller{}, nil
+	}
+	if a.opts.Authenticator == nil {
+		return caller{}, commerce.Errorf(commerce.CodeUnauthenticated, "this API serves guests only: it takes no customer session token")
+	}
+	claims, err := a.opts.Authenticator.Authenticate(r.Context(), token)
+	if err != nil {
+		return caller{}, err
+	}
+	return caller{customer: claims.CustomerID, session: claims.SessionID, token: token}, nil
 }

@@ -41,3 +41,29 @@ func ExampleNew() {
 	// Output:
 	// 401 req-1 {"error":{"code":"unauthenticated","message":"sign in first: this route needs a customer session token","request_id":"req-1"}}
 }
+
+// A cart-only API, as the cart service of a shop split into processes
+// runs it: the other services' routes are not there, and customer tokens
+// are verified by the user service (here in process; in a real split, a
+// client of it).
+func ExampleNew_cartOnly() {
+	users, _ := customer.NewService(memory.NewCustomerStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	products, _ := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	carts, _ := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), products, nil)
+
+	api, err := httpapi.New(httpapi.Services{Carts: carts}, &httpapi.Options{Authenticator: users})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(api.Services())
+	for _, path := range []string{"/store/carts", "/store/auth/login", "/store/carts/cart_01J0000000000000000000000/checkout"} {
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, nil))
+		fmt.Println(path, rec.Code)
+	}
+	// Output:
+	// [cart]
+	// /store/carts 201
+	// /store/auth/login 404
+	// /store/carts/cart_01J0000000000000000000000/checkout 404
+}

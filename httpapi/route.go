@@ -56,6 +56,9 @@ type Route struct {
 	Response any
 	// Status is the success status; default 200, or 204 without Response.
 	Status int
+	// Service is the service that owns the route, which a gateway sends
+	// it to; empty for /openapi.json, which every API serves for itself.
+	Service Service
 
 	handle handler
 }
@@ -67,5 +70,6 @@ type Route struct {
 // both. Every request of the route shares rt: a handler only reads it.
 type handler func(w http.ResponseWriter, r *http.Request, rt *Route) error
 
-// pattern is the ServeMux pattern of the route.
-func (rt Route) pattern() string { return rt.Method + " " + rt.Path }
+// Pattern is the route's http.ServeMux pattern, "METHOD /path/{wildcard}":
+// a gateway registers it to route as the API does.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }

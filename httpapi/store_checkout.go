@@ -74,7 +74,7 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	// The cart may be gone when a checkout is repeated long after it
 	// converted; the order service answers a repeat from the key alone,
 	// so a missing cart is left to it and ownership checked on the order.
-	c, err := a.svc.Carts.Get(r.Context(), id)
+	c, err := a.opts.CartReader.Get(r.Context(), id)
 	switch {
 	case errors.Is(err, commerce.ErrNotFound):
 	case err != nil:
@@ -82,8 +82,8 @@ func (a *API) checkout(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	case !a.mayUseCart(r, id, c.CustomerID):
 		return cartNotFound(id)
 	}
-	if in.Email == "" && !who.customer.IsZero() {
-		me, err := a.svc.Customers.Get(r.Context(), who.customer)
+	if in.Email == "" && !who.customer.IsZero() && a.opts.CustomerReader != nil {
+		me, err := a.opts.CustomerReader.Get(r.Context(), who.customer)
 		if err != nil {
 			return err
 		}

@@ -20,13 +20,10 @@ var recommendationLimit = Param{
 	Description: "How many products: default 10, from 1 to 50 (anything else is 400).",
 }
 
-// recommendationRoutes registers the recommendation reads when the shop
-// has a recommender: without one they are not served (404) nor
+// recommendationRoutes registers the recommendation reads, served when
+// the shop has a recommender: without one they are not served (404) nor
 // documented.
 func (a *API) recommendationRoutes() {
-	if a.svc.Recommendations == nil {
-		return
-	}
 	a.add(Route{
 		Method: http.MethodGet, Path: "/store/products/{id}/recommendations", Tag: "recommendations",
 		Summary: "Products to show beside a product (by ID or handle): bought together with it, then popular in its category and in the shop; active and in stock",
