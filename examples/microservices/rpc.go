@@ -17,7 +17,7 @@ const peerWait = 2 * time.Minute
 
 // mountRPC mounts the RPC servers of the services this process runs,
 // each under its Connect service's path.
-func mountRPC(mux *http.ServeMux, p *process, rpc rpcServers) error {
+func mountRPC(mux *http.ServeMux, p *process, rpc rpcServers) {
 	opts := &connectrpc.ServerOptions{Logger: p.log}
 	if rpc.Customers != nil {
 		mux.Handle(connectrpc.NewCustomerServer(rpc.Customers, opts))
@@ -34,18 +34,15 @@ func mountRPC(mux *http.ServeMux, p *process, rpc rpcServers) error {
 	if rpc.Payments != nil {
 		mux.Handle(connectrpc.NewPaymentServer(rpc.Payments, opts))
 	}
-	return nil
 }
 
 // peer returns the HTTP client and base URL that reach every instance of
-// service, in turn, and waits until one of them answers /healthz.
-func (p *process) peer(ctx context.Context, service string) (*http.Client, string, *connectrpc.ClientOptions, error) {
+// service in turn. Nothing is dialled yet: the service may still be
+// starting, and its clients retry while it is unavailable.
+func (p *process) peer(service string) (*http.Client, string, *connectrpc.ClientOptions, error) {
 	b, err := newBalancer(p.cfg.peerURLs(service))
 	if err != nil {
 		return nil, "", nil, err
-	}
-	if err := waitHealthy(ctx, p.cfg.peerURLs(service), peerWait); err != nil {
-		return nil, "", nil, fmt.Errorf("the %s service: %w", service, err)
 	}
 	// The host is the balancer's to choose; this one names the service in
 	// errors.
@@ -72,8 +69,8 @@ func waitHealthy(ctx context.Context, urls []string, within time.Duration) error
 }
 
 // stockClient reaches the inventory service.
-func (p *process) stockClient(ctx context.Context) (*connectrpc.InventoryClient, error) {
-	hc, base, opts, err := p.peer(ctx, svcInventory)
+func (p *process) stockClient() (*connectrpc.InventoryClient, error) {
+	hc, base, opts, err := p.peer(svcInventory)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +78,8 @@ func (p *process) stockClient(ctx context.Context) (*connectrpc.InventoryClient,
 }
 
 // catalogClient reaches the product service.
-func (p *process) catalogClient(ctx context.Context) (*connectrpc.CatalogClient, error) {
-	hc, base, opts, err := p.peer(ctx, svcProduct)
+func (p *process) catalogClient() (*connectrpc.CatalogClient, error) {
+	hc, base, opts, err := p.peer(svcProduct)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +87,8 @@ func (p *process) catalogClient(ctx context.Context) (*connectrpc.CatalogClient,
 }
 
 // cartClient reaches the cart service.
-func (p *process) cartClient(ctx context.Context) (*connectrpc.CartClient, error) {
-	hc, base, opts, err := p.peer(ctx, svcCart)
+func (p *process) cartClient() (*connectrpc.CartClient, error) {
+	hc, base, opts, err := p.peer(svcCart)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +96,8 @@ func (p *process) cartClient(ctx context.Context) (*connectrpc.CartClient, error
 }
 
 // paymentClient reaches the payment service.
-func (p *process) paymentClient(ctx context.Context) (*connectrpc.PaymentClient, error) {
-	hc, base, opts, err := p.peer(ctx, svcPayment)
+func (p *process) paymentClient() (*connectrpc.PaymentClient, error) {
+	hc, base, opts, err := p.peer(svcPayment)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +105,8 @@ func (p *process) paymentClient(ctx context.Context) (*connectrpc.PaymentClient,
 }
 
 // customerClient reaches the user service.
-func (p *process) customerClient(ctx context.Context) (*connectrpc.CustomerClient, error) {
-	hc, base, opts, err := p.peer(ctx, svcUser)
+func (p *process) customerClient() (*connectrpc.CustomerClient, error) {
+	hc, base, opts, err := p.peer(svcUser)
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +115,8 @@ func (p *process) customerClient(ctx context.Context) (*connectrpc.CustomerClien
 
 // directoryClient finds customers through the user service.
 // SEAM(rpc): orders through the order service's directory.
-func (p *process) directoryClient(ctx context.Context) (notify.Directory, error) {
-	customers, err := p.customerClient(ctx)
+func (p *process) directoryClient() (notify.Directory, error) {
+	customers, err := p.customerClient()
 	if err != nil {
 		return nil, err
 	}
@@ -132,10 +129,4 @@ type customerDirectory struct{ notify.CustomerLookup }
 
 func (customerDirectory) OrderRecipient(context.Context, commerce.OrderID) (notify.Recipient, error) {
 	return notify.Recipient{}, notify.ErrNoOrderDirectory
-}
-
-// connectrpcCustomerClient is a client of the user service over b,
-// without waiting for it: the gateway starts whatever is up.
-func connectrpcCustomerClient(b *balancer, p *process) (*connectrpc.CustomerClient, error) {
-	return connectrpc.NewCustomerClient(b.client(), "http://"+svcUser, &connectrpc.ClientOptions{Logger: p.log})
 }

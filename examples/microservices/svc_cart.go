@@ -25,7 +25,7 @@ func wireCart(ctx context.Context, p *process) (http.Handler, error) {
 		return nil, fmt.Errorf("redis outbox relay: %w", err)
 	}
 	p.addRelay(r)
-	pricer, err := p.catalogClient(ctx)
+	pricer, err := p.catalogClient()
 	if err != nil {
 		return nil, err
 	}

@@ -32,11 +32,7 @@ func wireGateway(ctx context.Context, p *process) (http.Handler, error) {
 	}
 	// The user service need not be up yet: a token checked while it is
 	// down is answered 503, and the client retries.
-	users, err := newBalancer(services[svcUser])
-	if err != nil {
-		return nil, err
-	}
-	auth, err := connectrpcCustomerClient(users, p)
+	auth, err := p.customerClient()
 	if err != nil {
 		return nil, err
 	}

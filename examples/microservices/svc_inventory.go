@@ -27,5 +27,11 @@ func wireInventory(ctx context.Context, p *process) (http.Handler, error) {
 		return nil, err
 	}
 	p.work(func(ctx context.Context) error { return stock.RunSweeper(ctx, sweepInterval) })
-	return serve(p, apiServices{Inventory: stock}, rpcServers{Inventory: stock})
+	// The admin's stock reads tell a catalog SKU without stock (zero)
+	// from an unknown one (404) by asking the product service.
+	products, err := p.catalogClient()
+	if err != nil {
+		return nil, err
+	}
+	return serve(p, apiServices{Inventory: stock, skuReader: products}, rpcServers{Inventory: stock})
 }

@@ -30,7 +30,7 @@ func wireNotification(ctx context.Context, p *process) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := p.directoryClient(ctx)
+	dir, err := p.directoryClient()
 	if err != nil {
 		return nil, err
 	}

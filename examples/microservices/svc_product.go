@@ -41,9 +41,14 @@ func wireProduct(ctx context.Context, p *process) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	stock, err := p.stockClient(ctx)
+	stock, err := p.stockClient()
 	if err != nil {
 		return nil, err
+	}
+	// The index is built with each SKU's stock: the inventory service
+	// must answer first.
+	if err := waitHealthy(ctx, p.cfg.peerURLs(svcInventory), peerWait); err != nil {
+		return nil, fmt.Errorf("the inventory service: %w", err)
 	}
 	indexer, err := search.NewIndexer(index, products, stock, &search.IndexerOptions{Logger: p.log, Group: instanceGroup("search", p.cfg.Addr)})
 	if err != nil {
