@@ -136,3 +136,21 @@ func TestSlowServiceAnswers504AtTheTimeout(t *testing.T) {
 		t.Fatal("504 without Retry-After")
 	}
 }
+
+func TestRefusedConnectionEjectsAtOnce(t *testing.T) {
+	live := newBackend(t, "live")
+	cfg := cartOnly("http://"+testenv.ClosedAddr(t), live.URL)
+	cfg.HealthInterval = -1 // only requests find the refusing instance out
+	g := newGateway(t, cfg)
+	failures := 0
+	for range 12 {
+		rec := get(t, g, "/store/carts/cart_1")
+		if rec.Code != http.StatusOK {
+			errorOf(t, rec, http.StatusServiceUnavailable, commerce.CodeUnavailable)
+			failures++
+		}
+	}
+	if failures != 1 {
+		t.Fatalf("%d of 12 requests failed, want 1: the refusing instance must be ejected by its first refusal", failures)
+	}
+}

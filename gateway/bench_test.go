@@ -26,8 +26,8 @@ func BenchmarkProxyOverhead(b *testing.B) {
 		Services:      map[string][]string{gateway.ServiceCart: {svc.URL}},
 		Routes:        []gateway.Route{{Prefix: "/store/carts", Service: gateway.ServiceCart}},
 		Authenticator: tokens{"good": claims()},
-		ClientLimit:   ratelimit.PerPeriod(1<<30, time.Second),
-		CustomerLimit: ratelimit.PerPeriod(1<<30, time.Second),
+		ClientLimit:   ratelimit.PerPeriod(1<<20, time.Second),
+		CustomerLimit: ratelimit.PerPeriod(1<<20, time.Second),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -22,19 +22,21 @@ const (
 	DefaultEjectAfter     = 3
 )
 
-// The default rate limits: generous for browsing, strict where a request
-// tries a password or sends mail.
-var (
-	// DefaultClientLimit holds each client address to 50 requests a
-	// second, 100 at once.
-	DefaultClientLimit = ratelimit.Limit{Rate: 50, Burst: 100, Period: time.Second}
-	// DefaultCustomerLimit holds each signed-in customer to 20 requests a
-	// second, 40 at once, wherever they connect from.
-	DefaultCustomerLimit = ratelimit.Limit{Rate: 20, Burst: 40, Period: time.Second}
-	// DefaultSensitiveLimit holds each client address to 10 logins,
-	// registrations or password resets a minute.
-	DefaultSensitiveLimit = ratelimit.PerPeriod(10, time.Minute)
-)
+// DefaultClientLimit holds each client address to 50 requests a second,
+// 100 at once.
+func DefaultClientLimit() ratelimit.Limit {
+	return ratelimit.Limit{Rate: 50, Burst: 100, Period: time.Second}
+}
+
+// DefaultCustomerLimit holds each signed-in customer to 20 requests a
+// second, 40 at once, wherever they connect from.
+func DefaultCustomerLimit() ratelimit.Limit {
+	return ratelimit.Limit{Rate: 20, Burst: 40, Period: time.Second}
+}
+
+// DefaultSensitiveLimit holds each client address to 10 logins,
+// registrations or password resets a minute.
+func DefaultSensitiveLimit() ratelimit.Limit { return ratelimit.PerPeriod(10, time.Minute) }
 
 // Config is what a Gateway serves and how. Services is required; every
 // other field has a default.
@@ -56,14 +58,14 @@ type Config struct {
 	// process only.
 	Limiter ratelimit.Limiter
 	// ClientLimit bounds the requests of each client address; zero means
-	// DefaultClientLimit.
+	// DefaultClientLimit().
 	ClientLimit ratelimit.Limit
 	// CustomerLimit bounds the requests of each verified customer; zero
-	// means DefaultCustomerLimit.
+	// means DefaultCustomerLimit().
 	CustomerLimit ratelimit.Limit
 	// SensitiveLimit bounds, per client address and in addition to
 	// ClientLimit, the requests of SensitiveRoutes; zero means
-	// DefaultSensitiveLimit.
+	// DefaultSensitiveLimit().
 	SensitiveLimit ratelimit.Limit
 	// SensitiveRoutes lists "METHOD /path" requests under SensitiveLimit;
 	// nil means DefaultSensitiveRoutes().
@@ -101,8 +103,8 @@ type Config struct {
 	// DefaultHealthTimeout.
 	HealthTimeout time.Duration
 	// EjectAfter is how many failed requests in a row (no answer, or a
-	// 5xx) eject an instance until a health check passes. Default
-	// DefaultEjectAfter.
+	// 5xx) eject an instance until a health check passes; a refused
+	// connection ejects it at once. Default DefaultEjectAfter.
 	EjectAfter int
 
 	// Transport carries requests to the instances; nil means a transport
@@ -121,13 +123,13 @@ func (c Config) withDefaults() Config {
 		c.Limiter = ratelimit.NewLocal(nil)
 	}
 	if c.ClientLimit == (ratelimit.Limit{}) {
-		c.ClientLimit = DefaultClientLimit
+		c.ClientLimit = DefaultClientLimit()
 	}
 	if c.CustomerLimit == (ratelimit.Limit{}) {
-		c.CustomerLimit = DefaultCustomerLimit
+		c.CustomerLimit = DefaultCustomerLimit()
 	}
 	if c.SensitiveLimit == (ratelimit.Limit{}) {
-		c.SensitiveLimit = DefaultSensitiveLimit
+		c.SensitiveLimit = DefaultSensitiveLimit()
 	}
 	if c.SensitiveRoutes == nil {
 		c.SensitiveRoutes = DefaultSensitiveRoutes()

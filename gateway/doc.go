@@ -37,8 +37,9 @@
 //
 // Every instance must answer GET Config.HealthPath ("/healthz") with a
 // 2xx while it can serve. The gateway checks each instance every
-// Config.HealthInterval, and ejects one that fails its check or fails
-// Config.EjectAfter requests in a row (no answer, or a 5xx); an ejected
+// Config.HealthInterval, and ejects one that fails its check, refuses a
+// connection, or fails Config.EjectAfter requests in a row (no answer in
+// time, or a 5xx); an ejected
 // instance gets no request until a health check passes again. A service
 // with no healthy instance is answered at once with 503 and Retry-After;
 // an instance that does not answer in time, 504. The gateway answers its
@@ -50,8 +51,9 @@
 // API, {"error":{"code","message","details","request_id"}}, with a
 // commerce error code. Its message never carries a cause or an address;
 // those go to the log, under the request ID. A client's mistake is never
-// a 5xx: the gateway's only 5xx are 503 and 504, for services that are
-// down or slow.
+// a 5xx: the only 5xx the gateway answers itself are 503 and 504, for
+// services that are down or slow (a service's own answers pass through
+// unchanged).
 //
 // # Lifecycle
 //

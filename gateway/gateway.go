@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rs/cors"
@@ -92,6 +93,7 @@ func New(cfg Config) (*Gateway, error) {
 		Transport:      g.transport,
 		ModifyResponse: g.observe,
 		ErrorHandler:   g.proxyError,
+		BufferPool:     newBufferPool(),
 		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	g.handler = http.HandlerFunc(g.serve)
@@ -351,9 +353,22 @@ func (g *Gateway) proxyError(w http.ResponseWriter, r *http.Request, err error) 
 		// is not at fault.
 		g.log.DebugContext(ctx, "gateway: client gone", "request_id", id, "path", r.URL.Path)
 		w.WriteHeader(http.StatusServiceUnavailable)
+	case refused(err):
+		// Nothing listens there: the instance is gone, not slow, so it
+		// is ejected at once rather than after EjectAfter requests.
+		if st.inst.eject() {
+			g.log.WarnContext(ctx, "gateway: instance ejected", "request_id", id, "service", st.inst.service, "instance", st.inst.url.Host, "failure", "connection refused")
+		}
+		writeAnswer(w, r, unavailable(time.Second))
 	default:
 		g.failed(ctx, st, "no answer")
 		g.log.WarnContext(ctx, "gateway: service failed", "request_id", id, "service", st.inst.service, "instance", st.inst.url.Host, "path", r.URL.Path, "error", err)
 		writeAnswer(w, r, unavailable(time.Second))
 	}
+}
+
+// refused reports whether err is a refused connection to an instance.
+func refused(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" && errors.Is(err, syscall.ECONNREFUSED)
 }

@@ -54,3 +54,7 @@ func (in *instance) failed(ejectAfter int) bool {
 	}
 	return in.healthy.CompareAndSwap(true, false)
 }
+
+// eject takes the instance out at once, as when nothing listens at its
+// address, and reports whether it was in.
+func (in *instance) eject() bool { return in.healthy.CompareAndSwap(true, false) }

@@ -3,9 +3,11 @@ package gateway_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/gateway"
+	"github.com/mercatohq/mercato/ratelimit"
 )
 
 func TestDefaultRoutesSendEachPathToItsService(t *testing.T) {
@@ -74,6 +76,7 @@ func TestNewRefusesABadConfig(t *testing.T) {
 		"duplicate prefix":                     {Services: urls, Routes: []gateway.Route{{Prefix: "/a", Service: "cart"}, {Prefix: "/a/", Service: "order"}}},
 		"dot segment":                          {Services: urls, Routes: []gateway.Route{{Prefix: "/a/../b", Service: "cart"}}},
 		"bad sensitive route":                  {Services: urls, SensitiveRoutes: []string{"/store/auth/login"}},
+		"limit faster than a nanosecond":       {Services: urls, ClientLimit: ratelimit.Limit{Rate: 1 << 30, Burst: 1, Period: time.Second}},
 	} {
 		if _, err := gateway.New(cfg); commerce.Code(err) != commerce.CodeInvalidArgument {
 			t.Errorf("%s: New = %v, want InvalidArgument", name, err)

@@ -6,11 +6,8 @@ import (
 	"log/slog"
 	"slices"
 
-	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/internal/inflight"
-	"github.com/mercatohq/mercato/inventory"
-	"github.com/mercatohq/mercato/payment"
 )
 
 // Service carries every order rule: checkout, the state machine, cancels,
@@ -18,9 +15,9 @@ import (
 // (in several processes) may share one Store.
 type Service struct {
 	store    Store
-	carts    *cart.Service
-	stock    *inventory.Service
-	payments *payment.Service
+	carts    Carts
+	stock    Stock
+	payments Payments
 	opts     Options
 	clock    commerce.Clock
 	log      *slog.Logger
@@ -31,12 +28,14 @@ type Service struct {
 }
 
 // NewService returns a Service over store that checks carts out of carts,
-// reserves stock in stock and takes payment through payments. A nil opts
-// takes the defaults documented on Options; a missing dependency or an
-// invalid option is InvalidArgument.
-func NewService(store Store, carts *cart.Service, stock *inventory.Service, payments *payment.Service, opts *Options) (*Service, error) {
+// reserves stock in stock and takes payment through payments: in one
+// process *cart.Service, *inventory.Service and *payment.Service, across
+// processes network clients keeping the contracts of Carts, Stock and
+// Payments. A nil opts takes the defaults documented on Options; a missing
+// dependency or an invalid option is InvalidArgument.
+func NewService(store Store, carts Carts, stock Stock, payments Payments, opts *Options) (*Service, error) {
 	if store == nil || carts == nil || stock == nil || payments == nil {
-		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "order: NewService needs a store, a cart, an inventory and a payment service")
+		return nil, commerce.Errorf(commerce.CodeInvalidArgument, "order: NewService needs a store, carts, stock and payments")
 	}
 	o, err := opts.resolved()
 	if err != nil {

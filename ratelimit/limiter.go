@@ -27,6 +27,11 @@ func (l Limit) Validate() error {
 	if l.Rate < 1 || l.Burst < 1 || l.Period <= 0 {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "ratelimit: a limit needs a positive rate, burst and period, got %d/%s burst %d", l.Rate, l.Period, l.Burst)
 	}
+	if l.interval() <= 0 {
+		// An event earned back in less than a nanosecond cannot be
+		// counted: the algorithm divides by that interval.
+		return commerce.Errorf(commerce.CodeInvalidArgument, "ratelimit: a rate of %d per %s is faster than one event a nanosecond", l.Rate, l.Period)
+	}
 	return nil
 }
 

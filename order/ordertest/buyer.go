@@ -14,8 +14,8 @@ import (
 
 // testBuyer: CheckoutInput.CustomerID makes a guest cart's order the
 // signed-in buyer's, and cannot buy another customer's cart.
-func testBuyer(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testBuyer(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	ada, bob := commerce.NewID[commerce.CustomerID](), commerce.NewID[commerce.CustomerID]()

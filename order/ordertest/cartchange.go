@@ -33,8 +33,8 @@ func (d *duringAuthorize) Authorize(ctx context.Context, req payment.AuthorizeRe
 // testCartChangedWhilePaying: a line added to the cart while its checkout
 // is being paid is not lost. The order completes with what it priced;
 // the cart stays active with the new line and can be checked out again.
-func testCartChangedWhilePaying(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testCartChangedWhilePaying(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	w.SetStock(t, "TEE", 5)
@@ -51,9 +51,8 @@ func testCartChangedWhilePaying(t *testing.T, newStores NewStores) {
 		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	})
 	require.NoError(t, err)
-	orders, err := order.NewService(w.Stores.Orders, w.Carts, w.Stock, payments,
+	orders := w.newOrderService(t, w.Stores.Orders, w.Carts, w.Stock, payments,
 		&order.Options{Clock: w.Clock, Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
 
 	o, err := orders.Checkout(ctx, cartID, Input("pm_card_visa", NewKey()))
 	require.NoError(t, err)

@@ -237,9 +237,7 @@ func (w *World) doomed(t testing.TB, c *crash, opts *order.Options) *order.Servi
 		require.NoError(t, err)
 		o.Promotions, o.GiftCards = promos, promos
 	}
-	svc, err := order.NewService(crashOrders{w.Stores.Orders, c}, carts, stock, pays, &o)
-	require.NoError(t, err)
-	return svc
+	return w.newOrderService(t, crashOrders{w.Stores.Orders, c}, carts, stock, pays, &o)
 }
 
 // crashCase is one run of the crash test: a checkout that dies at write

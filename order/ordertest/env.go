@@ -60,13 +60,25 @@ type World struct {
 	// without that store.
 	Promotions *promotion.Service
 	Orders     *order.Service
+
+	opts Options
 }
 
 // NewWorld builds a World over the stores newStores returns, with the
 // order service configured by opts (its Clock is the World's).
 func NewWorld(t testing.TB, newStores NewStores, opts *order.Options) *World {
 	t.Helper()
+	return NewWorldWith(t, newStores, opts, Options{})
+}
+
+// NewWorldWith is NewWorld with the suite's options: through
+// Options.Ports, the World's order services (Orders and every one
+// OrderService returns) reach its carts, stock and payments through the
+// caller's ports.
+func NewWorldWith(t testing.TB, newStores NewStores, opts *order.Options, suite Options) *World {
+	t.Helper()
 	w := &World{
+		opts:   suite,
 		Events: eventbustest.NewRecorder(),
 		Clock:  commerce.NewTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
 		Prices: NewPriceTable(),
@@ -107,9 +119,7 @@ func (w *World) OrderService(t testing.TB, opts *order.Options) *order.Service {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	w.withPromotions(&o)
-	svc, err := order.NewService(w.Stores.Orders, w.Carts, w.Stock, w.Payments, &o)
-	require.NoError(t, err)
-	return svc
+	return w.newOrderService(t, w.Stores.Orders, w.Carts, w.Stock, w.Payments, &o)
 }
 
 // Item is a SKU and a quantity to put in a cart.

@@ -16,8 +16,8 @@ import (
 // from a signed webhook delivered twice, is recorded once on the payment
 // and, following payment.refunded (delivered twice too), once on the
 // order, which tells the customer with order.refunded.
-func testExternalRefund(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testExternalRefund(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	o := w.confirmedOrder(t, 2)

@@ -34,8 +34,8 @@ func (w *World) nothingHappened(t *testing.T, key string, cartID commerce.CartID
 	}
 }
 
-func testOutOfStock(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testOutOfStock(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	w.SetStock(t, "TEE", 1)
@@ -62,8 +62,8 @@ func testOutOfStock(t *testing.T, newStores NewStores) {
 	assert.Equal(t, order.StatusConfirmed, o.Status)
 }
 
-func testPaymentDeclined(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testPaymentDeclined(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	cartID := w.Cart(t, Item{"MUG", 2})
@@ -109,8 +109,8 @@ func testPaymentDeclined(t *testing.T, newStores NewStores) {
 	assert.Equal(t, [2]int{3, 0}, [2]int{onHand, reserved})
 }
 
-func testBadInput(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testBadInput(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	cartID := w.Cart(t, Item{"MUG", 1})
@@ -159,8 +159,8 @@ func testBadInput(t *testing.T, newStores NewStores) {
 	requireCode(t, commerce.CodeNotFound, err)
 }
 
-func testUnbuyableCarts(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testUnbuyableCarts(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 
@@ -192,8 +192,8 @@ func testUnbuyableCarts(t *testing.T, newStores NewStores) {
 	assert.Len(t, w.Provider.Charges(), 1)
 }
 
-func testTotals(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, &order.Options{
+func testTotals(t *testing.T, s suite) {
+	w := s.world(t, &order.Options{
 		Shipping: order.FlatShipping{Rates: map[commerce.Currency]int64{usd: 495}, FreeOver: map[commerce.Currency]int64{usd: 10000}},
 		Tax:      order.PercentTax{BasisPoints: 1000},
 	})

@@ -43,8 +43,8 @@ func (w *World) rejectsAllButArrows(t *testing.T, o order.Order) {
 	assert.Equal(t, o.Version, got.Version, "rejected moves write nothing")
 }
 
-func testLifecycle(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testLifecycle(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	o := w.confirmedOrder(t, 2)
@@ -153,8 +153,8 @@ func changeOf(t testing.TB, env commerce.Envelope) order.Change {
 	return order.Change{}
 }
 
-func testCancel(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testCancel(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 
@@ -199,8 +199,8 @@ func testCancel(t *testing.T, newStores NewStores) {
 	assert.Equal(t, int64(defaultPrice), w.captured(t, shipped.ID))
 }
 
-func testCaptureAtShipment(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, &order.Options{Capture: order.CaptureAtShipment})
+func testCaptureAtShipment(t *testing.T, s suite) {
+	w := s.world(t, &order.Options{Capture: order.CaptureAtShipment})
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 
@@ -236,8 +236,8 @@ func testCaptureAtShipment(t *testing.T, newStores NewStores) {
 	assert.Equal(t, [2]int{8, 0}, [2]int{onHand, reserved})
 }
 
-func testList(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testList(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 100)
 	var ids []commerce.OrderID

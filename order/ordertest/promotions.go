@@ -92,8 +92,8 @@ func withGiftCard(in order.CheckoutInput, code string, cents int64) order.Checko
 // order freezes the discount line by line, the card payment takes the
 // total less the gift card, and the code's use and the card's debit are
 // committed with the order; cancelling gives all of it back.
-func testPromotionCheckout(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testPromotionCheckout(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	w.SetStock(t, "TEE", 5)
@@ -157,8 +157,8 @@ func testPromotionCheckout(t *testing.T, newStores NewStores) {
 
 // testGiftCardPaysAll: an order its gift cards pay in full takes no card
 // payment; a partial return refunds the cards.
-func testGiftCardPaysAll(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testGiftCardPaysAll(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	first, second := w.GiftCard(t, 2000), w.GiftCard(t, 5000)
@@ -198,8 +198,8 @@ var deliverySteps = []order.Status{order.StatusProcessing, order.StatusPacked, o
 
 // testDiscountedReturn: a return refunds the units' discounted price,
 // gift-card money first; all returns together refund what was paid.
-func testDiscountedReturn(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testDiscountedReturn(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	w.PercentCode(t, "THIRD", 3333, 0)
@@ -236,9 +236,9 @@ func testDiscountedReturn(t *testing.T, newStores NewStores) {
 // testCodeLimitRace: buyers released at once against a code limited to
 // fewer uses: exactly that many orders are placed; the others are told
 // which code ran out, are charged nothing and hold no stock.
-func testCodeLimitRace(t *testing.T, newStores NewStores) {
+func testCodeLimitRace(t *testing.T, s suite) {
 	const buyers, limit = 12, 4
-	w := NewWorld(t, newStores, nil)
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", buyers)
 	w.PercentCode(t, "FEW", 2000, limit)
@@ -273,9 +273,9 @@ func testCodeLimitRace(t *testing.T, newStores NewStores) {
 // testGiftCardRace: buyers released at once paying with one card that
 // covers only some of them: exactly those are placed and the card never
 // goes below zero.
-func testGiftCardRace(t *testing.T, newStores NewStores) {
+func testGiftCardRace(t *testing.T, s suite) {
 	const buyers, covered = 10, 3
-	w := NewWorld(t, newStores, nil)
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", buyers)
 	card := w.GiftCard(t, covered*defaultPrice)
@@ -303,8 +303,8 @@ func testGiftCardRace(t *testing.T, newStores NewStores) {
 
 // testPromotionBadInput: gift cards that cannot be right are refused
 // before anything is held, naming the field.
-func testPromotionBadInput(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testPromotionBadInput(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	card := w.GiftCard(t, 1000)
@@ -337,8 +337,8 @@ func testPromotionBadInput(t *testing.T, newStores NewStores) {
 // testFreeShippingAndTax: an automatic free-shipping promotion zeroes the
 // shipping of the orders it applies to, and tax is computed on the
 // discounted amounts.
-func testFreeShippingAndTax(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, &order.Options{
+func testFreeShippingAndTax(t *testing.T, s suite) {
+	w := s.world(t, &order.Options{
 		Shipping: order.FlatShipping{Rates: map[commerce.Currency]int64{usd: 500}},
 		Tax:      order.PercentTax{BasisPoints: 1000},
 	})

@@ -37,8 +37,8 @@ func concurrently(n int, fn func(i int) (order.Order, error)) []outcome {
 	return out
 }
 
-func testIdempotentConcurrentCheckout(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testIdempotentConcurrentCheckout(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	cartID := w.Cart(t, Item{"MUG", 3})
@@ -86,8 +86,8 @@ func testIdempotentConcurrentCheckout(t *testing.T, newStores NewStores) {
 	requireCode(t, commerce.CodeConflict, err)
 }
 
-func testOneCartManyKeys(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testOneCartManyKeys(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	cartID := w.Cart(t, Item{"MUG", 2})
@@ -111,8 +111,8 @@ func testOneCartManyKeys(t *testing.T, newStores NewStores) {
 	assert.Equal(t, [2]int{8, 0}, [2]int{onHand, reserved})
 }
 
-func testLastUnitRace(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testLastUnitRace(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "LAST", 1)
 	carts := []commerce.CartID{w.Cart(t, Item{"LAST", 1}), w.Cart(t, Item{"LAST", 1})}
@@ -139,8 +139,8 @@ func testLastUnitRace(t *testing.T, newStores NewStores) {
 	assert.Equal(t, [2]int{0, 0}, [2]int{onHand, reserved})
 }
 
-func testManyBuyersFewUnits(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testManyBuyersFewUnits(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	const units, buyers = 5, 20
 	w.SetStock(t, "HOT", units)

@@ -22,7 +22,7 @@ import (
 // over. Every run must end either Confirmed and charged exactly once with
 // the stock deducted, or not confirmed with nothing charged and the stock
 // as it was.
-func testCrashRecovery(t *testing.T, newStores NewStores) {
+func testCrashRecovery(t *testing.T, s suite) {
 	shipment := &order.Options{Capture: order.CaptureAtShipment}
 	cases := []crashCase{
 		{token: "pm_card_visa", recover: "worker"},
@@ -38,7 +38,7 @@ func testCrashRecovery(t *testing.T, newStores NewStores) {
 	}
 	for _, cc := range cases {
 		t.Run(cc.String(), func(t *testing.T) {
-			w := NewWorld(t, newStores, cc.opts)
+			w := s.world(t, cc.opts)
 			ctx := context.Background()
 			for at := 1; ; at++ {
 				sku := fmt.Sprintf("CRASH-%02d", at)
@@ -149,8 +149,8 @@ func (w *World) requireSettledOutcome(t *testing.T, what, key string, cartID com
 	}
 }
 
-func testRecoveryLeavesFreshOrders(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testRecoveryLeavesFreshOrders(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	cartID := w.Cart(t, Item{"MUG", 1})
@@ -177,8 +177,8 @@ func testRecoveryLeavesFreshOrders(t *testing.T, newStores NewStores) {
 // creates its payment, lets recovery cancel the order and release its
 // stock, and then lets the checkout go on: the charge it then takes is
 // given back and the order stays Cancelled.
-func testRecoveryRacesAStalledCheckout(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testRecoveryRacesAStalledCheckout(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	cartID := w.Cart(t, Item{"MUG", 2})

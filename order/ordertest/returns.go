@@ -53,8 +53,8 @@ func (w *World) returnAll(t testing.TB, id commerce.OrderID, lines ...order.Retu
 // testPartialReturns: a delivered order is returned in parts, each a
 // record with its own steps and a prorated refund the payment really
 // pays back; never more units than were bought.
-func testPartialReturns(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, returnsOptions(order.ReturnShippingRefunded, order.ReturnTaxRefunded))
+func testPartialReturns(t *testing.T, s suite) {
+	w := s.world(t, returnsOptions(order.ReturnShippingRefunded, order.ReturnTaxRefunded))
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 10)
 	w.SetStock(t, "TEE", 10)
@@ -129,7 +129,7 @@ func testPartialReturns(t *testing.T, newStores NewStores) {
 // split into returns, and whatever the policy, the refunds of all its
 // returns add up to exactly the refund of returning everything at once,
 // which is the order's total when tax and shipping are refunded.
-func testReturnsSumToFullRefund(t *testing.T, newStores NewStores) {
+func testReturnsSumToFullRefund(t *testing.T, s suite) {
 	for _, policy := range []struct {
 		shipping order.ReturnShippingPolicy
 		tax      order.ReturnTaxPolicy
@@ -138,7 +138,7 @@ func testReturnsSumToFullRefund(t *testing.T, newStores NewStores) {
 		{order.ReturnShippingKept, order.ReturnTaxRefunded},
 		{order.ReturnShippingKept, order.ReturnTaxKept},
 	} {
-		w := NewWorld(t, newStores, returnsOptions(policy.shipping, policy.tax))
+		w := s.world(t, returnsOptions(policy.shipping, policy.tax))
 		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(17, uint64(len(policy.shipping)+len(policy.tax))))
 		for round := range 4 {

@@ -14,44 +14,54 @@ import (
 	"github.com/mercatohq/mercato/payment"
 )
 
-// Run runs the suite against the stores newStores returns.
+// Run runs the suite against the stores newStores returns, the order
+// service reaching the carts, the stock and the payments in process.
 func Run(t *testing.T, newStores NewStores) {
-	t.Run("Checkout", func(t *testing.T) { testCheckout(t, newStores) })
-	t.Run("OutOfStock", func(t *testing.T) { testOutOfStock(t, newStores) })
-	t.Run("PaymentDeclined", func(t *testing.T) { testPaymentDeclined(t, newStores) })
-	t.Run("BadInput", func(t *testing.T) { testBadInput(t, newStores) })
-	t.Run("Buyer", func(t *testing.T) { testBuyer(t, newStores) })
-	t.Run("UnbuyableCarts", func(t *testing.T) { testUnbuyableCarts(t, newStores) })
-	t.Run("Totals", func(t *testing.T) { testTotals(t, newStores) })
-	t.Run("IdempotentConcurrentCheckout", func(t *testing.T) { testIdempotentConcurrentCheckout(t, newStores) })
-	t.Run("OneCartManyKeys", func(t *testing.T) { testOneCartManyKeys(t, newStores) })
-	t.Run("CartChangedWhilePaying", func(t *testing.T) { testCartChangedWhilePaying(t, newStores) })
-	t.Run("LastUnitRace", func(t *testing.T) { testLastUnitRace(t, newStores) })
-	t.Run("ManyBuyersFewUnits", func(t *testing.T) { testManyBuyersFewUnits(t, newStores) })
-	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, newStores) })
-	t.Run("Cancel", func(t *testing.T) { testCancel(t, newStores) })
-	t.Run("ExternalRefund", func(t *testing.T) { testExternalRefund(t, newStores) })
-	t.Run("PartialReturns", func(t *testing.T) { testPartialReturns(t, newStores) })
-	t.Run("ReturnsSumToFullRefund", func(t *testing.T) { testReturnsSumToFullRefund(t, newStores) })
-	t.Run("CaptureAtShipment", func(t *testing.T) { testCaptureAtShipment(t, newStores) })
-	t.Run("List", func(t *testing.T) { testList(t, newStores) })
-	t.Run("CrashRecovery", func(t *testing.T) { testCrashRecovery(t, newStores) })
-	t.Run("RecoveryLeavesFreshOrders", func(t *testing.T) { testRecoveryLeavesFreshOrders(t, newStores) })
-	t.Run("RecoveryRacesAStalledCheckout", func(t *testing.T) { testRecoveryRacesAStalledCheckout(t, newStores) })
-	t.Run("PromotionCheckout", func(t *testing.T) { testPromotionCheckout(t, newStores) })
-	t.Run("GiftCardPaysAll", func(t *testing.T) { testGiftCardPaysAll(t, newStores) })
-	t.Run("FreeShippingAndTax", func(t *testing.T) { testFreeShippingAndTax(t, newStores) })
-	t.Run("DiscountedReturn", func(t *testing.T) { testDiscountedReturn(t, newStores) })
-	t.Run("PromotionBadInput", func(t *testing.T) { testPromotionBadInput(t, newStores) })
-	t.Run("CodeLimitRace", func(t *testing.T) { testCodeLimitRace(t, newStores) })
-	t.Run("GiftCardRace", func(t *testing.T) { testGiftCardRace(t, newStores) })
+	RunWith(t, newStores, Options{})
+}
+
+// RunWith runs the suite against the stores newStores returns, as Run,
+// with opts: through Options.Ports, the order services the suite builds
+// reach the carts, the stock and the payments through the caller's ports
+// (network clients, for example), so the same suite proves them.
+func RunWith(t *testing.T, newStores NewStores, opts Options) {
+	s := suite{newStores: newStores, opts: opts}
+	t.Run("Checkout", func(t *testing.T) { testCheckout(t, s) })
+	t.Run("OutOfStock", func(t *testing.T) { testOutOfStock(t, s) })
+	t.Run("PaymentDeclined", func(t *testing.T) { testPaymentDeclined(t, s) })
+	t.Run("BadInput", func(t *testing.T) { testBadInput(t, s) })
+	t.Run("Buyer", func(t *testing.T) { testBuyer(t, s) })
+	t.Run("UnbuyableCarts", func(t *testing.T) { testUnbuyableCarts(t, s) })
+	t.Run("Totals", func(t *testing.T) { testTotals(t, s) })
+	t.Run("IdempotentConcurrentCheckout", func(t *testing.T) { testIdempotentConcurrentCheckout(t, s) })
+	t.Run("OneCartManyKeys", func(t *testing.T) { testOneCartManyKeys(t, s) })
+	t.Run("CartChangedWhilePaying", func(t *testing.T) { testCartChangedWhilePaying(t, s) })
+	t.Run("LastUnitRace", func(t *testing.T) { testLastUnitRace(t, s) })
+	t.Run("ManyBuyersFewUnits", func(t *testing.T) { testManyBuyersFewUnits(t, s) })
+	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, s) })
+	t.Run("Cancel", func(t *testing.T) { testCancel(t, s) })
+	t.Run("ExternalRefund", func(t *testing.T) { testExternalRefund(t, s) })
+	t.Run("PartialReturns", func(t *testing.T) { testPartialReturns(t, s) })
+	t.Run("ReturnsSumToFullRefund", func(t *testing.T) { testReturnsSumToFullRefund(t, s) })
+	t.Run("CaptureAtShipment", func(t *testing.T) { testCaptureAtShipment(t, s) })
+	t.Run("List", func(t *testing.T) { testList(t, s) })
+	t.Run("CrashRecovery", func(t *testing.T) { testCrashRecovery(t, s) })
+	t.Run("RecoveryLeavesFreshOrders", func(t *testing.T) { testRecoveryLeavesFreshOrders(t, s) })
+	t.Run("RecoveryRacesAStalledCheckout", func(t *testing.T) { testRecoveryRacesAStalledCheckout(t, s) })
+	t.Run("PromotionCheckout", func(t *testing.T) { testPromotionCheckout(t, s) })
+	t.Run("GiftCardPaysAll", func(t *testing.T) { testGiftCardPaysAll(t, s) })
+	t.Run("FreeShippingAndTax", func(t *testing.T) { testFreeShippingAndTax(t, s) })
+	t.Run("DiscountedReturn", func(t *testing.T) { testDiscountedReturn(t, s) })
+	t.Run("PromotionBadInput", func(t *testing.T) { testPromotionBadInput(t, s) })
+	t.Run("CodeLimitRace", func(t *testing.T) { testCodeLimitRace(t, s) })
+	t.Run("GiftCardRace", func(t *testing.T) { testGiftCardRace(t, s) })
 	t.Run("WithoutPromotions", func(t *testing.T) {
 		// A host that wires no promotions checks out as it always did.
-		testCheckout(t, func(t testing.TB, events commerce.EventPublisher) Stores {
+		testCheckout(t, suite{opts: opts, newStores: func(t testing.TB, events commerce.EventPublisher) Stores {
 			s := newStores(t, events)
 			s.Promotions = nil
 			return s
-		})
+		}})
 	})
 }
 
@@ -84,8 +94,8 @@ func (w *World) captured(t testing.TB, id commerce.OrderID) int64 {
 	return sum
 }
 
-func testCheckout(t *testing.T, newStores NewStores) {
-	w := NewWorld(t, newStores, nil)
+func testCheckout(t *testing.T, s suite) {
+	w := s.world(t, nil)
 	ctx := context.Background()
 	w.SetStock(t, "MUG", 5)
 	w.SetStock(t, "TEE", 3)

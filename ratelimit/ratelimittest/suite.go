@@ -80,6 +80,8 @@ func Run(t *testing.T, newLimiter func(t *testing.T) ratelimit.Limiter) {
 		l := newLimiter(t)
 		_, err := l.Allow(ctx, "x", ratelimit.Limit{})
 		assert.ErrorIs(t, err, commerce.ErrInvalidArgument)
+		_, err = l.Allow(ctx, "x", ratelimit.Limit{Rate: 1 << 30, Burst: 1, Period: time.Second})
+		assert.ErrorIs(t, err, commerce.ErrInvalidArgument, "a rate faster than one event a nanosecond")
 	})
 	t.Run("Race", func(t *testing.T) {
 		l := newLimiter(t)
