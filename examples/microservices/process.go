@@ -54,6 +54,12 @@ type relay interface {
 
 func (p *process) onClose(f func(context.Context) error) { p.closers = append(p.closers, f) }
 
+// closeLast adds f to be closed after everything else: a client the
+// bus's handlers and the relays use while they drain.
+func (p *process) closeLast(f func(context.Context) error) {
+	p.closers = append([]func(context.Context) error{f}, p.closers...)
+}
+
 func (p *process) addRelay(r relay) {
 	p.relays = append(p.relays, r)
 	p.onClose(r.Close)
@@ -138,7 +144,7 @@ func (p *process) openPostgres(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
-	p.onClose(func(context.Context) error { pool.Close(); return nil })
+	p.closeLast(func(context.Context) error { pool.Close(); return nil })
 	if err := pool.Ping(cctx); err != nil {
 		return fmt.Errorf("postgres %s:%d: %w", pc.ConnConfig.Host, pc.ConnConfig.Port, err)
 	}
@@ -185,7 +191,7 @@ func (p *process) openRedis(ctx context.Context) error {
 		}
 	}
 	rdb := goredis.NewClient(opts)
-	p.onClose(func(context.Context) error { return rdb.Close() })
+	p.closeLast(func(context.Context) error { return rdb.Close() })
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := rdb.Ping(cctx).Err(); err != nil {

@@ -119,10 +119,6 @@ func open(ctx context.Context, p *process) (http.Handler, error) {
 		}
 	}
 	h, err := wirings[p.cfg.Service](ctx, p)
-	if errors.Is(err, errNotWired) {
-		p.log.Warn("serving health only", "reason", err)
-		h, err = http.NotFoundHandler(), nil
-	}
 	if err != nil {
 		return nil, err
 	}

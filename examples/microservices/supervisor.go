@@ -79,8 +79,7 @@ type supervisor struct {
 func newSupervisor(cfg Config, exe string, extraEnv []string, output io.Writer, log *slog.Logger) *supervisor {
 	s := &supervisor{cfg: cfg, log: log, exe: exe, output: output}
 	s.env = append(append(os.Environ(), cfg.childEnv()...), extraEnv...)
-	// Services first, the gateway last: it is the door, opened once the
-	// rooms behind it are (its health checks would find them anyway).
+	// Services first, the gateways last.
 	for _, name := range append(append([]string(nil), backendServices...), svcGateway) {
 		for i, addr := range cfg.instanceAddrs(name) {
 			s.instances = append(s.instances, &instance{Service: name, Index: i, Addr: addr})
@@ -96,18 +95,28 @@ func newSupervisor(cfg Config, exe string, extraEnv []string, output io.Writer, 
 func (s *supervisor) run(ctx context.Context, ready func()) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, in := range s.instances {
-		if err := s.start(in); err != nil {
+	// The services first, the gateways once the services answer: the
+	// door opens on rooms that are ready.
+	for _, gateways := range []bool{false, true} {
+		var group []*instance
+		for _, in := range s.instances {
+			if (in.Service == svcGateway) == gateways {
+				group = append(group, in)
+			}
+		}
+		for _, in := range group {
+			if err := s.start(in); err != nil {
+				cancel()
+				s.stopAll()
+				return fmt.Errorf("start %s: %w", in.Name(), err)
+			}
+			s.wg.Go(func() { s.keep(runCtx, in) })
+		}
+		if err := s.waitReady(runCtx, group); err != nil {
 			cancel()
 			s.stopAll()
-			return fmt.Errorf("start %s: %w", in.Name(), err)
+			return err
 		}
-		s.wg.Go(func() { s.keep(runCtx, in) })
-	}
-	if err := s.waitReady(runCtx); err != nil {
-		cancel()
-		s.stopAll()
-		return err
 	}
 	if ready != nil {
 		ready()
@@ -178,11 +187,11 @@ func (s *supervisor) keep(ctx context.Context, in *instance) {
 }
 
 // waitReady polls every instance's /healthz until it answers 200.
-func (s *supervisor) waitReady(ctx context.Context) error {
+func (s *supervisor) waitReady(ctx context.Context, instances []*instance) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
-	for _, in := range s.instances {
+	for _, in := range instances {
 		url := "http://" + dialable(in.Addr) + "/healthz"
 		for !healthy(ctx, client, url) {
 			select {
