@@ -64,7 +64,7 @@ func TestEndToEndThroughTheGateway(t *testing.T) {
 	first, r := checkout("TRAIL-42", 2, "first", "pm_card_visa")
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	assert.Equal(t, "confirmed", first.Status)
-	assert.Contains(t, strings.ToLower(waitForMail(t, mailAPI, email)), "order", "the confirmation email")
+	waitForMail(t, mailAPI, email, "is confirmed")
 
 	// Cancel the first order: the payment is voided, the stock given back.
 	var cancelled placedOrder
@@ -93,30 +93,29 @@ func TestEndToEndThroughTheGateway(t *testing.T) {
 
 	// Logins are limited per client address in Redis, 10 a minute by
 	// default, whichever gateway they go through: alternating between the
-	// two, the 429 comes within 10 (two were spent above), not 20. Each
-	// login names another account, so the user service's own limit per
-	// account stays out of it.
+	// two, the 429 comes within 10 (two were spent above), not 20. The
+	// logins are malformed, so that the user service answers them at
+	// once (400) rather than after hashing a password.
 	var limited response
 	gateways := []*apiClient{tp.client(0), tp.client(1)}
 	for i := range 10 {
-		r, err := gateways[i%2].do(http.MethodPost, "/store/auth/login", map[string]string{"email": "nobody" + itoa(i) + "@example.com", "password": "wrong password"})
+		r, err := gateways[i%2].do(http.MethodPost, "/store/auth/login", map[string]string{})
 		require.NoError(t, err)
 		if r.status == http.StatusTooManyRequests {
 			limited = r
 			break
 		}
-		require.Equal(t, http.StatusUnauthorized, r.status, "%s", r.body)
+		require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
 	}
 	require.Equal(t, http.StatusTooManyRequests, limited.status, "no 429 within 10 logins over two gateways")
 	assert.NotEmpty(t, limited.header.Get("Retry-After"))
 }
 
-// waitForMail waits for Mailpit to hold a message to to and returns its
-// subject.
-func waitForMail(t *testing.T, api, to string) string {
+// waitForMail waits for Mailpit to hold a message to to whose subject
+// contains subject.
+func waitForMail(t *testing.T, api, to, subject string) {
 	t.Helper()
-	var subject string
-	waitFor(t, "an email to "+to, func() bool {
+	waitFor(t, "an email to "+to+" about "+subject, func() bool {
 		resp, err := http.Get(api + "/api/v1/search?query=" + url.QueryEscape("to:"+to))
 		if err != nil {
 			return false
@@ -127,11 +126,14 @@ func waitForMail(t *testing.T, api, to string) string {
 				Subject string `json:"Subject"`
 			} `json:"messages"`
 		}
-		if json.NewDecoder(resp.Body).Decode(&found) != nil || len(found.Messages) == 0 {
+		if json.NewDecoder(resp.Body).Decode(&found) != nil {
 			return false
 		}
-		subject = found.Messages[0].Subject
-		return true
+		for _, m := range found.Messages {
+			if strings.Contains(m.Subject, subject) {
+				return true
+			}
+		}
+		return false
 	})
-	return subject
 }

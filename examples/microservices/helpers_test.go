@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/internal/testenv"
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 type topology struct {
 	cfg     Config
 	sup     *supervisor
+	db      *pgxpool.Pool // the database of every service's schema, to audit
 	out     *testenv.SyncBuffer
 	gateway string // base URL of the first gateway's API, ".../api"
 	done    chan error
@@ -86,7 +88,7 @@ func startTopology(t *testing.T, edit func(*Config)) *topology {
 	log := slog.New(slog.NewTextHandler(out, nil)).With("service", "supervisor")
 	sup := newSupervisor(cfg, os.Args[0], []string{envChild + "=1"}, out, log)
 	ctx, cancel := context.WithCancel(context.Background())
-	tp := &topology{cfg: cfg, sup: sup, out: out, gateway: "http://" + cfg.GatewayAddr + "/api", done: make(chan error, 1), cancel: cancel}
+	tp := &topology{cfg: cfg, sup: sup, db: pool, out: out, gateway: "http://" + cfg.GatewayAddr + "/api", done: make(chan error, 1), cancel: cancel}
 	ready := make(chan struct{})
 	go func() { tp.done <- sup.run(ctx, func() { close(ready) }) }()
 	t.Cleanup(func() {
