@@ -125,7 +125,7 @@ var shippingAddress = map[string]string{"name": "Ada Lovelace", "line1": "12 St 
 // cartRef is a new cart: its ID, and its token when it is a guest's.
 type cartRef struct {
 	ID    commerce.CartID `json:"id"`
-	Token string          `json:"token"`
+	Token string          `json:"cart_token"`
 }
 
 // headers are the cart's capability header, for a guest cart.

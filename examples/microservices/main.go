@@ -39,6 +39,9 @@
 // payment webhook secret) come from the environment, MERCATO_ADMIN_KEY,
 // MERCATO_SESSION_KEY, MERCATO_GUEST_TOKEN_KEY, MERCATO_WEBHOOK_SECRET,
 // generated at start when unset and handed to the children in theirs.
+// Once everything is ready the supervisor creates a small demo catalog
+// with stock through the gateway's admin API, unless the catalog has
+// products already (-seed=false to skip).
 // Payments go through the fake provider, which takes Stripe's test
 // tokens (pm_card_visa approves, pm_card_chargeDeclined declines); email
 // is written to the notification service's log, or sent through -smtp.
@@ -93,6 +96,18 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("service", "supervisor")
 	start := time.Now()
-	s := newSupervisor(cfg.withSecrets(), exe, nil, stderr, log)
-	return s.run(ctx, func() { printTopology(stdout, s, time.Since(start)) })
+	cfg = cfg.withSecrets()
+	s := newSupervisor(cfg, exe, nil, stderr, log)
+	return s.run(ctx, func() {
+		took := time.Since(start)
+		if cfg.Seed {
+			n, err := seedDemo(ctx, "http://"+dialable(cfg.GatewayAddr), cfg.AdminKey)
+			if err != nil {
+				log.Error("demo catalog not created", "error", err)
+			} else if n > 0 {
+				log.Info("demo catalog created", "products", n, "units_per_sku", demoStock)
+			}
+		}
+		printTopology(stdout, s, took)
+	})
 }
