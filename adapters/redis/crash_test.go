@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mercatohq/mercato/commerce/commercetest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,7 +19,6 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/eventbus"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -91,7 +92,7 @@ func TestOutboxRelayIntoGoChannelLosesNothingWhenKilled(t *testing.T) {
 		return n
 	}
 	unrelayed := func() int64 { return streamLen(t, env, outbox) }
-	deadline := time.Now().Add(eventbustest.AwaitTimeout(t))
+	deadline := time.Now().Add(commercetest.AwaitTimeout(t))
 
 	for kill := range crashKills {
 		child, out := startCrashChild(t, prefix, handled, "write")

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mercatohq/mercato/commerce/commercetest"
+
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill-redisstream/pkg/redisstream"
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
@@ -14,7 +16,6 @@ import (
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/eventbus"
-	"github.com/mercatohq/mercato/eventbus/eventbustest"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -51,7 +52,7 @@ func TestOutboxIsWhatWatermillForwards(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "cart.created", got.Name)
 		require.Equal(t, c.ID.String(), got.AggregateID)
-	case <-time.After(eventbustest.AwaitTimeout(t)):
+	case <-time.After(commercetest.AwaitTimeout(t)):
 		t.Fatal("the forwarder delivered nothing")
 	}
 }

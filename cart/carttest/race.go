@@ -116,8 +116,8 @@ func testRaceMerges(t *testing.T, newStore NewStore) {
 		}
 	}
 	require.Equal(t, 1, active)
-	require.Len(t, f.events.WaitFor(t, eventTimeout, "cart.merged", guests-1), guests-1)
-	require.Len(t, f.events.WaitFor(t, eventTimeout, "cart.customer_attached", 1), 1)
+	require.Len(t, f.events.Await(t, "cart.merged", guests-1), guests-1)
+	require.Len(t, f.events.Await(t, "cart.customer_attached", 1), 1)
 }
 
 // testRaceAttaches: ten guest carts are attached to one customer at once:
@@ -212,7 +212,7 @@ func testRaceConvert(t *testing.T, newStore NewStore) {
 		}
 		return err
 	}))
-	f.events.WaitFor(t, eventTimeout, "cart.converted", 1)
+	f.events.Await(t, "cart.converted", 1)
 	require.Equal(t, []string{"cart.created", "cart.item_added", "cart.converted"}, f.namesOf(c.ID))
 
 	d := f.create("", "")

@@ -20,10 +20,6 @@ import (
 // store arriving in the order their writes committed.
 type NewStore func(t testing.TB, events commerce.EventPublisher) cart.Store
 
-// eventTimeout bounds the wait for events, which a store with an outbox
-// delivers asynchronously.
-const eventTimeout = 10 * time.Second
-
 // racers is how many goroutines the race tests release at once.
 const racers = 50
 
@@ -153,7 +149,7 @@ func (f *fixture) settle() []commerce.Envelope {
 	require.NoError(f.t, err)
 	f.markers[marker.ID.String()] = true
 	for n := 1; ; {
-		got := f.events.WaitFor(f.t, eventTimeout, "cart.created", n)
+		got := f.events.Await(f.t, "cart.created", n)
 		if slices.ContainsFunc(got, func(e commerce.Envelope) bool { return e.AggregateID == marker.ID.String() }) {
 			break
 		}

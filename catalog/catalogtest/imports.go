@@ -90,7 +90,7 @@ func testImport(t *testing.T, f *fixture) {
 	require.NoError(t, err, "its batch neighbour landed")
 	assert.Equal(t, gen.Product(tax, 151).Title, p.Title)
 
-	created := f.events.WaitFor(t, eventTimeout, "product.created", res.Done+1)
+	created := f.events.Await(t, "product.created", res.Done+1)
 	assert.Len(t, created, res.Done+1, "one product.created per product, none for refused rows")
 
 	// An error that is not about a row stops the import; what was

@@ -97,7 +97,7 @@ func testConcurrentReviews(t *testing.T, f *fixture) {
 
 	// Every review.created carries a distinct count: each saw the rating
 	// including itself and every review committed before it.
-	events := f.events.WaitFor(t, eventTimeout, "review.created", n)
+	events := f.events.Await(t, "review.created", n)
 	counts := map[int64]bool{}
 	for _, env := range events {
 		counts[payload[catalog.ReviewCreated](t, env).ProductRating.Count] = true

@@ -12,10 +12,6 @@ import (
 	"github.com/mercatohq/mercato/commerce/commercetest"
 )
 
-// eventTimeout bounds the wait for an event: stores with an outbox
-// deliver asynchronously.
-const eventTimeout = 10 * time.Second
-
 // NewStore returns a fresh, empty store whose committed events reach
 // events.
 type NewStore func(t testing.TB, events commerce.EventPublisher) catalog.Store
@@ -129,7 +125,8 @@ func payload[E commerce.Event](t testing.TB, env commerce.Envelope) E {
 // eventFor waits for an event named name about aggregate and returns it.
 func (f *fixture) eventFor(name, aggregate string) commerce.Envelope {
 	f.t.Helper()
-	deadline := time.Now().Add(eventTimeout)
+	wait := commercetest.AwaitTimeout(f.t)
+	deadline := time.Now().Add(wait)
 	for n := 1; ; n++ {
 		for _, env := range f.events.Named(name) {
 			if env.AggregateID == aggregate {
@@ -137,8 +134,8 @@ func (f *fixture) eventFor(name, aggregate string) commerce.Envelope {
 			}
 		}
 		if time.Now().After(deadline) {
-			f.t.Fatalf("no %s event for %s within %v; recorded: %v", name, aggregate, eventTimeout, f.events.Names())
+			f.t.Fatalf("no %s event for %s within %v; recorded: %v", name, aggregate, wait, f.events.Names())
 		}
-		f.events.WaitFor(f.t, eventTimeout, name, len(f.events.Named(name))+1)
+		f.events.Await(f.t, name, len(f.events.Named(name))+1)
 	}
 }

@@ -18,10 +18,6 @@ import (
 // of its writes to events.
 type NewStore func(t testing.TB, events commerce.EventPublisher) customer.Store
 
-// eventTimeout bounds the wait for events, which a store with an outbox
-// delivers asynchronously.
-const eventTimeout = 10 * time.Second
-
 // racers is how many goroutines the race tests release at once.
 const racers = 20
 
@@ -138,7 +134,7 @@ func payload[E commerce.Event](e *env, name, aggregate string) E {
 			}
 		}
 		return len(found) > 0
-	}, eventTimeout, time.Millisecond, "no %s event for %s (recorded: %v)", name, aggregate, e.events.Names())
+	}, commercetest.AwaitTimeout(e.t), time.Millisecond, "no %s event for %s (recorded: %v)", name, aggregate, e.events.Names())
 	require.Len(e.t, found, 1, "%s events for %s", name, aggregate)
 	return found[0]
 }
@@ -326,14 +322,14 @@ func testRegisterRace(t *testing.T, newStore NewStore) {
 		got, err := e.svc.GetByEmail(e.ctx, "race@example.com")
 		require.NoError(t, err)
 		require.Equal(t, id, got.ID)
-		require.Len(t, e.events.WaitFor(t, eventTimeout, "customer.registered", 1), 1)
+		require.Len(t, e.events.Await(t, "customer.registered", 1), 1)
 	})
 	t.Run("guest", func(t *testing.T) {
 		e := newEnv(t, newStore)
 		g, err := e.svc.EnsureGuest(e.ctx, "race@example.com")
 		require.NoError(t, err)
 		require.Equal(t, g.ID, race(t, e, "race@example.com"))
-		require.Len(t, e.events.WaitFor(t, eventTimeout, "customer.registered", 1), 1)
+		require.Len(t, e.events.Await(t, "customer.registered", 1), 1)
 	})
 }
 
@@ -487,7 +483,7 @@ func (e *env) resetToken(id commerce.CustomerID, n int) customer.PasswordResetRe
 			}
 		}
 		return len(got) >= n
-	}, eventTimeout, time.Millisecond)
+	}, commercetest.AwaitTimeout(e.t), time.Millisecond)
 	return got[n-1]
 }
 

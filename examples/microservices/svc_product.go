@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/mercatohq/mercato/eventbus"
+
 	"github.com/mercatohq/mercato/adapters/bleve"
 	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/catalog"
@@ -50,15 +52,30 @@ func wireProduct(ctx context.Context, p *process) (http.Handler, error) {
 	if err := waitHealthy(ctx, p.cfg.peerURLs(svcInventory), peerWait); err != nil {
 		return nil, fmt.Errorf("the inventory service: %w", err)
 	}
-	indexer, err := search.NewIndexer(index, products, stock, &search.IndexerOptions{Logger: p.log, Group: instanceGroup("search", p.cfg.Addr)})
+	indexer, err := search.NewIndexer(index, products, stock, &search.IndexerOptions{Logger: p.log})
 	if err != nil {
 		return nil, err
 	}
 	if err := indexer.Reindex(ctx, nil); err != nil {
 		return nil, fmt.Errorf("build the search index: %w", err)
 	}
-	if err := indexer.Subscribe(p.bus); err != nil {
+	// Every instance keeps its own index, so each subscribes in a group
+	// of its own and sees every event.
+	if err := subscribeIndexer(indexer, p.bus, instanceGroup("search", p.cfg.Addr)); err != nil {
 		return nil, fmt.Errorf("subscribe the search indexer: %w", err)
 	}
 	return serve(p, apiServices{Catalog: products, Search: finder}, rpcServers{Catalog: products})
+}
+
+// subscribeIndexer subscribes, in group, the handler of every event the
+// search indexer follows.
+func subscribeIndexer(x *search.Indexer, bus *eventbus.Bus, group string) error {
+	search.RegisterIndexedEvents(bus.Registry())
+	for _, name := range x.Events() {
+		h, _ := x.Handler(name)
+		if err := bus.Subscribe(group, name, h); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -58,9 +58,9 @@ func testRaceLastUnits(t *testing.T, cfg Config) {
 		require.NoError(t, f.svc.Deduct(f.ctx, id))
 	}
 	require.Equal(t, inventory.Level{SKU: "hot", Location: inventory.DefaultLocation, OnHand: 0, Reserved: 0, UpdatedAt: epoch}, f.level("hot", ""))
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 10)
-	f.events.WaitFor(t, eventTimeout, "inventory.deducted", 10)
-	f.events.WaitFor(t, eventTimeout, "inventory.out_of_stock", 1)
+	f.events.Await(t, "inventory.reserved", 10)
+	f.events.Await(t, "inventory.deducted", 10)
+	f.events.Await(t, "inventory.out_of_stock", 1)
 	require.Len(t, f.events.Named("inventory.reserved"), 10)
 	require.Len(t, f.events.Named("inventory.out_of_stock"), 1)
 	f.checkConsistent([]string{"hot"}, won)
@@ -224,7 +224,7 @@ func testRaceSameID(t *testing.T, cfg Config) {
 	stored, err := f.svc.Get(f.ctx, id)
 	require.NoError(t, err)
 	require.Equal(t, *first, stored)
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 1)
+	f.events.Await(t, "inventory.reserved", 1)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, []commerce.ReservationID{id})
 }
 
@@ -262,7 +262,7 @@ func testCancelledMidway(t *testing.T, cfg Config) {
 	require.NoError(t, err)
 	require.Equal(t, inventory.StatusReserved, res.Status)
 	require.Equal(t, 3, f.available("sku-a"))
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 1)
+	f.events.Await(t, "inventory.reserved", 1)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, []commerce.ReservationID{id})
 
 	// A release cut off the same way leaves the reservation held.
@@ -310,7 +310,7 @@ func testDisconnectedMidway(t *testing.T, cfg Config) {
 	require.NoError(t, err, "the retry finds the locks free and the ID unused")
 	require.Equal(t, inventory.StatusReserved, res.Status)
 	require.Equal(t, 0, f.available("sku-b"))
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 1)
+	f.events.Await(t, "inventory.reserved", 1)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, []commerce.ReservationID{id})
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mercatohq/mercato/commerce/commercetest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -53,7 +55,7 @@ func testReserveDeduct(t *testing.T, cfg Config) {
 	require.NoError(t, err)
 	require.Equal(t, f.clock.Now().Add(inventory.DefaultTTL), res2.ExpiresAt)
 
-	reserved := f.events.WaitFor(t, eventTimeout, "inventory.reserved", 2)
+	reserved := f.events.Await(t, "inventory.reserved", 2)
 	var ev inventory.Reserved
 	for _, env := range reserved {
 		if env.AggregateID == id.String() {
@@ -61,7 +63,7 @@ func testReserveDeduct(t *testing.T, cfg Config) {
 		}
 	}
 	require.Equal(t, inventory.Reserved{ReservationID: id, Lines: want.Lines, Allocations: want.Allocations, ExpiresAt: want.ExpiresAt}, ev)
-	deducted := f.events.WaitFor(t, eventTimeout, "inventory.deducted", 1)
+	deducted := f.events.Await(t, "inventory.deducted", 1)
 	require.Equal(t, inventory.Deducted{ReservationID: id, Lines: want.Lines, Allocations: want.Allocations}, deducted[0].Payload)
 	require.Equal(t, id.String(), deducted[0].AggregateID)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, []commerce.ReservationID{id, res2.ID})
@@ -94,8 +96,8 @@ func testIdempotent(t *testing.T, cfg Config) {
 	require.Equal(t, inventory.StatusReleased, again.Status)
 	require.Equal(t, 10, f.available("sku-a"), "and does not reserve again")
 
-	f.events.WaitFor(t, eventTimeout, "inventory.released", 1)
-	require.Len(t, f.events.WaitFor(t, eventTimeout, "inventory.reserved", 1), 1)
+	f.events.Await(t, "inventory.released", 1)
+	require.Len(t, f.events.Await(t, "inventory.reserved", 1), 1)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, []commerce.ReservationID{id})
 }
 
@@ -139,7 +141,7 @@ func testOutOfStock(t *testing.T, cfg Config) {
 	require.True(t, errors.As(err, &oos))
 	require.Equal(t, []inventory.Shortage{{SKU: "sku-a", Requested: 1, Available: 0}}, oos.Shortages)
 
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 1)
+	f.events.Await(t, "inventory.reserved", 1)
 	f.checkConsistent([]string{"sku-a", "sku-b", "sku-c"}, []commerce.ReservationID{res.ID})
 }
 
@@ -182,11 +184,11 @@ func testLifecycle(t *testing.T, cfg Config) {
 	requireCode(t, commerce.CodeFailedPrecondition, f.svc.Release(ctx, deducted.ID))
 	require.Equal(t, 10, f.level("sku-a", "").OnHand)
 
-	ev := f.events.WaitFor(t, eventTimeout, "inventory.released", 1)
+	ev := f.events.Await(t, "inventory.released", 1)
 	require.Equal(t, inventory.Released{ReservationID: released.ID, Reason: inventory.ReleaseReasonReleased, Lines: released.Lines, Allocations: released.Allocations}, ev[0].Payload)
-	f.events.WaitFor(t, eventTimeout, "inventory.deducted", 1)
-	f.events.WaitFor(t, eventTimeout, "inventory.restocked", 1)
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 2)
+	f.events.Await(t, "inventory.deducted", 1)
+	f.events.Await(t, "inventory.restocked", 1)
+	f.events.Await(t, "inventory.reserved", 2)
 	require.Len(t, f.events.Named("inventory.released"), 1)
 	require.Len(t, f.events.Named("inventory.deducted"), 1)
 	require.Len(t, f.events.Named("inventory.restocked"), 1)
@@ -231,7 +233,7 @@ func testExpiry(t *testing.T, cfg Config) {
 	require.Equal(t, 7, f.available("sku-a"))
 
 	require.NoError(t, f.svc.Deduct(ctx, long.ID), "the other reservation is still good")
-	ev := f.events.WaitFor(t, eventTimeout, "inventory.released", 1)
+	ev := f.events.Await(t, "inventory.released", 1)
 	require.Equal(t, inventory.Released{ReservationID: short.ID, Reason: inventory.ReleaseReasonExpired, Lines: short.Lines, Allocations: short.Allocations}, ev[0].Payload)
 	var kinds []inventory.MovementKind
 	for _, m := range f.movements("sku-a") {
@@ -260,7 +262,7 @@ func testExpiryBatches(t *testing.T, cfg Config) {
 	require.Equal(t, n, released)
 	require.Equal(t, n, f.available("sku-a"))
 	require.Equal(t, n, f.available("sku-b"))
-	f.events.WaitFor(t, eventTimeout, "inventory.released", n)
+	f.events.Await(t, "inventory.released", n)
 	f.checkConsistent([]string{"sku-a", "sku-b"}, ids)
 }
 
@@ -276,7 +278,7 @@ func testSweeper(t *testing.T, cfg Config) {
 	require.Eventually(t, func() bool {
 		got, err := f.svc.Get(f.ctx, res.ID)
 		return err == nil && got.Status == inventory.StatusExpired
-	}, eventTimeout, time.Millisecond)
+	}, commercetest.AwaitTimeout(t), time.Millisecond)
 	cancel()
 	require.NoError(t, <-done)
 	require.Equal(t, 3, f.available("sku-a"))
@@ -300,10 +302,10 @@ func testStockEvents(t *testing.T, cfg Config) {
 	_, err = f.svc.Adjust(ctx, "sku-b", "", -3, "breakage") // 0: out of stock by an adjustment
 	require.NoError(t, err)
 
-	f.events.WaitFor(t, eventTimeout, "inventory.reserved", 6)
-	f.events.WaitFor(t, eventTimeout, "inventory.released", 1)
-	low := f.events.WaitFor(t, eventTimeout, "inventory.low_stock", 3)
-	out := f.events.WaitFor(t, eventTimeout, "inventory.out_of_stock", 2)
+	f.events.Await(t, "inventory.reserved", 6)
+	f.events.Await(t, "inventory.released", 1)
+	low := f.events.Await(t, "inventory.low_stock", 3)
+	out := f.events.Await(t, "inventory.out_of_stock", 2)
 	require.Len(t, low, 3, "once per crossing")
 	require.Len(t, out, 2, "once per crossing")
 	lows := map[inventory.LowStock]int{}
@@ -340,8 +342,8 @@ func testBackInStock(t *testing.T, cfg Config) {
 	_, err = f.svc.Adjust(ctx, "sku-b", "west", 4, "delivery") // back with 4
 	require.NoError(t, err)
 
-	back := f.events.WaitFor(t, eventTimeout, "inventory.back_in_stock", 4)
-	f.events.WaitFor(t, eventTimeout, "inventory.out_of_stock", 2)
+	back := f.events.Await(t, "inventory.back_in_stock", 4)
+	f.events.Await(t, "inventory.out_of_stock", 2)
 	got := map[inventory.BackInStock]int{}
 	for _, e := range back {
 		ev := e.Payload.(inventory.BackInStock)

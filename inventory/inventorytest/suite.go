@@ -13,9 +13,6 @@ import (
 	"github.com/mercatohq/mercato/inventory"
 )
 
-// eventTimeout bounds the wait for asynchronously delivered events.
-const eventTimeout = 10 * time.Second
-
 // Config is the suite's harness.
 type Config struct {
 	// NewStore returns a fresh, empty store whose committed events reach
