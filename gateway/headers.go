@@ -3,6 +3,8 @@ package gateway
 import (
 	"net/http"
 	"strings"
+
+	"github.com/mercatohq/mercato/internal/requestid"
 )
 
 // The headers in which the gateway tells a service who the caller is,
@@ -26,7 +28,7 @@ const (
 // RequestIDHeader carries a request's ID, as in the HTTP API: taken from
 // the client when sane, minted otherwise, forwarded to the service and
 // sent back in the answer.
-const RequestIDHeader = "X-Request-Id"
+const RequestIDHeader = requestid.Header
 
 // stripInternal removes every header only the gateway may set. Header
 // keys are canonical in a server's request, so a prefix test on them
