@@ -2,9 +2,7 @@ package httpapi
 
 import (
 	"errors"
-	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -102,27 +100,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // dependency said, where it lives and what SQL it ran stay in the log.
 func public(err error) (ErrorDetail, bool) {
 	code := commerce.Code(err)
-	generic := ErrorDetail{Code: code, Message: genericMessage(code)}
-	if !clientCode(code) || infrastructural(err) {
-		return generic, false
-	}
-	var ce *commerce.Error
-	if !errors.As(err, &ce) {
-		return generic, false
+	ce, ok := commerce.Shown(err)
+	if !ok {
+		return ErrorDetail{Code: code, Message: genericMessage(code)}, false
 	}
 	return ErrorDetail{Code: code, Message: ce.Message, Details: ce.Details}, true
-}
-
-// clientCode reports whether code says the caller can act on the error:
-// the message explains what to change, and so is shown.
-func clientCode(code commerce.ErrorCode) bool {
-	switch code {
-	case commerce.CodeNotFound, commerce.CodeInvalidArgument, commerce.CodeConflict,
-		commerce.CodeOutOfStock, commerce.CodePaymentDeclined, commerce.CodeFailedPrecondition,
-		commerce.CodeUnauthenticated, commerce.CodePermissionDenied, commerce.CodeResourceExhausted:
-		return true
-	}
-	return false
 }
 
 // genericMessage is the message of an error whose own is withheld.
@@ -150,28 +132,6 @@ func genericMessage(code commerce.ErrorCode) string {
 		return "a service this request needs is unavailable; retry later"
 	}
 	return "internal error"
-}
-
-// The shapes of infrastructure failures, matched by behaviour so that
-// this package imports no driver: pgconn.PgError has SQLState, go-redis
-// replies have RedisError, and network failures (net.OpError, url.Error,
-// DNS errors) are net.Error.
-type (
-	sqlStateError interface{ SQLState() string }
-	redisError    interface{ RedisError() }
-)
-
-// infrastructural reports whether err's chain holds a failure of a
-// network, a database or the file system, whose text may carry an
-// address, SQL or a path.
-func infrastructural(err error) bool {
-	var (
-		ne net.Error
-		se sqlStateError
-		re redisError
-		pe *fs.PathError
-	)
-	return errors.As(err, &ne) || errors.As(err, &se) || errors.As(err, &re) || errors.As(err, &pe)
 }
 
 // retryAfter is implemented by errors that know when a retry may succeed

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"net"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -202,23 +200,11 @@ func toWire(err error) *connect.Error {
 // whose chain holds a network, database or file failure, the fixed message
 // of its code. Causes, addresses and SQL stay in the server's log.
 func public(err error) (string, map[string]any) {
-	code := commerce.Code(err)
-	var ce *commerce.Error
-	if !clientCode(code) || infrastructural(err) || !errors.As(err, &ce) {
-		return genericMessage(code), nil
+	ce, ok := commerce.Shown(err)
+	if !ok {
+		return genericMessage(commerce.Code(err)), nil
 	}
 	return ce.Message, ce.Details
-}
-
-// clientCode reports whether an error of code is the caller's to act on.
-func clientCode(code commerce.ErrorCode) bool {
-	switch code {
-	case commerce.CodeNotFound, commerce.CodeInvalidArgument, commerce.CodeConflict,
-		commerce.CodeOutOfStock, commerce.CodePaymentDeclined, commerce.CodeFailedPrecondition,
-		commerce.CodeUnauthenticated, commerce.CodePermissionDenied, commerce.CodeResourceExhausted:
-		return true
-	}
-	return false
 }
 
 // genericMessage is the message of an error whose own is withheld.
@@ -230,26 +216,6 @@ func genericMessage(code commerce.ErrorCode) string {
 		return "internal error"
 	}
 	return strings.ReplaceAll(string(code), "_", " ")
-}
-
-// The shapes of infrastructure failures, matched by behaviour so that this
-// package imports no driver: pgconn.PgError has SQLState, go-redis replies
-// have RedisError, network failures are net.Error.
-type (
-	sqlStateError interface{ SQLState() string }
-	redisError    interface{ RedisError() }
-)
-
-// infrastructural reports whether err's chain holds a failure whose text
-// may carry an address, SQL or a path.
-func infrastructural(err error) bool {
-	var (
-		ne net.Error
-		se sqlStateError
-		re redisError
-		pe *fs.PathError
-	)
-	return errors.As(err, &ne) || errors.As(err, &se) || errors.As(err, &re) || errors.As(err, &pe)
 }
 
 // fromWire turns the error of a call to procedure back into a commerce

@@ -106,10 +106,10 @@ func withResult[Res any](wire *connect.Error, res *Res) {
 // logWithheld logs err when the caller does not get its message: an
 // operator finds the cause here.
 func (s *server) logWithheld(ctx context.Context, procedure string, err error) {
-	code := commerce.Code(err)
-	if clientCode(code) && !infrastructural(err) {
+	if _, shown := commerce.Shown(err); shown {
 		return
 	}
+	code := commerce.Code(err)
 	level := slog.LevelWarn
 	if code == commerce.CodeInternal {
 		level = slog.LevelError
