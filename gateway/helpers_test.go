@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mercatohq/mercato/commerce/commercetest"
+
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/customer"
 	"github.com/mercatohq/mercato/gateway"
@@ -198,10 +200,10 @@ func bearer(token string) http.Header {
 	return http.Header{"Authorization": {"Bearer " + token}}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
+// waitFor polls cond until it holds, for as long as the test may run.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(commercetest.AwaitTimeout(t))
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -90,10 +90,10 @@ type Config struct {
 	// that server (host:port) from SMTPFrom; the log otherwise.
 	SMTP     string
 	SMTPFrom string
-	// Seed, in the supervisor, creates the demo catalog through the
+	// DemoCatalog, in the supervisor, creates the demo catalog through the
 	// gateway's admin API once every instance is ready, unless the
 	// catalog has products already.
-	Seed bool
+	DemoCatalog bool
 	// ClientRate, when positive, is the requests a second the gateway
 	// allows each client address and each customer (twice that at
 	// once); zero keeps package gateway's defaults.
@@ -129,7 +129,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	fs.StringVar(&cfg.Redis, "redis", defaultRedis, "Redis address: carts and rate limits")
 	fs.StringVar(&cfg.SMTP, "smtp", "", "SMTP server host:port for email (default: email written to the notification service's log)")
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", "shop@example.com", "sender address of email")
-	fs.BoolVar(&cfg.Seed, "seed", true, "create a small demo catalog with stock when the catalog is empty")
+	fs.BoolVar(&cfg.DemoCatalog, "demo-catalog", true, "create a small demo catalog with stock when the catalog is empty")
 	fs.IntVar(&cfg.ClientRate, "client-rate", 0, "requests a second the gateway allows each client address and customer (default: package gateway's limits)")
 	fs.StringVar(&cfg.TopicPrefix, "topic-prefix", "", "prefix of the bus's topics")
 	fs.StringVar(&cfg.RedisPrefix, "redis-prefix", "", "prefix of the Redis keys")

@@ -32,10 +32,10 @@ var demoProducts = []struct {
 // demoSizes are the variants of each demo product.
 var demoSizes = []string{"S", "M", "L"}
 
-// seedDemo creates the demo catalog with its stock through the gateway's
+// createDemoCatalog creates the demo catalog with its stock through the gateway's
 // admin API, as an operator would, unless the catalog has products
 // already. It returns how many products it created.
-func seedDemo(ctx context.Context, gatewayURL, adminKey string) (int, error) {
+func createDemoCatalog(ctx context.Context, gatewayURL, adminKey string) (int, error) {
 	client := &http.Client{Timeout: 30 * time.Second}
 	call := func(method, path string, body, out any) error {
 		var rd io.Reader

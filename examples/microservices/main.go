@@ -41,7 +41,7 @@
 // generated at start when unset and handed to the children in theirs.
 // Once everything is ready the supervisor creates a small demo catalog
 // with stock through the gateway's admin API, unless the catalog has
-// products already (-seed=false to skip).
+// products already (-demo-catalog=false to skip).
 // Payments go through the fake provider, which takes Stripe's test
 // tokens (pm_card_visa approves, pm_card_chargeDeclined declines); email
 // is written to the notification service's log, or sent through -smtp.
@@ -100,8 +100,8 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	s := newSupervisor(cfg, exe, nil, stderr, log)
 	return s.run(ctx, func() {
 		took := time.Since(start)
-		if cfg.Seed {
-			n, err := seedDemo(ctx, "http://"+dialable(cfg.GatewayAddr), cfg.AdminKey)
+		if cfg.DemoCatalog {
+			n, err := createDemoCatalog(ctx, "http://"+dialable(cfg.GatewayAddr), cfg.AdminKey)
 			if err != nil {
 				log.Error("demo catalog not created", "error", err)
 			} else if n > 0 {
