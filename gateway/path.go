@@ -15,6 +15,8 @@ type canonicalPath struct {
 	// "/" (from "%2F"): it stays one segment, so it never matches a
 	// literal segment of a route, as it would not at the service.
 	segments []string
+	// escaped is the path in its one spelling (see String).
+	escaped string
 	// trailingSlash records a final "/", which the services may tell
 	// apart and which the routes and limits ignore.
 	trailingSlash bool
@@ -45,12 +47,15 @@ func parsePath(p string) (canonicalPath, pathFault) {
 	var c canonicalPath
 	rest := p[1:]
 	if rest == "" {
+		c.escaped = "/"
 		return c, pathOK
 	}
 	rest, c.trailingSlash = strings.CutSuffix(rest, "/")
 	raw := strings.Split(rest, "/")
 	c.segments = make([]string, len(raw))
 	fault := pathOK
+	var b strings.Builder
+	b.Grow(len(p))
 	for i, s := range raw {
 		d, err := url.PathUnescape(s)
 		if err != nil {
@@ -60,10 +65,13 @@ func parsePath(p string) (canonicalPath, pathFault) {
 			fault = pathNotClean // a malformed escape later on still wins
 		}
 		c.segments[i] = d
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(d))
 	}
 	if fault != pathOK {
 		return canonicalPath{}, fault
 	}
+	c.escaped = b.String()
 	return c, pathOK
 }
 
@@ -81,33 +89,19 @@ func cleanSegment(d string) bool {
 // String returns the path escaped in one spelling: each segment escaped
 // by url.PathEscape, so "%2F" stays apart from a segment boundary, and
 // without a trailing slash. Two spellings of one path give one string.
-func (c canonicalPath) String() string {
-	var b strings.Builder
-	for _, s := range c.segments {
-		b.WriteByte('/')
-		b.WriteString(url.PathEscape(s))
-	}
-	if b.Len() == 0 {
-		return "/"
-	}
-	return b.String()
-}
+func (c canonicalPath) String() string { return c.escaped }
 
 // setOn makes u's path the canonical one, keeping a trailing slash, so
 // the service reads the path the gateway routed and limited.
 func (c canonicalPath) setOn(u *url.URL) {
-	var decoded strings.Builder
-	for _, s := range c.segments {
-		decoded.WriteByte('/')
-		decoded.WriteString(s)
+	if len(c.segments) == 0 {
+		u.Path, u.RawPath = "/", ""
+		return
 	}
-	escaped := c.String()
-	if c.trailingSlash || len(c.segments) == 0 {
-		decoded.WriteByte('/')
-		if len(c.segments) > 0 {
-			escaped += "/"
-		}
+	u.Path = "/" + strings.Join(c.segments, "/")
+	u.RawPath = c.escaped
+	if c.trailingSlash {
+		u.Path += "/"
+		u.RawPath += "/"
 	}
-	u.Path = decoded.String()
-	u.RawPath = escaped
 }
