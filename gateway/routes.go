@@ -28,7 +28,9 @@ type Route struct {
 	// "/store/carts/*/checkout" sends checkouts to the order service while
 	// the rest of "/store/carts" goes to the cart service. The most
 	// specific prefix wins: the longest, then the one whose first
-	// differing segment is literal.
+	// differing segment is literal. Segments compare percent-decoded, so
+	// "/store/%63arts" is under "/store/carts", while "/store%2Fcarts"
+	// (one segment holding a slash) is not.
 	Prefix string
 	// Service names the service, a key of Config.Services.
 	Service string
