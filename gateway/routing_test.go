@@ -1,11 +1,16 @@
 package gateway_test
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/commerce/commercetest"
 	"github.com/mercatohq/mercato/gateway"
 	"github.com/mercatohq/mercato/ratelimit"
 )
@@ -96,6 +101,39 @@ func TestEscapedSlashNeverReachesAnotherRoute(t *testing.T) {
 	// which a service's router would resolve to another path.
 	for _, path := range []string{"/store/carts/x%2F..%2F..%2Fadmin/orders", "/store/carts/a%2F%2Fb", "/store/carts/%2Fa", "/store/carts/%2E%2E/admin", "/store/carts/%2e", "/store/carts/.%2e/x"} {
 		errorOf(t, get(t, g, path), http.StatusBadRequest, commerce.CodeInvalidArgument)
+	}
+	for name, b := range bs {
+		if n := b.hits.Load(); n != 0 {
+			t.Errorf("the %s service got %d requests", name, n)
+		}
+	}
+}
+
+// TestMalformedEscapeIs400 sends paths with malformed percent-escapes
+// over a connection, as no client library would: they are 400, and no
+// service sees them.
+func TestMalformedEscapeIs400(t *testing.T) {
+	bs, urls := services(t)
+	srv := httptest.NewServer(newGateway(t, gateway.Config{Services: urls}))
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/store/auth/%zzogin", "/store/auth/login%", "/store/auth/login%6", "/store/%G1/x"} {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(commercetest.AwaitTimeout(t)))
+		if _, err := fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", path); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		_ = resp.Body.Close()
+		_ = conn.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", path, resp.StatusCode)
+		}
 	}
 	for name, b := range bs {
 		if n := b.hits.Load(); n != 0 {

@@ -84,6 +84,7 @@ func testLoginLimitAcrossGateways(t *testing.T, tp *topology) {
 		switch r.status {
 		case http.StatusBadRequest:
 			allowed++
+			assert.Equal(t, "invalid_argument", r.code(), "%s", r.body)
 		case http.StatusTooManyRequests:
 			refused++
 			assert.Equal(t, "resource_exhausted", r.code())
