@@ -68,7 +68,9 @@ type Config struct {
 	// DefaultSensitiveLimit().
 	SensitiveLimit ratelimit.Limit
 	// SensitiveRoutes lists "METHOD /path" requests under SensitiveLimit;
-	// nil means DefaultSensitiveRoutes().
+	// nil means DefaultSensitiveRoutes(). A request matches whatever its
+	// spelling of the path (percent-escapes, a trailing slash) or case of
+	// the method. A path with a dot segment is InvalidArgument.
 	SensitiveRoutes []string
 	// TrustedProxies are the load balancers in front of the gateway whose
 	// X-Forwarded-For is believed. Empty: the client address is the

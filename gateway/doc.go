@@ -8,7 +8,11 @@
 //   - answers CORS preflights, when Config.CORS is set (github.com/rs/cors);
 //   - routes it by path prefix to the service that owns it (Route,
 //     DefaultRoutes): a path no route owns is 404, a path with empty or
-//     dot segments 400;
+//     dot segments 400. Routing and the limits below read the path with
+//     each segment percent-decoded, as the services' routers do, so
+//     "/store/auth/%6Cogin" is the login route and counts against its
+//     limit; an escaped slash ("%2F") stays inside its segment, and the
+//     service receives the path in that one spelling;
 //   - refuses a body over the route's limit with 413;
 //   - counts it against the rate limits of its client address (the peer,
 //     or X-Forwarded-For from Config.TrustedProxies only), with a stricter

@@ -147,6 +147,51 @@ func TestSensitiveRoutesHaveAStricterLimit(t *testing.T) {
 	echoOf(t, do(t, g, http.MethodPost, "/store/auth/login", strings.NewReader(`{}`), nil, "198.51.100.8:5000"))
 }
 
+// TestSensitiveLimitHoldsWhateverThePathsSpelling spends one login
+// allowance through every spelling of the login path a client may send:
+// each reaches the login route, and each counts against the same
+// allowance, so none of them gets a single login past it.
+func TestSensitiveLimitHoldsWhateverThePathsSpelling(t *testing.T) {
+	bs, urls := services(t)
+	spellings := []struct{ method, path string }{
+		{http.MethodPost, "/store/auth/login"},
+		{http.MethodPost, "/store/auth/%6Cogin"},
+		{http.MethodPost, "/store/auth/%6cogin"},
+		{http.MethodPost, "/store/auth/%6C%6F%67%69%6E"},
+		{http.MethodPost, "/store/auth/%6c%6F%67%69%6e"},
+		{http.MethodPost, "/store/auth/log%69n"},
+		{http.MethodPost, "/store/%61uth/login"},
+		{http.MethodPost, "/%73%74%6F%72%65/%61%75%74%68/%6C%6F%67%69%6E"},
+		{http.MethodPost, "/store/auth/login/"},
+		{http.MethodPost, "/store/auth/%6Cogin/"},
+		{"post", "/store/auth/login"},
+		{"Post", "/store/auth/%6cogin"},
+	}
+	g := newGateway(t, gateway.Config{Services: urls, SensitiveLimit: ratelimit.PerPeriod(len(spellings), time.Hour)})
+	const addr = "198.51.100.7:5000"
+	for _, s := range spellings {
+		e := echoOf(t, do(t, g, s.method, s.path, strings.NewReader(`{}`), nil, addr))
+		if e.Service != gateway.ServiceUser || strings.TrimSuffix(e.Escaped, "/") != "/store/auth/login" {
+			t.Fatalf("%s %s went to %s as %s, want the login route", s.method, s.path, e.Service, e.Escaped)
+		}
+	}
+	// The allowance is spent: no spelling gets one more try.
+	for _, s := range spellings {
+		rec := do(t, g, s.method, s.path, strings.NewReader(`{}`), nil, addr)
+		errorOf(t, rec, http.StatusTooManyRequests, commerce.CodeResourceExhausted)
+		if rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("%s %s: 429 without Retry-After", s.method, s.path)
+		}
+	}
+	// Spellings the gateway refuses never reach the service at all.
+	for _, p := range []string{"/store/auth/./login", "/store/auth//login", "/store/x/../auth/login", "/store/auth/%2e/login", "/store/x%2F..%2Fauth/login"} {
+		errorOf(t, do(t, g, http.MethodPost, p, strings.NewReader(`{}`), nil, addr), http.StatusBadRequest, commerce.CodeInvalidArgument)
+	}
+	if n := bs[gateway.ServiceUser].hits.Load(); n != int64(len(spellings)) {
+		t.Fatalf("the user service got %d requests, want %d", n, len(spellings))
+	}
+}
+
 func TestCustomerLimitHoldsAcrossAddresses(t *testing.T) {
 	_, urls := services(t)
 	g := newGateway(t, gateway.Config{Services: urls, Authenticator: tokens{"good": claims()}, CustomerLimit: ratelimit.PerPeriod(3, time.Hour)})

@@ -67,8 +67,15 @@ func notFound() answer {
 	return answer{status: http.StatusNotFound, code: commerce.CodeNotFound, message: "no route for this path"}
 }
 
-func badPath() answer {
-	return answer{status: http.StatusBadRequest, code: commerce.CodeInvalidArgument, message: "the path is not canonical: it has an empty or a dot segment"}
+func badPath(f pathFault) answer {
+	msg := "the path is not canonical: it has an empty or a dot segment"
+	switch f {
+	case pathNotAbsolute:
+		msg = "the path must be absolute"
+	case pathMalformedEscape:
+		msg = "the path has a malformed percent-escape"
+	}
+	return answer{status: http.StatusBadRequest, code: commerce.CodeInvalidArgument, message: msg}
 }
 
 func tooLarge(limit int64) answer {

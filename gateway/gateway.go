@@ -170,22 +170,24 @@ func (g *Gateway) closing() bool {
 
 // serve routes, limits, authenticates and forwards one request.
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
-	escaped := r.URL.EscapedPath()
-	if escaped == g.cfg.HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+	if r.URL.EscapedPath() == g.cfg.HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	segs, ok := splitPath(escaped)
-	if _, clean := splitPath(r.URL.Path); !ok || !clean {
-		writeAnswer(w, r, badPath())
+	// Routing, limits and the service all read the one canonical path,
+	// never the client's spelling of it.
+	path, fault := parsePath(r.URL.EscapedPath())
+	if fault != pathOK {
+		writeAnswer(w, r, badPath(fault))
 		return
 	}
-	route, ok := g.routes.match(segs)
+	route, ok := g.routes.match(path.segments)
 	if !ok {
 		writeAnswer(w, r, notFound())
 		return
 	}
+	path.setOn(r.URL)
 	stripInternal(r.Header)
 
 	limit := g.cfg.MaxBodyBytes
@@ -198,7 +200,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	client := clientAddr(r, g.cfg.TrustedProxies)
-	if a, refused := g.limitClient(r, client, escaped); refused {
+	if a, refused := g.limitClient(r, client, path); refused {
 		writeAnswer(w, r, a)
 		return
 	}

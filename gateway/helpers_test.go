@@ -27,6 +27,7 @@ var _ gateway.Authenticator = (*customer.Service)(nil)
 type echo struct {
 	Service   string `json:"service"`
 	Path      string `json:"path"`
+	Escaped   string `json:"escaped"`
 	Customer  string `json:"customer"`
 	Session   string `json:"session"`
 	RequestID string `json:"request_id"`
@@ -63,7 +64,7 @@ func newBackend(t *testing.T, name string) *backend {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set(gateway.RequestIDHeader, "instance-"+name) // the gateway's ID must win
 		_ = json.NewEncoder(w).Encode(echo{
-			Service: name, Path: r.URL.Path, Customer: r.Header.Get(gateway.CustomerHeader), Session: r.Header.Get(gateway.SessionHeader),
+			Service: name, Path: r.URL.Path, Escaped: r.URL.EscapedPath(), Customer: r.Header.Get(gateway.CustomerHeader), Session: r.Header.Get(gateway.SessionHeader),
 			RequestID: r.Header.Get(gateway.RequestIDHeader), Forwarded: r.Header.Get("X-Forwarded-For"), Auth: r.Header.Get("Authorization"),
 			BodyLen: int(n), Forged: r.Header.Get("X-Mercato-Role"),
 		})

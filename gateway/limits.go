@@ -7,13 +7,14 @@ import (
 )
 
 // limitClient counts the request against its client address, and against
-// the stricter allowance of a sensitive route. It returns the answer of
+// the stricter allowance of a sensitive route, which it recognises by the
+// canonical path whatever the client's spelling. It returns the answer of
 // a refused request.
-func (g *Gateway) limitClient(r *http.Request, client, escapedPath string) (answer, bool) {
+func (g *Gateway) limitClient(r *http.Request, client string, path canonicalPath) (answer, bool) {
 	if a, refused := g.allow(r, "addr:"+client, g.cfg.ClientLimit); refused {
 		return a, true
 	}
-	if g.sensitive.has(r.Method, escapedPath) {
+	if g.sensitive.has(r.Method, path) {
 		return g.allow(r, "sensitive:"+client, g.cfg.SensitiveLimit)
 	}
 	return answer{}, false

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -29,7 +28,9 @@ type Route struct {
 	// "/store/carts/*/checkout" sends checkouts to the order service while
 	// the rest of "/store/carts" goes to the cart service. The most
 	// specific prefix wins: the longest, then the one whose first
-	// differing segment is literal.
+	// differing segment is literal. Segments compare percent-decoded, so
+	// "/store/%63arts" is under "/store/carts", while "/store%2Fcarts"
+	// (one segment holding a slash) is not.
 	Prefix string
 	// Service names the service, a key of Config.Services.
 	Service string
@@ -119,22 +120,17 @@ type routeTable struct {
 }
 
 // newRouteTable checks and orders routes. A prefix that is not an
-// absolute path of non-empty segments, or that appears twice, is
-// InvalidArgument.
+// absolute path of non-empty segments, or that appears twice in any
+// spelling, is InvalidArgument.
 func newRouteTable(routes []Route) (routeTable, error) {
 	seen := map[string]bool{}
 	var t routeTable
 	for _, r := range routes {
-		segs, ok := splitPath(r.Prefix)
-		if !ok || len(segs) == 0 {
-			return routeTable{}, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: route prefix %q must be an absolute path of non-empty segments", r.Prefix)
+		c, fault := parsePath(r.Prefix)
+		if fault != pathOK || len(c.segments) == 0 {
+			return routeTable{}, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: route prefix %q must be an absolute path of non-empty segments, none of them a dot segment", r.Prefix)
 		}
-		for _, s := range segs {
-			if s == "." || s == ".." {
-				return routeTable{}, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: route prefix %q has a dot segment", r.Prefix)
-			}
-		}
-		key := strings.Join(segs, "/")
+		key := c.String()
 		if seen[key] {
 			return routeTable{}, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: route prefix %q appears twice", r.Prefix)
 		}
@@ -142,7 +138,7 @@ func newRouteTable(routes []Route) (routeTable, error) {
 		if r.Service == "" {
 			return routeTable{}, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: route %q names no service", r.Prefix)
 		}
-		t.routes = append(t.routes, compiledRoute{Route: r, segments: segs})
+		t.routes = append(t.routes, compiledRoute{Route: r, segments: c.segments})
 	}
 	sort.SliceStable(t.routes, func(i, j int) bool { return moreSpecific(t.routes[i].segments, t.routes[j].segments) })
 	return t, nil
@@ -162,7 +158,7 @@ func moreSpecific(a, b []string) bool {
 	return false
 }
 
-// match returns the route of the escaped path segs, if any.
+// match returns the route of the decoded segments segs, if any.
 func (t routeTable) match(segs []string) (*compiledRoute, bool) {
 	for i := range t.routes {
 		r := &t.routes[i]
@@ -183,42 +179,30 @@ func (t routeTable) match(segs []string) (*compiledRoute, bool) {
 	return nil, false
 }
 
-// splitPath splits an absolute path into its segments, allowing one
-// trailing slash. It reports false for a relative path, an empty segment
-// ("//") or a dot segment, which are not canonical: a service's router
-// would redirect or resolve them to a path other than the one routed on.
-func splitPath(p string) ([]string, bool) {
-	if !strings.HasPrefix(p, "/") {
-		return nil, false
-	}
-	p = strings.TrimSuffix(p[1:], "/")
-	if p == "" {
-		return nil, true
-	}
-	segs := strings.Split(p, "/")
-	for _, s := range segs {
-		if s == "" || s == "." || s == ".." {
-			return nil, false
-		}
-	}
-	return segs, true
-}
-
-// sensitiveSet holds "METHOD /path" requests under the stricter limit.
+// sensitiveSet holds the "METHOD /path" requests under the stricter
+// limit, each path in its canonical form, so that no spelling of a path
+// escapes its limit.
 type sensitiveSet map[string]bool
 
 func newSensitiveSet(list []string) (sensitiveSet, error) {
 	s := sensitiveSet{}
 	for _, e := range list {
 		method, p, ok := strings.Cut(e, " ")
-		if !ok || method == "" || !strings.HasPrefix(p, "/") {
+		c, fault := parsePath(p)
+		if !ok || method == "" || fault != pathOK {
 			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "gateway: sensitive route %q must be \"METHOD /path\"", e)
 		}
-		s[strings.ToUpper(method)+" "+strings.TrimSuffix(p, "/")] = true
+		s[sensitiveKey(method, c)] = true
 	}
 	return s, nil
 }
 
-func (s sensitiveSet) has(method, escapedPath string) bool {
-	return s[fmt.Sprintf("%s %s", method, strings.TrimSuffix(escapedPath, "/"))]
+func (s sensitiveSet) has(method string, p canonicalPath) bool {
+	return s[sensitiveKey(method, p)]
+}
+
+// sensitiveKey ignores the method's case: a service's router may not,
+// but over-counting a request is harmless where under-counting is not.
+func sensitiveKey(method string, p canonicalPath) string {
+	return strings.ToUpper(method) + " " + p.String()
 }

@@ -20,8 +20,11 @@ import (
 // registers, logs in, fills a cart and checks out (confirmed, and the
 // confirmation email arrives), cancels one order and returns another; a
 // quantity beyond the stock is out_of_stock and a declined card
-// payment_declined.
-func TestEndToEndThroughTheGateway(t *testing.T) {
+// payment_declined. Then, at the gateways' edge (testEdge): logins are
+// limited across both gateways whatever the path's spelling; bad input
+// is a 4xx; a service down is a 503 with Retry-After; no answer carries
+// an address or SQL.
+func TestEndToEndAndEdgeThroughTheGateway(t *testing.T) {
 	smtpAddr, mailAPI := testenv.Mailpit(t)
 	tp := startTopology(t, func(c *Config) {
 		c.SMTP = smtpAddr
@@ -89,6 +92,8 @@ func TestEndToEndThroughTheGateway(t *testing.T) {
 	_, r = checkout("TRAIL-42", 1, "declined", "pm_card_chargeDeclined")
 	assert.Equal(t, http.StatusPaymentRequired, r.status, "%s", r.body)
 	assert.Equal(t, "payment_declined", r.code())
+
+	t.Run("Edge", func(t *testing.T) { testEdge(t, tp) })
 }
 
 // waitForMail waits for Mailpit to hold a message to to whose subject
