@@ -122,7 +122,8 @@ func (a *API) adminInventoryRoutes() {
 		}),
 	})
 	a.add(Route{
-		Method: http.MethodPut, Path: "/admin/inventory/{sku}", Summary: "Set a SKU's units on hand at a location (a stock count); answers the SKU's stock", Tag: "admin inventory", Auth: Admin,
+		Method: http.MethodPut, Path: "/admin/inventory/{sku}", Summary: "Set a SKU's units on hand at a location (a stock count), creating the level if needed, even with 0 units: " +
+			"a SKU an inventory with untracked stock sells without limit is tracked, and out of stock, from then on; answers the SKU's stock", Tag: "admin inventory", Auth: Admin,
 		Request: SetStockRequest{}, Response: SKUStock{},
 		handle: replyWith(a, func(r *http.Request, in setStockBody) (SKUStock, error) {
 			switch {

@@ -12,6 +12,15 @@
 // (or [Service.RunSweeper]) releases the ones nobody finished, and an
 // expired reservation can no longer be deducted.
 //
+// A host that keeps the stock of some or all of its SKUs elsewhere (or
+// does not count it) sets [Options.Untracked]: a SKU with no level at any
+// location then reserves without limit, its lines are listed in
+// [Reservation.Untracked] with no allocation, and deducting, releasing,
+// restocking or expiring the reservation publishes the same events while
+// leaving levels alone. A SKU with a level, even an empty one, is
+// tracked: [Service.SetStock] with 0 on a SKU without stock creates that
+// empty level, which is how such a host stops selling it.
+//
 // Every change to a level is written to a stock-movement ledger
 // ([Service.Movements]), so the units on hand of a SKU always equal the sum
 // of its movements. Admin corrections go through [Service.SetStock] and

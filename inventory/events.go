@@ -18,7 +18,10 @@ type Reserved struct {
 	ReservationID commerce.ReservationID `json:"reservation_id"`
 	Lines         []Line                 `json:"lines"`
 	Allocations   []Allocation           `json:"allocations"`
-	ExpiresAt     time.Time              `json:"expires_at"`
+	// Untracked are the lines of Lines no stock level backs (see
+	// Reservation.Untracked).
+	Untracked []Line    `json:"untracked,omitempty"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // EventName implements commerce.Event.
@@ -32,6 +35,9 @@ type Released struct {
 	Reason        string                 `json:"reason"`
 	Lines         []Line                 `json:"lines"`
 	Allocations   []Allocation           `json:"allocations"`
+	// Untracked are the lines of Lines no stock level backs (see
+	// Reservation.Untracked).
+	Untracked []Line `json:"untracked,omitempty"`
 }
 
 // EventName implements commerce.Event.
@@ -43,6 +49,9 @@ type Deducted struct {
 	ReservationID commerce.ReservationID `json:"reservation_id"`
 	Lines         []Line                 `json:"lines"`
 	Allocations   []Allocation           `json:"allocations"`
+	// Untracked are the lines of Lines no stock level backs (see
+	// Reservation.Untracked).
+	Untracked []Line `json:"untracked,omitempty"`
 }
 
 // EventName implements commerce.Event.
@@ -54,6 +63,9 @@ type Restocked struct {
 	ReservationID commerce.ReservationID `json:"reservation_id"`
 	Lines         []Line                 `json:"lines"`
 	Allocations   []Allocation           `json:"allocations"`
+	// Untracked are the lines of Lines no stock level backs (see
+	// Reservation.Untracked).
+	Untracked []Line `json:"untracked,omitempty"`
 }
 
 // EventName implements commerce.Event.

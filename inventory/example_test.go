@@ -50,3 +50,47 @@ func Example() {
 	// out_of_stock [{TSHIRT-M 1 0}]
 	// on hand 0 reserved 0
 }
+
+// A host that keeps the stock of some SKUs elsewhere runs the service with
+// Untracked: a SKU without any stock level reserves without limit, and
+// SetStock(0) stops selling it.
+func ExampleOptions_untracked() {
+	ctx := context.Background()
+	store := memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}})
+	svc, err := inventory.NewService(store, &inventory.Options{Untracked: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := svc.SetStock(ctx, "MUG", "", 3, "initial count"); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	id := commerce.NewID[commerce.ReservationID]()
+	lines := []inventory.Line{{SKU: "MUG", Quantity: 1}, {SKU: "EBOOK", Quantity: 500}}
+	res, err := svc.Reserve(ctx, id, lines, 15*time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("allocations", res.Allocations, "untracked", res.Untracked)
+	if err := svc.Deduct(ctx, id); err != nil {
+		fmt.Println(err)
+		return
+	}
+	levels, _ := svc.Levels(ctx, "EBOOK")
+	fmt.Println("EBOOK levels", len(levels))
+
+	// An empty level makes the SKU tracked, and out of stock.
+	if _, err := svc.SetStock(ctx, "EBOOK", "", 0, "no longer sold"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = svc.Reserve(ctx, commerce.NewID[commerce.ReservationID](), []inventory.Line{{SKU: "EBOOK", Quantity: 1}}, 15*time.Minute)
+	fmt.Println(commerce.Code(err))
+	// Output:
+	// allocations [{MUG default 1}] untracked [{EBOOK 500}]
+	// EBOOK levels 0
+	// out_of_stock
+}

@@ -34,6 +34,21 @@ type Options struct {
 	// DefaultLowStockThreshold (5); a negative value turns low-stock
 	// events off for those SKUs.
 	LowStockThreshold int
+	// Untracked lets a reservation take any quantity of a SKU that has
+	// no stock level at any location: a host that keeps the stock of some
+	// or all of its SKUs elsewhere (or not at all) checks them out without
+	// recording stock here. Such a line is listed in
+	// Reservation.Untracked, has no allocation, and its reservation's
+	// deduct, release, restock and expiry never touch a level for it; the
+	// same reservation events are published. A SKU that has a level, even
+	// one with 0 on hand, is tracked as usual: SetStock(ctx, sku, "", 0,
+	// reason) on a SKU without stock creates that empty level, which is
+	// how a host stops selling an untracked SKU. Available still reports
+	// 0 for an untracked SKU, as no stock is kept here, so readers of
+	// availability (search's in-stock filter, recommendations) count it
+	// as out of stock. Default false: a SKU without stock is out of
+	// stock.
+	Untracked bool
 	// Logger receives the sweeper's failures. Default slog.Default().
 	Logger *slog.Logger
 }

@@ -79,6 +79,14 @@ func (p *plan) move(sku, location string, onHand, reserved int, kind MovementKin
 	return nil
 }
 
+// create adds an empty level of sku at location, which does not exist,
+// with no movement: nothing moved.
+func (p *plan) create(sku, location string) {
+	l := Level{SKU: sku, Location: location, UpdatedAt: p.now}
+	p.levels[l.key()] = l
+	p.changed[l.key()] = true
+}
+
 // change returns the Change of the plan: the changed levels, the
 // movements, events followed by the stock crossings, and reservations.
 func (p *plan) change(reservations []Reservation, events ...commerce.Envelope) Change {

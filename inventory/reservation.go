@@ -52,11 +52,17 @@ type Reservation struct {
 	// Lines are the requested quantities, summed per SKU and sorted by SKU.
 	Lines []Line `json:"lines"`
 	// Allocations say where the units come from, sorted by SKU then
-	// location; per SKU they add up to the line's quantity.
+	// location; per SKU they add up to the line's quantity. Untracked
+	// lines have none.
 	Allocations []Allocation `json:"allocations"`
-	Status      Status       `json:"status"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// Untracked are the lines of Lines whose SKU had no stock level
+	// anywhere when the reservation was made, reserved without limit
+	// because the service runs with Options.Untracked; sorted by SKU.
+	// Settling the reservation never touches a level for them.
+	Untracked []Line    `json:"untracked,omitempty"`
+	Status    Status    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// ExpiresAt is when a reservation still in StatusReserved stops
 	// holding stock: it can no longer be deducted and the sweeper
 	// releases it.
@@ -72,16 +78,21 @@ func (r Reservation) ExpiredAt(now time.Time) bool {
 func (r Reservation) Clone() Reservation {
 	r.Lines = slices.Clone(r.Lines)
 	r.Allocations = slices.Clone(r.Allocations)
+	r.Untracked = slices.Clone(r.Untracked)
 	return r
 }
 
-// LinesOf sums allocations per SKU into lines sorted by SKU: the lines of a
-// reservation whose allocations are known. Stores that keep only the
-// allocations rebuild a reservation's lines with it.
-func LinesOf(allocs []Allocation) []Line {
+// LinesOf sums allocations per SKU, adding the untracked lines, into lines
+// sorted by SKU: the lines of a reservation whose allocations and
+// untracked lines are known. Stores that keep only those rebuild a
+// reservation's lines with it.
+func LinesOf(allocs []Allocation, untracked ...Line) []Line {
 	sum := map[string]int{}
 	for _, a := range allocs {
 		sum[a.SKU] += a.Quantity
+	}
+	for _, l := range untracked {
+		sum[l.SKU] += l.Quantity
 	}
 	out := make([]Line, 0, len(sum))
 	for sku, q := range sum {

@@ -39,7 +39,9 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Mic
 // Reserve reserves lines under reservation id for ttl (0 means
 // Options.DefaultTTL), all lines or none. Lines naming the same SKU are
 // summed first. When some SKU is short it fails with CodeOutOfStock and an
-// *OutOfStockError listing every short SKU; nothing is reserved.
+// *OutOfStockError listing every short SKU; nothing is reserved. With
+// Options.Untracked, a SKU without any stock level is never short: its
+// line is reserved without limit and listed in Reservation.Untracked.
 //
 // Reserve is idempotent by id: if reservation id exists with the same
 // summed lines it is returned as it is, whatever its status (the ttl of the
@@ -66,16 +68,21 @@ func (s *Service) Reserve(ctx context.Context, id commerce.ReservationID, lines 
 	res := Reservation{ID: id, Lines: summed, Status: StatusReserved, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(ttl)}
 	var created Reservation
 	existing, err := s.store.CreateReservation(ctx, res.Clone(), func(stock Stock) (Change, error) {
-		allocs, short := s.strategy.Allocate(slices.Clone(summed), slices.Clone(stock.Levels), s.opts.DefaultLocation)
-		if len(short) > 0 {
-			slices.SortFunc(short, func(a, b Shortage) int { return strings.Compare(a.SKU, b.SKU) })
-			return Change{}, outOfStock(short)
+		tracked, untracked := s.splitUntracked(summed, stock.Levels)
+		var allocs []Allocation
+		if len(tracked) > 0 {
+			var short []Shortage
+			allocs, short = s.strategy.Allocate(slices.Clone(tracked), slices.Clone(stock.Levels), s.opts.DefaultLocation)
+			if len(short) > 0 {
+				slices.SortFunc(short, func(a, b Shortage) int { return strings.Compare(a.SKU, b.SKU) })
+				return Change{}, outOfStock(short)
+			}
+			allocs = slices.Clone(allocs)
+			if err := checkAllocations(s.strategy, tracked, allocs, stock.Levels); err != nil {
+				return Change{}, err
+			}
+			SortAllocations(allocs)
 		}
-		allocs = slices.Clone(allocs)
-		if err := checkAllocations(s.strategy, summed, allocs, stock.Levels); err != nil {
-			return Change{}, err
-		}
-		SortAllocations(allocs)
 		p := s.newPlan(stock, now)
 		for _, a := range allocs {
 			if err := p.move(a.SKU, a.Location, 0, a.Quantity, MovementReserve, "", id, false); err != nil {
@@ -84,7 +91,11 @@ func (s *Service) Reserve(ctx context.Context, id commerce.ReservationID, lines 
 		}
 		created = res.Clone()
 		created.Allocations = allocs
-		ev := commerce.NewEnvelope(id.String(), now, Reserved{ReservationID: id, Lines: created.Lines, Allocations: created.Allocations, ExpiresAt: created.ExpiresAt})
+		created.Untracked = untracked
+		ev := commerce.NewEnvelope(id.String(), now, Reserved{
+			ReservationID: id, Lines: created.Lines, Allocations: created.Allocations,
+			Untracked: created.Untracked, ExpiresAt: created.ExpiresAt,
+		})
 		return p.change([]Reservation{created.Clone()}, ev), nil
 	})
 	if err != nil {
@@ -98,6 +109,27 @@ func (s *Service) Reserve(ctx context.Context, id commerce.ReservationID, lines 
 		return *existing, nil
 	}
 	return created, nil
+}
+
+// splitUntracked parts lines into those the strategy allocates and, when
+// the service runs with Options.Untracked, those whose SKU has no level
+// among levels (every level of the lines' SKUs), which hold no stock.
+func (s *Service) splitUntracked(lines []Line, levels []Level) (tracked, untracked []Line) {
+	if !s.opts.Untracked {
+		return lines, nil
+	}
+	stocked := make(map[string]bool, len(levels))
+	for _, l := range levels {
+		stocked[l.SKU] = true
+	}
+	for _, l := range lines {
+		if stocked[l.SKU] {
+			tracked = append(tracked, l)
+		} else {
+			untracked = append(untracked, l)
+		}
+	}
+	return tracked, untracked
 }
 
 // Release gives a reservation's stock back (its order was not paid).
@@ -145,7 +177,8 @@ func (s *Service) settle(ctx context.Context, id commerce.ReservationID, op oper
 	})
 }
 
-// moveReservation moves the levels of res's allocations as op does.
+// moveReservation moves the levels of res's allocations as op does; its
+// untracked lines have none to move.
 func (s *Service) moveReservation(p *plan, res Reservation, op operation) error {
 	for _, a := range res.Allocations {
 		var onHand, reserved int
@@ -171,13 +204,13 @@ func (s *Service) settledEvent(res Reservation, op operation, now time.Time) com
 	var ev commerce.Event
 	switch op {
 	case opRelease:
-		ev = Released{ReservationID: res.ID, Reason: ReleaseReasonReleased, Lines: res.Lines, Allocations: res.Allocations}
+		ev = Released{ReservationID: res.ID, Reason: ReleaseReasonReleased, Lines: res.Lines, Allocations: res.Allocations, Untracked: res.Untracked}
 	case opExpire:
-		ev = Released{ReservationID: res.ID, Reason: ReleaseReasonExpired, Lines: res.Lines, Allocations: res.Allocations}
+		ev = Released{ReservationID: res.ID, Reason: ReleaseReasonExpired, Lines: res.Lines, Allocations: res.Allocations, Untracked: res.Untracked}
 	case opDeduct:
-		ev = Deducted{ReservationID: res.ID, Lines: res.Lines, Allocations: res.Allocations}
+		ev = Deducted{ReservationID: res.ID, Lines: res.Lines, Allocations: res.Allocations, Untracked: res.Untracked}
 	default:
-		ev = Restocked{ReservationID: res.ID, Lines: res.Lines, Allocations: res.Allocations}
+		ev = Restocked{ReservationID: res.ID, Lines: res.Lines, Allocations: res.Allocations, Untracked: res.Untracked}
 	}
 	return commerce.NewEnvelope(res.ID.String(), now, ev)
 }

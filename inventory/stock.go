@@ -9,7 +9,9 @@ import (
 
 // SetStock sets the units on hand of sku at location (empty: the default
 // location) to onHand, creating the level if needed, and records the
-// difference in the ledger with reason. Setting fewer units than are
+// difference in the ledger with reason. Setting 0 where there is no level
+// creates an empty one: the SKU is then tracked, and out of stock, even
+// under Options.Untracked. Setting fewer units than are
 // reserved there is FailedPrecondition: release or deduct first. It
 // returns the new level.
 func (s *Service) SetStock(ctx context.Context, sku, location string, onHand int, reason string) (Level, error) {
@@ -47,11 +49,20 @@ func (s *Service) adjust(ctx context.Context, sku, location, reason string, delt
 	var out Level
 	err := s.store.UpdateStock(ctx, sku, func(stock Stock) (Change, error) {
 		p := s.newPlan(stock, s.now())
-		cur, _ := p.level(sku, location)
+		cur, exists := p.level(sku, location)
 		out = cur
 		d := delta(cur)
-		if d == 0 {
+		if d == 0 && exists {
 			return Change{}, nil
+		}
+		if d == 0 {
+			// SetStock(0) on a SKU without a level makes it an empty one:
+			// the SKU is tracked from now on, and with Options.Untracked
+			// that is how a host stops selling it. The ledger has nothing
+			// to record, as nothing moved.
+			p.create(sku, location)
+			out, _ = p.level(sku, location)
+			return p.change(nil), nil
 		}
 		if err := p.move(sku, location, d, 0, MovementAdjust, reason, "", true); err != nil {
 			var le *levelError

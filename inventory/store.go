@@ -26,8 +26,8 @@ type Change struct {
 	Levels []Level
 	// Reservations are the new states of reservations. In
 	// CreateReservation it holds the new reservation with its
-	// allocations; elsewhere only Status and UpdatedAt of existing
-	// reservations change.
+	// allocations and untracked lines; elsewhere only Status and
+	// UpdatedAt of existing reservations change.
 	Reservations []Reservation
 	// Thresholds sets low-stock thresholds per SKU.
 	Thresholds map[string]int
@@ -59,11 +59,13 @@ type Store interface {
 	// with one ID create it at most once (the others wait and get the
 	// winner's reservation). Otherwise the store locks the levels of the
 	// SKUs of res.Lines and calls fn; its Change holds the reservation
-	// with its allocations, which the store persists with the rest.
+	// with its allocations and untracked lines, which the store persists
+	// with the rest and returns with the reservation from then on.
 	CreateReservation(ctx context.Context, res Reservation, fn func(Stock) (Change, error)) (existing *Reservation, err error)
 
 	// UpdateReservation locks reservation id, then the levels of the
-	// SKUs it allocates, calls fn and persists its Change. A missing
+	// SKUs it allocates (untracked lines have none), calls fn and
+	// persists its Change. A missing
 	// reservation is NotFound and fn is not called.
 	UpdateReservation(ctx context.Context, id commerce.ReservationID, fn func(Reservation, Stock) (Change, error)) error
 

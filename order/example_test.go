@@ -59,6 +59,38 @@ func ExampleService_Checkout() {
 	// 1001 confirmed 24.00 USD true 1 3
 }
 
+// A host that keeps its stock elsewhere embeds the cart and checkout
+// with an inventory that leaves SKUs it never stocked untracked: the
+// checkout reserves them without limit and no stock level is kept.
+func ExampleService_Checkout_untrackedStock() {
+	ctx := context.Background()
+	carts, _ := cart.NewService(memory.NewCartStore(&memory.Options{Events: commerce.DiscardEvents{}}), prices{}, nil)
+	stock, _ := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}),
+		&inventory.Options{Untracked: true})
+	payments, _ := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fakeprovider.New(nil), nil)
+	orders, err := order.NewService(memory.NewOrderStore(&memory.Options{Events: commerce.DiscardEvents{}}), carts, stock, payments, nil)
+	if err != nil {
+		panic(err)
+	}
+	c, _ := carts.Create(ctx, cart.CreateInput{Currency: "USD"})
+	_, _ = carts.AddItem(ctx, c.ID, cart.AddItemInput{SKU: "MUG", Quantity: 2})
+
+	o, err := orders.Checkout(ctx, c.ID, order.CheckoutInput{
+		Email:           "ada@example.com",
+		ShippingAddress: commerce.Address{Name: "Ada Lovelace", Line1: "12 St James's Square", City: "London", Country: "GB"},
+		PaymentMethod:   "pm_card_visa",
+		IdempotencyKey:  "checkout-1",
+	})
+	if err != nil {
+		panic(err)
+	}
+	res, _ := stock.Get(ctx, o.ReservationID)
+	levels, _ := stock.Levels(ctx, "MUG")
+	fmt.Println(o.Status, res.Status, res.Untracked, len(levels))
+	// Output:
+	// confirmed deducted [{MUG 2}] 0
+}
+
 // Fulfilment follows the state machine's arrows; a move without an arrow
 // is refused.
 func ExampleCanTransition() {

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mercatohq/mercato/adapters/connectrpc"
+	"github.com/mercatohq/mercato/adapters/memory"
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
 	"github.com/mercatohq/mercato/inventory"
@@ -86,6 +88,39 @@ func TestInventoryRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, r.Stock.Release(ctx, other))
 	assert.ErrorIs(t, r.Stock.Deduct(ctx, commerce.NewID[commerce.ReservationID]()), commerce.ErrNotFound)
+}
+
+// TestInventoryRoundTripUntracked: a reservation's untracked lines cross
+// the wire, and so do the settlements that leave levels alone.
+func TestInventoryRoundTripUntracked(t *testing.T) {
+	ctx := context.Background()
+	local, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), &inventory.Options{Untracked: true})
+	require.NoError(t, err)
+	_, err = local.SetStock(ctx, "MUG", "", 5, "count")
+	require.NoError(t, err)
+	stock, err := connectrpc.NewInventoryClient(nil, serve(t)(connectrpc.NewInventoryServer(local, nil)), nil)
+	require.NoError(t, err)
+
+	id := commerce.NewID[commerce.ReservationID]()
+	res, err := stock.Reserve(ctx, id, []inventory.Line{{SKU: "MUG", Quantity: 1}, {SKU: "EBOOK", Quantity: 9}}, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, []inventory.Line{{SKU: "EBOOK", Quantity: 9}}, res.Untracked)
+	want, err := local.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, want, res)
+	got, err := stock.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	require.NoError(t, stock.Deduct(ctx, id))
+	require.NoError(t, stock.Deduct(ctx, id), "a repeated deduct succeeds")
+	require.NoError(t, stock.Restock(ctx, id))
+	n, err := stock.Available(ctx, "MUG")
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	n, err = stock.Available(ctx, "EBOOK")
+	require.NoError(t, err)
+	assert.Zero(t, n, "an untracked SKU keeps no stock")
 }
 
 func TestOutOfStockKeepsCodeMessageAndDetails(t *testing.T) {

@@ -14,7 +14,8 @@ import (
 
 // InventoryStore is an inventory.Store on PostgreSQL (tables
 // inventory_levels, inventory_thresholds, inventory_reservations,
-// inventory_allocations and inventory_movements).
+// inventory_allocations, inventory_untracked_lines and
+// inventory_movements).
 //
 // Every write is one read-committed transaction that takes row locks in a
 // fixed order: the reservation row first (a new one by inserting it, so a
@@ -60,8 +61,14 @@ const (
 		ORDER BY l.sku, l.location FOR UPDATE OF l`
 	sqlReservation = `SELECT id, status, created_at, updated_at, expires_at
 		FROM inventory_reservations WHERE id = $1`
-	sqlAllocations = `SELECT reservation_id, sku, location, quantity
-		FROM inventory_allocations WHERE reservation_id = ANY($1) ORDER BY reservation_id, sku, location`
+	// sqlHeld reads what reservations hold: their allocations and, with
+	// a NULL location, their untracked lines, in one query.
+	sqlHeld = `SELECT reservation_id, sku, location, quantity
+		FROM inventory_allocations WHERE reservation_id = ANY($1)
+		UNION ALL
+		SELECT reservation_id, sku, NULL, quantity
+		FROM inventory_untracked_lines WHERE reservation_id = ANY($1)
+		ORDER BY reservation_id, sku, location`
 )
 
 // CreateReservation implements inventory.Store.
@@ -124,10 +131,10 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 			}
 			return err
 		})
-		var allocs map[string][]inventory.Allocation
-		p.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		var held map[string]heldLines
+		p.Queue(sqlHeld, []string{id.String()}).Query(func(rows pgx.Rows) error {
 			var err error
-			allocs, err = scanAllocations(rows)
+			held, err = scanHeld(rows)
 			return err
 		})
 		var stock inventory.Stock
@@ -142,8 +149,7 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 		if !found {
 			return commerce.Errorf(commerce.CodeNotFound, "postgres: reservation %s not found", id)
 		}
-		res.Allocations = allocs[res.ID.String()]
-		res.Lines = inventory.LinesOf(res.Allocations)
+		held[res.ID.String()].fill(&res)
 		change, err := fn(res, stock)
 		if err != nil {
 			return err
@@ -175,10 +181,10 @@ func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, 
 		for i, r := range due {
 			ids[i] = r.ID.String()
 		}
-		var allocs map[string][]inventory.Allocation
-		p.Queue(sqlAllocations, ids).Query(func(rows pgx.Rows) error {
+		var held map[string]heldLines
+		p.Queue(sqlHeld, ids).Query(func(rows pgx.Rows) error {
 			var err error
-			allocs, err = scanAllocations(rows)
+			held, err = scanHeld(rows)
 			return err
 		})
 		var stock inventory.Stock
@@ -191,8 +197,7 @@ func (s *InventoryStore) ExpireReservations(ctx context.Context, now time.Time, 
 			return err
 		}
 		for i := range due {
-			due[i].Allocations = allocs[due[i].ID.String()]
-			due[i].Lines = inventory.LinesOf(due[i].Allocations)
+			held[due[i].ID.String()].fill(&due[i])
 		}
 		change, err := fn(due, stock)
 		if err != nil {
@@ -274,10 +279,15 @@ func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.
 	var updated []time.Time
 	var aRes, aSKU, aLoc []string
 	var aQty []int32
+	var uRes, uSKU []string
+	var uQty []int32
 	for _, r := range change.Reservations {
 		if r.ID == created {
 			for _, a := range r.Allocations {
 				aRes, aSKU, aLoc, aQty = append(aRes, r.ID.String()), append(aSKU, a.SKU), append(aLoc, a.Location), append(aQty, int32(a.Quantity))
+			}
+			for _, l := range r.Untracked {
+				uRes, uSKU, uQty = append(uRes, r.ID.String()), append(uSKU, l.SKU), append(uQty, int32(l.Quantity))
 			}
 			continue
 		}
@@ -286,6 +296,10 @@ func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.
 	if len(aRes) > 0 {
 		p.Queue(`INSERT INTO inventory_allocations (reservation_id, sku, location, quantity)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])`, aRes, aSKU, aLoc, aQty)
+	}
+	if len(uRes) > 0 {
+		p.Queue(`INSERT INTO inventory_untracked_lines (reservation_id, sku, quantity)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])`, uRes, uSKU, uQty)
 	}
 	if len(ids) > 0 {
 		p.Queue(`UPDATE inventory_reservations r SET status = v.status, updated_at = v.updated_at
@@ -366,10 +380,10 @@ func loadReservation(ctx context.Context, q querier, id commerce.ReservationID, 
 		list, err = scanReservations(rows)
 		return err
 	})
-	var allocs map[string][]inventory.Allocation
-	batch.Queue(sqlAllocations, []string{id.String()}).Query(func(rows pgx.Rows) error {
+	var held map[string]heldLines
+	batch.Queue(sqlHeld, []string{id.String()}).Query(func(rows pgx.Rows) error {
 		var err error
-		allocs, err = scanAllocations(rows)
+		held, err = scanHeld(rows)
 		return err
 	})
 	if err := q.SendBatch(ctx, batch).Close(); err != nil {
@@ -379,8 +393,7 @@ func loadReservation(ctx context.Context, q querier, id commerce.ReservationID, 
 		return inventory.Reservation{}, commerce.Errorf(commerce.CodeNotFound, "postgres: reservation %s not found", id)
 	}
 	res := list[0]
-	res.Allocations = allocs[res.ID.String()]
-	res.Lines = inventory.LinesOf(res.Allocations)
+	held[res.ID.String()].fill(&res)
 	return res, nil
 }
 
@@ -450,16 +463,37 @@ func scanReservations(rows pgx.Rows) ([]inventory.Reservation, error) {
 	})
 }
 
-func scanAllocations(rows pgx.Rows) (map[string][]inventory.Allocation, error) {
-	out := map[string][]inventory.Allocation{}
+// heldLines is what one reservation holds, as sqlHeld reads it.
+type heldLines struct {
+	allocations []inventory.Allocation
+	untracked   []inventory.Line
+}
+
+// fill sets res's allocations, untracked lines and, from both, its lines.
+func (h heldLines) fill(res *inventory.Reservation) {
+	res.Allocations, res.Untracked = h.allocations, h.untracked
+	res.Lines = inventory.LinesOf(h.allocations, h.untracked...)
+}
+
+// scanHeld reads sqlHeld's rows per reservation ID; a row without a
+// location is an untracked line.
+func scanHeld(rows pgx.Rows) (map[string]heldLines, error) {
+	out := map[string]heldLines{}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var a inventory.Allocation
-		if err := rows.Scan(&id, &a.SKU, &a.Location, &a.Quantity); err != nil {
+		var id, sku string
+		var location *string
+		var quantity int
+		if err := rows.Scan(&id, &sku, &location, &quantity); err != nil {
 			return nil, err
 		}
-		out[id] = append(out[id], a)
+		h := out[id]
+		if location == nil {
+			h.untracked = append(h.untracked, inventory.Line{SKU: sku, Quantity: quantity})
+		} else {
+			h.allocations = append(h.allocations, inventory.Allocation{SKU: sku, Location: *location, Quantity: quantity})
+		}
+		out[id] = h
 	}
 	return out, rows.Err()
 }

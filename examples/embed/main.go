@@ -4,6 +4,11 @@
 //	go run ./examples/embed -postgres postgres://postgres@127.0.0.1:5432/test -redis redis://127.0.0.1:6379/0
 //	curl localhost:8080/shop/store/products
 //
+// With -untracked, a SKU that has no stock level in Mercato sells without
+// limit (inventory.Options.Untracked): the host keeps its stock itself, or
+// does not count it. Setting a SKU's stock, even to 0, makes Mercato
+// track it again.
+//
 // Payments go to the fake provider; a real shop passes adapters/stripe.
 package main
 
@@ -38,17 +43,19 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	pgURL := flag.String("postgres", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL URL")
 	redisURL := flag.String("redis", "redis://127.0.0.1:6379/0", "Redis URL")
+	untracked := flag.Bool("untracked", false, "sell SKUs without any stock level without limit (the host keeps their stock)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *addr, *pgURL, *redisURL); err != nil {
+	cfg := shopConfig{PostgresURL: *pgURL, RedisURL: *redisURL, CartPrefix: "shop:cart:", Untracked: *untracked}
+	if err := run(ctx, *addr, cfg); err != nil {
 		slog.Error("embed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr, pgURL, redisURL string) error {
-	shop, closeShop, err := openShop(ctx, pgURL, redisURL, "shop:cart:")
+func run(ctx context.Context, addr string, cfg shopConfig) error {
+	shop, _, closeShop, err := openShop(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -70,10 +77,21 @@ func hostApp(shop http.Handler) http.Handler {
 	return mux
 }
 
-// openShop wires Mercato on PostgreSQL and Redis and returns its API and
-// what closes it. Events of a change commit with it through the outboxes
-// and reach the bus, where a host subscribes what it wants.
-func openShop(ctx context.Context, pgURL, redisURL, cartPrefix string) (api http.Handler, closeShop func(context.Context), err error) {
+// shopConfig is where the shop keeps its state and how it sells stock.
+type shopConfig struct {
+	PostgresURL string
+	RedisURL    string
+	// CartPrefix starts the Redis keys of carts.
+	CartPrefix string
+	// Untracked sells SKUs without any stock level without limit.
+	Untracked bool
+}
+
+// openShop wires Mercato on PostgreSQL and Redis and returns its API, its
+// services and what closes them. Events of a change commit with it
+// through the outboxes and reach the bus, where a host subscribes what it
+// wants.
+func openShop(ctx context.Context, cfg shopConfig) (api http.Handler, svc httpapi.Services, closeShop func(context.Context), err error) {
 	var closers []func(context.Context) error
 	closeShop = func(ctx context.Context) {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -86,73 +104,72 @@ func openShop(ctx context.Context, pgURL, redisURL, cartPrefix string) (api http
 		}
 	}()
 
-	pool, err := pgxpool.New(ctx, pgURL)
+	pool, err := pgxpool.New(ctx, cfg.PostgresURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	closers = append(closers, func(context.Context) error { pool.Close(); return nil })
 	if err := postgres.Migrate(ctx, pool); err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
-	ropts, err := goredis.ParseURL(redisURL)
+	ropts, err := goredis.ParseURL(cfg.RedisURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	rdb := goredis.NewClient(ropts)
 	closers = append(closers, func(context.Context) error { return rdb.Close() })
 	bus, err := eventbus.New(eventbus.NewGoChannel(nil), nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	closers = append(closers, bus.Close)
 
 	outbox, err := pgbus.NewOutbox(ctx, pool, bus, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	stores, err := postgres.NewStores(pool, &postgres.Options{Outbox: outbox})
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
-	carts, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cartPrefix})
+	carts, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cfg.CartPrefix})
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	pgRelay, err := pgbus.NewRelay(pool, bus, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	cartRelay, err := redis.NewOutboxRelay(rdb, bus, &redis.RelayOptions{Stream: carts.OutboxStream()})
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	if err := bus.Start(ctx); err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	for _, r := range []interface {
 		Start(context.Context) error
 		Close(context.Context) error
 	}{pgRelay, cartRelay} {
 		if err := r.Start(ctx); err != nil {
-			return nil, nil, err
+			return nil, httpapi.Services{}, nil, err
 		}
 		closers = append(closers, r.Close)
 	}
 
-	var svc httpapi.Services
 	var errs [6]error
 	svc.Catalog, errs[0] = catalog.NewService(stores.Catalog, nil)
 	svc.Customers, errs[1] = customer.NewService(stores.Customers, nil)
 	svc.Carts, errs[2] = cart.NewService(carts, svc.Catalog, nil)
-	svc.Inventory, errs[3] = inventory.NewService(stores.Inventory, nil)
+	svc.Inventory, errs[3] = inventory.NewService(stores.Inventory, &inventory.Options{Untracked: cfg.Untracked})
 	svc.Payments, errs[4] = payment.NewService(stores.Payments, fakeprovider.New(nil), nil)
 	svc.Orders, errs[5] = order.NewService(stores.Orders, svc.Carts, svc.Inventory, svc.Payments, nil)
 	if err := errors.Join(errs[:]...); err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
 	api, err = httpapi.New(svc, &httpapi.Options{AdminKey: os.Getenv("SHOP_ADMIN_KEY")})
 	if err != nil {
-		return nil, nil, err
+		return nil, httpapi.Services{}, nil, err
 	}
-	return api, closeShop, nil
+	return api, svc, closeShop, nil
 }

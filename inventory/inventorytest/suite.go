@@ -49,9 +49,11 @@ func RunConfig(t *testing.T, cfg Config) {
 	t.Run("BackInStock", func(t *testing.T) { testBackInStock(t, cfg) })
 	t.Run("FirstFit", func(t *testing.T) { testFirstFit(t, cfg) })
 	t.Run("DefaultLocation", func(t *testing.T) { testDefaultLocation(t, cfg) })
+	t.Run("Untracked", func(t *testing.T) { testUntracked(t, cfg) })
 	t.Run("RaceLastUnits", func(t *testing.T) { testRaceLastUnits(t, cfg) })
 	t.Run("RaceMixed", func(t *testing.T) { testRaceMixed(t, cfg) })
 	t.Run("RaceSameID", func(t *testing.T) { testRaceSameID(t, cfg) })
+	t.Run("RaceUntracked", func(t *testing.T) { testRaceUntracked(t, cfg) })
 	t.Run("CancelledMidway", func(t *testing.T) { testCancelledMidway(t, cfg) })
 	if cfg.Disconnect != nil {
 		t.Run("DisconnectedMidway", func(t *testing.T) { testDisconnectedMidway(t, cfg) })
