@@ -1,6 +1,6 @@
 // Package bleve implements search.Index on bleve v2
 // (github.com/blevesearch/bleve/v2): a products-catalog index and a
-// products-reviews index, in memory or on disk (Options.Path), each
+// products-reviews index, on disk (Options.Path) or temporary, each
 // optionally split into shards (Options.Shards) that every query
 // searches at once, merging the hits, totals and facets.
 //
@@ -36,7 +36,8 @@
 // counts are exact.
 //
 // Writes go in one bleve batch per shard and are searchable when they
-// return. Compact merges an on-disk index's segments after a bulk load.
+// return. bleve merges segments in the background; Compact merges them at
+// once, after a bulk load.
 //
 // The benchmarks index 100,000 catalog/sample products on disk once per
 // process (MERCATO_BENCH_PRODUCTS=10000 makes a quick run):

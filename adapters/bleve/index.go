@@ -26,7 +26,11 @@ import (
 // products-reviews index, each split into Options.Shards shards. It is
 // safe for concurrent use.
 type Index struct {
-	opts    Options
+	opts Options
+	// dir holds the shards: Options.Path, or a private temporary
+	// directory when Path is empty, removed by Close.
+	dir     string
+	tempDir bool
 	catalog *shardSet
 	reviews *shardSet
 	// columns caches the columns of each catalog shard's segments.
@@ -59,12 +63,25 @@ func New(opts *Options) (*Index, error) {
 	if err != nil {
 		return nil, commerce.Errorf(commerce.CodeInternal, "bleve: review mapping: %w", err)
 	}
-	x := &Index{opts: o}
-	if x.catalog, err = openShards(o, "catalog", cm); err != nil {
+	x := &Index{opts: o, dir: o.Path}
+	if x.dir == "" {
+		// Scorch merges segments only in an index with a directory:
+		// without one, every batch stays a segment of its own, and a
+		// stream of small batches (an indexer following catalog events)
+		// grows the heap without bound. A private directory gives a
+		// temporary index the same persister and merger.
+		if x.dir, err = os.MkdirTemp("", "mercato-bleve-"); err != nil {
+			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create a temporary directory: %w", err)
+		}
+		x.tempDir = true
+	}
+	if x.catalog, err = openShards(o, x.dir, x.tempDir, "catalog", cm); err != nil {
+		x.removeTempDir()
 		return nil, err
 	}
-	if x.reviews, err = openShards(o, "reviews", rm); err != nil {
+	if x.reviews, err = openShards(o, x.dir, x.tempDir, "reviews", rm); err != nil {
 		x.catalog.close()
+		x.removeTempDir()
 		return nil, err
 	}
 	for range x.catalog.shards {
@@ -74,23 +91,23 @@ func New(opts *Options) (*Index, error) {
 }
 
 // openShards opens or creates the shards of one index, named
-// "<name>-<i>" under opts.Path.
-func openShards(o Options, name string, m *mapping.IndexMappingImpl) (*shardSet, error) {
-	if o.Path != "" {
-		existing, err := filepath.Glob(filepath.Join(o.Path, name+"-*"))
+// "<name>-<i>" under dir. A temporary index is new and never reopened.
+func openShards(o Options, dir string, temporary bool, name string, m *mapping.IndexMappingImpl) (*shardSet, error) {
+	if !temporary {
+		existing, err := filepath.Glob(filepath.Join(dir, name+"-*"))
 		if err != nil {
-			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: path %q: %w", o.Path, err)
+			return nil, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: path %q: %w", dir, err)
 		}
 		if len(existing) > 0 && len(existing) != o.Shards {
-			return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "bleve: %s holds %d %s shards, not %d", o.Path, len(existing), name, o.Shards)
+			return nil, commerce.Errorf(commerce.CodeFailedPrecondition, "bleve: %s holds %d %s shards, not %d", dir, len(existing), name, o.Shards)
 		}
-		if err := os.MkdirAll(o.Path, 0o755); err != nil {
-			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create %s: %w", o.Path, err)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create %s: %w", dir, err)
 		}
 	}
 	s := &shardSet{mapping: m}
 	for i := range o.Shards {
-		idx, err := openShard(o.Path, fmt.Sprintf("%s-%d", name, i), m)
+		idx, err := openShard(dir, temporary, fmt.Sprintf("%s-%d", name, i), m)
 		if err != nil {
 			s.close()
 			return nil, err
@@ -105,17 +122,17 @@ func openShards(o Options, name string, m *mapping.IndexMappingImpl) (*shardSet,
 	return s, nil
 }
 
-func openShard(dir, name string, m *mapping.IndexMappingImpl) (blevesearch.Index, error) {
-	if dir == "" {
-		// Scorch without a path keeps its segments in memory: the same
-		// engine as on disk, without the persister.
-		idx, err := blevesearch.NewUsing("", m, scorch.Name, scorch.Name, nil)
+func openShard(dir string, temporary bool, name string, m *mapping.IndexMappingImpl) (blevesearch.Index, error) {
+	path := filepath.Join(dir, name)
+	if temporary {
+		// A batch of a temporary index returns once searchable, without
+		// waiting for its segment to reach the disk: nothing reopens it.
+		idx, err := blevesearch.NewUsing(path, m, scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
 		if err != nil {
-			return nil, commerce.Errorf(commerce.CodeInternal, "bleve: new in-memory index %s: %w", name, err)
+			return nil, commerce.Errorf(commerce.CodeUnavailable, "bleve: create temporary index %s: %w", path, err)
 		}
 		return idx, nil
 	}
-	path := filepath.Join(dir, name)
 	if _, err := os.Stat(path); err == nil {
 		idx, err := blevesearch.Open(path)
 		if err != nil {
@@ -362,22 +379,27 @@ func (x *Index) Close(ctx context.Context) error {
 		return nil
 	}
 	x.closed = true
-	err := errors.Join(x.catalog.close(), x.reviews.close())
+	err := errors.Join(x.catalog.close(), x.reviews.close(), x.removeTempDir())
 	if err != nil {
 		return classify("close", err)
 	}
 	return nil
 }
 
-// SizeOnDisk returns the bytes the indexes' files take under
-// Options.Path, 0 in memory. Files the engine merges away while it counts
-// are left out.
-func (x *Index) SizeOnDisk() (int64, error) {
-	if x.opts.Path == "" {
-		return 0, nil
+// removeTempDir removes the directory of a temporary index.
+func (x *Index) removeTempDir() error {
+	if !x.tempDir {
+		return nil
 	}
+	return os.RemoveAll(x.dir)
+}
+
+// SizeOnDisk returns the bytes the indexes' files take under
+// Options.Path, or under the temporary directory when Path is empty.
+// Files the engine merges away while it counts are left out.
+func (x *Index) SizeOnDisk() (int64, error) {
 	var total int64
-	err := filepath.WalkDir(x.opts.Path, func(_ string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(x.dir, func(_ string, d os.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
@@ -401,16 +423,12 @@ func (x *Index) SizeOnDisk() (int64, error) {
 
 // Compact merges each shard's segments as far as the engine's merge plan
 // allows, as bleve would in the background over time: worth calling after
-// a bulk load or a reindex, before serving queries. Only on-disk indexes
-// have segment files to merge; in memory it does nothing.
+// a bulk load or a reindex, before serving queries.
 func (x *Index) Compact(ctx context.Context) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.closed {
 		return errClosed()
-	}
-	if x.opts.Path == "" {
-		return nil
 	}
 	for _, set := range []*shardSet{x.catalog, x.reviews} {
 		for i, sh := range set.shards {

@@ -18,9 +18,13 @@ const (
 // Options configures an Index. A nil *Options, or a zero field, takes the
 // documented default.
 type Options struct {
-	// Path is the directory holding the indexes; empty keeps them in
-	// memory. An index already there is reopened, with the shard count
-	// it was created with (a different Shards is FailedPrecondition).
+	// Path is the directory holding the indexes. An index already there
+	// is reopened, with the shard count it was created with (a different
+	// Shards is FailedPrecondition). Empty makes a temporary index: new,
+	// in a private directory under os.TempDir that Close removes, its
+	// writes not waiting for the disk. It lives on disk rather than in
+	// memory alone because the engine merges segments only there: a
+	// purely in-memory index would keep one segment per write batch.
 	Path string
 	// Shards splits each index into this many shards, a product and its
 	// reviews routed to one of them by a hash of its ID, under an index
