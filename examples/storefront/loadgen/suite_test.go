@@ -110,7 +110,7 @@ func TestRenderSuite(t *testing.T) {
 	}
 	runs := []shopRun{
 		{title: "embedded", startup: 700 * time.Millisecond, reported: "650ms",
-			memory: treeMemory{RSS: 100 << 20, Peak: 120 << 20, Processes: 1},
+			memory:  treeMemory{RSS: 100 << 20, Peak: 120 << 20, Processes: 1},
 			results: []scenarioRun{{suiteScenario{"add to cart", 1}, result{name: "add to cart", latencies: lat(1, 2, 3, 4), elapsed: time.Second}}}},
 		{title: titleOneProcess, startup: 2 * time.Second, reported: "1.9s", memory: treeMemory{RSS: 200 << 20, Peak: 200 << 20, Processes: 1},
 			results: []scenarioRun{{suiteScenario{"checkout (whole)", 16}, result{name: "checkout (whole)", latencies: lat(10, 20), elapsed: time.Second}}}},
