@@ -4,9 +4,9 @@
 //
 // By default it builds the shop (go build ./examples/storefront), starts
 // it on a free port with a fresh catalog, waits for GET /healthz to
-// answer 200, reads its resident memory from /proc, restocks the SKUs it
-// will buy, runs each scenario for -duration with -workers concurrent
-// clients, and stops the shop with SIGINT:
+// answer 200 and the shop's ready banner, reads its resident memory from
+// /proc, restocks the SKUs it will buy, runs each scenario for -duration
+// with -workers concurrent clients, and stops the shop with SIGINT:
 //
 //	go run ./examples/storefront/loadgen
 //	go run ./examples/storefront/loadgen -via web -duration 10s -workers 16
@@ -18,10 +18,47 @@
 //
 // The shop it starts inherits the environment, so the MERCATO_* variables
 // choose its backends; -markdown adds a markdown table of the results
-// headed by the machine's CPU model, cores and Go version:
+// headed by the machine's CPU model, cores, memory, Go version and load
+// average:
 //
 //	MERCATO_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/shop MERCATO_REDIS_ADDR=127.0.0.1:6379 \
 //		go run ./examples/storefront/loadgen -markdown
+//
+// # The suite
+//
+// -suite runs the standard scenarios against three shops, one after
+// another, each built, started fresh and stopped:
+//
+//   - embedded: the storefront with its defaults, everything in memory;
+//   - PostgreSQL + Redis: the storefront with -postgres on a database the
+//     suite creates for it (and drops with FORCE afterwards) and -redis;
+//   - services apart: examples/microservices on a fresh database, Redis
+//     keys and NATS topics under a prefix of the run's (deleted
+//     afterwards), through its gateway on a free port, the services on a
+//     free block of ports, the gateway's per-client rate limit raised out
+//     of the way.
+//
+// Against each it measures the startup (exec to /healthz 200 and the
+// ready banner), search with one client, add to cart with 1 and 16, and a
+// whole checkout (create a cart, add an item, check out, timed as one)
+// with 1 and 16; then the resident memory of the shop's whole process
+// tree after the load. With -in-process (the default) it then runs the
+// repository's Go benchmarks of the same operations without HTTP (cart
+// AddItem on memory and Redis, Checkout on memory and on PostgreSQL,
+// search on bleve, the gateway's hop) through go test -bench. It prints
+// markdown tables headed by the machine's description: startup and
+// memory per shop, each scenario per shop, the cost of the hops (the
+// shop on PostgreSQL + Redis against the services apart), and the
+// in-process figures:
+//
+//	go run ./examples/storefront/loadgen -suite
+//	go run ./examples/storefront/loadgen -suite -shops embedded -in-process=false -duration 2s
+//
+// It needs PostgreSQL (-postgres, a database URL on a server where it may
+// create databases), Redis (-redis) and NATS with JetStream (-nats) on
+// loopback by default. A shop that is not ready within -ready-timeout is
+// reported with its last output lines, and the suite goes on with the
+// next; every wait has a deadline.
 //
 // The load generator shares the machine with the shop, so on a small
 // machine its own work is part of what is measured.
@@ -536,6 +573,8 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
 	case d < 10*time.Millisecond:
 		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
 	}
 	return d.Round(100 * time.Microsecond).String()
 }
