@@ -38,7 +38,7 @@ func standardBenchmarks(searchProducts int) []goBenchmark {
 		{label: "checkout, memory stores", pkg: "./adapters/memory", pattern: "^BenchmarkCheckout$"},
 		{label: "checkout, PostgreSQL + Redis", pkg: "./adapters/postgres", pattern: "^BenchmarkCheckout$"},
 		{
-			label: fmt.Sprintf("search, bleve on disk, %d products", searchProducts), pkg: "./adapters/bleve",
+			label: "search, bleve index on disk", pkg: "./adapters/bleve",
 			pattern: `^BenchmarkSearch$/^shards=1$/^text\+4filters\+facets$`,
 			env:     []string{"MERCATO_BENCH_PRODUCTS=" + strconv.Itoa(searchProducts)},
 		},
@@ -61,39 +61,54 @@ type benchLine struct {
 var benchProcsSuffix = regexp.MustCompile(`-[0-9]+$`)
 
 // parseBenchOutput reads the result lines of go test -bench output:
-// "BenchmarkX/sub-2  1234  5678 ns/op  9.1 ops/s ...". Other lines are
-// ignored.
+// "BenchmarkX/sub-2  1234  5678 ns/op  9.1 ops/s ...". When the
+// benchmark writes output while it runs, go test prints its name, then
+// that output, then the figures on a line of their own: those count for
+// the name last seen. Other lines are ignored.
 func parseBenchOutput(r io.Reader) []benchLine {
 	var out []benchLine
+	pending := ""
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") || len(fields)%2 != 0 {
+		if len(fields) == 0 {
 			continue
 		}
-		n, err := strconv.ParseInt(fields[1], 10, 64)
-		if err != nil {
+		if strings.HasPrefix(fields[0], "Benchmark") {
+			pending = benchProcsSuffix.ReplaceAllString(strings.TrimPrefix(fields[0], "Benchmark"), "")
+			fields = fields[1:]
+		}
+		if pending == "" {
 			continue
 		}
-		line := benchLine{
-			name:    benchProcsSuffix.ReplaceAllString(strings.TrimPrefix(fields[0], "Benchmark"), ""),
-			n:       n,
-			metrics: map[string]float64{},
-		}
-		for i := 2; i+1 < len(fields); i += 2 {
-			v, err := strconv.ParseFloat(fields[i], 64)
-			if err != nil {
-				line.metrics = nil
-				break
-			}
-			line.metrics[fields[i+1]] = v
-		}
-		if line.metrics != nil {
-			out = append(out, line)
+		if n, metrics, ok := parseBenchFigures(fields); ok {
+			out = append(out, benchLine{name: pending, n: n, metrics: metrics})
+			pending = ""
 		}
 	}
 	return out
+}
+
+// parseBenchFigures reads "1234  5678 ns/op  9.1 ops/s ...": the
+// iterations, then value and unit pairs.
+func parseBenchFigures(fields []string) (int64, map[string]float64, bool) {
+	if len(fields) < 3 || len(fields)%2 != 1 {
+		return 0, nil, false
+	}
+	n, err := strconv.ParseInt(fields[0], 10, 64)
+	if err != nil {
+		return 0, nil, false
+	}
+	metrics := map[string]float64{}
+	for i := 1; i+1 < len(fields); i += 2 {
+		v, err := strconv.ParseFloat(fields[i], 64)
+		if err != nil {
+			return 0, nil, false
+		}
+		metrics[fields[i+1]] = v
+	}
+	return n, metrics, true
 }
 
 // throughput is the line's rate metric (the unit ending in "/s"), or

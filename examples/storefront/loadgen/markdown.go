@@ -97,7 +97,37 @@ func cpuModel(cpuinfo io.Reader) string {
 // one process and the services apart ran, and the in-process
 // benchmarks.
 func renderSuite(w io.Writer, machine string, o suiteOptions, runs []shopRun, benches []goBenchResult) {
-	fmt.Fprintf(w, "Machine: %s.\n\n", machine)
+	fmt.Fprintf(w, "Machine: %s.\n", machine)
+	if len(runs) > 0 {
+		fmt.Fprintln(w)
+		renderShops(w, o, runs)
+	}
+
+	if len(benches) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nIn process (go test -bench, -benchtime %s), no HTTP:\n\n", o.benchtime)
+	fmt.Fprintln(w, "| benchmark | variant | throughput | p50 | p99 | ns/op | also |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---|")
+	for _, b := range benches {
+		for _, l := range b.lines {
+			rate, unit := l.throughput()
+			variant := l.name
+			if _, rest, ok := strings.Cut(l.name, "/"); ok {
+				variant = rest
+			}
+			fmt.Fprintf(w, "| %s | %s | %.0f %s | %s | %s | %s | %s |\n", b.bench.label, variant, rate, unit,
+				msCell(l.metrics, "p50-ms"), msCell(l.metrics, "p99-ms"), nsCell(l.metrics["ns/op"]), otherMetrics(l.metrics, unit))
+		}
+		if b.err != nil {
+			fmt.Fprintf(w, "| %s | failed: %s | | | | | |\n", b.bench.label, cell(b.err))
+		}
+	}
+}
+
+// renderShops writes the startup and memory of the shops, each scenario
+// against each, and the hops' cost.
+func renderShops(w io.Writer, o suiteOptions, runs []shopRun) {
 	fmt.Fprintln(w, "| shop | ready after | its banner says | memory after load | processes |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
 	for _, r := range runs {
@@ -125,27 +155,6 @@ func renderSuite(w io.Writer, machine string, o suiteOptions, runs []shopRun, be
 		}
 	}
 	renderHops(w, runs)
-
-	if len(benches) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\nIn process (go test -bench, -benchtime %s), no HTTP:\n\n", o.benchtime)
-	fmt.Fprintln(w, "| benchmark | variant | throughput | p50 | p99 | ns/op | also |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---|")
-	for _, b := range benches {
-		for _, l := range b.lines {
-			rate, unit := l.throughput()
-			variant := l.name
-			if _, rest, ok := strings.Cut(l.name, "/"); ok {
-				variant = rest
-			}
-			fmt.Fprintf(w, "| %s | %s | %.0f %s | %s | %s | %s | %s |\n", b.bench.label, variant, rate, unit,
-				msCell(l.metrics, "p50-ms"), msCell(l.metrics, "p99-ms"), nsCell(l.metrics["ns/op"]), otherMetrics(l.metrics, unit))
-		}
-		if b.err != nil {
-			fmt.Fprintf(w, "| %s | failed: %s | | | | | |\n", b.bench.label, cell(b.err))
-		}
-	}
 }
 
 // Titles of the shops renderHops compares.

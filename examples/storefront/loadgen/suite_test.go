@@ -19,6 +19,9 @@ cpu: AMD EPYC
 BenchmarkCheckout/buyers=1-2         	     218	   5432100 ns/op	       184.1 checkouts/s	         4.900 p50-ms	        12.30 p99-ms	        20.10 max-ms	        14.00 roundtrips/op
 BenchmarkCheckout/buyers=16-2        	     900	   1234567 ns/op	       810.0 checkouts/s	        18.00 p50-ms	        45.00 p99-ms	        60.00 max-ms	        14.00 roundtrips/op
 BenchmarkProxyOverhead/gateway      	   10000	    120000 ns/op	    4096 B/op	      52 allocs/op
+BenchmarkAddItem/outbox-relay/goroutines=16-2        	redis: 2026/12/06 01:34:02 pool.go:1458: Unexpected conn[21] state changed by hook to CLOSED, closing it
+redis: 2026/12/06 01:34:05 pool.go:1458: Unexpected conn[58] state changed by hook to CLOSED, closing it
+    7279	    483496 ns/op	        92.78 max-ms	      2068 ops/s	         5.332 p50-ms	        34.69 p99-ms
 BenchmarkBroken-2  not a result line
 --- FAIL: BenchmarkOther
 PASS
@@ -27,12 +30,15 @@ ok  	github.com/mercatohq/mercato/adapters/postgres	12.345s
 
 func TestParseBenchOutput(t *testing.T) {
 	lines := parseBenchOutput(strings.NewReader(benchOutput))
-	require.Len(t, lines, 3)
+	require.Len(t, lines, 4)
 	assert.Equal(t, "Checkout/buyers=1", lines[0].name)
 	assert.Equal(t, int64(218), lines[0].n)
 	assert.Equal(t, map[string]float64{"ns/op": 5432100, "checkouts/s": 184.1, "p50-ms": 4.9, "p99-ms": 12.3, "max-ms": 20.1, "roundtrips/op": 14}, lines[0].metrics)
 	assert.Equal(t, "Checkout/buyers=16", lines[1].name, "the GOMAXPROCS suffix goes, the buyers stay")
 	assert.Equal(t, "ProxyOverhead/gateway", lines[2].name, "no suffix when GOMAXPROCS is 1")
+	assert.Equal(t, "AddItem/outbox-relay/goroutines=16", lines[3].name, "figures after the benchmark's own output")
+	assert.Equal(t, int64(7279), lines[3].n)
+	assert.Equal(t, 2068.0, lines[3].metrics["ops/s"])
 
 	rate, unit := lines[1].throughput()
 	assert.Equal(t, 810.0, rate)
