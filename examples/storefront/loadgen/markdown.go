@@ -17,7 +17,7 @@ import (
 // renderMarkdown writes results as a markdown table, headed by the
 // machine they were measured on and how.
 func renderMarkdown(w io.Writer, machine, how string, results []result) {
-	fmt.Fprintf(w, "Machine: %s. Load: %s.\n\n", machine, how)
+	fmt.Fprintf(w, "Machine: %s. Workload: %s.\n\n", machine, how)
 	fmt.Fprintln(w, "| scenario | requests | errors | req/s | p50 | p90 | p99 | max |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {

@@ -14,7 +14,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{name: "add to cart", latencies: []time.Duration{3 * time.Millisecond, time.Millisecond, 2 * time.Millisecond, 500 * time.Microsecond}, elapsed: 2 * time.Second},
 		{name: "checkout", errors: 3},
 	})
-	assert.Equal(t, `Machine: Test CPU, 2 cores, go1.26. Load: api, 1 workers, 1s per scenario.
+	assert.Equal(t, `Machine: Test CPU, 2 cores, go1.26. Workload: api, 1 workers, 1s per scenario.
 
 | scenario | requests | errors | req/s | p50 | p90 | p99 | max |
 |---|---:|---:|---:|---:|---:|---:|---:|

@@ -154,6 +154,8 @@ func runSuite(ctx context.Context, o suiteOptions, out, progress io.Writer) erro
 			fmt.Fprintf(progress, "%s: %v\n", kind.title, run.err)
 			if len(run.tail) > 0 {
 				fmt.Fprintf(progress, "its last output:\n  %s\n", strings.Join(run.tail, "\n  "))
+			} else {
+				fmt.Fprintln(progress, "it printed nothing")
 			}
 		}
 		runs = append(runs, run)
