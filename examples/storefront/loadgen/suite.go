@@ -108,9 +108,10 @@ type shopRun struct {
 	memoryErr error
 	results   []scenarioRun
 	// err is why the shop's run stopped early; tail the shop's last
-	// output then.
-	err  error
-	tail []string
+	// output then, if started says it ran.
+	err     error
+	tail    []string
+	started bool
 }
 
 // scenarioRun is one scenario's result against one shop.
@@ -136,25 +137,33 @@ func runSuite(ctx context.Context, o suiteOptions, out, progress io.Writer) erro
 	for _, k := range shopKinds() {
 		kinds[k.key] = k
 	}
+	for _, key := range o.shops {
+		if _, ok := kinds[key]; !ok {
+			return fmt.Errorf("-shops: unknown shop %q (want embedded, postgres or services)", key)
+		}
+	}
 	bins := map[string]string{}
 	var runs []shopRun
 	for _, key := range o.shops {
-		kind, ok := kinds[key]
-		if !ok {
-			return fmt.Errorf("-shops: unknown shop %q (want embedded, postgres or services)", key)
+		kind := kinds[key]
+		if _, tried := bins[kind.pkg]; !tried {
+			fmt.Fprintf(progress, "building %s\n", kind.pkg)
+			bin, err := buildBinary(ctx, kind.pkg, dir)
+			if err != nil {
+				fmt.Fprintf(progress, "%v\n", err)
+			}
+			bins[kind.pkg] = bin
 		}
 		if bins[kind.pkg] == "" {
-			fmt.Fprintf(progress, "building %s\n", kind.pkg)
-			if bins[kind.pkg], err = buildBinary(ctx, kind.pkg, dir); err != nil {
-				return err
-			}
+			runs = append(runs, shopRun{title: kind.title, err: fmt.Errorf("%s did not build", kind.pkg)})
+			continue
 		}
 		run := runShop(ctx, o, kind, bins[kind.pkg], progress)
 		if run.err != nil {
 			fmt.Fprintf(progress, "%s: %v\n", kind.title, run.err)
 			if len(run.tail) > 0 {
 				fmt.Fprintf(progress, "its last output:\n  %s\n", strings.Join(run.tail, "\n  "))
-			} else {
+			} else if run.started {
 				fmt.Fprintln(progress, "it printed nothing")
 			}
 		}
@@ -186,7 +195,10 @@ func runShop(ctx context.Context, o suiteOptions, kind shopKind, bin string, pro
 	if kind.database {
 		name := "mercato_bench_" + suffix
 		var err error
-		if b.dsn, err = createDatabase(ctx, o.postgres, name); err != nil {
+		c, cancel := context.WithTimeout(ctx, time.Minute)
+		b.dsn, err = createDatabase(c, o.postgres, name)
+		cancel()
+		if err != nil {
 			run.err = err
 			return run
 		}
@@ -228,6 +240,7 @@ func runShop(ctx context.Context, o suiteOptions, kind shopKind, bin string, pro
 		run.err = err
 		return run
 	}
+	run.started = true
 	defer func() {
 		took, err := p.stop(stopGrace)
 		fmt.Fprintf(progress, "%s: stopped in %s\n", kind.title, took.Round(time.Millisecond))
