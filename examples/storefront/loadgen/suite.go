@@ -272,7 +272,9 @@ func runShop(ctx context.Context, o suiteOptions, kind shopKind, bin string, pro
 	}
 	for _, sc := range suiteScenarios {
 		res := measure(ctx, sc.clients, o.duration, byName[sc.name])
-		fmt.Fprintf(progress, "%s: %s ×%d: %s\n", kind.title, sc.name, sc.clients, strings.Join(res.columns()[1:], " "))
+		col := res.columns()
+		fmt.Fprintf(progress, "%s: %s ×%d: %s requests, %s errors, %s req/s, p50 %s, p90 %s, p99 %s, max %s\n",
+			kind.title, sc.name, sc.clients, col[1], col[2], col[3], col[4], col[5], col[6], col[7])
 		if res.firstErr != nil {
 			fmt.Fprintf(progress, "  first error: %v\n", res.firstErr)
 		}
