@@ -4,9 +4,9 @@
 //
 // By default it builds the shop (go build ./examples/storefront), starts
 // it on a free port with a fresh catalog, waits for GET /healthz to
-// answer 200, reads its resident memory from /proc, restocks the SKUs it
-// will buy, runs each scenario for -duration with -workers concurrent
-// clients, and stops the shop with SIGINT:
+// answer 200 and the shop's ready banner, reads its resident memory from
+// /proc, restocks the SKUs it will buy, runs each scenario for -duration
+// with -workers concurrent clients, and stops the shop with SIGINT:
 //
 //	go run ./examples/storefront/loadgen
 //	go run ./examples/storefront/loadgen -via web -duration 10s -workers 16
@@ -18,17 +18,53 @@
 //
 // The shop it starts inherits the environment, so the MERCATO_* variables
 // choose its backends; -markdown adds a markdown table of the results
-// headed by the machine's CPU model, cores and Go version:
+// headed by the machine's CPU model, cores, memory, Go version and load
+// average:
 //
 //	MERCATO_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/shop MERCATO_REDIS_ADDR=127.0.0.1:6379 \
 //		go run ./examples/storefront/loadgen -markdown
+//
+// # The suite
+//
+// -suite runs the standard scenarios against three shops, one after
+// another, each built, started fresh and stopped:
+//
+//   - embedded: the storefront with its defaults, everything in memory;
+//   - PostgreSQL + Redis: the storefront with -postgres on a database the
+//     suite creates for it (and drops with FORCE afterwards) and -redis;
+//   - services apart: examples/microservices on a fresh database, Redis
+//     keys and NATS topics under a prefix of the run's (deleted
+//     afterwards), through its gateway on a free port, the services on a
+//     free block of ports, the gateway's per-client rate limit raised out
+//     of the way.
+//
+// Against each it measures the startup (exec to /healthz 200 and the
+// ready banner), search with one client, add to cart with 1 and 16, and a
+// whole checkout (create a cart, add an item, check out, timed as one)
+// with 1 and 16; then the resident memory of the shop's whole process
+// tree after the load. With -in-process (the default) it then runs the
+// repository's Go benchmarks of the same operations without HTTP (cart
+// AddItem on memory and Redis, Checkout on memory and on PostgreSQL,
+// search on bleve, the gateway's hop) through go test -bench. It prints
+// markdown tables headed by the machine's description: startup and
+// memory per shop, each scenario per shop, the cost of the hops (the
+// shop on PostgreSQL + Redis against the services apart), and the
+// in-process figures:
+//
+//	go run ./examples/storefront/loadgen -suite
+//	go run ./examples/storefront/loadgen -suite -shops embedded -in-process=false -duration 2s
+//
+// It needs PostgreSQL (-postgres, a database URL on a server where it may
+// create databases), Redis (-redis) and NATS with JetStream (-nats) on
+// loopback by default. A shop that is not ready within -ready-timeout is
+// reported with its last output lines, and the suite goes on with the
+// next; every wait has a deadline.
 //
 // The load generator shares the machine with the shop, so on a small
 // machine its own work is part of what is measured.
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -44,9 +80,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,7 +90,12 @@ import (
 )
 
 func main() {
-	var o options
+	var (
+		o     options
+		s     suiteOptions
+		suite bool
+		shops string
+	)
 	flag.StringVar(&o.bin, "bin", "", "storefront binary to start (default: build ./examples/storefront)")
 	flag.StringVar(&o.addr, "addr", "", "measure the shop already running at this address instead of starting one")
 	flag.StringVar(&o.via, "via", "api", "what to drive: api (the JSON API) or web (the HTML pages)")
@@ -64,12 +103,37 @@ func main() {
 	flag.IntVar(&o.workers, "workers", 8, "concurrent clients")
 	flag.IntVar(&o.products, "products", 300, "catalog size of the shop it starts")
 	flag.BoolVar(&o.markdown, "markdown", false, "also print the results as a markdown table headed by the machine's description")
+	flag.BoolVar(&suite, "suite", false, "run the standard scenarios against the embedded shop, the shop on PostgreSQL and Redis and the services apart, and print markdown tables")
+	flag.StringVar(&shops, "shops", "embedded,postgres,services", "with -suite: the shops to run")
+	flag.BoolVar(&s.inProcess, "in-process", true, "with -suite: also run the in-process Go benchmarks of the same operations")
+	flag.DurationVar(&s.benchtime, "benchtime", time.Second, "with -suite: -benchtime of each in-process benchmark")
+	flag.IntVar(&s.searchProducts, "search-products", 10_000, "with -suite: products in the in-process search benchmark's index")
+	flag.DurationVar(&s.readyTimeout, "ready-timeout", 2*time.Minute, "with -suite: how long a shop may take to be ready")
+	flag.StringVar(&s.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "with -suite: PostgreSQL URL of a database on a server where the suite may create (and drop) its own")
+	flag.StringVar(&s.redis, "redis", "127.0.0.1:6379", "with -suite: Redis address")
+	flag.StringVar(&s.nats, "nats", "nats://127.0.0.1:4222", "with -suite: NATS server (JetStream enabled) of the services apart")
 	flag.Parse()
 	if o.via != "api" && o.via != "web" {
 		fmt.Fprintln(os.Stderr, "loadgen: -via must be api or web")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), o); err != nil {
+	var err error
+	if suite {
+		s.duration, s.products = o.duration, o.products
+		for _, k := range strings.Split(shops, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				s.shops = append(s.shops, k)
+			}
+		}
+		// Ctrl+C ends the suite through its cleanup: shops stopped,
+		// databases dropped.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runSuite(ctx, s, os.Stdout, os.Stdout)
+		stop()
+	} else {
+		err = run(context.Background(), o)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
@@ -86,29 +150,23 @@ type options struct {
 func run(ctx context.Context, o options) error {
 	adminKey := os.Getenv("MERCATO_ADMIN_KEY")
 	base := "http://" + o.addr
-	var child *shopProcess
+	var child *process
 	if o.addr == "" {
 		if adminKey == "" {
 			adminKey = randomHex(16)
 		}
 		var err error
-		if child, err = startShop(ctx, o, adminKey); err != nil {
+		if child, base, err = startShop(ctx, o, adminKey); err != nil {
 			return err
 		}
-		defer child.stop()
-		base = child.base
-		fmt.Printf("startup: /healthz answered 200 %s after exec (the shop reports ready in %s)\n", child.ready.Round(time.Millisecond), child.reported)
-		fmt.Printf("memory after start: %s\n", child.memory())
+		defer func() { _, _ = child.stop(stopGrace) }()
+		fmt.Printf("startup: ready %s after exec (the shop reports ready in %s)\n", child.ready.Round(time.Millisecond), child.reported())
+		fmt.Printf("memory after start: %s\n", memory(child))
 	} else if adminKey == "" {
 		return errors.New("-addr needs the shop's admin key in MERCATO_ADMIN_KEY")
 	}
 
-	c := &client{base: base, admin: adminKey, http: &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: o.workers * 2, IdleConnTimeout: time.Minute},
-		// Pages answer posts with 303; the measure is the post itself.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	c := newClient(base, adminKey, o.workers)
 	skus, words, err := c.prepare(ctx)
 	if err != nil {
 		return err
@@ -125,8 +183,8 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	if child != nil {
-		fmt.Printf("\nmemory after load: %s\n", child.memory())
-		took, err := child.stop()
+		fmt.Printf("\nmemory after load: %s\n", memory(child))
+		took, err := child.stop(stopGrace)
 		if err != nil {
 			return err
 		}
@@ -139,144 +197,65 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
-// shopProcess is the shop the load generator started.
-type shopProcess struct {
-	cmd      *exec.Cmd
-	base     string
-	ready    time.Duration
-	reported string
-	exited   chan error
-	stopped  bool
-	stopTook time.Duration
-	stopErr  error
-}
-
-var readyLine = regexp.MustCompile(`ready in ([0-9.]+[a-zµ]+)`)
-
-// startShop builds (unless -bin) and starts the shop, and waits for its
-// /healthz to answer 200.
-func startShop(ctx context.Context, o options, adminKey string) (*shopProcess, error) {
+// startShop builds (unless -bin) and starts the shop on a free port, and
+// waits for it to be ready.
+func startShop(ctx context.Context, o options, adminKey string) (*process, string, error) {
 	bin := o.bin
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "storefront-loadgen")
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		defer os.RemoveAll(dir) // the running binary keeps its inode
-		bin = filepath.Join(dir, "storefront")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/mercatohq/mercato/examples/storefront")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return nil, fmt.Errorf("build the shop: %w", err)
+		if bin, err = buildBinary(ctx, storefrontPkg, dir); err != nil {
+			return nil, "", err
 		}
 	}
 	port, err := freePort()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin, "-addr", addr, "-products", strconv.Itoa(o.products))
-	cmd.Env = append(os.Environ(), "MERCATO_ADMIN_KEY="+adminKey)
-	stdout, err := cmd.StdoutPipe()
+	p, err := startProcess(bin, []string{"-addr", addr, "-products", strconv.Itoa(o.products)}, append(os.Environ(), "MERCATO_ADMIN_KEY="+adminKey))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	cmd.Stderr = io.Discard // the log: one line per notification
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, err
+	base := "http://" + addr
+	if _, err := p.waitReady(ctx, base+"/healthz", time.Minute); err != nil {
+		_, _ = p.stop(stopGrace)
+		return nil, "", fmt.Errorf("the shop %w; its last output:\n%s", err, strings.Join(p.out.tail(20), "\n"))
 	}
-	p := &shopProcess{cmd: cmd, base: "http://" + addr, exited: make(chan error, 1)}
-	banner := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sent := false
-		for sc.Scan() {
-			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil && !sent {
-				banner <- m[1]
-				sent = true
-			}
-		}
-	}()
-	go func() { p.exited <- cmd.Wait() }()
-	// Poll /healthz: the shop answers 503 while it starts.
-	probe := &http.Client{Timeout: time.Second}
-	for {
-		select {
-		case err := <-p.exited:
-			return nil, fmt.Errorf("the shop exited before it was ready: %v", err)
-		default:
-		}
-		if time.Since(start) > time.Minute {
-			p.stop()
-			return nil, errors.New("the shop was not ready within a minute")
-		}
-		resp, err := probe.Get(p.base + "/healthz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				p.ready = time.Since(start)
-				break
-			}
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	select {
-	case p.reported = <-banner:
-	case <-time.After(5 * time.Second):
-		p.reported = "?"
-	}
-	return p, nil
+	return p, base, nil
 }
 
-// memory reads the shop's resident set from /proc: now and at its peak.
-func (p *shopProcess) memory() string {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+// Import paths of the programs the load generator builds.
+const (
+	storefrontPkg    = "github.com/mercatohq/mercato/examples/storefront"
+	microservicesPkg = "github.com/mercatohq/mercato/examples/microservices"
+)
+
+// stopGrace is how long a shop has to stop on SIGINT before it is
+// killed: the services' supervisor gives its children 40 s to drain.
+const stopGrace = 45 * time.Second
+
+// memory describes the resident memory of p and its children.
+func memory(p *process) string {
+	m, err := processTreeMemory(p.pid())
 	if err != nil {
 		return "unknown (" + err.Error() + ")"
 	}
-	fields := map[string]string{}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			fields[k] = strings.TrimSpace(v)
-		}
-	}
-	return fmt.Sprintf("RSS %s (peak %s)", mb(fields["VmRSS"]), mb(fields["VmHWM"]))
+	return m.String()
 }
 
-func mb(kb string) string {
-	n, err := strconv.ParseFloat(strings.TrimSuffix(kb, " kB"), 64)
-	if err != nil {
-		return kb
-	}
-	return fmt.Sprintf("%.1f MB", n/1024)
-}
-
-// stop sends SIGINT and waits for the shop to exit.
-func (p *shopProcess) stop() (time.Duration, error) {
-	if p.stopped {
-		return p.stopTook, p.stopErr
-	}
-	p.stopped = true
-	start := time.Now()
-	_ = p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case err := <-p.exited:
-		p.stopTook, p.stopErr = time.Since(start), err
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		p.stopTook, p.stopErr = time.Since(start), errors.New("the shop did not stop within 30s of SIGINT")
-	}
-	return p.stopTook, p.stopErr
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+// newClient makes a client of the shop at base for up to conns
+// concurrent requests.
+func newClient(base, adminKey string, conns int) *client {
+	return &client{base: base, admin: adminKey, http: &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute},
+		// Pages answer posts with 303; the measure is the post itself.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
 }
 
 // client talks to the shop.
@@ -389,6 +368,22 @@ func (c *client) prepare(ctx context.Context) (skus, words []string, err error) 
 	return skus, words, nil
 }
 
+// prepareWithin is prepare retried until it succeeds or within has
+// passed: a shop's search index fills from events, after the shop is up.
+func (c *client) prepareWithin(ctx context.Context, within time.Duration) (skus, words []string, err error) {
+	deadline := time.Now().Add(within)
+	for {
+		if skus, words, err = c.prepare(ctx); err == nil || time.Now().After(deadline) {
+			return skus, words, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 // scenario is one measured operation: each worker calls newWorker once,
 // then calls the op it returns repeatedly; op returns the latency of the
 // measured request (setup requests excluded).
@@ -404,11 +399,10 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 		err := f()
 		return time.Since(start), err
 	}
-	address := map[string]string{"name": "Load Tester", "line1": "1 Loopback Lane", "city": "Localhost", "postal_code": "12345", "country": "US"}
 	if via == "web" {
 		form := func(sku string) url.Values { return url.Values{"sku": {sku}, "quantity": {"1"}} }
 		checkout := url.Values{"email": {"load@example.com"}, "payment_method": {"pm_card_visa"}}
-		for k, v := range address {
+		for k, v := range shippingAddress() {
 			checkout.Set(k, v)
 		}
 		return []scenario{
@@ -443,55 +437,87 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}},
 		}
 	}
-	// A guest cart answers only requests that carry its token.
-	type guestCart struct {
-		ID    string `json:"id"`
-		Token string `json:"cart_token"`
-	}
-	newCart := func(ctx context.Context) (guestCart, error) {
-		var cart guestCart
-		err := c.json(ctx, http.MethodPost, "/api/store/carts", map[string]string{}, http.StatusCreated, &cart)
-		return cart, err
-	}
 	return []scenario{
 		{"search (api)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
 			return func() (time.Duration, error) {
-				q := url.Values{"q": {pick(r, words)}, "facets": {"brand,category,price,rating"}}
-				return timed(func() error {
-					return c.json(ctx, http.MethodGet, "/api/store/search?"+q.Encode(), nil, http.StatusOK, nil)
-				})
+				return timed(func() error { return c.search(ctx, pick(r, words)) })
 			}, nil
 		}},
 		{"add to cart", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
-			gc, err := newCart(ctx)
+			gc, err := c.newCart(ctx)
 			n := 0
 			return func() (time.Duration, error) {
 				if n++; n%50 == 0 {
-					if gc, err = newCart(ctx); err != nil { // a new cart before the line limits
+					if gc, err = c.newCart(ctx); err != nil { // a new cart before the line limits
 						return 0, err
 					}
 				}
-				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token)
-				})
+				return timed(func() error { return c.addItem(ctx, gc, pick(r, skus)) })
 			}, err
 		}},
 		{"checkout", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
 			return func() (time.Duration, error) {
-				gc, err := newCart(ctx)
+				gc, err := c.newCart(ctx)
 				if err != nil {
 					return 0, err
 				}
-				if err := c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": pick(r, skus), "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token); err != nil {
+				if err := c.addItem(ctx, gc, pick(r, skus)); err != nil {
 					return 0, err
 				}
-				body := map[string]any{"email": "load@example.com", "payment_method": "pm_card_visa", "shipping_address": address}
-				return timed(func() error {
-					return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12), cartTokenHeader, gc.Token)
-				})
+				return timed(func() error { return c.checkout(ctx, gc) })
 			}, nil
 		}},
 	}
+}
+
+// wholeCheckout is a buyer's whole visit over the API, timed as one:
+// create a cart, add an item, check out.
+func wholeCheckout(c *client, skus []string) scenario {
+	return scenario{"checkout (whole)", func(ctx context.Context, r *mrand.Rand) (func() (time.Duration, error), error) {
+		return func() (time.Duration, error) {
+			start := time.Now()
+			gc, err := c.newCart(ctx)
+			if err == nil {
+				err = c.addItem(ctx, gc, skus[r.IntN(len(skus))])
+			}
+			if err == nil {
+				err = c.checkout(ctx, gc)
+			}
+			return time.Since(start), err
+		}, nil
+	}}
+}
+
+// guestCart is a cart made over the API: it answers only requests that
+// carry its token.
+type guestCart struct {
+	ID    string `json:"id"`
+	Token string `json:"cart_token"`
+}
+
+func (c *client) newCart(ctx context.Context) (guestCart, error) {
+	var cart guestCart
+	err := c.json(ctx, http.MethodPost, "/api/store/carts", map[string]string{}, http.StatusCreated, &cart)
+	return cart, err
+}
+
+func (c *client) addItem(ctx context.Context, gc guestCart, sku string) error {
+	return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/items", map[string]any{"sku": sku, "quantity": 1}, http.StatusOK, nil, cartTokenHeader, gc.Token)
+}
+
+func (c *client) checkout(ctx context.Context, gc guestCart) error {
+	body := map[string]any{"email": "load@example.com", "payment_method": "pm_card_visa", "shipping_address": shippingAddress()}
+	return c.json(ctx, http.MethodPost, "/api/store/carts/"+gc.ID+"/checkout", body, http.StatusCreated, nil, "Idempotency-Key", "load-"+randomHex(12), cartTokenHeader, gc.Token)
+}
+
+func (c *client) search(ctx context.Context, word string) error {
+	q := url.Values{"q": {word}, "facets": {"brand,category,price,rating"}}
+	return c.json(ctx, http.MethodGet, "/api/store/search?"+q.Encode(), nil, http.StatusOK, nil)
+}
+
+// shippingAddress is where the load generator's orders go.
+func shippingAddress() map[string]string {
+	return map[string]string{"name": "Load Tester", "line1": "1 Loopback Lane", "city": "Localhost", "postal_code": "12345", "country": "US"}
 }
 
 // cartTokenHeader carries a guest cart's token (httpapi.CartTokenHeader).
@@ -509,6 +535,15 @@ type result struct {
 func (r result) String() string {
 	c := r.columns()
 	return fmt.Sprintf("%-14s %9s %7s %9s %9s %9s %9s %9s", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
+}
+
+// quantile is the latency at quantile q (0 to 1), 0 without latencies.
+func (r result) quantile(q float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	l := slices.Sorted(slices.Values(r.latencies))
+	return l[min(len(l)-1, int(q*float64(len(l))))]
 }
 
 // columns are the result's figures as printed: scenario, requests,
@@ -538,6 +573,8 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
 	case d < 10*time.Millisecond:
 		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
 	}
 	return d.Round(100 * time.Microsecond).String()
 }

@@ -14,7 +14,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{name: "add to cart", latencies: []time.Duration{3 * time.Millisecond, time.Millisecond, 2 * time.Millisecond, 500 * time.Microsecond}, elapsed: 2 * time.Second},
 		{name: "checkout", errors: 3},
 	})
-	assert.Equal(t, `Machine: Test CPU, 2 cores, go1.26. Load: api, 1 workers, 1s per scenario.
+	assert.Equal(t, `Machine: Test CPU, 2 cores, go1.26. Workload: api, 1 workers, 1s per scenario.
 
 | scenario | requests | errors | req/s | p50 | p90 | p99 | max |
 |---|---:|---:|---:|---:|---:|---:|---:|
@@ -27,5 +27,12 @@ func TestCPUModel(t *testing.T) {
 	info := "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\nprocessor\t: 1\nmodel name\t: other\n"
 	assert.Equal(t, "Intel(R) Xeon(R) CPU @ 2.20GHz", cpuModel(strings.NewReader(info)))
 	assert.Equal(t, "", cpuModel(strings.NewReader("processor\t: 0\n")))
-	assert.Contains(t, describeMachine(), " cores, go")
+	assert.Regexp(t, ` cores, .*go1\.[0-9]+.* linux/`, describeMachine())
+}
+
+func TestMemTotalAndLoadAverage(t *testing.T) {
+	assert.Equal(t, "23.5 GB", memTotal(strings.NewReader("MemTotal:       24683520 kB\nMemFree:        20700000 kB\n")))
+	assert.Equal(t, "", memTotal(strings.NewReader("MemFree: 1 kB\n")))
+	assert.Equal(t, "2.67 0.94 0.34", loadAverage(strings.NewReader("2.67 0.94 0.34 3/412 12345\n")))
+	assert.Equal(t, "", loadAverage(strings.NewReader("")))
 }
