@@ -98,8 +98,9 @@ type Config struct {
 	// allows each client address and each customer (twice that at
 	// once); zero keeps package gateway's defaults.
 	ClientRate int
-	// TopicPrefix and RedisPrefix start the bus's topics and the Redis
-	// keys, so several topologies (tests) share the servers.
+	// TopicPrefix and RedisPrefix start the bus's topics and consumer
+	// groups and the Redis keys, so several topologies (tests) share the
+	// servers.
 	TopicPrefix string
 	RedisPrefix string
 
@@ -131,7 +132,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", "shop@example.com", "sender address of email")
 	fs.BoolVar(&cfg.DemoCatalog, "demo-catalog", true, "create a small demo catalog with stock when the catalog is empty")
 	fs.IntVar(&cfg.ClientRate, "client-rate", 0, "requests a second the gateway allows each client address and customer (default: package gateway's limits)")
-	fs.StringVar(&cfg.TopicPrefix, "topic-prefix", "", "prefix of the bus's topics")
+	fs.StringVar(&cfg.TopicPrefix, "topic-prefix", "", "prefix of the bus's topics and consumer groups")
 	fs.StringVar(&cfg.RedisPrefix, "redis-prefix", "", "prefix of the Redis keys")
 	fs.Usage = func() {
 		fmt.Fprintf(output, "Usage: go run ./examples/microservices [flags]\n\n"+

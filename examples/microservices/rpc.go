@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/mercatohq/mercato/adapters/connectrpc"
-	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/notify"
 )
 
 // peerWait bounds how long a service waits at start for the services it
@@ -33,6 +31,9 @@ func mountRPC(mux *http.ServeMux, p *process, rpc rpcServers) {
 	}
 	if rpc.Payments != nil {
 		mux.Handle(connectrpc.NewPaymentServer(rpc.Payments, opts))
+	}
+	if rpc.OrderDirectory != nil {
+		mux.Handle(connectrpc.NewOrderDirectoryServer(rpc.OrderDirectory, opts))
 	}
 }
 
@@ -113,20 +114,21 @@ func (p *process) customerClient() (*connectrpc.CustomerClient, error) {
 	return connectrpc.NewCustomerClient(hc, base, opts)
 }
 
-// directoryClient finds customers through the user service.
-// SEAM(rpc): orders through the order service's directory.
-func (p *process) directoryClient() (notify.Directory, error) {
+// directoryClient finds customers through the user service and orders
+// through the order service's directory: the notification service reads
+// no other service's tables.
+func (p *process) directoryClient() (connectrpc.Directory, error) {
 	customers, err := p.customerClient()
 	if err != nil {
-		return nil, err
+		return connectrpc.Directory{}, err
 	}
-	return customerDirectory{customers}, nil
-}
-
-// customerDirectory finds customers only; events that name only an
-// order are skipped.
-type customerDirectory struct{ notify.CustomerLookup }
-
-func (customerDirectory) OrderRecipient(context.Context, commerce.OrderID) (notify.Recipient, error) {
-	return notify.Recipient{}, notify.ErrNoOrderDirectory
+	hc, base, opts, err := p.peer(svcOrder)
+	if err != nil {
+		return connectrpc.Directory{}, err
+	}
+	orders, err := connectrpc.NewOrderDirectoryClient(hc, base, opts)
+	if err != nil {
+		return connectrpc.Directory{}, err
+	}
+	return connectrpc.Directory{Customers: customers, Orders: orders}, nil
 }

@@ -130,9 +130,9 @@ func open(ctx context.Context, p *process) (http.Handler, error) {
 	return h, nil
 }
 
-// instanceGroup is a consumer group of this instance alone, for handlers
-// that keep per-instance state (an in-memory index): every instance must
-// see every event.
+// instanceGroup names the consumer groups of this instance alone (see
+// consumerGroup), for handlers that keep per-instance state (an
+// in-memory index): every instance must see every event.
 func instanceGroup(name, addr string) string {
 	return name + "-" + strings.NewReplacer(":", "-", ".", "-", "[", "", "]", "").Replace(dialable(addr))
 }

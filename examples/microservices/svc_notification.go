@@ -10,7 +10,8 @@ import (
 	"github.com/mercatohq/mercato/notify"
 )
 
-// notifyGroup is the consumer group of the notification handlers.
+// notifyGroup names the consumer groups of the notification handlers
+// (see consumerGroup).
 const notifyGroup = "notify"
 
 // wireNotification sends email for the events of the other services:
@@ -42,7 +43,7 @@ func wireNotification(ctx context.Context, p *process) (http.Handler, error) {
 	}
 	for _, name := range svc.Events() {
 		h, _ := svc.Handler(name)
-		if err := p.bus.Subscribe(notifyGroup, name, h); err != nil {
+		if err := p.bus.Subscribe(p.group(notifyGroup, name), name, h); err != nil {
 			return nil, fmt.Errorf("subscribe the notifications: %w", err)
 		}
 	}

@@ -16,8 +16,8 @@ import (
 // mid-checkout, a service that was down).
 const recoveryInterval = 10 * time.Second
 
-// ordersGroup is the consumer group of the order service's handlers:
-// refunds made in the payment provider's dashboard.
+// ordersGroup names the consumer groups of the order service's handlers
+// (see consumerGroup): refunds made in the payment provider's dashboard.
 const ordersGroup = "orders"
 
 // wireOrder runs the orders and the checkout saga in the order schema,
@@ -57,7 +57,7 @@ func wireOrder(ctx context.Context, p *process) (http.Handler, error) {
 		return nil, err
 	}
 	// A refund made in the provider's dashboard reaches the order too.
-	if err := p.bus.Subscribe(ordersGroup, "payment.refunded", orders.HandlePaymentRefunded); err != nil {
+	if err := p.bus.Subscribe(p.group(ordersGroup, "payment.refunded"), "payment.refunded", orders.HandlePaymentRefunded); err != nil {
 		return nil, fmt.Errorf("subscribe the orders to refunds: %w", err)
 	}
 	p.work(func(ctx context.Context) error { return orders.RunRecovery(ctx, recoveryInterval) })

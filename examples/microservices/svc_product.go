@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/mercatohq/mercato/eventbus"
-
 	"github.com/mercatohq/mercato/adapters/bleve"
 	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/catalog"
@@ -61,19 +59,19 @@ func wireProduct(ctx context.Context, p *process) (http.Handler, error) {
 	}
 	// Every instance keeps its own index, so each subscribes in a group
 	// of its own and sees every event.
-	if err := subscribeIndexer(indexer, p.bus, instanceGroup("search", p.cfg.Addr)); err != nil {
+	if err := subscribeIndexer(indexer, p, instanceGroup("search", p.cfg.Addr)); err != nil {
 		return nil, fmt.Errorf("subscribe the search indexer: %w", err)
 	}
 	return serve(p, apiServices{Catalog: products, Search: finder}, rpcServers{Catalog: products})
 }
 
-// subscribeIndexer subscribes, in group, the handler of every event the
-// search indexer follows.
-func subscribeIndexer(x *search.Indexer, bus *eventbus.Bus, group string) error {
-	search.RegisterIndexedEvents(bus.Registry())
+// subscribeIndexer subscribes the handler of every event the search
+// indexer follows, each in its group of service's (see consumerGroup).
+func subscribeIndexer(x *search.Indexer, p *process, service string) error {
+	search.RegisterIndexedEvents(p.bus.Registry())
 	for _, name := range x.Events() {
 		h, _ := x.Handler(name)
-		if err := bus.Subscribe(group, name, h); err != nil {
+		if err := p.bus.Subscribe(p.group(service, name), name, h); err != nil {
 			return err
 		}
 	}
