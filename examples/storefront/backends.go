@@ -123,7 +123,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		return b, fmt.Errorf("search index: %w", err)
 	}
 	onClose(b.index.Close)
-	b.describe = append(b.describe, "search: bleve, in memory, rebuilt from the catalog at start")
+	b.describe = append(b.describe, "search: bleve, temporary, rebuilt from the catalog at start")
 
 	if err := b.openEmail(cfg, log); err != nil {
 		return b, err

@@ -17,7 +17,7 @@ import (
 
 // Config is how the shop runs: where it listens, what it seeds, and which
 // real backends replace the embedded defaults. The zero Config is the
-// demo: memory stores, the in-process bus, an in-memory index, the fake
+// demo: memory stores, the in-process bus, a temporary index, the fake
 // payment provider and notifications written to the log.
 type Config struct {
 	// Addr is the listen address. Default "127.0.0.1:8080"; port 0 picks

@@ -5,7 +5,7 @@
 //	go run ./examples/storefront
 //
 // With no flags everything is embedded: in-memory stores, the in-process
-// event bus, an in-memory bleve search index kept current by the search
+// event bus, a temporary bleve search index kept current by the search
 // indexer from the bus, the fake payment provider (Stripe's test tokens:
 // pm_card_visa approves, pm_card_chargeDeclined declines; its webhook
 // secret generated at start) and email written to the log by the
