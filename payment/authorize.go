@@ -43,10 +43,12 @@ func sameRequest(p Payment, in AuthorizeInput) bool {
 	return p.OrderID == in.OrderID && p.Amount == in.Amount && p.PaymentMethod == in.PaymentMethod && p.CaptureNow == in.CaptureNow
 }
 
-// Authorize takes payment for an order: it creates the payment (Initiated,
-// payment.initiated), authorizes it at the provider (Processing, then
-// Authorized and payment.authorized) and, with CaptureNow, captures it
-// (Captured, Completed). It is idempotent by key: a repeated call, even
+// Authorize takes payment for an order: it creates the payment, already
+// Processing (payment.initiated), authorizes it at the provider
+// (Authorized, payment.authorized) and, with CaptureNow, captures it
+// (Captured, Completed): in the authorization call itself when the
+// provider captures there (AuthorizeRequest.Capture), with a Capture call
+// otherwise. It is idempotent by key: a repeated call, even
 // concurrent and from another process, returns the same payment without a
 // second provider charge (waiting up to Options.InFlightWait for an
 // in-flight first call). The same key with different input is
@@ -81,9 +83,15 @@ func errKeyReused(key string) error {
 func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, error) {
 	now := s.clock.Now()
 	zero := commerce.Zero(in.Amount.Currency())
+	// The payment is created already Processing, its first attempt
+	// counted: the insert is both the durable record of the intent, which
+	// Reconcile finds after a crash, and the claim that lets exactly one
+	// caller send it (a concurrent Create with the key gets created=false
+	// and waits). An Initiated payment would cost a second write before
+	// the provider call for the same guarantee.
 	p := Payment{
 		ID: s.opts.IDs.NewPaymentID(in.OrderID), OrderID: in.OrderID, Amount: in.Amount,
-		Status: StatusInitiated, Provider: s.provider.Name(), PaymentMethod: in.PaymentMethod,
+		Status: StatusProcessing, Attempts: 1, Provider: s.provider.Name(), PaymentMethod: in.PaymentMethod,
 		CaptureNow: in.CaptureNow, MaxRetries: s.opts.MaxRetries, IdempotencyKey: in.IdempotencyKey,
 		CapturedAmount: zero, RefundedAmount: zero, CreatedAt: now, UpdatedAt: now,
 	}
@@ -98,7 +106,7 @@ func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, er
 		}
 		return s.await(ctx, stored)
 	}
-	return s.attempt(ctx, stored, in.Description)
+	return s.send(ctx, stored, in.Description)
 }
 
 // attempt runs one authorization attempt of a payment that is Initiated or
@@ -164,6 +172,7 @@ func (s *Service) send(ctx context.Context, p Payment, description string) (Paym
 		PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, PaymentMethod: p.PaymentMethod,
 		IdempotencyKey: providerKey(p, "authorize"), Description: description,
 		Metadata: map[string]string{"mercato_payment_id": p.ID.String(), "mercato_order_id": p.OrderID.String()},
+		Capture:  p.CaptureNow,
 	}
 	res, err := call(ctx, s, func() (ProviderResult, error) {
 		return s.provider.Authorize(ctx, req)

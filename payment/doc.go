@@ -11,6 +11,15 @@
 //	Authorized -> Failed      (the capture failed)
 //	Failed -> Retry -> Processing
 //
+// [Service.Authorize] creates a payment already Processing: the one write
+// before the provider call both claims the key and records the attempt,
+// so a crash after it is found and finished by [Service.Reconcile].
+// A payment stored Initiated (its attempt not started) is sent by
+// Reconcile. With CaptureNow, a provider that captures in the
+// authorization call (AuthorizeRequest.Capture) answers captured, and the
+// payment moves through Authorized and Captured to Completed, with their
+// events, in one write.
+//
 // Failed is final once the payment used its configured number of retries
 // ([Options.MaxRetries], default 3). An authorization can also be voided:
 // Authorized -> Cancelled, and Cancelled is final. Refunds do not

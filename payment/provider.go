@@ -18,7 +18,10 @@ type Provider interface {
 	Name() string
 	// Authorize places a hold of req.Amount on req.PaymentMethod. The
 	// result's Status is ProviderAuthorized on success, or ProviderPending
-	// when the provider finishes asynchronously (a webhook follows).
+	// when the provider finishes asynchronously (a webhook follows). With
+	// req.Capture it may capture in the same call and answer
+	// ProviderCaptured; a provider that cannot answers ProviderAuthorized
+	// and the Service captures with a second call.
 	Authorize(ctx context.Context, req AuthorizeRequest) (ProviderResult, error)
 	// Capture captures amount (at most the authorized amount) of the
 	// authorization ref.
@@ -48,6 +51,12 @@ type AuthorizeRequest struct {
 	IdempotencyKey string
 	Description    string
 	Metadata       map[string]string
+	// Capture asks the provider to capture the full amount as part of the
+	// authorization, saving the Capture call (Stripe's
+	// capture_method=automatic). The payment's CaptureNow sets it; a
+	// request sent again under the same idempotency key carries the same
+	// value.
+	Capture bool
 }
 
 // ProviderStatus is the provider's view of a payment.

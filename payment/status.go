@@ -7,7 +7,9 @@ type Status string
 // the steps of taking a payment, failing it and retrying it.
 const (
 	// StatusInitiated: the payment exists and its idempotency key is
-	// claimed; the provider has not been called.
+	// claimed; no attempt is counted and the provider has not been
+	// called. Authorize creates payments Processing instead; Reconcile
+	// starts the attempt of one stored Initiated.
 	StatusInitiated Status = "initiated"
 	// StatusProcessing: an authorization attempt is under way at the
 	// provider, or its outcome is not known yet.

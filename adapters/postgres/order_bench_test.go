@@ -2,10 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/adapters/postgres"
@@ -20,8 +18,9 @@ const benchPoolConns = 20
 
 // BenchmarkCheckout measures a full checkout (ordertest.BenchCheckout)
 // with orders, inventory and payments in PostgreSQL and carts in Redis,
-// and reports the SQL round trips per checkout. The outbox relay reads
-// through a pool of its own, so its polling is not counted.
+// and reports the SQL round trips and durable commits per checkout (see
+// dbTrace for what counts). The outbox relay reads through a pool of its
+// own, so its polling is not counted.
 func BenchmarkCheckout(b *testing.B) { benchCheckout(b, true, false) }
 
 // BenchmarkCheckoutWithCode is BenchmarkCheckout with a promotion code in
@@ -33,10 +32,10 @@ func BenchmarkCheckoutWithCode(b *testing.B) { benchCheckout(b, true, true) }
 func BenchmarkCheckoutWithoutPromotions(b *testing.B) { benchCheckout(b, false, false) }
 
 func benchCheckout(b *testing.B, promotions, code bool) {
-	var trips roundTrips
+	var trace dbTrace
 	ordertest.BenchCheckout(b, func(t testing.TB, events commerce.EventPublisher) ordertest.Stores {
 		dsn := testenv.PostgresURL(t)
-		pool := benchPool(t, dsn, benchPoolConns, &trips)
+		pool := benchPool(t, dsn, benchPoolConns, &trace)
 		relayPool := benchPool(t, dsn, 4, nil)
 		if err := postgres.Migrate(context.Background(), pool); err != nil {
 			t.Fatalf("migrate: %v", err)
@@ -46,20 +45,20 @@ func benchCheckout(b *testing.B, promotions, code bool) {
 			s.Promotions = nil
 		}
 		return s
-	}, &ordertest.BenchOptions{RoundTrips: trips.n.Load, Code: code})
+	}, &ordertest.BenchOptions{RoundTrips: trace.RoundTrips, Commits: trace.Commits, Code: code})
 }
 
-// benchPool opens a pool of at most conns connections on dsn, counting
-// its round trips in trips when that is not nil.
-func benchPool(t testing.TB, dsn string, conns int32, trips *roundTrips) *pgxpool.Pool {
+// benchPool opens a pool of at most conns connections on dsn, traced by
+// trace when that is not nil.
+func benchPool(t testing.TB, dsn string, conns int32, trace *dbTrace) *pgxpool.Pool {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.MaxConns = conns
-	if trips != nil {
-		cfg.ConnConfig.Tracer = trips
+	if trace != nil {
+		cfg.ConnConfig.Tracer = trace
 	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
@@ -68,25 +67,3 @@ func benchPool(t testing.TB, dsn string, conns int32, trips *roundTrips) *pgxpoo
 	t.Cleanup(pool.Close)
 	return pool
 }
-
-// roundTrips counts the round trips of the connections it traces: one
-// per query (Exec, Query, QueryRow, which includes BEGIN and COMMIT) and
-// one per batch. The extra round trip a batch spends preparing
-// statements a connection has not seen yet is not counted.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-
-func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-
-func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-
-func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}

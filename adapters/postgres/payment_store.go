@@ -93,47 +93,41 @@ func nullIfEmpty(s string) *string {
 	return &s
 }
 
-// Create implements payment.Store.
+// Create implements payment.Store. The insert, its events and COMMIT go
+// in one round trip: a payment's key is new but for a retry, so the
+// insert is not made conditional. A key already taken fails it on the
+// unique constraint, and the payment with the key is read then; a
+// concurrent Create with the key waits for the first to commit, then
+// fails the same way and reads it. A failed insert publishes nothing.
 func (s *PaymentStore) Create(ctx context.Context, p payment.Payment, events []commerce.Envelope) (payment.Payment, bool, error) {
 	p.CreatedAt, p.UpdatedAt = micro(p.CreatedAt), micro(p.UpdatedAt)
-	var out payment.Payment
-	created := false
 	err := inPipe(ctx, s.pool, "create payment", func(tx *pipeTx) error {
-		inserted := false
 		tx.Queue(`INSERT INTO payment_payments (id, order_id, currency, amount, status, provider, provider_ref,
 			payment_method, capture_now, attempts, max_retries, idempotency_key, captured_amount, refunded_amount,
 			failure_code, failure_message, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-			ON CONFLICT (idempotency_key) DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			p.ID, p.OrderID, p.Amount.Currency(), p.Amount.Amount(), p.Status, p.Provider, nullIfEmpty(p.ProviderRef),
 			p.PaymentMethod, p.CaptureNow, p.Attempts, p.MaxRetries, p.IdempotencyKey, p.CapturedAmount.Amount(),
-			p.RefundedAmount.Amount(), p.FailureCode, p.FailureMessage, p.CreatedAt, p.UpdatedAt).Exec(func(tag pgconn.CommandTag) error {
-			inserted = tag.RowsAffected() == 1
-			return nil
-		})
-		if err := tx.flush(ctx); err != nil {
-			return err
-		}
-		if !inserted {
-			// The insert waited for the payment with the key to commit;
-			// this later statement sees it.
-			tx.Queue(`SELECT `+paymentColumns+` FROM payment_payments WHERE idempotency_key = $1`, p.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-				var err error
-				out, err = scanPayment(row)
-				return err
-			})
-			return tx.commit(ctx)
-		}
-		out, created = p, true
+			p.RefundedAmount.Amount(), p.FailureCode, p.FailureMessage, p.CreatedAt, p.UpdatedAt)
 		if err := s.opts.publish(ctx, tx, events); err != nil {
 			return err
 		}
 		return tx.commit(ctx)
 	})
-	if err != nil {
-		return payment.Payment{}, false, err
+	if err == nil {
+		return p, true, nil
 	}
-	return out, created, nil
+	// Whatever failed, a payment with the key that exists is the answer:
+	// the insert hit its constraint, or failed before it was sent (the
+	// events of a repeat need not even encode, as they are not published).
+	existing, gerr := s.GetByIdempotencyKey(ctx, p.IdempotencyKey)
+	if gerr == nil {
+		return existing, false, nil
+	}
+	if constraintOf(err) == "payment_payments_idempotency_key_key" {
+		return payment.Payment{}, false, gerr
+	}
+	return payment.Payment{}, false, err
 }
 
 func (s *PaymentStore) getBy(ctx context.Context, doing, where string, args ...any) (payment.Payment, error) {

@@ -80,6 +80,26 @@ func TestStripeAuthorizeSendsAManualPaymentIntent(t *testing.T) {
 		Amount: commerce.MustMoney(1999, "USD"), Captured: commerce.MustMoney(0, "USD")}, res)
 }
 
+// TestStripeAuthorizeWithCaptureSendsAnAutomaticPaymentIntent: a request
+// that captures too is one automatic-capture PaymentIntent, succeeded in
+// the answer: captured, nothing left to capture.
+func TestStripeAuthorizeWithCaptureSendsAnAutomaticPaymentIntent(t *testing.T) {
+	f, p := newFakeStripe(t, func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "/v1/payment_intents", r.URL.Path)
+		require.NoError(t, r.ParseForm())
+		assert.Equal(t, "automatic", r.PostForm.Get("capture_method"))
+		assert.Equal(t, "true", r.PostForm.Get("confirm"))
+		reply(w, 200, intentJSON("pi_2", "succeeded", 1999, 1999, ""))
+	})
+	req := req1999()
+	req.Capture = true
+	res, err := p.Authorize(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, payment.ProviderResult{Ref: "pi_2", Status: payment.ProviderCaptured,
+		Amount: commerce.MustMoney(1999, "USD"), Captured: commerce.MustMoney(1999, "USD")}, res)
+	assert.Equal(t, int64(1), f.requests.Load())
+}
+
 func TestStripeErrorClassification(t *testing.T) {
 	cases := []struct {
 		name    string

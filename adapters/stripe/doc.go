@@ -19,8 +19,9 @@
 //   - other API errors (invalid_request_error, idempotency_error,
 //     authentication): [payment.KindInvalid].
 //
-// Authorize creates and confirms a PaymentIntent with capture_method=manual,
-// the amount in minor units and the currency in lower case, metadata
+// Authorize creates and confirms a PaymentIntent with capture_method=manual
+// (automatic when the request asks to capture, so it succeeds in that one
+// call), the amount in minor units and the currency in lower case, metadata
 // mercato_payment_id, mercato_order_id and mercato_idempotency_key, and the
 // idempotency key on the request. Capture, Cancel and Refund send their
 // idempotency keys too. Lookup reads a PaymentIntent by reference or, without

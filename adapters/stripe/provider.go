@@ -72,13 +72,19 @@ func New(apiKey string, opts *Options) (*Provider, error) {
 // Name returns "stripe".
 func (p *Provider) Name() string { return Name }
 
-// Authorize creates and confirms a PaymentIntent with manual capture.
+// Authorize creates and confirms a PaymentIntent with manual capture or,
+// when req.Capture is set, automatic capture: the PaymentIntent then
+// succeeds (ProviderCaptured) in this one call.
 func (p *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) (payment.ProviderResult, error) {
+	capture := stripego.PaymentIntentCaptureMethodManual
+	if req.Capture {
+		capture = stripego.PaymentIntentCaptureMethodAutomatic
+	}
 	params := &stripego.PaymentIntentParams{
 		Amount:        stripego.Int64(req.Amount.Amount()),
 		Currency:      stripego.String(strings.ToLower(string(req.Amount.Currency()))),
 		PaymentMethod: stripego.String(req.PaymentMethod),
-		CaptureMethod: stripego.String(string(stripego.PaymentIntentCaptureMethodManual)),
+		CaptureMethod: stripego.String(string(capture)),
 		Confirm:       stripego.Bool(true),
 		AutomaticPaymentMethods: &stripego.PaymentIntentAutomaticPaymentMethodsParams{
 			Enabled:        stripego.Bool(true),

@@ -20,6 +20,11 @@ type BenchOptions struct {
 	// stores have made so far. BenchCheckout reports the ones the timed
 	// checkouts made, per checkout, as "roundtrips/op".
 	RoundTrips func() int64
+	// Commits, when set, returns how many durable commits the stores
+	// have made so far (transactions that wrote, each a WAL flush in a
+	// SQL database). BenchCheckout reports the timed checkouts', per
+	// checkout, as "commits/op".
+	Commits func() int64
 	// Code, when set, enters a promotion code (10% off the order, no use
 	// limit) in every cart, so each checkout evaluates, reserves and
 	// commits a redemption. It needs Stores.Promotions.
@@ -45,7 +50,8 @@ const benchCode = "BENCH10"
 // or 3 lines (1 to 3 units each) of SKUs drawn from BenchSKUs, paid with
 // pm_card_visa by the fake provider, captured at checkout. It reports
 // checkouts/s, the p50/p99/max latency of one Checkout and, with
-// opts.RoundTrips, the database round trips per checkout.
+// opts.RoundTrips and opts.Commits, the database round trips and durable
+// commits per checkout.
 //
 // Only the checkouts are timed. The carts, and the stock of every SKU
 // they hold, are built before the timer starts; events keep flowing to
@@ -122,9 +128,12 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 		b.Fatalf("carts: %v", err)
 	}
 
-	var before int64
+	var before, commitsBefore int64
 	if o.RoundTrips != nil {
 		before = o.RoundTrips()
+	}
+	if o.Commits != nil {
+		commitsBefore = o.Commits()
 	}
 	benchload.Run(b, buyers, "checkouts/s", func(_, i int) error {
 		placed, err := w.Orders.Checkout(ctx, carts[i], Input("pm_card_visa", keys[i]))
@@ -141,6 +150,9 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 	})
 	if o.RoundTrips != nil {
 		b.ReportMetric(float64(o.RoundTrips()-before)/float64(b.N), "roundtrips/op")
+	}
+	if o.Commits != nil {
+		b.ReportMetric(float64(o.Commits()-commitsBefore)/float64(b.N), "commits/op")
 	}
 }
 

@@ -84,7 +84,9 @@ func NewWorldWith(t testing.TB, newStores NewStores, opts *order.Options, suite 
 		Prices: NewPriceTable(),
 	}
 	w.Stores = newStores(t, w.Events)
-	w.Provider = fakeprovider.New(&fakeprovider.Options{Clock: w.Clock})
+	// A shop that captures at checkout takes the payment in one provider
+	// call, as it does with Stripe.
+	w.Provider = fakeprovider.New(&fakeprovider.Options{Clock: w.Clock, AutoCapture: opts == nil || opts.Capture != order.CaptureAtShipment})
 	quiet := slog.New(slog.DiscardHandler)
 	var err error
 	cartOpts := &cart.Options{Clock: w.Clock}

@@ -30,3 +30,22 @@ func ExampleProvider_Script() {
 	// Output:
 	// authorized <nil> 1 1
 }
+
+// With AutoCapture, a payment captured at once (CaptureNow) is authorized
+// and captured in one provider call, as Stripe does with automatic
+// capture: no Capture call follows.
+func ExampleOptions_autoCapture() {
+	ctx := context.Background()
+	fake := fakeprovider.New(&fakeprovider.Options{AutoCapture: true})
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, nil)
+	if err != nil {
+		panic(err)
+	}
+	p, err := svc.Authorize(ctx, payment.AuthorizeInput{
+		OrderID: commerce.NewID[commerce.OrderID](), Amount: commerce.MustMoney(1000, "USD"),
+		PaymentMethod: "pm_card_visa", IdempotencyKey: "checkout-8", CaptureNow: true,
+	})
+	fmt.Println(p.Status, p.CapturedAmount, err, fake.Calls("authorize"), fake.Calls("capture"))
+	// Output:
+	// completed 10.00 USD <nil> 1 0
+}

@@ -74,6 +74,12 @@ type Options struct {
 	Clock commerce.Clock
 	// Scripts adds or overrides token behaviours.
 	Scripts map[string]Script
+	// AutoCapture captures in the Authorize call itself when the request
+	// asks for it (AuthorizeRequest.Capture), as Stripe does with
+	// capture_method=automatic: one call, the result ProviderCaptured. A
+	// Script's OnCapture outcome then applies to that call. Without it
+	// the fake only authorizes, and the capture takes a Capture call.
+	AutoCapture bool
 }
 
 // Charge is one authorization that took money, as the ledger records it.
@@ -90,10 +96,11 @@ type Charge struct {
 
 // Provider is the fake. It is safe for concurrent use.
 type Provider struct {
-	name      string
-	secret    string
-	tolerance time.Duration
-	clock     commerce.Clock
+	name        string
+	secret      string
+	tolerance   time.Duration
+	clock       commerce.Clock
+	autoCapture bool
 
 	mu      sync.Mutex
 	scripts map[string]Script
@@ -147,7 +154,7 @@ func New(opts *Options) *Provider {
 		o.Clock = commerce.SystemClock{}
 	}
 	f := &Provider{
-		name: o.Name, secret: o.WebhookSecret, tolerance: o.Tolerance, clock: o.Clock,
+		name: o.Name, secret: o.WebhookSecret, tolerance: o.Tolerance, clock: o.Clock, autoCapture: o.AutoCapture,
 		scripts: stripeTestTokens(), intents: map[string]*intent{}, byKey: map[string]stored{},
 		misses: map[string]int{}, calls: map[string]int{},
 	}
@@ -234,7 +241,7 @@ func (f *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) 
 	if !req.Amount.IsPositive() {
 		return payment.ProviderResult{}, payment.ErrInvalid("amount_too_small", "amount must be positive")
 	}
-	fp := fmt.Sprintf("authorize|%s|%s", req.Amount, req.PaymentMethod)
+	fp := fmt.Sprintf("authorize|%s|%s|capture=%t", req.Amount, req.PaymentMethod, req.Capture)
 	if prev, ok := f.byKey[req.IdempotencyKey]; ok {
 		if prev.fingerprint != fp {
 			return payment.ProviderResult{}, idempotencyError(req.IdempotencyKey)
@@ -250,7 +257,11 @@ func (f *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) 
 		f.byKey[req.IdempotencyKey] = stored{fingerprint: fp, err: err}
 		return payment.ProviderResult{}, err
 	}
-	if !script.OnCapture {
+	// capture: this call captures too, so a script's capture outcome
+	// belongs to it.
+	capture := req.Capture && f.autoCapture
+	scripted := !script.OnCapture || capture
+	if scripted {
 		if err := f.misbehaveBefore(req.IdempotencyKey, script); err != nil {
 			return payment.ProviderResult{}, err
 		}
@@ -264,16 +275,18 @@ func (f *Provider) Authorize(ctx context.Context, req payment.AuthorizeRequest) 
 	f.order = append(f.order, in.Ref)
 	var res payment.ProviderResult
 	var err error
-	if script.Outcome == Decline && !script.OnCapture {
+	switch {
+	case script.Outcome == Decline && scripted:
 		in.Status, in.failureCode, in.failureMessage = payment.ProviderFailed, script.Code, script.Message
 		err = payment.ErrDeclined(script.Code, script.Message)
-		res = in.result()
-	} else {
+	case capture:
+		in.Status, in.Captured, in.everHeld = payment.ProviderCaptured, req.Amount, true
+	default:
 		in.Status, in.everHeld = payment.ProviderAuthorized, true
-		res = in.result()
 	}
+	res = in.result()
 	f.byKey[req.IdempotencyKey] = stored{fingerprint: fp, result: res, err: err}
-	if !script.OnCapture {
+	if scripted {
 		if merr := f.misbehaveAfter(req.IdempotencyKey, req.PaymentMethod); merr != nil {
 			return payment.ProviderResult{}, merr
 		}

@@ -15,12 +15,22 @@ import (
 )
 
 func TestPaymentFakeProviderSuite(t *testing.T) {
-	paymenttest.RunProvider(t, paymenttest.ProviderHarness{
-		New: func(testing.TB) payment.Provider { return fakeprovider.New(nil) },
-		Sign: func(_ testing.TB, p payment.Provider, ev payment.WebhookEvent, at time.Time) ([]byte, string) {
-			return p.(*fakeprovider.Provider).SignedEventAt(ev, at)
-		},
-		Capabilities: paymenttest.Capabilities{RealisticStatuses: true, RealisticDeclines: true, Idempotency: true, RealisticLookup: true},
+	sign := func(_ testing.TB, p payment.Provider, ev payment.WebhookEvent, at time.Time) ([]byte, string) {
+		return p.(*fakeprovider.Provider).SignedEventAt(ev, at)
+	}
+	realistic := paymenttest.Capabilities{RealisticStatuses: true, RealisticDeclines: true, Idempotency: true, RealisticLookup: true}
+	t.Run("TwoCallCapture", func(t *testing.T) {
+		paymenttest.RunProvider(t, paymenttest.ProviderHarness{
+			New: func(testing.TB) payment.Provider { return fakeprovider.New(nil) }, Sign: sign, Capabilities: realistic,
+		})
+	})
+	t.Run("AutoCapture", func(t *testing.T) {
+		c := realistic
+		c.CapturesOnAuthorize = true
+		paymenttest.RunProvider(t, paymenttest.ProviderHarness{
+			New:  func(testing.TB) payment.Provider { return fakeprovider.New(&fakeprovider.Options{AutoCapture: true}) },
+			Sign: sign, Capabilities: c,
+		})
 	})
 }
 

@@ -29,6 +29,10 @@ type Capabilities struct {
 	// RealisticLookup: Lookup finds exactly what was created and reports
 	// unknown references and keys as not found.
 	RealisticLookup bool
+	// CapturesOnAuthorize: an authorization that asks to capture
+	// (AuthorizeRequest.Capture) comes back captured, in full. Without
+	// it, such an authorization may come back authorized only.
+	CapturesOnAuthorize bool
 }
 
 // ProviderHarness is what the provider suite needs.
@@ -46,6 +50,7 @@ type ProviderHarness struct {
 // RunProvider runs the provider suite.
 func RunProvider(t *testing.T, h ProviderHarness) {
 	t.Run("AuthorizeCaptureRefund", func(t *testing.T) { testProviderRoundTrip(t, h) })
+	t.Run("AuthorizeWithCapture", func(t *testing.T) { testProviderAuthorizeWithCapture(t, h) })
 	t.Run("AuthorizeCancel", func(t *testing.T) { testProviderCancel(t, h) })
 	t.Run("IdempotencyKeyReuse", func(t *testing.T) { testProviderIdempotency(t, h) })
 	t.Run("Lookup", func(t *testing.T) { testProviderLookup(t, h) })
@@ -109,6 +114,38 @@ func testProviderRoundTrip(t *testing.T, h ProviderHarness) {
 	_, err = p.Capture(ctx, other.Ref, money(2001), "suite-overcapture-"+other.Ref)
 	require.Error(t, err)
 	assert.Equal(t, payment.KindInvalid, payment.KindOf(err))
+}
+
+func testProviderAuthorizeWithCapture(t *testing.T, h ProviderHarness) {
+	p := h.New(t)
+	ctx := context.Background()
+	req := authorizeRequest("pm_card_visa")
+	req.Capture = true
+	res, err := p.Authorize(ctx, req)
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Ref)
+	if !h.RealisticStatuses {
+		return
+	}
+	if res.Status == payment.ProviderAuthorized && !h.CapturesOnAuthorize {
+		// It only authorized: the capture takes its own call.
+		res, err = p.Capture(ctx, res.Ref, money(2000), req.IdempotencyKey+"/capture")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, payment.ProviderCaptured, res.Status)
+	assert.Equal(t, money(2000), res.Captured)
+	looked, err := p.Lookup(ctx, payment.LookupRequest{Ref: res.Ref})
+	require.NoError(t, err)
+	assert.Equal(t, payment.ProviderCaptured, looked.Status)
+	if h.Idempotency {
+		again, err := p.Authorize(ctx, req)
+		require.NoError(t, err)
+		assert.Equal(t, res.Ref, again.Ref, "the same key returns the first result")
+		req.Capture = false
+		_, err = p.Authorize(ctx, req)
+		require.Error(t, err, "the same key asking not to capture is another request")
+		assert.Equal(t, payment.KindInvalid, payment.KindOf(err))
+	}
 }
 
 func testProviderCancel(t *testing.T, h ProviderHarness) {

@@ -113,6 +113,7 @@ func requireCode(t testing.TB, want commerce.ErrorCode, err error) {
 func Run(t *testing.T, newStore NewStore) {
 	t.Run("AuthorizeCaptureComplete", func(t *testing.T) { testAuthorizeCapture(t, newStore) })
 	t.Run("CaptureNow", func(t *testing.T) { testCaptureNow(t, newStore) })
+	t.Run("CaptureNowInOneCall", func(t *testing.T) { testOneCallCapture(t, newStore) })
 	t.Run("Declines", func(t *testing.T) { testDeclines(t, newStore) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, newStore) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, newStore) })
