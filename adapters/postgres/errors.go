@@ -23,6 +23,12 @@ const (
 	pgQueryCanceled        = "57014"
 	pgLockNotAvailable     = "55P03"
 	pgAdminShutdown        = "57P01"
+	pgCrashShutdown        = "57P02"
+	pgCannotConnectNow     = "57P03"
+	// pgInsufficientResources is the class of too_many_connections
+	// (53300), out_of_memory (53200) and the like: the server cannot take
+	// the work now, as when every connection slot is in use.
+	pgInsufficientResources = "53"
 )
 
 // classify turns a pgx error into a commerce error whose message says what
@@ -88,6 +94,8 @@ func codeOf(e *pgconn.PgError) commerce.ErrorCode {
 		return commerce.CodeInvalidArgument
 	case e.Code == pgSerializationFailure, e.Code == pgDeadlockDetected,
 		e.Code == pgQueryCanceled, e.Code == pgLockNotAvailable, e.Code == pgAdminShutdown,
+		e.Code == pgCrashShutdown, e.Code == pgCannotConnectNow,
+		strings.HasPrefix(e.Code, pgInsufficientResources),
 		strings.HasPrefix(e.Code, "08"): // connection exceptions
 		return commerce.CodeUnavailable
 	default:

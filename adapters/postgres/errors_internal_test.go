@@ -33,6 +33,10 @@ func TestClassify(t *testing.T) {
 		"query cancelled":       {&pgconn.PgError{Code: pgQueryCanceled}, commerce.CodeUnavailable},
 		"admin shutdown":        {&pgconn.PgError{Code: pgAdminShutdown}, commerce.CodeUnavailable},
 		"connection exception":  {&pgconn.PgError{Code: "08006"}, commerce.CodeUnavailable},
+		"crash shutdown":        {&pgconn.PgError{Code: pgCrashShutdown}, commerce.CodeUnavailable},
+		"starting up":           {&pgconn.PgError{Code: pgCannotConnectNow, Message: "the database system is starting up"}, commerce.CodeUnavailable},
+		"out of memory":         {&pgconn.PgError{Code: "53200", Message: "out of shared memory"}, commerce.CodeUnavailable},
+		"too many connections":  {&pgconn.PgError{Severity: "FATAL", Code: "53300", Message: "sorry, too many clients already"}, commerce.CodeUnavailable},
 		"syntax error":          {&pgconn.PgError{Code: "42601"}, commerce.CodeInternal},
 		"anything else":         {errors.New("boom"), commerce.CodeInternal},
 	} {

@@ -129,69 +129,85 @@ func testPartialReturns(t *testing.T, s suite) {
 // split into returns, and whatever the policy, the refunds of all its
 // returns add up to exactly the refund of returning everything at once,
 // which is the order's total when tax and shipping are refunded.
+//
+// Each policy is a subtest, so its world (on a sharded store, a pool per
+// shard and a relay with its own connection) is closed before the next
+// one opens: three open at once took half of a default server's
+// connections.
 func testReturnsSumToFullRefund(t *testing.T, s suite) {
-	for _, policy := range []struct {
-		shipping order.ReturnShippingPolicy
-		tax      order.ReturnTaxPolicy
-	}{
+	for _, policy := range []returnPolicy{
 		{order.ReturnShippingRefunded, order.ReturnTaxRefunded},
 		{order.ReturnShippingKept, order.ReturnTaxRefunded},
 		{order.ReturnShippingKept, order.ReturnTaxKept},
 	} {
-		w := s.world(t, returnsOptions(policy.shipping, policy.tax))
-		ctx := context.Background()
-		rng := rand.New(rand.NewPCG(17, uint64(len(policy.shipping)+len(policy.tax))))
-		for round := range 4 {
-			var items []Item
-			bought := map[string]int{}
-			for i := range 1 + rng.IntN(3) {
-				sku := SKU(i)
-				w.SetStock(t, sku, 100)
-				w.Prices.Set(sku, 1+rng.Int64N(9999))
-				items = append(items, Item{sku, 1 + rng.IntN(5)})
-				bought[sku] = items[len(items)-1].Quantity
-			}
-			whole := w.delivered(t, items...)
-			var all []order.ReturnLine
-			for _, it := range items {
-				all = append(all, order.ReturnLine{SKU: it.SKU, Quantity: it.Quantity})
-			}
-			full := w.returnAll(t, whole.ID, all...).Refund.Total
+		t.Run("shipping "+string(policy.shipping)+", tax "+string(policy.tax), func(t *testing.T) {
+			returnsSumToFullRefund(t, s, policy)
+		})
+	}
+}
 
-			o := w.delivered(t, items...)
-			require.Equal(t, whole.Totals, o.Totals)
-			sum := commerce.Zero(usd)
-			for left := len(all); left > 0; {
-				var lines []order.ReturnLine
-				for sku, n := range bought {
-					if n == 0 || rng.IntN(2) == 0 {
-						continue
-					}
-					q := 1 + rng.IntN(n)
-					lines = append(lines, order.ReturnLine{SKU: sku, Quantity: q})
-					bought[sku] -= q
-				}
-				if len(lines) == 0 {
+// returnPolicy is what a return refunds of an order's shipping and tax.
+type returnPolicy struct {
+	shipping order.ReturnShippingPolicy
+	tax      order.ReturnTaxPolicy
+}
+
+// returnsSumToFullRefund checks the property of testReturnsSumToFullRefund
+// under one policy.
+func returnsSumToFullRefund(t *testing.T, s suite, policy returnPolicy) {
+	w := s.world(t, returnsOptions(policy.shipping, policy.tax))
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(17, uint64(len(policy.shipping)+len(policy.tax))))
+	for round := range 4 {
+		var items []Item
+		bought := map[string]int{}
+		for i := range 1 + rng.IntN(3) {
+			sku := SKU(i)
+			w.SetStock(t, sku, 100)
+			w.Prices.Set(sku, 1+rng.Int64N(9999))
+			items = append(items, Item{sku, 1 + rng.IntN(5)})
+			bought[sku] = items[len(items)-1].Quantity
+		}
+		whole := w.delivered(t, items...)
+		var all []order.ReturnLine
+		for _, it := range items {
+			all = append(all, order.ReturnLine{SKU: it.SKU, Quantity: it.Quantity})
+		}
+		full := w.returnAll(t, whole.ID, all...).Refund.Total
+
+		o := w.delivered(t, items...)
+		require.Equal(t, whole.Totals, o.Totals)
+		sum := commerce.Zero(usd)
+		for left := len(all); left > 0; {
+			var lines []order.ReturnLine
+			for sku, n := range bought {
+				if n == 0 || rng.IntN(2) == 0 {
 					continue
 				}
-				r := w.returnAll(t, o.ID, lines...)
-				var err error
-				sum, err = sum.Add(r.Refund.Total)
-				require.NoError(t, err)
-				left = 0
-				for _, n := range bought {
-					if n > 0 {
-						left++
-					}
+				q := 1 + rng.IntN(n)
+				lines = append(lines, order.ReturnLine{SKU: sku, Quantity: q})
+				bought[sku] -= q
+			}
+			if len(lines) == 0 {
+				continue
+			}
+			r := w.returnAll(t, o.ID, lines...)
+			var err error
+			sum, err = sum.Add(r.Refund.Total)
+			require.NoError(t, err)
+			left = 0
+			for _, n := range bought {
+				if n > 0 {
+					left++
 				}
 			}
-			require.Equal(t, full, sum, "policy %v round %d: the parts add up to the whole", policy, round)
-			if policy.shipping == order.ReturnShippingRefunded && policy.tax == order.ReturnTaxRefunded {
-				require.Equal(t, o.Totals.Total, sum, "everything returned refunds the total")
-				require.Equal(t, int64(0), w.captured(t, o.ID))
-			}
-			_, _, err := w.Orders.RequestReturn(ctx, order.ReturnInput{OrderID: o.ID, Lines: []order.ReturnLine{{SKU: items[0].SKU, Quantity: 1}}})
-			requireCode(t, commerce.CodeFailedPrecondition, err)
 		}
+		require.Equal(t, full, sum, "policy %v round %d: the parts add up to the whole", policy, round)
+		if policy.shipping == order.ReturnShippingRefunded && policy.tax == order.ReturnTaxRefunded {
+			require.Equal(t, o.Totals.Total, sum, "everything returned refunds the total")
+			require.Equal(t, int64(0), w.captured(t, o.ID))
+		}
+		_, _, err := w.Orders.RequestReturn(ctx, order.ReturnInput{OrderID: o.ID, Lines: []order.ReturnLine{{SKU: items[0].SKU, Quantity: 1}}})
+		requireCode(t, commerce.CodeFailedPrecondition, err)
 	}
 }

@@ -30,7 +30,11 @@ func classify(err error, doing, shard string) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		code, what = commerce.CodeUnavailable, "cancelled or timed out"
 	case errors.As(err, &pgErr):
-		if strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57") || pgErr.Code == "40001" || pgErr.Code == "40P01" {
+		// Class 08 is a lost connection, 53 a server short of resources
+		// (53300: every connection slot taken), 57 an operator or a
+		// shutdown: all pass, unlike a bug in the statement.
+		if strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53") || strings.HasPrefix(pgErr.Code, "57") ||
+			pgErr.Code == "40001" || pgErr.Code == "40P01" {
 			code, what = commerce.CodeUnavailable, "the database is busy or unreachable; retry"
 		}
 	case errors.As(err, &connErr), errors.As(err, &netErr), pgconn.SafeToRetry(err), pgconn.Timeout(err), errors.Is(err, net.ErrClosed):

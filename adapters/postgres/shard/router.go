@@ -14,7 +14,11 @@ import (
 
 // Shard is one database of a Router.
 type Shard struct {
-	// Pool connects to the shard's database (or schema).
+	// Pool connects to the shard's database (or schema). The router
+	// opens a second pool with Pool's configuration (see New), so count
+	// up to twice Pool's MaxConns per shard against the server's
+	// max_connections: calls that find no connection slot left fail with
+	// Unavailable.
 	Pool *pgxpool.Pool
 	// Outbox receives the events of the changes made on this shard, in
 	// their transaction: each shard has its own outbox table, and the
@@ -66,6 +70,11 @@ type shardStores struct {
 // shards as are given, each with a pool and an outbox; anything else is
 // InvalidArgument, so a misconfigured shop fails at start. The schemas
 // must have been brought up to date by Migrate.
+//
+// For each shard New opens a second pool, configured as the shard's, for
+// the directory's statements: a write that records a key in the directory
+// holds a connection of the shard's pool meanwhile, so taking the
+// directory's from that pool too could starve it. Close closes them.
 func New(m Map, shards []Shard, opts *Options) (*Router, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
