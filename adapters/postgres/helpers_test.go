@@ -52,7 +52,9 @@ func outboxTo(t testing.TB, pool *pgxpool.Pool, pub commerce.EventPublisher, reg
 	if err := bus.Start(ctx); err != nil {
 		t.Fatalf("start bus: %v", err)
 	}
-	opts := &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet, PollInterval: 5 * time.Millisecond}}
+	// No fallback poll within a test: events reach the bus only if the
+	// commit (trigger) or the pipelined store (Announce) woke the relay.
+	opts := &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet, PollInterval: 5 * time.Millisecond}, FallbackPollInterval: time.Hour}
 	outbox, err := pgbus.NewOutbox(ctx, pool, bus, opts)
 	if err != nil {
 		t.Fatalf("outbox: %v", err)

@@ -53,8 +53,23 @@ func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Enve
 	if len(events) == 0 {
 		return nil
 	}
-	if err := o.Outbox.Publish(ctx, tx, events...); err != nil {
+	publish := o.Outbox.Publish
+	if a, ok := o.Outbox.(announcer); ok {
+		if p, ok := tx.(*pipeTx); ok {
+			publish, p.announcer = a.PublishQuiet, a
+		}
+	}
+	if err := publish(ctx, tx, events...); err != nil {
 		return classify(err, "write events to the outbox")
 	}
 	return nil
+}
+
+// announcer is an Outbox that can leave waking its relays until after the
+// commit (*pgbus.Outbox): PostgreSQL commits transactions that notify one
+// at a time, so the pipelined transactions of concurrent checkouts write
+// quietly and announce once committed.
+type announcer interface {
+	PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error
+	Announce(ctx context.Context) error
 }

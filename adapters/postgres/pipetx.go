@@ -54,6 +54,9 @@ func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pi
 type pipeTx struct {
 	conn  *pgxpool.Conn
 	batch pgx.Batch
+	// announcer, when set, wrote events quietly and wakes its relays
+	// after the commit.
+	announcer announcer
 }
 
 var _ pgx.Tx = (*pipeTx)(nil)
@@ -83,7 +86,15 @@ func (p *pipeTx) commit(ctx context.Context) error {
 		}
 		return nil
 	})
-	return p.flush(ctx)
+	if err := p.flush(ctx); err != nil {
+		return err
+	}
+	if p.announcer != nil {
+		// The change is committed whatever happens here: a relay not
+		// woken finds the events at its fallback poll.
+		_ = p.announcer.Announce(context.WithoutCancel(ctx))
+	}
+	return nil
 }
 
 // release rolls back a transaction still open and gives the connection

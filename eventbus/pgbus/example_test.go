@@ -62,3 +62,38 @@ func Example_outbox() {
 		panic(err)
 	}
 }
+
+// Transactions that write to the outbox from many requests at once
+// publish quietly and announce after their commit, so PostgreSQL does not
+// commit them one at a time.
+func ExampleOutbox_PublishQuiet() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/shop")
+	if err != nil {
+		panic(err)
+	}
+	defer pool.Close()
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), nil)
+	if err != nil {
+		panic(err)
+	}
+	defer bus.Close(ctx)
+	outbox, err := pgbus.NewOutbox(ctx, pool, bus, nil)
+	if err != nil {
+		panic(err)
+	}
+
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO orders (id) VALUES ($1)`, "ord_2"); err != nil {
+			return err
+		}
+		return outbox.PublishQuiet(ctx, tx, commerce.NewEnvelope("ord_2", time.Now(), OrderPlaced{OrderID: "ord_2"}))
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Committed: wake the relays.
+	if err := outbox.Announce(ctx); err != nil {
+		panic(err)
+	}
+}

@@ -3,6 +3,7 @@ package pgbus
 import (
 	"context"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -65,8 +66,12 @@ func (o *OutboxOptions) withDefaults() (OutboxOptions, error) {
 // transaction commits, and vanish with it on rollback.
 type Outbox struct {
 	bus    *eventbus.Bus
+	pool   *pgxpool.Pool
 	opts   OutboxOptions
 	logger watermill.LoggerAdapter
+	// announcing is set while one Announce notifies; pending asks it to
+	// notify once more for commits made meanwhile.
+	announcing, pending atomic.Bool
 }
 
 // NewOutbox creates the outbox tables, and the trigger that announces
@@ -96,7 +101,7 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	if err := installNotifyTrigger(ctx, pool, o.Topic); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create the outbox's notify trigger: %w", err)
 	}
-	return &Outbox{bus: bus, opts: o, logger: logger}, nil
+	return &Outbox{bus: bus, pool: pool, opts: o, logger: logger}, nil
 }
 
 // Publish writes events into the outbox within tx, in order. Nothing is
@@ -141,4 +146,59 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 		run = append(run, msg)
 	}
 	return flush()
+}
+
+// PublishQuiet writes events into the outbox within tx like Publish, but
+// the outbox table's trigger does not notify the relays when tx commits:
+// the caller calls Announce once it has. A NOTIFY takes a lock that
+// PostgreSQL holds through the commit's flush to disk, so transactions
+// that notify commit one at a time; announcing after the commit, with
+// concurrent announcements folded into one, lets them commit together.
+// The quiet setting holds for the rest of tx.
+func (o *Outbox) PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
+	if tx == nil {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
+	}
+	if _, err := tx.Exec(ctx, `SELECT set_config('`+quietSetting+`', 'on', true)`); err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: quiet the outbox's notifications: %w", err)
+	}
+	return o.Publish(ctx, tx, events...)
+}
+
+// Announce wakes the relays of the outbox, as the trigger does for
+// Publish: call it after committing a transaction that wrote with
+// PublishQuiet. A call made while another notifies returns at once, and
+// the notifying one has the notification sent again for it in the
+// background, so a burst of commits costs a few notifications and no
+// caller waits for more than one. The notification is its own
+// transaction, which does not wait for the disk: one lost in a crash
+// delays events only until the relay's fallback poll.
+func (o *Outbox) Announce(ctx context.Context) error {
+	o.pending.Store(true)
+	if !o.announcing.CompareAndSwap(false, true) {
+		return nil
+	}
+	o.pending.Store(false)
+	actx, cancel := context.WithTimeout(ctx, announceTimeout)
+	_, err := o.pool.Exec(actx, o.announceSQL(), pgx.QueryExecModeSimpleProtocol)
+	cancel()
+	o.announcing.Store(false)
+	if o.pending.Load() {
+		// Commits made while this one notified.
+		go func() { _ = o.Announce(context.WithoutCancel(ctx)) }()
+	}
+	if err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: announce the outbox's events: %w", err)
+	}
+	return nil
+}
+
+// announceTimeout bounds one notification.
+const announceTimeout = 5 * time.Second
+
+// announceSQL notifies the outbox's channel in a transaction that does
+// not wait for its commit to reach the disk. The channel name is made of
+// [A-Za-z0-9_-] only (outboxTopicPattern), so it needs no escaping.
+func (o *Outbox) announceSQL() string {
+	return `BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('` + notifyChannel(o.opts.Topic) + `', ''); COMMIT`
 }

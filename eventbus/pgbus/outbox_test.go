@@ -2,6 +2,7 @@ package pgbus_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -353,4 +354,62 @@ func TestRelayCloseEndsItsWaitForANotification(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	require.NoError(t, relay.Close(ctx), "an idle relay closes though its next poll is an hour away")
+}
+
+// placeOrderQuietly inserts an order and its event with PublishQuiet,
+// commits and announces unless told not to.
+func (f *outboxFixture) placeOrderQuietly(id string, announce bool) error {
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO orders (id) VALUES ($1)`, id); err != nil {
+			return err
+		}
+		return f.outbox.PublishQuiet(ctx, tx, commerce.NewEnvelope(id, time.Now(), orderPlaced{OrderID: id}))
+	})
+	if err != nil || !announce {
+		return err
+	}
+	return f.outbox.Announce(ctx)
+}
+
+func TestOutboxPublishQuietCommitsWithoutNotifying(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	conn, err := f.pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(ctx, `LISTEN watermill_mercato_outbox`)
+	require.NoError(t, err)
+	require.NoError(t, f.placeOrderQuietly("ord_quiet", false))
+	// Notifications arrive in commit order: the first one is the marker
+	// sent after the quiet commit, so that commit sent none.
+	_, err = f.pool.Exec(ctx, `SELECT pg_notify('watermill_mercato_outbox', 'marker')`)
+	require.NoError(t, err)
+	wctx, cancel := context.WithTimeout(ctx, waitFor)
+	defer cancel()
+	n, err := conn.Conn().WaitForNotification(wctx)
+	require.NoError(t, err)
+	assert.Equal(t, "marker", n.Payload)
+}
+
+func TestRelayIsWokenByAnnounceAfterQuietCommits(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.startWokenRelay(t, time.Hour)
+	require.NoError(t, f.placeOrderQuietly("ord_announced", true))
+	eventually(t, "the announced order is relayed", func() bool { return slices.Contains(f.received(), "ord_announced") })
+
+	// Concurrent commits fold their announcements together; none is lost.
+	const buyers = 16
+	var wg sync.WaitGroup
+	errs := make([]error, buyers)
+	for i := range buyers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f.placeOrderQuietly(fmt.Sprintf("ord_burst_%d", i), true)
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
+	eventually(t, "every order of the burst is relayed", func() bool { return len(f.received()) == buyers+1 })
 }

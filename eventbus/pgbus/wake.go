@@ -37,6 +37,10 @@ func notifyChannel(topic string) string {
 	return strings.Trim(tableName("watermill_", topic), `"`)
 }
 
+// quietSetting is the transaction-local setting with which
+// Outbox.PublishQuiet tells the trigger not to notify.
+const quietSetting = "mercato.outbox_quiet"
+
 // installNotifyTrigger makes inserts into topic's outbox table notify its
 // channel once their transaction commits. It is idempotent and safe to run
 // from several processes at once.
@@ -50,7 +54,9 @@ func installNotifyTrigger(ctx context.Context, pool *pgxpool.Pool, topic string)
 		}
 		if _, err := tx.Exec(ctx, `CREATE OR REPLACE FUNCTION `+notifyFunction+`() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM pg_notify(TG_TABLE_NAME, '');
+	IF coalesce(current_setting('`+quietSetting+`', true), '') <> 'on' THEN
+		PERFORM pg_notify(TG_TABLE_NAME, '');
+	END IF;
 	RETURN NULL;
 END
 $$`); err != nil {
