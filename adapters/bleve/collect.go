@@ -143,8 +143,18 @@ func (x *Index) collect(ctx context.Context, shard int, snap *scorch.IndexSnapsh
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: snap}
+	// Every match s returns goes back to the pool at once, so a pool
+	// from an earlier query holds about what s needs (and allocates on
+	// demand beyond that); the matches s keeps are lost with s.
+	pool, _ := x.matches.Get().(*bsearch.DocumentMatchPool)
+	if pool == nil {
+		pool = bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)
+	}
+	defer func() {
+		_ = s.Close()
+		x.matches.Put(pool)
+	}()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: pool, IndexReader: snap}
 
 	out := &collected{snap: snap}
 	var brandCounts, catCounts [][]int

@@ -35,6 +35,10 @@ type Index struct {
 	reviews *shardSet
 	// columns caches the columns of each catalog shard's segments.
 	columns []*columnCache
+	// matches holds *search.DocumentMatchPool for collect to reuse: a
+	// new one per query would allocate a searcher tree's worth of
+	// matches, garbage that shows in the queries' tail.
+	matches sync.Pool
 
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool

@@ -216,9 +216,7 @@ func (x *Index) textQuery(text string, misspelt string, reviewed []string) (matc
 		}
 		alternatives = append(alternatives, query.NewConjunctionQuery(find))
 		if len(words) > 1 {
-			pq := query.NewMatchPhraseQuery(text)
-			pq.SetField(fieldTitle)
-			score = append(score, constant(pq, weightTitlePhrase))
+			score = append(score, constant(phrase(fieldTitle, text), weightTitlePhrase))
 		}
 	}
 	if !strings.ContainsAny(text, " \t\n") {
