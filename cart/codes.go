@@ -25,7 +25,7 @@ import (
 // InvalidArgument (field "code"); a cart holding Options.MaxCodes codes
 // already is FailedPrecondition (detail "max_codes"); a cart not found or
 // expired is NotFound, merged or converted FailedPrecondition.
-func (s *Service) ApplyCode(ctx context.Context, id commerce.CartID, code string) (Cart, error) {
+func (s *Service) ApplyCode(ctx context.Context, id commerce.CartID, code string, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
@@ -35,6 +35,9 @@ func (s *Service) ApplyCode(ctx context.Context, id commerce.CartID, code string
 	}
 	seen, err := s.store.Get(ctx, id)
 	if err != nil {
+		return Cart{}, err
+	}
+	if err := runChecks(seen, checks); err != nil {
 		return Cart{}, err
 	}
 	if err := writable(&seen, s.now()); err != nil {
@@ -48,7 +51,7 @@ func (s *Service) ApplyCode(ctx context.Context, id commerce.CartID, code string
 	if err := s.checkCode(ctx, seen, code); err != nil {
 		return Cart{}, err
 	}
-	return s.mutate(ctx, id, &seen, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, &seen, checks, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
 		if slices.Contains(c.Codes, code) {
 			return nil, nil
 		}
@@ -64,7 +67,7 @@ func (s *Service) ApplyCode(ctx context.Context, id commerce.CartID, code string
 // RemoveCode removes a promotion code from active cart id. A code the
 // cart does not hold is NotFound (field "code"); a malformed one
 // InvalidArgument.
-func (s *Service) RemoveCode(ctx context.Context, id commerce.CartID, code string) (Cart, error) {
+func (s *Service) RemoveCode(ctx context.Context, id commerce.CartID, code string, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
@@ -72,7 +75,7 @@ func (s *Service) RemoveCode(ctx context.Context, id commerce.CartID, code strin
 	if err != nil {
 		return Cart{}, err
 	}
-	return s.mutate(ctx, id, nil, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, nil, checks, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
 		i := slices.Index(c.Codes, code)
 		if i < 0 {
 			return nil, commerce.Errorf(commerce.CodeNotFound, "cart: cart %s holds no code %s", c.ID, code).

@@ -40,7 +40,9 @@
 // never lose an update; the Service fetches prices before the write, never
 // inside it. Stores live in github.com/mercatohq/mercato/adapters/memory
 // and github.com/mercatohq/mercato/adapters/redis; the conformance suite
-// in carttest proves them.
+// in carttest proves them. A change can carry a [Check], such as who may
+// change the cart, which runs on the cart the change reads: an API checks
+// ownership without reading the cart a second time.
 //
 // Events (aggregate: the cart): cart.created, cart.item_added,
 // cart.item_removed, cart.quantity_updated, cart.cleared,

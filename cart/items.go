@@ -35,7 +35,7 @@ type AddItemInput struct {
 //     "max_lines";
 //   - a cart not found or expired: NotFound; merged or converted:
 //     FailedPrecondition.
-func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInput) (Cart, error) {
+func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInput, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
@@ -59,6 +59,9 @@ func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInp
 	if err != nil {
 		return Cart{}, err
 	}
+	if err := runChecks(seen, checks); err != nil {
+		return Cart{}, err
+	}
 	if err := writable(&seen, s.now()); err != nil {
 		return Cart{}, err
 	}
@@ -66,7 +69,7 @@ func (s *Service) AddItem(ctx context.Context, id commerce.CartID, in AddItemInp
 	if err != nil {
 		return Cart{}, err
 	}
-	return s.mutate(ctx, id, &seen, func(c *Cart, now time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, &seen, checks, func(c *Cart, now time.Time) ([]commerce.Event, error) {
 		if i := c.sameItem(in.SKU, metadata); i >= 0 {
 			l := &c.Lines[i]
 			if sum := l.Quantity + in.Quantity; sum > s.opts.MaxQuantityPerLine {
@@ -147,14 +150,14 @@ func (s *Service) priceForAdd(ctx context.Context, currency commerce.Currency, s
 
 // RemoveItem removes line lineID from active cart id. A line the cart
 // does not hold is NotFound (field "line_id").
-func (s *Service) RemoveItem(ctx context.Context, id commerce.CartID, lineID commerce.LineID) (Cart, error) {
+func (s *Service) RemoveItem(ctx context.Context, id commerce.CartID, lineID commerce.LineID, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
 	if err := validateLineID(lineID); err != nil {
 		return Cart{}, err
 	}
-	return s.mutate(ctx, id, nil, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, nil, checks, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
 		i := c.lineIndex(lineID)
 		if i < 0 {
 			return nil, lineNotFound(c.ID, lineID)
@@ -170,7 +173,7 @@ func (s *Service) RemoveItem(ctx context.Context, id commerce.CartID, lineID com
 // Options.MaxQuantityPerLine is InvalidArgument (field "quantity"); a line
 // the cart does not hold is NotFound (field "line_id"). Setting the
 // quantity the line has already is a write without an event.
-func (s *Service) UpdateQuantity(ctx context.Context, id commerce.CartID, lineID commerce.LineID, quantity int) (Cart, error) {
+func (s *Service) UpdateQuantity(ctx context.Context, id commerce.CartID, lineID commerce.LineID, quantity int, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
@@ -182,7 +185,7 @@ func (s *Service) UpdateQuantity(ctx context.Context, id commerce.CartID, lineID
 			return Cart{}, err
 		}
 	}
-	return s.mutate(ctx, id, nil, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, nil, checks, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
 		i := c.lineIndex(lineID)
 		if i < 0 {
 			return nil, lineNotFound(c.ID, lineID)
@@ -205,11 +208,11 @@ func (s *Service) UpdateQuantity(ctx context.Context, id commerce.CartID, lineID
 
 // Clear removes every line of active cart id. Clearing an empty cart is a
 // write without an event.
-func (s *Service) Clear(ctx context.Context, id commerce.CartID) (Cart, error) {
+func (s *Service) Clear(ctx context.Context, id commerce.CartID, checks ...Check) (Cart, error) {
 	if err := validateCartID(id); err != nil {
 		return Cart{}, err
 	}
-	return s.mutate(ctx, id, nil, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
+	return s.mutate(ctx, id, nil, checks, func(c *Cart, _ time.Time) ([]commerce.Event, error) {
 		if len(c.Lines) == 0 {
 			return nil, nil
 		}

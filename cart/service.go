@@ -158,11 +158,14 @@ func (s *Service) touch(c *Cart, now time.Time) {
 	c.ExpiresAt = now.Add(s.opts.TTL)
 }
 
-// mutate applies change to active cart id in one store write. seen, when
-// set, is the cart as just read, for stores that can start from it; the
-// store takes it over.
-func (s *Service) mutate(ctx context.Context, id commerce.CartID, seen *Cart, change func(c *Cart, now time.Time) ([]commerce.Event, error)) (Cart, error) {
+// mutate applies change to active cart id in one store write, if the
+// cart passes checks. seen, when set, is the cart as just read, for
+// stores that can start from it; the store takes it over.
+func (s *Service) mutate(ctx context.Context, id commerce.CartID, seen *Cart, checks []Check, change func(c *Cart, now time.Time) ([]commerce.Event, error)) (Cart, error) {
 	fn := func(c *Cart) ([]commerce.Envelope, error) {
+		if err := runChecks(*c, checks); err != nil {
+			return nil, err
+		}
 		now := s.now()
 		if err := writable(c, now); err != nil {
 			return nil, err

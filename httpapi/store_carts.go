@@ -110,11 +110,9 @@ func (a *API) cartRoutes() {
 		TokenHeader: CartTokenHeader,
 		Request:     cart.AddItemInput{}, Response: CartResponse{},
 		handle: replyCartWith(a, func(r *http.Request, in cart.AddItemInput) (cart.Cart, error) {
-			c, err := a.ownCart(r)
-			if err != nil {
-				return cart.Cart{}, err
-			}
-			return a.svc.Carts.AddItem(r.Context(), c.ID, in)
+			return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+				return a.svc.Carts.AddItem(ctx, id, in, check)
+			})
 		}),
 	})
 	a.add(Route{
@@ -127,11 +125,9 @@ func (a *API) cartRoutes() {
 				if in.Quantity == nil {
 					return cart.Cart{}, commerce.Errorf(commerce.CodeInvalidArgument, "quantity is required").WithDetail("field", "quantity")
 				}
-				c, err := a.ownCart(r)
-				if err != nil {
-					return cart.Cart{}, err
-				}
-				return a.svc.Carts.UpdateQuantity(r.Context(), c.ID, lineID, *in.Quantity)
+				return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+					return a.svc.Carts.UpdateQuantity(ctx, id, lineID, *in.Quantity, check)
+				})
 			})
 		}),
 	})
@@ -142,11 +138,9 @@ func (a *API) cartRoutes() {
 		Response:    CartResponse{},
 		handle: withID("line", func(lineID commerce.LineID) handler {
 			return replyCart(a, func(r *http.Request) (cart.Cart, error) {
-				c, err := a.ownCart(r)
-				if err != nil {
-					return cart.Cart{}, err
-				}
-				return a.svc.Carts.RemoveItem(r.Context(), c.ID, lineID)
+				return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+					return a.svc.Carts.RemoveItem(ctx, id, lineID, check)
+				})
 			})
 		}),
 	})
@@ -156,11 +150,9 @@ func (a *API) cartRoutes() {
 		TokenHeader: CartTokenHeader,
 		Response:    CartResponse{},
 		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
-			c, err := a.ownCart(r)
-			if err != nil {
-				return cart.Cart{}, err
-			}
-			return a.svc.Carts.Clear(r.Context(), c.ID)
+			return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+				return a.svc.Carts.Clear(ctx, id, check)
+			})
 		}),
 	})
 	a.add(Route{
@@ -170,11 +162,9 @@ func (a *API) cartRoutes() {
 		TokenHeader: CartTokenHeader,
 		Request:     ApplyCodeRequest{}, Response: CartResponse{},
 		handle: replyCartWith(a, func(r *http.Request, in ApplyCodeRequest) (cart.Cart, error) {
-			c, err := a.ownCart(r)
-			if err != nil {
-				return cart.Cart{}, err
-			}
-			return a.svc.Carts.ApplyCode(r.Context(), c.ID, in.Code)
+			return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+				return a.svc.Carts.ApplyCode(ctx, id, in.Code, check)
+			})
 		}),
 	})
 	a.add(Route{
@@ -183,11 +173,9 @@ func (a *API) cartRoutes() {
 		TokenHeader: CartTokenHeader,
 		Response:    CartResponse{},
 		handle: replyCart(a, func(r *http.Request) (cart.Cart, error) {
-			c, err := a.ownCart(r)
-			if err != nil {
-				return cart.Cart{}, err
-			}
-			return a.svc.Carts.RemoveCode(r.Context(), c.ID, r.PathValue("code"))
+			return a.changeOwnCart(r, func(ctx context.Context, id commerce.CartID, check cart.Check) (cart.Cart, error) {
+				return a.svc.Carts.RemoveCode(ctx, id, r.PathValue("code"), check)
+			})
 		}),
 	})
 	a.add(Route{
