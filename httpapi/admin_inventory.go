@@ -43,7 +43,11 @@ type SKUStock struct {
 	Reserved int `json:"reserved"`
 	// Available is what may still be reserved (never below 0 per
 	// location).
-	Available int             `json:"available"`
+	Available int `json:"available"`
+	// Untracked is true when the SKU has no level and the inventory sells
+	// such SKUs without limit (inventory.Options.Untracked): it is in
+	// stock, and Available counts nothing.
+	Untracked bool            `json:"untracked,omitempty"`
 	Locations []LocationStock `json:"locations"`
 }
 
@@ -118,7 +122,17 @@ func (a *API) adminInventoryRoutes() {
 			if err != nil {
 				return SKUStock{}, err
 			}
-			return skuStock(sku, levels), nil
+			out := skuStock(sku, levels)
+			if len(levels) == 0 {
+				// Only a SKU without levels can be untracked, and only
+				// the inventory knows whether it sells those.
+				avail, err := a.svc.Inventory.Availability(r.Context(), sku)
+				if err != nil {
+					return SKUStock{}, err
+				}
+				out.Untracked = avail.Untracked
+			}
+			return out, nil
 		}),
 	})
 	a.add(Route{

@@ -132,3 +132,29 @@ func TestAdminInventory(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	assert.Equal(t, 7, s.stock("FUTURE-1").Available)
 }
+
+// TestUntrackedStock: with inventory.Options.Untracked, a SKU without a
+// level reads as untracked in the admin API and in stock in search; one
+// whose stock was set to 0 is tracked, and out of stock.
+func TestUntrackedStock(t *testing.T) {
+	s := &searchShop{shop: newShop(t, func(c *shopConfig) {
+		c.inventory = func(o *inventory.Options) { o.Untracked = true }
+	})}
+	poster := s.product(activeProduct("Poster", 950, "POSTER-A2"))
+	frame := s.product(activeProduct("Frame", 1900, "FRAME-A2"))
+	r := s.admin(http.MethodPut, "/admin/inventory/FRAME-A2", map[string]any{"quantity": 0, "reason": "no longer sold"})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	var st httpapi.SKUStock
+	r.json(t, &st)
+	assert.False(t, st.Untracked, "a level tracks the SKU")
+
+	assert.Equal(t, httpapi.SKUStock{SKU: "POSTER-A2", Untracked: true, Locations: []httpapi.LocationStock{}}, s.stock("POSTER-A2"))
+	st = s.stock("FRAME-A2")
+	assert.False(t, st.Untracked)
+	assert.Zero(t, st.Available)
+	assert.Len(t, st.Locations, 1)
+
+	s.reindex()
+	assert.Equal(t, ids(poster), hitIDs(s.search(t, "in_stock=true")))
+	assert.ElementsMatch(t, ids(poster, frame), hitIDs(s.search(t, "")))
+}

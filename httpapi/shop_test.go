@@ -57,6 +57,8 @@ type shopConfig struct {
 	customers func(*customer.Options)
 	// api changes the API's options.
 	api func(*httpapi.Options)
+	// inventory changes the inventory service's options.
+	inventory func(*inventory.Options)
 }
 
 // shopOption changes a shopConfig.
@@ -90,7 +92,11 @@ func newShop(t testing.TB, options ...shopOption) *shop {
 	require.NoError(t, err)
 	s.svc.Carts, err = cart.NewService(carts, s.svc.Catalog, &cart.Options{Discounter: s.svc.Promotions})
 	require.NoError(t, err)
-	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), nil)
+	io := &inventory.Options{}
+	if cfg.inventory != nil {
+		cfg.inventory(io)
+	}
+	s.svc.Inventory, err = inventory.NewService(memory.NewInventoryStore(opts), io)
 	require.NoError(t, err)
 	s.provider = fakeprovider.New(nil)
 	s.svc.Payments, err = payment.NewService(memory.NewPaymentStore(opts), s.provider, &payment.Options{Logger: quiet})

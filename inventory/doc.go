@@ -20,6 +20,9 @@
 // leaving levels alone. A SKU with a level, even an empty one, is
 // tracked: [Service.SetStock] with 0 on a SKU without stock creates that
 // empty level, which is how such a host stops selling it.
+// [Service.Availability] is what readers of stock (a search index's
+// in-stock flag, a product page, recommendations) ask: a SKU's units left,
+// or that it is untracked, and so in stock.
 //
 // Every change to a level is written to a stock-movement ledger
 // ([Service.Movements]), so the units on hand of a SKU always equal the sum

@@ -84,7 +84,8 @@ type LowStock struct {
 func (LowStock) EventName() string { return "inventory.low_stock" }
 
 // OutOfStock is published when a SKU's available units, summed over its
-// locations, reach zero. Aggregate: the SKU.
+// locations, reach zero, and when an untracked SKU (Options.Untracked)
+// gets its first level with nothing available. Aggregate: the SKU.
 type OutOfStock struct {
 	SKU string `json:"sku"`
 }
@@ -94,9 +95,12 @@ func (OutOfStock) EventName() string { return "inventory.out_of_stock" }
 
 // BackInStock is published when a SKU's available units, summed over its
 // locations, rise from zero to Available: its first stock, a delivery, a
-// released or restocked reservation. It is OutOfStock's counterpart, so a
-// consumer following both (a search index's in-stock flag, a "notify me"
-// list) always knows whether a SKU can be bought. Aggregate: the SKU.
+// released or restocked reservation. It is OutOfStock's counterpart, so
+// a consumer following both (a search index's in-stock flag, a "notify
+// me" list) always knows whether a SKU can be bought. An untracked SKU
+// (Options.Untracked) is in stock already, so its first level publishes
+// none; LowStock and OutOfStock count it as above any threshold before
+// it. Aggregate: the SKU.
 type BackInStock struct {
 	SKU       string `json:"sku"`
 	Available int    `json:"available"`

@@ -81,6 +81,8 @@ func ExampleOptions_untracked() {
 	}
 	levels, _ := svc.Levels(ctx, "EBOOK")
 	fmt.Println("EBOOK levels", len(levels))
+	ebook, _ := svc.Availability(ctx, "EBOOK")
+	fmt.Println("EBOOK untracked", ebook.Untracked, "in stock", ebook.InStock())
 
 	// An empty level makes the SKU tracked, and out of stock.
 	if _, err := svc.SetStock(ctx, "EBOOK", "", 0, "no longer sold"); err != nil {
@@ -89,8 +91,51 @@ func ExampleOptions_untracked() {
 	}
 	_, err = svc.Reserve(ctx, commerce.NewID[commerce.ReservationID](), []inventory.Line{{SKU: "EBOOK", Quantity: 1}}, 15*time.Minute)
 	fmt.Println(commerce.Code(err))
+	ebook, _ = svc.Availability(ctx, "EBOOK")
+	fmt.Println("EBOOK untracked", ebook.Untracked, "in stock", ebook.InStock())
 	// Output:
 	// allocations [{MUG default 1}] untracked [{EBOOK 500}]
 	// EBOOK levels 0
+	// EBOOK untracked true in stock true
 	// out_of_stock
+	// EBOOK untracked false in stock false
+}
+
+// Availability is what a product page or a search index asks of a SKU:
+// the units left, or, under Untracked, that it sells without limit.
+func ExampleService_Availability() {
+	ctx := context.Background()
+	store := memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}})
+	svc, err := inventory.NewService(store, &inventory.Options{Untracked: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := svc.SetStock(ctx, "MUG", "", 3, "initial count"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := svc.SetStock(ctx, "VASE", "", 0, "no longer sold"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, sku := range []string{"MUG", "VASE", "POSTER"} {
+		a, err := svc.Availability(ctx, sku)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		switch {
+		case a.Untracked:
+			fmt.Println(sku, "in stock")
+		case a.InStock():
+			fmt.Println(sku, a.Units, "left")
+		default:
+			fmt.Println(sku, "sold out")
+		}
+	}
+	// Output:
+	// MUG 3 left
+	// VASE sold out
+	// POSTER in stock
 }

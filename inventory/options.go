@@ -43,11 +43,12 @@ type Options struct {
 	// same reservation events are published. A SKU that has a level, even
 	// one with 0 on hand, is tracked as usual: SetStock(ctx, sku, "", 0,
 	// reason) on a SKU without stock creates that empty level, which is
-	// how a host stops selling an untracked SKU. Available still reports
-	// 0 for an untracked SKU, as no stock is kept here, so readers of
-	// availability (search's in-stock filter, recommendations) count it
-	// as out of stock. Default false: a SKU without stock is out of
-	// stock.
+	// how a host stops selling an untracked SKU, and publishes
+	// inventory.out_of_stock. Service.Availability reports an untracked
+	// SKU as Untracked, in stock, to its readers (search's in-stock
+	// filter, product pages, recommendations); Available, a count of
+	// units kept here, reports 0. Default false: a SKU without stock is
+	// out of stock.
 	Untracked bool
 	// Logger receives the sweeper's failures. Default slog.Default().
 	Logger *slog.Logger

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ type plan struct {
 	now        time.Time
 	levels     map[levelKey]Level
 	changed    map[levelKey]bool
-	before     map[string]int // available per SKU when the write began
+	before     map[string]int // available per SKU with a level when the write began
+	untracked  bool           // Options.Untracked: a SKU without a level sells without limit
 	thresholds map[string]int
 	defaultLow int
 	movements  []Movement
@@ -31,6 +33,7 @@ func (s *Service) newPlan(stock Stock, now time.Time) *plan {
 		before:     map[string]int{},
 		thresholds: stock.Thresholds,
 		defaultLow: s.opts.LowStockThreshold,
+		untracked:  s.opts.Untracked,
 	}
 	for _, l := range stock.Levels {
 		p.levels[l.key()] = l
@@ -114,7 +117,14 @@ func (p *plan) change(reservations []Reservation, events ...commerce.Envelope) C
 		}
 	}
 	for _, sku := range skus {
-		before, now := p.before[sku], after[sku]
+		before, tracked := p.before[sku]
+		if !tracked && p.untracked {
+			// The SKU's first level ends its unlimited stock: it is low,
+			// or out of stock, from above any threshold, and never back
+			// in stock, as it was never out.
+			before = math.MaxInt
+		}
+		now := after[sku]
 		threshold, ok := p.thresholds[sku]
 		if !ok {
 			threshold = p.defaultLow

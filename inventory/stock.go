@@ -155,17 +155,12 @@ func (s *Service) Level(ctx context.Context, sku, location string) (Level, error
 }
 
 // Available returns the units of sku that may still be reserved, summed
-// over its locations; an unknown SKU has 0.
+// over its locations; an unknown SKU has 0, and so has an untracked one
+// (Options.Untracked), which is nonetheless in stock: whoever asks
+// whether a SKU can be sold reads Availability.
 func (s *Service) Available(ctx context.Context, sku string) (int, error) {
-	levels, err := s.Levels(ctx, sku)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, l := range levels {
-		n += max(l.Available(), 0)
-	}
-	return n, nil
+	a, err := s.Availability(ctx, sku)
+	return a.Units, err
 }
 
 // movementCursor is the position of a Movements page.

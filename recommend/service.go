@@ -6,6 +6,7 @@ import (
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/inventory"
 )
 
 // Limits of the lists Service answers.
@@ -39,9 +40,10 @@ type Catalog interface {
 	Products
 }
 
-// Stock tells whether a SKU can be sold. *inventory.Service satisfies it.
+// Stock tells whether a SKU can be sold: units left, or untracked
+// (inventory.Options.Untracked). *inventory.Service satisfies it.
 type Stock interface {
-	Available(ctx context.Context, sku string) (int, error)
+	Availability(ctx context.Context, sku string) (inventory.Availability, error)
 }
 
 // Purchases lists the products a customer already bought, which are
@@ -246,11 +248,11 @@ func (c *collector) add(ctx context.Context, s *Service, p catalog.Product, scor
 // inStock reports whether any variant of p can be sold.
 func (s *Service) inStock(ctx context.Context, p catalog.Product) (bool, error) {
 	for _, v := range p.Variants {
-		n, err := s.stock.Available(ctx, v.SKU)
+		a, err := s.stock.Availability(ctx, v.SKU)
 		if err != nil {
 			return false, err
 		}
-		if n > 0 {
+		if a.InStock() {
 			return true, nil
 		}
 	}

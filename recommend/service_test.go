@@ -113,6 +113,26 @@ func TestServiceFiltersAndFallsBack(t *testing.T) {
 	assert.NotContains(t, s.idsOf(recs), p[5].ID)
 }
 
+// TestServiceRecommendsUntrackedStock: with inventory.Options.Untracked,
+// a product whose SKU has no stock level is recommended; one whose stock
+// was set to 0 is not.
+func TestServiceRecommendsUntrackedStock(t *testing.T) {
+	ctx := context.Background()
+	s := newServingShop(t, 4)
+	p := s.products
+	stock, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), &inventory.Options{Untracked: true})
+	require.NoError(t, err)
+	_, err = stock.SetStock(ctx, "MUG-2", "", 0, "no longer sold")
+	require.NoError(t, err)
+	s.svc, err = recommend.NewService(s.store, s.catalog, stock, &recommend.Options{Purchases: s, Logger: quiet})
+	require.NoError(t, err)
+	s.commit(t, map[recommend.ListKey][]int{{Kind: recommend.ItemList, ID: p[0].ID.String()}: {1, 2, 3}})
+
+	recs, err := s.svc.ForProduct(ctx, p[0].ID, 3)
+	require.NoError(t, err)
+	assert.Equal(t, []commerce.ProductID{p[1].ID, p[3].ID}, s.idsOf(recs), "untracked SKUs are in stock, an empty level is not")
+}
+
 func TestServiceAnswersAnEmptyModel(t *testing.T) {
 	ctx := context.Background()
 	s := newServingShop(t, 4)

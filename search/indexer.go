@@ -25,10 +25,11 @@ type CatalogSource interface {
 	ListReviews(ctx context.Context, productID commerce.ProductID, page commerce.PageRequest) (commerce.Page[catalog.Review], error)
 }
 
-// StockSource tells the Indexer how many units of a SKU are available.
-// *inventory.Service satisfies it.
+// StockSource tells the Indexer whether a SKU is in stock: units left,
+// or untracked (inventory.Options.Untracked). *inventory.Service
+// satisfies it.
 type StockSource interface {
-	Available(ctx context.Context, sku string) (int, error)
+	Availability(ctx context.Context, sku string) (inventory.Availability, error)
 }
 
 // DefaultIndexerGroup is the consumer group hosts subscribe the Indexer's
@@ -304,11 +305,11 @@ func (x *Indexer) document(ctx context.Context, p catalog.Product) (Document, er
 		if inStock {
 			break
 		}
-		n, err := x.stock.Available(ctx, v.SKU)
+		a, err := x.stock.Availability(ctx, v.SKU)
 		if err != nil {
 			return Document{}, err
 		}
-		inStock = n > 0
+		inStock = a.InStock()
 	}
 	return NewDocument(p, brandName, refs, inStock), nil
 }

@@ -42,8 +42,9 @@ func newIndex(t *testing.T) search.Index {
 }
 
 // newShop wires the memory catalog and inventory stores to an in-process
-// bus and an Indexer subscribed to it.
-func newShop(t *testing.T) *shop {
+// bus and an Indexer subscribed to it; edit may change the inventory's
+// options.
+func newShop(t *testing.T, edit ...func(*inventory.Options)) *shop {
 	t.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
@@ -52,7 +53,11 @@ func newShop(t *testing.T) *shop {
 	t.Cleanup(func() { _ = bus.Close(context.Background()) })
 	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: bus}), nil)
 	require.NoError(t, err)
-	inv, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: bus}), &inventory.Options{Logger: quiet})
+	io := &inventory.Options{Logger: quiet}
+	for _, e := range edit {
+		e(io)
+	}
+	inv, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: bus}), io)
 	require.NoError(t, err)
 	idx := newIndex(t)
 	indexer, err := search.NewIndexer(idx, cat, inv, &search.IndexerOptions{Logger: quiet})
@@ -159,6 +164,27 @@ func TestIndexerFollowsTheBus(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestIndexerUntrackedStock: with inventory.Options.Untracked, a product
+// whose SKU has no stock level is in stock; setting its stock to 0 takes
+// it out, and a delivery brings it back.
+func TestIndexerUntrackedStock(t *testing.T) {
+	s := newShop(t, func(o *inventory.Options) { o.Untracked = true })
+	ctx := s.ctx
+	p, err := s.catalog.CreateProduct(ctx, catalog.ProductInput{
+		Title: "Poster", Status: catalog.StatusActive,
+		Variants: []catalog.VariantInput{{SKU: "POSTER-A2", Prices: []commerce.Money{commerce.MustMoney(950, "USD")}}},
+	})
+	require.NoError(t, err)
+	s.eventually("untracked, in stock", search.Query{InStockOnly: true}, p.ID)
+
+	_, err = s.inventory.SetStock(ctx, "POSTER-A2", "", 0, "no longer sold")
+	require.NoError(t, err)
+	s.eventually("tracked with none", search.Query{InStockOnly: true})
+	_, err = s.inventory.Adjust(ctx, "POSTER-A2", "", 3, "delivery")
+	require.NoError(t, err)
+	s.eventually("a delivery", search.Query{InStockOnly: true}, p.ID)
+}
 
 // TestIndexerReindex rebuilds an index from a sample catalog, reporting
 // progress, and drops what the catalog no longer has on sale.

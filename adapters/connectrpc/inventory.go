@@ -27,10 +27,11 @@ type InventoryService interface {
 }
 
 // AvailabilitySource is an optional capability of an InventoryService:
-// how many units of a SKU are available, as the search indexer reads it.
-// A server over a service without it answers Available Unimplemented.
+// what may be sold of a SKU, units left or untracked, as the search
+// indexer and recommendations read it. A server over a service without
+// it answers Available Unimplemented.
 type AvailabilitySource interface {
-	Available(ctx context.Context, sku string) (int, error)
+	Availability(ctx context.Context, sku string) (inventory.Availability, error)
 }
 
 var (
@@ -55,6 +56,9 @@ type skuRequest struct {
 
 type availableResponse struct {
 	Available int `json:"available"`
+	// Untracked is inventory.Availability.Untracked; a server that does
+	// not know it leaves it out, which reads as tracked.
+	Untracked bool `json:"untracked,omitempty"`
 }
 
 // empty is the response of a procedure that returns only an error.
@@ -88,8 +92,8 @@ func NewInventoryServer(stock InventoryService, opts *ServerOptions) (string, ht
 	})
 	if avail, ok := stock.(AvailabilitySource); ok {
 		handle(s, "Available", func(ctx context.Context, r *skuRequest, _ http.Header) (availableResponse, error) {
-			n, err := avail.Available(ctx, r.SKU)
-			return availableResponse{Available: n}, err
+			a, err := avail.Availability(ctx, r.SKU)
+			return availableResponse{Available: a.Units, Untracked: a.Untracked}, err
 		})
 	}
 	return s.handler()
@@ -97,7 +101,8 @@ func NewInventoryServer(stock InventoryService, opts *ServerOptions) (string, ht
 
 // InventoryClient calls an inventory server. Its methods are those of
 // *inventory.Service, so it satisfies the ports declared on them
-// (order.Stock, search.StockSource). It is safe for concurrent use.
+// (order.Stock, search.StockSource, recommend.Stock). It is safe for
+// concurrent use.
 //
 // Every call is idempotent and so retried while the server is
 // unavailable: reads trivially; Reserve because a repeat with the same
@@ -161,8 +166,19 @@ func (c *InventoryClient) Get(ctx context.Context, id commerce.ReservationID) (i
 	return c.get.call(ctx, &reservationIDRequest{ID: id}, "", idempotent)
 }
 
-// Available returns how many units of sku can be reserved now.
+// Available returns how many units of sku can be reserved now; an
+// untracked SKU has 0 (see Availability).
 func (c *InventoryClient) Available(ctx context.Context, sku string) (int, error) {
 	res, err := c.available.call(ctx, &skuRequest{SKU: sku}, "", idempotent)
 	return res.Available, err
+}
+
+// Availability returns what may be sold of sku now: units left, or that
+// the server sells it untracked.
+func (c *InventoryClient) Availability(ctx context.Context, sku string) (inventory.Availability, error) {
+	res, err := c.available.call(ctx, &skuRequest{SKU: sku}, "", idempotent)
+	if err != nil {
+		return inventory.Availability{}, err
+	}
+	return inventory.Availability{SKU: sku, Units: res.Available, Untracked: res.Untracked}, nil
 }

@@ -91,7 +91,8 @@ func TestInventoryRoundTrip(t *testing.T) {
 }
 
 // TestInventoryRoundTripUntracked: a reservation's untracked lines cross
-// the wire, and so do the settlements that leave levels alone.
+// the wire, and so do the settlements that leave levels alone and an
+// untracked SKU's availability, in stock.
 func TestInventoryRoundTripUntracked(t *testing.T) {
 	ctx := context.Background()
 	local, err := inventory.NewService(memory.NewInventoryStore(&memory.Options{Events: commerce.DiscardEvents{}}), &inventory.Options{Untracked: true})
@@ -121,6 +122,12 @@ func TestInventoryRoundTripUntracked(t *testing.T) {
 	n, err = stock.Available(ctx, "EBOOK")
 	require.NoError(t, err)
 	assert.Zero(t, n, "an untracked SKU keeps no stock")
+	a, err := stock.Availability(ctx, "EBOOK")
+	require.NoError(t, err)
+	assert.Equal(t, inventory.Availability{SKU: "EBOOK", Untracked: true}, a, "but is in stock")
+	a, err = stock.Availability(ctx, "MUG")
+	require.NoError(t, err)
+	assert.Equal(t, inventory.Availability{SKU: "MUG", Units: 5}, a)
 }
 
 func TestOutOfStockKeepsCodeMessageAndDetails(t *testing.T) {

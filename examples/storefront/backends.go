@@ -211,7 +211,7 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		}
 	}
 	if rdb != nil {
-		store, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cfg.redisPrefix})
+		store, err := redis.NewCartStore(rdb, &redis.CartOptions{Prefix: cfg.RedisPrefix + redis.DefaultPrefix})
 		if err != nil {
 			return b, fmt.Errorf("redis carts: %w", err)
 		}
@@ -221,10 +221,10 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		}
 		b.addRelay(r, onClose)
 		b.carts = store
-		if b.limiter, err = redis.NewRateLimiter(rdb, cfg.redisPrefix+"ratelimit:"); err != nil {
+		if b.limiter, err = redis.NewRateLimiter(rdb, cfg.RedisPrefix+"ratelimit:"); err != nil {
 			return b, fmt.Errorf("redis rate limiter: %w", err)
 		}
-		b.describe = append(b.describe, "carts: Redis ("+redis.DefaultPrefix+"{id}, 7-day TTL), events through the Redis outbox")
+		b.describe = append(b.describe, "carts: Redis ("+cfg.RedisPrefix+redis.DefaultPrefix+"{id}, 7-day TTL), events through the Redis outbox")
 	}
 	return b, nil
 }

@@ -52,7 +52,7 @@ func TestShopOnPostgresRedisNATSAndSMTP(t *testing.T) {
 	smtpAddr, mailAPI := testenv.Mailpit(t)
 	ts := startShop(t, Config{
 		PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, NATS: bus.URL, SMTPAddr: smtpAddr, SMTPFrom: "shop@example.com",
-		topicPrefix: bus.Prefix, redisPrefix: rdb.Prefix,
+		topicPrefix: bus.Prefix, RedisPrefix: rdb.Prefix,
 		// Small: the order's events reach NATS through the outbox behind
 		// the seeding's (one per product, stock level and review).
 		Products: 30,
@@ -66,9 +66,9 @@ func TestShopOnPostgresRedisNATSAndSMTP(t *testing.T) {
 	var status string
 	require.NoError(t, conn.QueryRow(ctx, "SELECT status FROM order_orders WHERE id = $1", o.ID.String()).Scan(&status))
 	assert.Equal(t, string(order.StatusConfirmed), status, "the order is in PostgreSQL")
-	n, err := rdb.Client.Exists(ctx, rdb.Prefix+o.CartID.String()).Result()
+	n, err := rdb.Client.Exists(ctx, rdb.Prefix+"cart:"+o.CartID.String()).Result()
 	require.NoError(t, err)
-	assert.EqualValues(t, 1, n, "the cart is in Redis")
+	assert.EqualValues(t, 1, n, "the cart is in Redis, under the prefix")
 
 	subject := waitForMail(t, mailAPI, "ada@example.com")
 	assert.Contains(t, subject, fmt.Sprint(o.Number), "the confirmation names the order")

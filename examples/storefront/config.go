@@ -55,6 +55,11 @@ type Config struct {
 	// Redis keeps carts in Redis (host:port or a redis:// URL), their
 	// events relayed to the bus from the Redis outbox.
 	Redis string
+	// RedisPrefix starts every Redis key the shop writes: carts are
+	// <RedisPrefix>cart:<id>, their outbox <RedisPrefix>cart:outbox and
+	// rate limits under <RedisPrefix>ratelimit:, so shops (or a load run)
+	// sharing a Redis keep apart and can delete their keys. Default none.
+	RedisPrefix string
 	// StripeKey takes payments through Stripe (sk_test_...), and
 	// StripeWebhookSecret verifies Stripe's webhooks (whsec_...).
 	StripeKey           string
@@ -80,9 +85,9 @@ type Config struct {
 	// adminKeyGenerated records that AdminKey was generated, so the banner
 	// prints it.
 	adminKeyGenerated bool
-	// topicPrefix and redisPrefix, when set, start the bus's topics and
-	// the Redis keys, so that tests on shared servers stay apart.
-	topicPrefix, redisPrefix string
+	// topicPrefix, when set, starts the bus's topics, so that tests on
+	// shared servers stay apart.
+	topicPrefix string
 	// stripeURL, when set, is the Stripe API's address (stripe-mock's).
 	stripeURL string
 	// webhookSecret signs and verifies the fake payment provider's
@@ -145,6 +150,7 @@ var envNames = map[string]string{
 	"postgres-shards":       "MERCATO_POSTGRES_SHARDS",
 	"mongodb":               "MERCATO_MONGODB_URI",
 	"redis":                 "MERCATO_REDIS_ADDR",
+	"redis-prefix":          "MERCATO_REDIS_PREFIX",
 	"stripe-key":            "MERCATO_STRIPE_KEY",
 	"stripe-webhook-secret": "MERCATO_STRIPE_WEBHOOK_SECRET",
 	"smtp":                  "MERCATO_SMTP_ADDR",
@@ -175,6 +181,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	str(&shards, "postgres-shards", "", "comma-separated PostgreSQL connection strings, one per shard: customers, orders and payments sharded by customer")
 	str(&cfg.MongoDB, "mongodb", "", "MongoDB URI (mongodb://host:port/db): the catalog in MongoDB")
 	str(&cfg.Redis, "redis", "", "Redis address (host:port or redis:// URL): carts in Redis")
+	str(&cfg.RedisPrefix, "redis-prefix", "", "prefix of every Redis key: carts are <prefix>cart:<id>, rate limits <prefix>ratelimit:...")
 	str(&cfg.StripeKey, "stripe-key", "", "Stripe secret key (sk_test_...): payments through Stripe; prefer the variable, flags show in process lists")
 	str(&cfg.StripeWebhookSecret, "stripe-webhook-secret", "", "Stripe webhook signing secret (whsec_...)")
 	str(&cfg.SMTPAddr, "smtp", "", "SMTP server host:port: email through SMTP instead of the log")

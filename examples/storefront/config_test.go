@@ -30,6 +30,7 @@ func TestParseConfigReadsFlagsThenTheEnvironment(t *testing.T) {
 		"MERCATO_ADDR":          "127.0.0.1:9000",
 		"MERCATO_POSTGRES_DSN":  "postgres://shop@db/shop",
 		"MERCATO_REDIS_ADDR":    "cache:6379",
+		"MERCATO_REDIS_PREFIX":  "shop1:",
 		"MERCATO_KAFKA_BROKERS": "k1:9092, k2:9092,",
 		"MERCATO_STRIPE_KEY":    "sk_test_env",
 		"MERCATO_ADMIN_KEY":     "from-the-environment",
@@ -46,15 +47,17 @@ func TestParseConfigReadsFlagsThenTheEnvironment(t *testing.T) {
 	assert.Equal(t, "sk_test_flag", cfg.StripeKey)
 	assert.Equal(t, "postgres://shop@db/shop", cfg.PostgresDSN)
 	assert.Equal(t, "cache:6379", cfg.Redis)
+	assert.Equal(t, "shop1:", cfg.RedisPrefix)
 	assert.Equal(t, []string{"k1:9092", "k2:9092"}, cfg.Kafka)
 	assert.Empty(t, cfg.NATS)
 	assert.Equal(t, "from-the-environment", cfg.AdminKey)
 	assert.Equal(t, "mailer", cfg.SMTPUsername)
 	assert.Equal(t, -1, cfg.Products, "-products 0 seeds nothing")
 
-	cfg, err = parseConfig(nil, env, io.Discard)
+	cfg, err = parseConfig([]string{"-redis-prefix", "load_1:"}, env, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, 50, cfg.Products)
+	assert.Equal(t, "load_1:", cfg.RedisPrefix)
 }
 
 func TestParseConfigRefusesBadInput(t *testing.T) {

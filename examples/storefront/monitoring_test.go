@@ -49,7 +49,7 @@ func TestMonitoringWithPrometheusAndAlertmanager(t *testing.T) {
 	t.Cleanup(slack.Close)
 
 	rdb := testenv.Redis(t)
-	ts := startShop(t, Config{PostgresDSN: testenv.PostgresURL(t), Redis: rdb.Client.Options().Addr, redisPrefix: rdb.Prefix})
+	ts := startShop(t, Config{PostgresDSN: testenv.PostgresURL(t), Redis: rdb.Client.Options().Addr, RedisPrefix: rdb.Prefix})
 
 	urlFile := filepath.Join(t.TempDir(), "slack_webhook_url")
 	require.NoError(t, os.WriteFile(urlFile, []byte(slack.URL), 0o600))

@@ -17,7 +17,7 @@ import (
 func TestShopChecksOutAfterARestartOnPostgres(t *testing.T) {
 	dsn := testenv.PostgresURL(t)
 	rdb := testenv.Redis(t)
-	cfg := Config{PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, redisPrefix: rdb.Prefix,
+	cfg := Config{PostgresDSN: dsn, Redis: rdb.Client.Options().Addr, RedisPrefix: rdb.Prefix,
 		// Small: each stop drains the seeding's events through the
 		// outbox first, within the shutdown's deadline.
 		Products: 30}

@@ -391,8 +391,13 @@ type variantView struct {
 	Price     commerce.Money
 	CompareAt commerce.Money
 	Available int
-	// MaxQuantity is what one add may ask for: the units available, at
-	// most a cart line's limit.
+	// Untracked is a SKU the inventory sells without counting it
+	// (inventory.Options.Untracked): in stock, with no units to show.
+	Untracked bool
+	// InStock tells whether the variant can be added to the cart.
+	InStock bool
+	// MaxQuantity is what one add may ask for: the units available (any
+	// when untracked), at most a cart line's limit.
 	MaxQuantity int
 }
 
@@ -436,11 +441,16 @@ func (w *web) product(rw http.ResponseWriter, r *http.Request) {
 		vv := variantView{SKU: v.SKU, Options: optionsText(v.Options)}
 		vv.Price, _ = v.Price(shopCurrency)
 		vv.CompareAt, _ = v.CompareAtPrice(shopCurrency)
-		if vv.Available, err = w.s.stock.Available(ctx, v.SKU); err != nil {
+		a, err := w.s.stock.Availability(ctx, v.SKU)
+		if err != nil {
 			w.fail(rw, r, err)
 			return
 		}
+		vv.Available, vv.Untracked, vv.InStock = a.Units, a.Untracked, a.InStock()
 		vv.MaxQuantity = min(vv.Available, cart.DefaultMaxQuantityPerLine)
+		if a.Untracked {
+			vv.MaxQuantity = cart.DefaultMaxQuantityPerLine
+		}
 		pp.Variants = append(pp.Variants, vv)
 	}
 	reviews, err := w.s.catalog.ListReviews(ctx, p.ID, commerce.PageRequest{Limit: reviewsShown})

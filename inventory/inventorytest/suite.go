@@ -50,6 +50,7 @@ func RunConfig(t *testing.T, cfg Config) {
 	t.Run("FirstFit", func(t *testing.T) { testFirstFit(t, cfg) })
 	t.Run("DefaultLocation", func(t *testing.T) { testDefaultLocation(t, cfg) })
 	t.Run("Untracked", func(t *testing.T) { testUntracked(t, cfg) })
+	t.Run("Availability", func(t *testing.T) { testAvailability(t, cfg) })
 	t.Run("RaceLastUnits", func(t *testing.T) { testRaceLastUnits(t, cfg) })
 	t.Run("RaceMixed", func(t *testing.T) { testRaceMixed(t, cfg) })
 	t.Run("RaceSameID", func(t *testing.T) { testRaceSameID(t, cfg) })

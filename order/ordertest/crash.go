@@ -220,7 +220,7 @@ func (w *World) doomed(t testing.TB, c *crash, opts *order.Options) *order.Servi
 	quiet := slog.New(slog.DiscardHandler)
 	carts, err := cart.NewService(crashCarts{w.Stores.Carts, c}, w.Prices, &cart.Options{Clock: w.Clock})
 	require.NoError(t, err)
-	stock, err := inventory.NewService(crashInventory{w.Stores.Inventory, c}, &inventory.Options{Clock: w.Clock})
+	stock, err := inventory.NewService(crashInventory{w.Stores.Inventory, c}, &inventory.Options{Clock: w.Clock, Untracked: w.opts.Untracked})
 	require.NoError(t, err)
 	pays, err := payment.NewService(crashPayments{w.Stores.Payments, c}, crashProvider{w.Provider, c}, &payment.Options{
 		Clock: w.Clock, Logger: quiet, InFlightPoll: time.Millisecond, InFlightWait: time.Millisecond,

@@ -97,7 +97,7 @@ func NewWorldWith(t testing.TB, newStores NewStores, opts *order.Options, suite 
 	}
 	w.Carts, err = cart.NewService(w.Stores.Carts, w.Prices, cartOpts)
 	require.NoError(t, err)
-	w.Stock, err = inventory.NewService(w.Stores.Inventory, &inventory.Options{Clock: w.Clock})
+	w.Stock, err = inventory.NewService(w.Stores.Inventory, &inventory.Options{Clock: w.Clock, Untracked: suite.Untracked})
 	require.NoError(t, err)
 	w.Payments, err = payment.NewService(w.Stores.Payments, w.Provider, &payment.Options{
 		Clock: w.Clock, Logger: quiet, InFlightPoll: time.Millisecond,

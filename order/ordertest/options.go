@@ -20,6 +20,11 @@ type Options struct {
 	// The suite's own setup and assertions keep using the in-process
 	// services.
 	Ports func(t testing.TB, carts order.Carts, stock order.Stock, payments order.Payments) (order.Carts, order.Stock, order.Payments)
+	// Untracked runs the World's inventory (and the crash tests') with
+	// inventory.Options.Untracked: a SKU without a stock level sells
+	// without limit. RunWith runs the cases it concerns with it on
+	// whatever this says.
+	Untracked bool
 }
 
 // suite is what every test of the suite is given: how to make the stores

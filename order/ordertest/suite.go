@@ -55,6 +55,17 @@ func RunWith(t *testing.T, newStores NewStores, opts Options) {
 	t.Run("PromotionBadInput", func(t *testing.T) { testPromotionBadInput(t, s) })
 	t.Run("CodeLimitRace", func(t *testing.T) { testCodeLimitRace(t, s) })
 	t.Run("GiftCardRace", func(t *testing.T) { testGiftCardRace(t, s) })
+	t.Run("Untracked", func(t *testing.T) {
+		// An inventory that sells SKUs without a level: their lines check
+		// out and settle, and stocked SKUs behave as they always do.
+		u := s.untracked()
+		t.Run("Lines", func(t *testing.T) { testUntrackedLines(t, u) })
+		t.Run("Checkout", func(t *testing.T) { testCheckout(t, u) })
+		t.Run("OutOfStock", func(t *testing.T) { testOutOfStock(t, u) })
+		t.Run("PaymentDeclined", func(t *testing.T) { testPaymentDeclined(t, u) })
+		t.Run("Cancel", func(t *testing.T) { testCancel(t, u) })
+		t.Run("LastUnitRace", func(t *testing.T) { testLastUnitRace(t, u) })
+	})
 	t.Run("WithoutPromotions", func(t *testing.T) {
 		// A host that wires no promotions checks out as it always did.
 		testCheckout(t, suite{opts: opts, newStores: func(t testing.TB, events commerce.EventPublisher) Stores {

@@ -31,7 +31,9 @@
 //
 //   - embedded: the storefront with its defaults, everything in memory;
 //   - PostgreSQL + Redis: the storefront with -postgres on a database the
-//     suite creates for it (and drops with FORCE afterwards) and -redis;
+//     suite creates for it (and drops with FORCE afterwards) and -redis
+//     with -redis-prefix, a prefix of the run's whose keys are deleted
+//     afterwards;
 //   - services apart: examples/microservices on a fresh database, Redis
 //     keys and NATS topics under a prefix of the run's (deleted
 //     afterwards), through its gateway on a free port, the services on a

@@ -38,8 +38,9 @@ type shopKind struct {
 	key, title string
 	// pkg is the program to build.
 	pkg string
-	// database says the shop needs a fresh PostgreSQL database.
-	database bool
+	// database says the shop needs a fresh PostgreSQL database; redis
+	// that it keeps Redis keys under the run's prefix, deleted afterwards.
+	database, redis bool
 	// args are the program's flags for a shop listening on addr, with
 	// the backends in b.
 	args func(o suiteOptions, addr string, b shopBackends) ([]string, error)
@@ -59,13 +60,14 @@ func shopKinds() []shopKind {
 			args: func(o suiteOptions, addr string, _ shopBackends) ([]string, error) {
 				return []string{"-addr", addr, "-products", strconv.Itoa(o.products)}, nil
 			}},
-		{key: "postgres", title: titleOneProcess, pkg: storefrontPkg, database: true,
-			// The storefront has no Redis key prefix; its carts' keys are
-			// random and its outbox stream is its own while it runs.
+		{key: "postgres", title: titleOneProcess, pkg: storefrontPkg, database: true, redis: true,
 			args: func(o suiteOptions, addr string, b shopBackends) ([]string, error) {
-				return []string{"-addr", addr, "-products", strconv.Itoa(o.products), "-postgres", b.dsn, "-redis", o.redis}, nil
+				return []string{
+					"-addr", addr, "-products", strconv.Itoa(o.products),
+					"-postgres", b.dsn, "-redis", o.redis, "-redis-prefix", b.prefix + ":",
+				}, nil
 			}},
-		{key: "services", title: titleServices, pkg: microservicesPkg, database: true,
+		{key: "services", title: titleServices, pkg: microservicesPkg, database: true, redis: true,
 			args: func(o suiteOptions, addr string, b shopBackends) ([]string, error) {
 				_, port, _ := net.SplitHostPort(addr)
 				gw, _ := strconv.Atoi(port)
@@ -210,13 +212,19 @@ func runShop(ctx context.Context, o suiteOptions, kind shopKind, bin string, pro
 			}
 		}()
 	}
-	if kind.pkg == microservicesPkg {
+	if kind.redis {
 		defer func() {
 			c, cancel := context.WithTimeout(cleanupCtx, time.Minute)
 			defer cancel()
 			if err := deleteRedisKeys(c, o.redis, b.prefix+":"); err != nil {
 				fmt.Fprintf(progress, "%s: %v\n", kind.title, err)
 			}
+		}()
+	}
+	if kind.pkg == microservicesPkg {
+		defer func() {
+			c, cancel := context.WithTimeout(cleanupCtx, time.Minute)
+			defer cancel()
 			if err := deleteStreams(c, o.nats, b.prefix+"_"); err != nil {
 				fmt.Fprintf(progress, "%s: %v\n", kind.title, err)
 			}
