@@ -350,19 +350,27 @@ func highlights(h *bsearch.DocumentMatch) map[string][]string {
 }
 
 // reviewedProducts returns the products whose reviews best match text,
-// best first, at most Options.ReviewProducts.
+// best first, at most Options.ReviewProducts. Answers are kept until the
+// reviews index is next written (see reviewCache).
 func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, error) {
 	if x.opts.ReviewProducts == 0 {
 		return nil, nil
 	}
 	var words []query.Query
+	var key strings.Builder
 	for _, w := range x.words(text) {
 		if !x.isStopWord(w) {
 			words = append(words, matchField(fieldReviewText, w))
+			key.WriteString(w)
+			key.WriteByte(0)
 		}
 	}
 	if len(words) == 0 {
 		return nil, nil
+	}
+	gen := x.reviewed.generation()
+	if out, ok := x.reviewed.get(key.String()); ok {
+		return out, nil
 	}
 	// A product has a few reviews: twice as many reviews as products
 	// wanted usually yields enough distinct products.
@@ -386,6 +394,7 @@ func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, er
 			}
 		}
 	}
+	x.reviewed.put(gen, key.String(), out)
 	return out, nil
 }
 
