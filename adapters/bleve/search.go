@@ -98,7 +98,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	} else if filter != nil {
 		main = filter
 	} else {
-		main = constant(query.NewMatchAllQuery(), 0)
+		main = flat(query.NewMatchAllQuery(), 0)
 	}
 
 	found, err := x.collectAll(ctx, main, p)
