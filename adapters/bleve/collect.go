@@ -24,6 +24,12 @@ import (
 type rank struct {
 	a, b uint64
 	pid  string
+	// cols and pidOrder, when cols is not nil, are the hit's segment's
+	// columns and the place of pid in them: two ranks of one segment
+	// compare those numbers, in the order of their product IDs, where
+	// ties of a and b (hits of equal score, or price) are common.
+	cols     *columns
+	pidOrder uint32
 }
 
 func (r rank) compare(o rank) int {
@@ -32,6 +38,9 @@ func (r rank) compare(o rank) int {
 	}
 	if c := cmp.Compare(r.b, o.b); c != 0 {
 		return c
+	}
+	if r.cols != nil && r.cols == o.cols {
+		return cmp.Compare(r.pidOrder, o.pidOrder)
 	}
 	return strings.Compare(r.pid, o.pid)
 }
@@ -60,7 +69,7 @@ type plan struct {
 
 // rank places document i of c, scored score, in p's order.
 func (p *plan) rank(c *columns, i uint64, score float64, price int64) rank {
-	r := rank{pid: c.pid[i]}
+	r := rank{pid: c.pid(i), cols: c, pidOrder: c.pidOrder[i]}
 	switch p.sort {
 	case search.SortPriceAsc:
 		r.a = noPrice
