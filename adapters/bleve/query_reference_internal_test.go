@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	blevesearch "github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/stretchr/testify/require"
 
@@ -21,8 +24,9 @@ import (
 // scores, and so the same order, total and facets, as the query built
 // the plain way (referenceTextQuery, referenceFilterQuery): every clause
 // scored by bleve before its score is replaced, every match query and
-// one-clause disjunction kept.
-func TestQueryMatchesReference(t *testing.T) {
+// one-clause disjunction kept. And the page's highlights are those of
+// bleve's own highlighting search (referenceHighlight).
+func TestSearchMatchesReference(t *testing.T) {
 	ctx := context.Background()
 	c, err := searchtest.NewCorpusOf(3000)
 	require.NoError(t, err)
@@ -53,13 +57,16 @@ func TestQueryMatchesReference(t *testing.T) {
 		{Attributes: attr},
 	}
 	sorts := []search.Sort{search.SortRelevance, search.SortPriceAsc, search.SortPriceDesc, search.SortRating, search.SortNewest}
-	compared := 0
+	compared, highlighted := 0, 0
 	for _, text := range texts {
 		for fi, f := range filters {
 			for _, s := range sorts {
 				q := f
 				q.Text, q.Sort = text, s
 				name := fmt.Sprintf("%q/filters %d/%s", text, fi, s)
+				if text != "" {
+					highlighted += sameHighlights(t, ctx, x, q, name)
+				}
 				want := collectFor(t, ctx, x, q, true)
 				got := collectFor(t, ctx, x, q, false)
 				for shard := range want {
@@ -80,6 +87,33 @@ func TestQueryMatchesReference(t *testing.T) {
 		}
 	}
 	require.Greater(t, compared, 20_000, "the queries find hits to compare")
+	require.Greater(t, highlighted, 1000, "the queries find highlights to compare")
+}
+
+// sameHighlights checks that the highlights of q's first page are those
+// referenceHighlight finds for its hits, and returns how many hits have
+// highlights.
+func sameHighlights(t *testing.T, ctx context.Context, x *Index, q search.Query, name string) int {
+	t.Helper()
+	req := search.Request{Query: q, Limit: 40}
+	req.Query.Currency = "USD"
+	res, err := x.Search(ctx, req)
+	require.NoError(t, err, name)
+	want := slices.Clone(res.Matches)
+	for i := range want {
+		want[i].Highlights = nil
+	}
+	if len(want) > 0 {
+		require.NoError(t, x.referenceHighlight(ctx, q.Text, want), name)
+	}
+	n := 0
+	for i := range want {
+		require.Equal(t, want[i].Highlights, res.Matches[i].Highlights, "%s: hit %d", name, i)
+		if want[i].Highlights != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // collectFor collects every hit of q on every shard, as Search would
@@ -224,4 +258,55 @@ func referenceFilterQuery(q search.Query) query.Query {
 	default:
 		return constant(query.NewConjunctionQuery(fs), 0)
 	}
+}
+
+// referenceHighlight is highlight as a search request of its own through
+// the shards' alias, bleve's way. It looks the words up again
+// in the highlighted fields of the page's hits alone: asking the main
+// query for highlights would make every term searcher read the positions
+// of every candidate, where only a page's worth are shown.
+func (x *Index) referenceHighlight(ctx context.Context, text string, matches []search.Match) error {
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = string(m.ProductID)
+	}
+	var marks []query.Query
+	words := x.words(text)
+	for i, w := range words {
+		marks = append(marks, matchField(fieldTitle, w), matchField(fieldDescription, w))
+		if f := fuzziness(w); f > 0 && !x.known(w) {
+			fq := query.NewFuzzyQuery(w)
+			fq.SetField(fieldTitleRaw)
+			fq.SetFuzziness(f)
+			marks = append(marks, fq)
+		}
+		if i == len(words)-1 {
+			pq := query.NewPrefixQuery(w)
+			pq.SetField(fieldTitleRaw)
+			marks = append(marks, pq)
+		}
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(marks)})
+	req := blevesearch.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.Highlight = blevesearch.NewHighlight()
+	for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
+		req.Highlight.AddField(f)
+	}
+	res, err := x.catalog.all.SearchInContext(ctx, req)
+	if err == nil {
+		err = statusError(res)
+	}
+	if err != nil {
+		return classify("highlight", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	for i := range matches {
+		if h := byID[string(matches[i].ProductID)]; h != nil {
+			matches[i].Highlights = highlights(h)
+		}
+	}
+	return nil
 }
