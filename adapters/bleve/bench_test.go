@@ -3,8 +3,12 @@ package bleve_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -22,6 +26,8 @@ import (
 
 // benchProducts is how many sample products the benchmarks index:
 // MERCATO_BENCH_PRODUCTS, default 100,000 (set it lower for a quick run).
+// The index is built once per process, or, with MERCATO_BENCH_INDEX set
+// to a directory, kept there and reused by later runs (see keptBench).
 func benchProducts(b *testing.B) int {
 	if s := os.Getenv("MERCATO_BENCH_PRODUCTS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -44,7 +50,9 @@ type benchEnv struct {
 	index    *bleve.Index
 	svc      *search.Service
 	dir      string
-	build    time.Duration
+	// temporary is a dir of this process's own, removed at its end.
+	temporary bool
+	build     time.Duration
 }
 
 // benchEnvs holds the built environments by shard count.
@@ -61,6 +69,14 @@ func loadBench(b *testing.B, shards int) *benchEnv {
 	if e := benches.envs[shards]; e != nil {
 		return e
 	}
+	if kept := os.Getenv("MERCATO_BENCH_INDEX"); kept != "" {
+		e, err := keptBench(kept, benchProducts(b), shards)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benches.envs[shards] = e
+		return e
+	}
 	ctx := context.Background()
 	corpus, err := searchtest.NewCorpusOf(benchProducts(b))
 	if err != nil {
@@ -70,31 +86,95 @@ func loadBench(b *testing.B, shards int) *benchEnv {
 	if e.dir, err = os.MkdirTemp("", "mercato-bleve-bench-"); err != nil {
 		b.Fatal(err)
 	}
+	e.temporary = true
 	if e.index, err = bleve.New(&bleve.Options{Path: e.dir, Shards: shards}); err != nil {
 		b.Fatal(err)
 	}
 	benches.envs[shards] = e
+	if err := e.load(ctx, corpus); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+// load indexes corpus into e's index and compacts it.
+func (e *benchEnv) load(ctx context.Context, corpus *searchtest.Corpus) error {
 	began := time.Now()
 	if err := corpus.Load(ctx, e.index); err != nil {
-		b.Fatal(err)
+		return err
 	}
 	e.build = time.Since(began)
 	// Queries are measured on a settled index, not against the merges
 	// that follow a bulk load.
 	if err := e.index.Compact(ctx); err != nil {
-		b.Fatal(err)
+		return err
 	}
-	if e.svc, err = search.NewService(e.index, &search.Options{Currency: "USD"}); err != nil {
-		b.Fatal(err)
+	var err error
+	e.svc, err = search.NewService(e.index, &search.Options{Currency: "USD"})
+	return err
+}
+
+// keptBench opens the index of products products in shards shards kept
+// under dir by an earlier run, building it there the first time, with
+// the taxonomy its products refer to beside it (the sample's IDs are
+// new on every run). Comparing two builds of this package on one index
+// then costs a build of the index once, not once per run. A kept index
+// reports no build time.
+func keptBench(dir string, products, shards int) (*benchEnv, error) {
+	ctx := context.Background()
+	path := filepath.Join(dir, fmt.Sprintf("products=%d,shards=%d", products, shards))
+	e := &benchEnv{dir: path}
+	taxonomyFile := filepath.Join(path, "taxonomy.json")
+	raw, err := os.ReadFile(taxonomyFile)
+	if err == nil {
+		var kept struct {
+			Taxonomy *sample.Taxonomy
+			Products int
+		}
+		if err := json.Unmarshal(raw, &kept); err != nil {
+			return nil, fmt.Errorf("%s: %w", taxonomyFile, err)
+		}
+		e.taxonomy, e.products = kept.Taxonomy, kept.Products
+		if e.index, err = bleve.New(&bleve.Options{Path: path, Shards: shards}); err != nil {
+			return nil, err
+		}
+		if err := e.index.Compact(ctx); err != nil { // reads the columns
+			return nil, err
+		}
+		e.svc, err = search.NewService(e.index, &search.Options{Currency: "USD"})
+		return e, err
 	}
-	return e
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	// A directory without the taxonomy is a build that did not finish.
+	if err := os.RemoveAll(path); err != nil {
+		return nil, err
+	}
+	corpus, err := searchtest.NewCorpusOf(products)
+	if err != nil {
+		return nil, err
+	}
+	e.taxonomy, e.products = corpus.Taxonomy, len(corpus.Docs)
+	if e.index, err = bleve.New(&bleve.Options{Path: path, Shards: shards}); err != nil {
+		return nil, err
+	}
+	if err := e.load(ctx, corpus); err != nil {
+		return nil, err
+	}
+	if raw, err = json.Marshal(map[string]any{"Taxonomy": e.taxonomy, "Products": e.products}); err != nil {
+		return nil, err
+	}
+	return e, os.WriteFile(taxonomyFile, raw, 0o644)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	for _, e := range benches.envs {
 		_ = e.index.Close(context.Background())
-		_ = os.RemoveAll(e.dir)
+		if e.temporary {
+			_ = os.RemoveAll(e.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -153,7 +233,9 @@ func BenchmarkIndexing(b *testing.B) {
 	elapsed := time.Since(began)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*batch)/elapsed.Seconds(), "docs/s")
-	b.ReportMetric(float64(e.products)/e.build.Seconds(), "build-docs/s")
+	if e.build > 0 {
+		b.ReportMetric(float64(e.products)/e.build.Seconds(), "build-docs/s")
+	}
 }
 
 // BenchmarkSearch measures queries over the 100,000-product on-disk

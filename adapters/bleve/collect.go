@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	bdocument "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -24,6 +25,12 @@ import (
 type rank struct {
 	a, b uint64
 	pid  string
+	// cols and pidOrder, when cols is not nil, are the hit's segment's
+	// columns and the place of pid in them: two ranks of one segment
+	// compare those numbers, in the order of their product IDs, where
+	// ties of a and b (hits of equal score, or price) are common.
+	cols     *columns
+	pidOrder uint32
 }
 
 func (r rank) compare(o rank) int {
@@ -32,6 +39,9 @@ func (r rank) compare(o rank) int {
 	}
 	if c := cmp.Compare(r.b, o.b); c != 0 {
 		return c
+	}
+	if r.cols != nil && r.cols == o.cols {
+		return cmp.Compare(r.pidOrder, o.pidOrder)
 	}
 	return strings.Compare(r.pid, o.pid)
 }
@@ -60,7 +70,7 @@ type plan struct {
 
 // rank places document i of c, scored score, in p's order.
 func (p *plan) rank(c *columns, i uint64, score float64, price int64) rank {
-	r := rank{pid: c.pid[i]}
+	r := rank{pid: c.pid(i), cols: c, pidOrder: c.pidOrder[i]}
 	switch p.sort {
 	case search.SortPriceAsc:
 		r.a = noPrice
@@ -116,6 +126,7 @@ type hit struct {
 	score float64
 	seg   int
 	local uint64
+	num   uint64 // the document's number in its shard's snapshot
 	shard int
 }
 
@@ -232,7 +243,7 @@ func (x *Index) collect(ctx context.Context, shard int, snap *scorch.IndexSnapsh
 		if p.after != nil && r.compare(*p.after) <= 0 {
 			continue
 		}
-		top.offer(hit{rank: r, score: score, seg: seg, local: i})
+		top.offer(hit{rank: r, score: score, seg: seg, local: i, num: num})
 	}
 	out.hits = top.sorted()
 	out.brands = fold(brandCounts, cols)
@@ -303,22 +314,33 @@ func (p *pageHeap) sorted() []hit {
 	return p.h
 }
 
-// document reads the stored search.Document of a hit.
-func document(snap *scorch.IndexSnapshot, h hit) (search.Document, error) {
+// readHit reads the stored search.Document of a hit and, when
+// highlighted, the stored values of the fields highlighted, in one pass
+// over its stored fields: as a bleve document holding those fields only,
+// which is all a highlighter reads of a field but the field's name.
+func readHit(snap *scorch.IndexSnapshot, h hit, highlighted bool) (search.Document, *bdocument.Document, error) {
 	var raw []byte
-	err := snap.Segments()[h.seg].VisitDocument(h.local, func(field string, _ byte, value []byte, _ []uint64) bool {
-		if field == fieldDoc {
+	var text *bdocument.Document
+	if highlighted {
+		text = bdocument.NewDocument(h.pid)
+	}
+	err := snap.Segments()[h.seg].VisitDocument(h.local, func(field string, typ byte, value []byte, pos []uint64) bool {
+		switch {
+		case field == fieldDoc:
 			raw = append(raw, value...)
-			return false
+		case highlighted && typ == 't' && slices.Contains(highlightFields, field):
+			// Copied as bleve's own IndexSnapshot.Document does: the
+			// callback's slices are reused.
+			text.AddField(bdocument.NewTextField(field, append([]uint64(nil), pos...), append([]byte(nil), value...)))
 		}
 		return true
 	})
 	if err != nil {
-		return search.Document{}, err
+		return search.Document{}, nil, err
 	}
 	var d search.Document
 	if err := unmarshalDocument(raw, &d); err != nil {
-		return d, fmt.Errorf("document %s: %w", h.pid, err)
+		return d, nil, fmt.Errorf("document %s: %w", h.pid, err)
 	}
-	return d, nil
+	return d, text, nil
 }

@@ -2,6 +2,8 @@ package bleve
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +26,17 @@ import (
 // searcher returns), so a segment's columns stay exact for as long as the
 // segment lives: no write has to keep them up to date.
 type columns struct {
-	pid []string
+	// The product ID of document i is pids[pidStart[i]:pidStart[i+1]]:
+	// one string for them all, not a string each, so that the garbage
+	// collector, which marks every object on the heap in each cycle,
+	// finds one object here and no pointers, where the columns would
+	// otherwise be most of the objects a search process holds.
+	pids     string
+	pidStart []uint32
+	// pidOrder is the place of document i's product ID among the
+	// segment's in ascending order, equal for equal IDs: two hits of one
+	// segment compare their product IDs by it (see rank).
+	pidOrder []uint32
 	// rating is the average rating in hundredths; reviews the rating count.
 	rating  []uint16
 	reviews []uint64
@@ -53,7 +65,7 @@ func readColumns(snap *scorch.IndexSnapshot, seg int, offset uint64) (*columns, 
 	ss := snap.Segments()[seg]
 	n := int(ss.Segment().Count())
 	c := &columns{
-		pid:      make([]string, n),
+		pidStart: make([]uint32, n+1),
 		rating:   make([]uint16, n),
 		reviews:  make([]uint64, n),
 		newest:   make([]uint64, n),
@@ -89,13 +101,14 @@ func readColumns(snap *scorch.IndexSnapshot, seg int, offset uint64) (*columns, 
 	}
 	id := index.NewIndexInternalID(nil, 0)
 	var bad error
+	var pids []byte
 	for i := range n {
 		c.brand[i] = -1
 		id.SetValue(offset + uint64(i))
 		err := dv.VisitDocValues(id, func(field string, term []byte) {
 			switch field {
 			case fieldPID:
-				c.pid[i] = string(term)
+				pids = append(pids, term...)
 			case fieldBrandFacet:
 				c.brand[i] = intern(term)
 			case fieldCategoryFacet:
@@ -132,8 +145,36 @@ func readColumns(snap *scorch.IndexSnapshot, seg int, offset uint64) (*columns, 
 			return nil, fmt.Errorf("read the columns of document %d: %w", offset+uint64(i), err)
 		}
 		c.catStart[i+1] = uint32(len(c.cats))
+		if len(pids) > math.MaxUint32 {
+			return nil, fmt.Errorf("the product IDs of segment %d exceed 4 GiB", seg)
+		}
+		c.pidStart[i+1] = uint32(len(pids))
 	}
+	c.pids = string(pids)
+	c.pidOrder = pidOrder(c, n)
 	return c, nil
+}
+
+// pid returns the product ID of document i.
+func (c *columns) pid(i uint64) string { return c.pids[c.pidStart[i]:c.pidStart[i+1]] }
+
+// pidOrder numbers the n documents of c by their product IDs, ascending,
+// equal IDs alike.
+func pidOrder(c *columns, n int) []uint32 {
+	docs := make([]uint32, n)
+	for i := range docs {
+		docs[i] = uint32(i)
+	}
+	slices.SortFunc(docs, func(a, b uint32) int { return strings.Compare(c.pid(uint64(a)), c.pid(uint64(b))) })
+	order := make([]uint32, n)
+	place := uint32(0)
+	for k, d := range docs {
+		if k > 0 && c.pid(uint64(d)) != c.pid(uint64(docs[k-1])) {
+			place++
+		}
+		order[d] = place
+	}
+	return order
 }
 
 func parseHex(b []byte, from, to int) (uint64, error) {

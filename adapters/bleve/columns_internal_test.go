@@ -67,3 +67,39 @@ func TestColumnCacheDropsRetiredSegments(t *testing.T) {
 		return
 	}
 }
+
+// Two hits of one segment compare by their product IDs' places in the
+// segment, which must order them as the IDs themselves would.
+func TestColumnsPIDOrder(t *testing.T) {
+	ctx := context.Background()
+	c, err := searchtest.NewCorpus()
+	require.NoError(t, err)
+	x, err := New(&Options{Path: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = x.Close(ctx) })
+	require.NoError(t, c.Load(ctx, x))
+	require.NoError(t, x.Compact(ctx))
+	adv, err := x.catalog.shards[0].Advanced()
+	require.NoError(t, err)
+	r, err := adv.Reader()
+	require.NoError(t, err)
+	defer r.Close()
+	cols, _, err := x.columns[0].of(r.(*scorch.IndexSnapshot))
+	require.NoError(t, err)
+	docs := 0
+	for _, col := range cols {
+		n := uint64(len(col.pidOrder))
+		docs += int(n)
+		for i := range n {
+			require.NotEmpty(t, col.pid(i))
+			for j := range n {
+				a := rank{pid: col.pid(i), cols: col, pidOrder: col.pidOrder[i]}
+				b := rank{pid: col.pid(j), cols: col, pidOrder: col.pidOrder[j]}
+				byID := a
+				byID.cols = nil
+				require.Equal(t, byID.compare(b), a.compare(b), "documents %d and %d", i, j)
+			}
+		}
+	}
+	require.GreaterOrEqual(t, docs, len(c.Docs))
+}

@@ -40,7 +40,8 @@
 // once, after a bulk load.
 //
 // The benchmarks index 100,000 catalog/sample products on disk once per
-// process (MERCATO_BENCH_PRODUCTS=10000 makes a quick run):
+// process (MERCATO_BENCH_PRODUCTS=10000 makes a quick run), or once in
+// all with MERCATO_BENCH_INDEX set to a directory to keep the index in:
 //
 //	go test -run '^$' -bench . -benchmem ./adapters/bleve
 package bleve

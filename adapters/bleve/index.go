@@ -39,6 +39,8 @@ type Index struct {
 	// new one per query would allocate a searcher tree's worth of
 	// matches, garbage that shows in the queries' tail.
 	matches sync.Pool
+	// reviewed keeps the answers of the reviews query.
+	reviewed *reviewCache
 
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool
@@ -67,7 +69,7 @@ func New(opts *Options) (*Index, error) {
 	if err != nil {
 		return nil, commerce.Errorf(commerce.CodeInternal, "bleve: review mapping: %w", err)
 	}
-	x := &Index{opts: o, dir: o.Path}
+	x := &Index{opts: o, dir: o.Path, reviewed: newReviewCache()}
 	if x.dir == "" {
 		// Scorch merges segments only in an index with a directory:
 		// without one, every batch stays a segment of its own, and a
@@ -250,6 +252,8 @@ func (x *Index) Batch(ctx context.Context, b search.Batch) error {
 	if err != nil {
 		return err
 	}
+	// Even a failed write may have changed some shards.
+	defer x.reviewed.written()
 	err = x.reviews.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
 		for _, r := range b.Reviews {
 			if x.reviews.shardOf(r.ProductID) != shard {

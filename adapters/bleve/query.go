@@ -37,12 +37,27 @@ const (
 // every hit's external ID from the stored fields first.)
 func constant(q query.Query, w float64) query.Query { return &constantQuery{q: q, w: w} }
 
+// flat is constant for a q that bleve may search without scoring: it
+// then reads no term frequencies or norms, and answers a conjunction or
+// disjunction of terms from their posting lists' bitmaps at once. That
+// changes the searcher's estimate of its hits (Count), which orders the
+// clauses of an enclosing conjunction or disjunction and with them the
+// order a score's parts are added in, so q must be one whose estimate
+// stays the same (a term, a set of document IDs), or w must be 0 beside
+// a single other clause (the filters), where the order cannot change a
+// sum.
+func flat(q query.Query, w float64) query.Query { return &constantQuery{q: q, w: w, unscored: true} }
+
 type constantQuery struct {
-	q query.Query
-	w float64
+	q        query.Query
+	w        float64
+	unscored bool
 }
 
 func (c *constantQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	if c.unscored {
+		options.Score = "none"
+	}
 	s, err := c.q.Searcher(ctx, i, m, options)
 	if err != nil {
 		return nil, err
@@ -82,6 +97,38 @@ func term(field, value string) *query.TermQuery {
 	q := query.NewTermQuery(value)
 	q.SetField(field)
 	return q
+}
+
+// flatWord is flat(matchField(field, w), weight) for a word w: a term
+// query for the one term field's analyzer makes of w, without the
+// disjunction of one clause a match query would put around it, whose
+// score (the clause's times 1/1) and estimate of hits are the term's.
+// A word analysed into no term or several stays a match query.
+func (x *Index) flatWord(field, w string, weight float64) query.Query {
+	m := x.catalog.mapping
+	tokens := m.AnalyzerNamed(m.AnalyzerNameForPath(field)).Analyze([]byte(w))
+	if len(tokens) != 1 {
+		return constant(matchField(field, w), weight)
+	}
+	return flat(term(field, string(tokens[0].Term)), weight)
+}
+
+// anyOf is the disjunction of qs, or qs[0] alone: a disjunction of one
+// clause scores it times 1/1 and estimates its hits as the clause does.
+func anyOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// allOf is the conjunction of qs, or qs[0] alone: a conjunction of one
+// clause scores and estimates as the clause does.
+func allOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 func matchField(field, text string) *query.MatchQuery {
@@ -199,7 +246,7 @@ func (x *Index) textQuery(text string, misspelt string, reviewed []string) (matc
 		// conjunction walks few posting lists.
 		find := make([]query.Query, len(kept))
 		for i, w := range kept {
-			clauses := []query.Query{constant(matchField(fieldAllText, w), weightAnywhere)}
+			clauses := []query.Query{x.flatWord(fieldAllText, w, weightAnywhere)}
 			if misspelt[i] == '1' {
 				fq := query.NewFuzzyQuery(w)
 				fq.SetField(fieldTitleRaw)
@@ -211,24 +258,24 @@ func (x *Index) textQuery(text string, misspelt string, reviewed []string) (matc
 				pq.SetField(fieldTitleRaw)
 				clauses = append(clauses, constant(pq, weightTitlePrefix))
 			}
-			find[i] = query.NewDisjunctionQuery(clauses)
-			score = append(score, constant(matchField(fieldTitle, w), weightTitle))
+			find[i] = anyOf(clauses)
+			score = append(score, x.flatWord(fieldTitle, w, weightTitle))
 		}
-		alternatives = append(alternatives, query.NewConjunctionQuery(find))
+		alternatives = append(alternatives, allOf(find))
 		if len(words) > 1 {
 			score = append(score, constant(phrase(fieldTitle, text), weightTitlePhrase))
 		}
 	}
 	if !strings.ContainsAny(text, " \t\n") {
-		alternatives = append(alternatives, constant(term(fieldSKUs, strings.ToLower(text)), weightSKU))
+		alternatives = append(alternatives, flat(term(fieldSKUs, strings.ToLower(text)), weightSKU))
 	}
 	if len(reviewed) > 0 {
-		alternatives = append(alternatives, constant(query.NewDocIDQuery(reviewed), weightReviews))
+		alternatives = append(alternatives, flat(query.NewDocIDQuery(reviewed), weightReviews))
 	}
 	if len(alternatives) == 0 {
 		return query.NewMatchNoneQuery(), nil
 	}
-	return query.NewDisjunctionQuery(alternatives), score
+	return anyOf(alternatives), score
 }
 
 // filterQuery is every filter of q but the price range, which collect
@@ -280,8 +327,8 @@ func filterQuery(q search.Query) query.Query {
 	case 0:
 		return nil
 	case 1:
-		return constant(fs[0], 0)
+		return flat(fs[0], 0)
 	default:
-		return constant(query.NewConjunctionQuery(fs), 0)
+		return flat(query.NewConjunctionQuery(fs), 0)
 	}
 }

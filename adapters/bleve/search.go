@@ -12,7 +12,9 @@ import (
 	"sync"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
+	bdocument "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -98,7 +100,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	} else if filter != nil {
 		main = filter
 	} else {
-		main = constant(query.NewMatchAllQuery(), 0)
+		main = flat(query.NewMatchAllQuery(), 0)
 	}
 
 	found, err := x.collectAll(ctx, main, p)
@@ -124,8 +126,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 	slices.SortFunc(page, func(a, b hit) int { return a.rank.compare(b.rank) })
 	page = page[:min(len(page), r.Limit)]
 	out.Matches = make([]search.Match, 0, len(page))
+	var texts []*bdocument.Document
 	for _, h := range page {
-		d, err := document(found[h.shard].snap, h)
+		d, text, err := readHit(found[h.shard].snap, h, q.Text != "")
 		if err != nil {
 			return search.Response{}, classify("read hit", err)
 		}
@@ -133,9 +136,10 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Response, 
 			Hit:     search.Hit{ProductID: d.ProductID, Score: h.score, Document: d},
 			SortKey: sortKey(h.rank, shape),
 		})
+		texts = append(texts, text)
 	}
 	if q.Text != "" && len(out.Matches) > 0 {
-		if err := x.highlight(ctx, q.Text, out.Matches); err != nil {
+		if err := x.highlight(ctx, q.Text, found, page, texts, out.Matches); err != nil {
 			return search.Response{}, err
 		}
 	}
@@ -268,15 +272,17 @@ func validShape(s string, words int) bool {
 	return ok && len(m) == words && strings.Trim(m, "01") == ""
 }
 
-// highlight sets the highlights of matches. It looks the words up again
-// in the highlighted fields of the page's hits alone: asking the main
+// highlightFields are the fields highlights are taken from.
+var highlightFields = []string{fieldTitle, fieldTitleRaw, fieldDescription}
+
+// highlight sets the highlights of matches, the page's hits, each read
+// from shard found[page[i].shard] with its highlighted fields' values in
+// texts[i]. It looks the words up again in those fields of the page's
+// hits alone, on the snapshots the page was found in: asking the main
 // query for highlights would make every term searcher read the positions
-// of every candidate, where only a page's worth are shown.
-func (x *Index) highlight(ctx context.Context, text string, matches []search.Match) error {
-	ids := make([]string, len(matches))
-	for i, m := range matches {
-		ids[i] = string(m.ProductID)
-	}
+// of every candidate, where only a page's worth are shown. The fragments
+// are those bleve's search request with highlighting makes.
+func (x *Index) highlight(ctx context.Context, text string, found []*collected, page []hit, texts []*bdocument.Document, matches []search.Match) error {
 	var marks []query.Query
 	words := x.words(text)
 	for i, w := range words {
@@ -293,29 +299,58 @@ func (x *Index) highlight(ctx context.Context, text string, matches []search.Mat
 			marks = append(marks, pq)
 		}
 	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(marks)})
-	req := blevesearch.NewSearchRequestOptions(q, len(ids), 0, false)
-	req.Highlight = blevesearch.NewHighlight()
-	for _, f := range []string{fieldTitle, fieldTitleRaw, fieldDescription} {
-		req.Highlight.AddField(f)
-	}
-	res, err := x.catalog.all.SearchInContext(ctx, req)
-	if err == nil {
-		err = statusError(res)
-	}
+	highlighter, err := blevesearch.Config.Cache.HighlighterNamed(blevesearch.Config.DefaultHighlighter)
 	if err != nil {
 		return classify("highlight", err)
 	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
-	for _, h := range res.Hits {
-		byID[h.ID] = h
-	}
-	for i := range matches {
-		if h := byID[string(matches[i].ProductID)]; h != nil {
-			matches[i].Highlights = highlights(h)
+	for shard, f := range found {
+		byNum := map[uint64]int{} // the page's hits of this shard by document number
+		var ids []string
+		for i, h := range page {
+			if h.shard == shard {
+				byNum[h.num] = i
+				ids = append(ids, h.pid)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(marks)})
+		err := eachMatch(ctx, x.catalog.mapping, f.snap, q, func(d *bsearch.DocumentMatch) {
+			i, ok := byNum[d.IndexInternalID.Value()]
+			if !ok {
+				return
+			}
+			d.Complete(nil) // the term vectors as the highlighter reads them
+			for _, field := range highlightFields {
+				highlighter.BestFragmentsInField(d, texts[i], field, 1)
+			}
+			matches[i].Highlights = highlights(d)
+		})
+		if err != nil {
+			return classify("highlight", err)
 		}
 	}
 	return nil
+}
+
+// eachMatch runs q on snap with term vectors and hands each match to
+// use, which must not keep it.
+func eachMatch(ctx context.Context, m mapping.IndexMapping, snap *scorch.IndexSnapshot, q query.Query, use func(*bsearch.DocumentMatch)) error {
+	s, err := q.Searcher(ctx, snap, m, bsearch.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: snap}
+	for {
+		d, err := s.Next(sctx)
+		if err != nil || d == nil {
+			return err
+		}
+		use(d)
+		sctx.DocumentMatchPool.Put(d)
+	}
 }
 
 // highlights picks a hit's fragments. The highlighter returns a field's
@@ -350,19 +385,27 @@ func highlights(h *bsearch.DocumentMatch) map[string][]string {
 }
 
 // reviewedProducts returns the products whose reviews best match text,
-// best first, at most Options.ReviewProducts.
+// best first, at most Options.ReviewProducts. Answers are kept until the
+// reviews index is next written (see reviewCache).
 func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, error) {
 	if x.opts.ReviewProducts == 0 {
 		return nil, nil
 	}
 	var words []query.Query
+	var key strings.Builder
 	for _, w := range x.words(text) {
 		if !x.isStopWord(w) {
 			words = append(words, matchField(fieldReviewText, w))
+			key.WriteString(w)
+			key.WriteByte(0)
 		}
 	}
 	if len(words) == 0 {
 		return nil, nil
+	}
+	gen := x.reviewed.generation()
+	if out, ok := x.reviewed.get(key.String()); ok {
+		return out, nil
 	}
 	// A product has a few reviews: twice as many reviews as products
 	// wanted usually yields enough distinct products.
@@ -386,6 +429,7 @@ func (x *Index) reviewedProducts(ctx context.Context, text string) ([]string, er
 			}
 		}
 	}
+	x.reviewed.put(gen, key.String(), out)
 	return out, nil
 }
 
