@@ -93,6 +93,14 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(ctx, cfg.PprofAddr, cfg.Logger)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("pprof: %w", err)
+		}
+		defer stopPprof()
+	}
 	g := &gate{}
 	// A client gets so long to send its request and read the answer:
 	// one trickling a body byte by byte does not hold a connection.
