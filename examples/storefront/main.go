@@ -25,7 +25,8 @@
 // Flags, or the MERCATO_* environment variables, switch each part to a
 // real backend: -postgres (stores and the transactional outbox), -redis
 // (carts), -stripe-key and -stripe-webhook-secret (payments), -smtp
-// (email), -nats or -kafka (the bus). Run with -h for the list. SIGINT or
+// (email), -nats or -kafka (the bus); -pprof serves net/http/pprof on a
+// listener of its own, for profiles under load. Run with -h for the list. SIGINT or
 // SIGTERM shuts the shop down gracefully: requests in flight finish, the
 // workers stop and the bus drains.
 //

@@ -14,7 +14,11 @@
 // -via api drives the JSON API under /api (the default); -via web the
 // HTML pages and their forms. -addr measures a shop already running
 // instead (no startup or memory figures); it then needs the admin key in
-// MERCATO_ADMIN_KEY to restock.
+// MERCATO_ADMIN_KEY to restock. -scenarios runs only the scenarios it
+// names, the whole checkout (create a cart, add an item, check out,
+// timed as one) among them:
+//
+//	go run ./examples/storefront/loadgen -addr 127.0.0.1:8080 -scenarios "checkout (whole)" -workers 16
 //
 // The shop it starts inherits the environment, so the MERCATO_* variables
 // choose its backends; -markdown adds a markdown table of the results
