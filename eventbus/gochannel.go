@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
@@ -26,14 +25,9 @@ import (
 // Publish returns once every subscribed group has handled the event.
 type GoChannel struct {
 	pubsub *gochannel.GoChannel
-	// handled carries HandledPublisher's messages. Watermill blocks its
-	// Publish until every subscriber acked, which it cannot do for only
-	// some publishes of one GoChannel, so subscriptions read from both.
-	handled *gochannel.GoChannel
-	// departures counts the shared subscriptions that ended. Watermill's
-	// blocking Publish also returns when a subscriber goes away with the
-	// message unhandled; a change across a handled publish reports that.
-	departures atomic.Uint64
+	// handled carries HandledPublisher's messages, which wait until every
+	// subscriber acked; subscriptions read from both.
+	handled *handledHub
 
 	mu     sync.Mutex
 	shared map[groupTopic]*sharedSubscription
@@ -60,7 +54,7 @@ func NewGoChannel(logger *slog.Logger) *GoChannel {
 	}
 	return &GoChannel{
 		pubsub:  gochannel.NewGoChannel(gochannel.Config{}, WatermillLogger(logger)),
-		handled: gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, WatermillLogger(logger)),
+		handled: newHandledHub(),
 		shared:  make(map[groupTopic]*sharedSubscription),
 	}
 }
@@ -84,14 +78,7 @@ type handledPublisher struct{ g *GoChannel }
 
 // Publish sends msgs and waits until the subscribed groups handled them.
 func (p handledPublisher) Publish(topic string, msgs ...*message.Message) error {
-	before := p.g.departures.Load()
-	if err := p.g.handled.Publish(topic, msgs...); err != nil {
-		return err
-	}
-	if p.g.departures.Load() != before {
-		return errors.New("eventbus: a subscription ended while the message was in flight; it may not have been handled")
-	}
-	return nil
+	return p.g.handled.publish(topic, msgs...)
 }
 
 // Close is a no-op: the GoChannel owns its publishers.
@@ -118,15 +105,13 @@ func (g *GoChannel) Close() error {
 		delete(g.shared, key)
 	}
 	g.mu.Unlock()
-	return errors.Join(g.pubsub.Close(), g.handled.Close())
+	g.handled.close()
+	return g.pubsub.Close()
 }
 
-// depart ends shared subscription s. The count goes up first: a handled
-// publish that returns because s dropped its message must see it.
-func (g *GoChannel) depart(s *sharedSubscription) {
-	g.departures.Add(1)
-	s.cancel()
-}
+// depart ends shared subscription s; a handled publish waiting on it
+// fails.
+func (g *GoChannel) depart(s *sharedSubscription) { s.cancel() }
 
 func (g *GoChannel) join(key groupTopic) (*sharedSubscription, error) {
 	g.mu.Lock()
@@ -142,7 +127,7 @@ func (g *GoChannel) join(key groupTopic) (*sharedSubscription, error) {
 			cancel()
 			return nil, err
 		}
-		handled, err := g.handled.Subscribe(ctx, key.topic)
+		handled, err := g.handled.subscribe(ctx, key.topic)
 		if err != nil {
 			cancel()
 			return nil, err

@@ -56,7 +56,11 @@ const lockStripes = 64
 // Every event about a product makes the Indexer read the product back
 // from the catalog and write what it reads, under a per-product lock, so
 // handlers are idempotent and late or reordered events never leave an
-// older state in the index than the catalog's. Brand and category names
+// older state in the index than the catalog's. Refreshes that run at the
+// same time (a bus delivering a flood of events side by side) are written
+// together: the writes that arrive while one is under way go into the
+// next, so a cold start that relays every product and review makes a few
+// large index writes rather than one per event. Brand and category names
 // are cached for the Indexer's life: the catalog never renames them, and
 // a category.moved event drops the cached categories before it
 // re-indexes the moved subtree's products.
@@ -65,6 +69,9 @@ type Indexer struct {
 	catalog CatalogSource
 	stock   StockSource
 	opts    IndexerOptions
+
+	// writes folds concurrent refreshes into one index write.
+	writes batchWriter
 
 	locks [lockStripes]sync.Mutex
 	// epochs counts the writes under each lock, so Reindex can tell
@@ -104,6 +111,7 @@ func NewIndexer(index Index, source CatalogSource, stock StockSource, opts *Inde
 		brands:     map[commerce.BrandID]string{},
 		categories: map[commerce.CategoryID]catalog.Category{},
 	}
+	x.writes.index = index
 	x.handlers = x.newHandlers()
 	return x, nil
 }
@@ -209,7 +217,9 @@ func (x *Indexer) refresh(ctx context.Context, id commerce.ProductID, reviews ..
 		return err
 	}
 	b.Reviews = append(b.Reviews, reviews...)
-	if err := x.index.Batch(ctx, b); err != nil {
+	// Still under the product's lock: a later refresh of it reads the
+	// catalog only after this write is in.
+	if err := x.writes.write(ctx, b); err != nil {
 		return err
 	}
 	x.epochs[i].Add(1)

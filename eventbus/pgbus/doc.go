@@ -9,8 +9,10 @@
 //     events inside the caller's pgx transaction, so they commit or roll
 //     back with the state change they describe, and Relay forwards
 //     committed events to any bus (GoChannel, Redis, NATS, Kafka or this
-//     package's Backend) with Watermill's forwarder. A crash between commit
-//     and relay loses nothing: the relay resumes from its stored offset.
+//     package's Backend) a batch at a time, the events of one aggregate in
+//     order and other aggregates' beside them (OutboxOptions.RelayLanes).
+//     A crash between commit and relay loses nothing: the relay resumes
+//     from its stored offset, which it moves only past what the bus took.
 //
 // A Backend's consumers wait for new rows by polling; Options.PollInterval
 // trades latency for idle queries. A Relay does not poll: NewOutbox puts a

@@ -35,6 +35,13 @@ type OutboxOptions struct {
 	// notification was lost (the relay's listening connection dropped) or
 	// was followed by a long older transaction. Default 10s.
 	FallbackPollInterval time.Duration
+	// RelayLanes is how many events a relay forwards at once from a batch
+	// it read (up to BatchSize rows): events of one aggregate share a
+	// lane and go one after the other in outbox order, while other
+	// aggregates' events proceed beside them, so handlers that gather
+	// what arrives together (the search indexer) and commits that wait
+	// on the disk overlap. 1 forwards one event at a time. Default 32.
+	RelayLanes int
 }
 
 var outboxTopicPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -55,6 +62,12 @@ func (o *OutboxOptions) withDefaults() (OutboxOptions, error) {
 	}
 	if out.FallbackPollInterval == 0 {
 		out.FallbackPollInterval = 10 * time.Second
+	}
+	if out.RelayLanes < 0 {
+		return out, commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: options must not be negative").WithDetail("field", "RelayLanes")
+	}
+	if out.RelayLanes == 0 {
+		out.RelayLanes = 32
 	}
 	opts, err := out.Options.withDefaults()
 	out.Options = opts

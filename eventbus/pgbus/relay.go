@@ -2,12 +2,13 @@ package pgbus
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
-	"github.com/ThreeDotsLabs/watermill/components/forwarder"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -19,25 +20,43 @@ import (
 // one of them.
 const relayGroup = "mercato_relay"
 
-// Relay forwards committed outbox events to a bus with Watermill's
-// forwarder. It remembers its position in the outbox table, so a relay
-// started after a crash resumes where the last one stopped: an event is
-// forwarded at least once, never zero times.
+// Relay forwards committed outbox events to a bus. It remembers its
+// position in the outbox table, so a relay started after a crash resumes
+// where the last one stopped: an event is forwarded at least once, never
+// zero times.
+//
+// A relay reads up to BatchSize rows at a time, in a transaction that
+// holds the outbox's position (relays in other processes wait for it),
+// forwards them over RelayLanes lanes — the events of one aggregate in
+// one lane, in outbox order — and moves the position past the rows
+// forwarded once the bus took them all (Bus.Publisher: stored by a
+// durable backend, or handled on the in-process one). When an event
+// fails, the position moves only past the rows before it; the rest is
+// read again.
 //
 // A relay sleeps until PostgreSQL notifies it of a commit into the outbox
 // (a trigger made by NewOutbox, delivered over a connection of the
 // relay's own), and looks at OutboxOptions.FallbackPollInterval anyway,
 // which covers notifications lost while that connection was down.
 type Relay struct {
-	forwarder *forwarder.Forwarder
-	sub       *wsql.Subscriber
-	pool      *pgxpool.Pool
-	waker     *waker
-	channel   string
-	log       *slog.Logger
+	// pub is the bus's relay publisher (Bus.Publisher).
+	pub     message.Publisher
+	db      wsql.Beginner
+	pool    *pgxpool.Pool
+	opts    OutboxOptions
+	waker   *waker
+	channel string
+	log     *slog.Logger
+	logger  watermill.LoggerAdapter
+	schema  wsql.DefaultPostgreSQLSchema
+	offsets wsql.DefaultPostgreSQLOffsetsAdapter
 	// stopListening ends the listener; listened is closed when it has.
 	stopListening context.CancelFunc
 	listened      chan struct{}
+	// stopRelaying ends the forwarding loop; relayed is closed when it
+	// has.
+	stopRelaying context.CancelFunc
+	relayed      chan struct{}
 
 	mu      sync.Mutex
 	started bool
@@ -57,18 +76,12 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 	if err != nil {
 		return nil, err
 	}
-	logger := o.watermillLogger()
-	w := newWaker(o.PollInterval, o.PollInterval, o.FallbackPollInterval)
-	sub, err := newSubscriber(wsql.BeginnerFromPgx(pool), relayGroup, o.Options, w, logger)
-	if err != nil {
-		return nil, err
-	}
-	fwd, err := forwarder.NewForwarder(sub, bus.Publisher(), logger, forwarder.Config{ForwarderTopic: o.Topic})
-	if err != nil {
-		_ = sub.Close()
-		return nil, err
-	}
-	return &Relay{forwarder: fwd, sub: sub, pool: pool, waker: w, channel: notifyChannel(o.Topic), log: o.Logger}, nil
+	return &Relay{
+		pub: bus.Publisher(), db: wsql.BeginnerFromPgx(pool), pool: pool, opts: o,
+		waker:   newWaker(o.PollInterval, o.PollInterval, o.FallbackPollInterval),
+		channel: notifyChannel(o.Topic), log: o.Logger, logger: o.watermillLogger(),
+		schema: schemaAdapter(o.BatchSize), offsets: offsetsAdapter(),
+	}, nil
 }
 
 // Start begins forwarding and returns once the relay is consuming, or
@@ -76,13 +89,23 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 // is a no-op; starting a closed one is FailedPrecondition.
 func (r *Relay) Start(ctx context.Context) error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.closed {
-		r.mu.Unlock()
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "pgbus: start relay: the relay is closed")
 	}
 	if r.started {
-		r.mu.Unlock()
 		return nil
+	}
+	// The position row must exist for the relays' FOR UPDATE to take
+	// turns on it.
+	qs, err := r.offsets.BeforeSubscribingQueries(wsql.BeforeSubscribingQueriesParams{Topic: r.opts.Topic, ConsumerGroup: relayGroup})
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		if _, err := r.db.ExecContext(ctx, q.Query, q.Args...); err != nil {
+			return commerce.Errorf(commerce.CodeUnavailable, "pgbus: start relay: %w", err)
+		}
 	}
 	r.started = true
 	// Listen before forwarding, so no commit falls between the first
@@ -94,56 +117,71 @@ func (r *Relay) Start(ctx context.Context) error {
 		defer close(r.listened)
 		listen(lctx, r.pool, r.channel, r.waker, r.log, ready)
 	}()
-	r.mu.Unlock()
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: start relay: %w", ctx.Err())
-	}
-	runErr := make(chan error, 1)
+	rctx, stopRelaying := context.WithCancel(context.WithoutCancel(ctx))
+	r.stopRelaying, r.relayed = stopRelaying, make(chan struct{})
 	go func() {
-		if err := r.forwarder.Run(context.WithoutCancel(ctx)); err != nil {
-			runErr <- err
-		}
+		defer close(r.relayed)
+		<-ready
+		r.run(rctx)
 	}()
 	select {
-	case <-r.forwarder.Running():
+	case <-ready:
 		return nil
-	case err := <-runErr:
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: start relay: %w", err)
 	case <-ctx.Done():
 		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: start relay: %w", ctx.Err())
 	}
 }
 
-// Close stops forwarding, waiting for the event in flight until ctx ends.
-// An event interrupted mid-forward is forwarded again by the next relay.
-// Close is idempotent.
+// Close stops forwarding, waiting for the batch in flight until ctx ends.
+// Events of a batch interrupted mid-forward are forwarded again by the
+// next relay. Close is idempotent.
 func (r *Relay) Close(ctx context.Context) error {
 	r.closeOnce.Do(func() {
 		r.mu.Lock()
 		started := r.started
 		r.closed = true
 		r.mu.Unlock()
-		// The consumer may be waiting for a notification: end that wait
-		// before closing it.
+		// The loop may be waiting for a notification: end that wait
+		// before stopping it.
 		r.waker.stop()
-		if started {
-			r.stopListening()
-			<-r.listened
+		if !started {
+			return
 		}
-		stopped := make(chan error, 1)
-		if started {
-			go func() { stopped <- errors.Join(r.forwarder.Close(), r.sub.Close()) }()
-		} else {
-			// A forwarder that never ran would wait out its close timeout.
-			stopped <- r.sub.Close()
-		}
+		r.stopListening()
+		<-r.listened
+		r.stopRelaying()
 		select {
-		case r.closeErr = <-stopped:
+		case <-r.relayed:
 		case <-ctx.Done():
 			r.closeErr = commerce.Errorf(commerce.CodeUnavailable, "pgbus: close relay: %w", ctx.Err())
 		}
 	})
 	return r.closeErr
+}
+
+// run forwards batches until ctx ends, sleeping as the waker says between
+// them.
+func (r *Relay) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, err := r.relayBatch(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			r.log.WarnContext(ctx, "pgbus: relay a batch of outbox events", "forwarded", n, "error", err)
+		}
+		wait := r.waker.HandleError(r.logger, n == 0 && err == nil, err)
+		if err != nil && n == 0 {
+			// Nothing moved: give the bus a moment before the same rows
+			// are offered again.
+			wait = max(wait, r.opts.ResendInterval)
+		}
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+	}
 }

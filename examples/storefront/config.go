@@ -74,6 +74,10 @@ type Config struct {
 	// NATS URL (JetStream enabled) or Kafka broker addresses. At most one.
 	NATS  string
 	Kafka []string
+	// PprofAddr, when set, serves net/http/pprof on its own listener at
+	// this address (keep it on loopback): profiles of the running shop,
+	// never on the shop's own port.
+	PprofAddr string
 
 	// Logger receives the shop's logs, log notifications included.
 	// Default: text to stderr.
@@ -157,6 +161,7 @@ var envNames = map[string]string{
 	"smtp-from":             "MERCATO_SMTP_FROM",
 	"nats":                  "MERCATO_NATS_SERVER",
 	"kafka":                 "MERCATO_KAFKA_BROKERS",
+	"pprof":                 "MERCATO_PPROF_ADDR",
 }
 
 // env names the environment variable that defaults a flag.
@@ -188,6 +193,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	str(&cfg.SMTPFrom, "smtp-from", "shop@example.com", "sender address of email")
 	str(&cfg.NATS, "nats", "", "NATS URL (JetStream enabled): events over NATS")
 	str(&kafka, "kafka", "", "comma-separated Kafka brokers: events over Kafka")
+	str(&cfg.PprofAddr, "pprof", "", "address (host:port, keep it on loopback) of a separate listener serving net/http/pprof; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintf(output, "Usage: go run ./examples/storefront [flags]\n\n"+
 			"Runs the Mercato demo shop. With no flags everything is embedded and in memory.\n\nFlags:\n")

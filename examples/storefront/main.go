@@ -25,7 +25,8 @@
 // Flags, or the MERCATO_* environment variables, switch each part to a
 // real backend: -postgres (stores and the transactional outbox), -redis
 // (carts), -stripe-key and -stripe-webhook-secret (payments), -smtp
-// (email), -nats or -kafka (the bus). Run with -h for the list. SIGINT or
+// (email), -nats or -kafka (the bus); -pprof serves net/http/pprof on a
+// listener of its own, for profiles under load. Run with -h for the list. SIGINT or
 // SIGTERM shuts the shop down gracefully: requests in flight finish, the
 // workers stop and the bus drains.
 //
@@ -93,6 +94,14 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(ctx, cfg.PprofAddr, cfg.Logger)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("pprof: %w", err)
+		}
+		defer stopPprof()
+	}
 	g := &gate{}
 	// A client gets so long to send its request and read the answer:
 	// one trickling a body byte by byte does not hold a connection.
@@ -125,6 +134,7 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	// that memory back to the system now rather than when the runtime's
 	// scavenger gets to it.
 	debug.FreeOSMemory()
+	limitMemory(s.log)
 	g.open(s.handler)
 	workersCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	waitWorkers := s.runWorkers(workersCtx)

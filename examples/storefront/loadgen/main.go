@@ -14,7 +14,11 @@
 // -via api drives the JSON API under /api (the default); -via web the
 // HTML pages and their forms. -addr measures a shop already running
 // instead (no startup or memory figures); it then needs the admin key in
-// MERCATO_ADMIN_KEY to restock.
+// MERCATO_ADMIN_KEY to restock. -scenarios runs only the scenarios it
+// names, the whole checkout (create a cart, add an item, check out,
+// timed as one) among them:
+//
+//	go run ./examples/storefront/loadgen -addr 127.0.0.1:8080 -scenarios "checkout (whole)" -workers 16
 //
 // The shop it starts inherits the environment, so the MERCATO_* variables
 // choose its backends; -markdown adds a markdown table of the results
@@ -104,6 +108,8 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "how long each scenario runs")
 	flag.IntVar(&o.workers, "workers", 8, "concurrent clients")
 	flag.IntVar(&o.products, "products", 300, "catalog size of the shop it starts")
+	var only string
+	flag.StringVar(&only, "scenarios", "", `comma-separated names of the scenarios to run, as printed (for example "checkout (whole)"); default: search, add to cart and checkout`)
 	flag.BoolVar(&o.markdown, "markdown", false, "also print the results as a markdown table headed by the machine's description")
 	flag.BoolVar(&suite, "suite", false, "run the standard scenarios against the embedded shop, the shop on PostgreSQL and Redis and the services apart, and print markdown tables")
 	flag.StringVar(&shops, "shops", "embedded,postgres,services", "with -suite: the shops to run")
@@ -118,6 +124,11 @@ func main() {
 	if o.via != "api" && o.via != "web" {
 		fmt.Fprintln(os.Stderr, "loadgen: -via must be api or web")
 		os.Exit(2)
+	}
+	for _, n := range strings.Split(only, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			o.only = append(o.only, n)
+		}
 	}
 	var err error
 	if suite {
@@ -143,10 +154,13 @@ func main() {
 
 type options struct {
 	bin, addr, via string
-	duration       time.Duration
-	workers        int
-	products       int
-	markdown       bool
+	// only, when set, names the scenarios to run (their names as
+	// printed, comma-separated); all of them otherwise.
+	only     []string
+	duration time.Duration
+	workers  int
+	products int
+	markdown bool
 }
 
 func run(ctx context.Context, o options) error {
@@ -176,7 +190,11 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("driving the %s with %d workers for %s per scenario; %d SKUs restocked, %d search words\n\n", o.via, o.workers, o.duration, len(skus), len(words))
 	fmt.Printf("%-14s %9s %7s %9s %9s %9s %9s %9s\n", "scenario", "requests", "errors", "req/s", "p50", "p90", "p99", "max")
 	var results []result
-	for _, sc := range scenarios(c, o.via, skus, words) {
+	run, err := pickScenarios(append(scenarios(c, o.via, skus, words), wholeCheckout(c, skus)), o.only)
+	if err != nil {
+		return err
+	}
+	for _, sc := range run {
 		res := measure(ctx, o.workers, o.duration, sc)
 		results = append(results, res)
 		fmt.Println(res)
@@ -470,6 +488,24 @@ func scenarios(c *client, via string, skus, words []string) []scenario {
 			}, nil
 		}},
 	}
+}
+
+// pickScenarios returns the scenarios named in only, in that order, or
+// all but the last (the whole checkout, run by -suite or by name) when
+// only is empty.
+func pickScenarios(all []scenario, only []string) ([]scenario, error) {
+	if len(only) == 0 {
+		return all[:len(all)-1], nil
+	}
+	var out []scenario
+	for _, n := range only {
+		i := slices.IndexFunc(all, func(s scenario) bool { return s.name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("-scenarios: no scenario %q", n)
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
 }
 
 // wholeCheckout is a buyer's whole visit over the API, timed as one:

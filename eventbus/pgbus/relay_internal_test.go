@@ -1,0 +1,121 @@
+package pgbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
+	"github.com/mercatohq/mercato/internal/testenv"
+)
+
+type relayTested struct {
+	N int `json:"n"`
+}
+
+func (relayTested) EventName() string { return "relaytest.tested" }
+
+// flakyPublisher fails the first publish of the event with ID failID,
+// then passes everything on, recording what it published.
+type flakyPublisher struct {
+	next   message.Publisher
+	failID string
+	// check runs before the retried publish of failID.
+	check func()
+
+	mu        sync.Mutex
+	failed    bool
+	published map[string]int
+}
+
+func (p *flakyPublisher) Publish(topic string, msgs ...*message.Message) error {
+	for _, m := range msgs {
+		p.mu.Lock()
+		fail := m.UUID == p.failID && !p.failed
+		retry := m.UUID == p.failID && p.failed
+		p.failed = p.failed || fail
+		p.mu.Unlock()
+		if fail {
+			return errors.New("the bus refused it this once")
+		}
+		if retry && p.check != nil {
+			p.check()
+		}
+		if err := p.next.Publish(topic, m); err != nil {
+			return err
+		}
+		p.mu.Lock()
+		p.published[m.UUID]++
+		p.mu.Unlock()
+	}
+	return nil
+}
+
+func (p *flakyPublisher) Close() error { return nil }
+
+// TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded: when the bus
+// refuses one event of a batch, the relay acknowledges only the rows
+// before it, reads the rest again and forwards them: nothing is lost, and
+// the refused event is offered again.
+func TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded(t *testing.T) {
+	pool := testenv.Postgres(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	bus, err := eventbus.New(eventbus.NewGoChannel(log), &eventbus.Options{Logger: log})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	var (
+		mu      sync.Mutex
+		handled = map[int]bool{}
+	)
+	require.NoError(t, eventbus.Handle(bus, "g", func(_ context.Context, _ commerce.Envelope, e relayTested) error {
+		mu.Lock()
+		handled[e.N] = true
+		mu.Unlock()
+		return nil
+	}))
+	require.NoError(t, bus.Start(ctx))
+	opts := &OutboxOptions{Options: Options{Logger: log, PollInterval: 10 * time.Millisecond, ResendInterval: 10 * time.Millisecond}}
+	outbox, err := NewOutbox(ctx, pool, bus, opts)
+	require.NoError(t, err)
+	const events, refused = 20, 7
+	var envs []commerce.Envelope
+	for i := range events {
+		envs = append(envs, commerce.NewEnvelope(fmt.Sprintf("agg_%d", i), time.Now(), relayTested{N: i}))
+	}
+	require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return outbox.Publish(ctx, tx, envs...) }))
+
+	relay, err := NewRelay(pool, bus, opts)
+	require.NoError(t, err)
+	var refusedOffset int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT "offset" FROM watermill_mercato_outbox WHERE payload->>'uuid' = $1`, envs[refused].ID.String()).Scan(&refusedOffset))
+	var positionAtRetry int64 = -1
+	flaky := &flakyPublisher{next: relay.pub, failID: envs[refused].ID.String(), published: map[string]int{}, check: func() {
+		_ = pool.QueryRow(ctx, `SELECT offset_acked FROM watermill_offsets_mercato_outbox WHERE consumer_group = $1`, relayGroup).Scan(&positionAtRetry)
+	}}
+	relay.pub = flaky
+	require.NoError(t, relay.Start(ctx))
+	t.Cleanup(func() { _ = relay.Close(context.Background()) })
+
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handled) == events
+	}, 15*time.Second, 5*time.Millisecond, "every event handled, the refused one included")
+	flaky.mu.Lock()
+	defer flaky.mu.Unlock()
+	assert.True(t, flaky.failed, "the refused event was refused once")
+	assert.Equal(t, 1, flaky.published[envs[refused].ID.String()], "then forwarded")
+	assert.GreaterOrEqual(t, positionAtRetry, int64(0), "the position was read at the retry")
+	assert.Less(t, positionAtRetry, refusedOffset, "the position never passed the refused row before it was forwarded")
+}
