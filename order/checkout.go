@@ -49,6 +49,31 @@ type CheckoutInput struct {
 // interrupted anywhere is finished by calling Checkout again with the same
 // key or by Recover.
 //
+// When the Store is a UnitOfWork sharing its database with the stock (the
+// PostgreSQL stores on one pool) and the order has no promotion or gift
+// card to hold, a checkout makes five durable commits, each buying one
+// guarantee:
+//  1. the order, Pending (order.created): the key and the cart version
+//     are claimed, so a retry or a concurrent call finds this order, and
+//     recovery can see the checkout from here on;
+//  2. the stock reserved and the order PaymentPending, in one unit
+//     (inventory.reserved, order.payment_pending): nothing is charged
+//     before the stock is held, and no crash leaves a Pending order
+//     holding stock;
+//  3. the payment recorded before the provider is called: the call's
+//     idempotency key is durable, so a crash during it is reconciled with
+//     the provider, never charged twice;
+//  4. the payment's outcome (the provider's reference): the money taken
+//     is known to recovery whatever happens next;
+//  5. the order Confirmed and the stock deducted, in one unit
+//     (order.confirmed, inventory.deducted), after the cart is converted:
+//     the sale is final in one step.
+//
+// On PostgreSQL that is 12 round trips. Otherwise (another Store, a stock
+// elsewhere, or holds to take) the reservation, the move to
+// PaymentPending, the deduction and the confirmation commit one by one,
+// with the holds and their captures between: seven commits or more.
+//
 // Errors:
 //   - bad input: InvalidArgument with the field;
 //   - a missing cart: NotFound; an empty, converted or unpurchasable cart,
@@ -389,11 +414,10 @@ func checkoutFailure(o Order) error {
 // code's limit is reached or a gift card is refused, it discards the
 // order and gives back what it held.
 func (s *Service) reserve(ctx context.Context, o Order, cards []GiftCardUse) (Order, error) {
-	lines := make([]inventory.Line, len(o.Lines))
-	for i, l := range o.Lines {
-		lines[i] = inventory.Line{SKU: l.SKU, Quantity: l.Quantity}
+	if s.atomic(o) {
+		return s.reserveAtomically(ctx, o)
 	}
-	res, err := s.stock.Reserve(ctx, o.ReservationID, lines, s.opts.ReservationTTL)
+	res, err := s.stock.Reserve(ctx, o.ReservationID, stockLines(o), s.opts.ReservationTTL)
 	switch {
 	case errors.Is(err, commerce.ErrOutOfStock):
 		if derr := s.discard(ctx, o, "out of stock"); derr != nil {
@@ -435,6 +459,68 @@ func (s *Service) reserve(ctx context.Context, o Order, cards []GiftCardUse) (Or
 		return o, errMovedOn
 	}
 	return moved, err
+}
+
+// stockLines are the lines of o's reservation.
+func stockLines(o Order) []inventory.Line {
+	lines := make([]inventory.Line, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = inventory.Line{SKU: l.SKU, Quantity: l.Quantity}
+	}
+	return lines
+}
+
+// atomic reports whether o's checkout writes its stock and order changes
+// in units of work: when the store can (UnitOfWork) and o holds nothing
+// outside the stock (no promotion, no gift card), whose holds and
+// captures are other services' writes that a unit cannot take in.
+func (s *Service) atomic(o Order) bool {
+	return s.uow != nil && len(o.Promotions) == 0 && len(o.GiftCards) == 0
+}
+
+// reserveAtomically is reserve in one unit of work: the reservation and
+// the move to PaymentPending (with inventory.reserved and
+// order.payment_pending) commit together, so no crash leaves a Pending
+// order holding stock. The order is moved first and the stock reserved
+// last: the order's row is this checkout's alone, the stock's rows may be
+// every buyer's (a hot SKU), so they are locked for the shortest time,
+// the reservation's round trip and the COMMIT's. The order store's writes
+// commit when the unit ends, so a stock that does not share the unit
+// still commits its reservation before the order claims it.
+func (s *Service) reserveAtomically(ctx context.Context, o Order) (Order, error) {
+	var (
+		moved               Order
+		moveErr, reserveErr error
+	)
+	err := s.uow.Atomically(ctx, func(ctx context.Context) error {
+		if moved, moveErr = s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", nil, commerce.Money{}); moveErr != nil {
+			return moveErr
+		}
+		var res inventory.Reservation
+		if res, reserveErr = s.stock.Reserve(ctx, o.ReservationID, stockLines(o), s.opts.ReservationTTL); reserveErr != nil {
+			return reserveErr
+		}
+		if res.Status != inventory.StatusReserved {
+			// Deducted: another call completed the checkout. Released
+			// or expired: recovery discarded the order while this call
+			// stalled. Either way the move is rolled back.
+			return errMovedOn
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(reserveErr, commerce.ErrOutOfStock):
+		if derr := s.discard(ctx, o, "out of stock"); derr != nil {
+			return o, errors.Join(reserveErr, derr)
+		}
+		return o, reserveErr
+	case errors.Is(moveErr, commerce.ErrNotFound):
+		// Recovery discarded the order: nothing was reserved.
+		return o, errMovedOn
+	case err != nil:
+		return o, err
+	}
+	return moved, nil
 }
 
 // refused reports whether err is a promotion or gift card refusing the
@@ -504,6 +590,9 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 			return o, err
 		}
 	}
+	if s.atomic(o) && s.now().Before(o.UpdatedAt.Add(s.opts.ReservationTTL/2)) {
+		return s.completeAtomically(ctx, o, p)
+	}
 	if err := s.stock.Deduct(ctx, o.ReservationID); err != nil {
 		if errors.Is(err, commerce.ErrFailedPrecondition) {
 			// The reservation lapsed before the payment was taken: the
@@ -524,15 +613,60 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 	if err := s.convertCart(ctx, o); err != nil {
 		return o, err
 	}
-	confirmed, err := s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusConfirmed, ActorSystem, "payment succeeded", func(o *Order) error {
+	confirmed, err := s.confirm(ctx, o, p)
+	if err != nil {
+		return s.lost(ctx, o, err)
+	}
+	return confirmed, nil
+}
+
+// confirm moves o, whose payment p was taken, to Confirmed.
+func (s *Service) confirm(ctx context.Context, o Order, p payment.Payment) (Order, error) {
+	return s.move(ctx, o.ID, []Status{StatusPaymentPending}, StatusConfirmed, ActorSystem, "payment succeeded", func(o *Order) error {
 		if p.ID != "" {
 			o.PaymentIDs = appendPayment(o.PaymentIDs, p.ID)
 		}
 		o.Settled = true
 		return nil
 	}, commerce.Money{})
-	if err != nil {
-		return s.lost(ctx, o, err)
+}
+
+// completeAtomically is complete with the deduction and the confirmation
+// in one unit of work: the stock leaves the shelf exactly when the order
+// is Confirmed (inventory.deducted and order.confirmed commit together).
+// As in reserveAtomically, the order is written first and the stock
+// last. The cart is converted before the unit, which must not wait on
+// it; complete takes this way only while the reservation is young (well
+// within its TTL), so a deduction refused because the reservation lapsed,
+// which would leave the cart converted to a cancelled order, is not
+// expected here. A recovery long after the payment takes complete's own
+// order of steps.
+func (s *Service) completeAtomically(ctx context.Context, o Order, p payment.Payment) (Order, error) {
+	if err := s.convertCart(ctx, o); err != nil {
+		return o, err
+	}
+	var (
+		confirmed             Order
+		confirmErr, deductErr error
+	)
+	err := s.uow.Atomically(ctx, func(ctx context.Context) error {
+		if confirmed, confirmErr = s.confirm(ctx, o, p); confirmErr != nil {
+			return confirmErr
+		}
+		deductErr = s.stock.Deduct(ctx, o.ReservationID)
+		return deductErr
+	})
+	switch {
+	case errors.Is(deductErr, commerce.ErrFailedPrecondition):
+		// The unit rolled the confirmation back: the order is still
+		// PaymentPending.
+		return s.abort(ctx, o, "the stock reservation expired before the payment completed", deductErr)
+	case deductErr != nil:
+		return o, deductErr
+	case confirmErr != nil:
+		return s.lost(ctx, o, confirmErr)
+	case err != nil:
+		return o, err
 	}
 	return confirmed, nil
 }

@@ -9,7 +9,11 @@
 // order row records how far the saga got, and every step is idempotent,
 // so the same idempotency key always yields the same single order and
 // charge, and [Service.Recover] finishes or compensates checkouts that
-// stopped half-way.
+// stopped half-way. A Store that is also a [UnitOfWork] (the PostgreSQL
+// stores on one pool) writes the reservation with the move to
+// PaymentPending, and the deduction with the confirmation, in one
+// transaction each: [Service.Checkout] lists the five commits a checkout
+// then makes and what each one buys.
 //
 // Promotions and gift cards are optional ([Options.Promotions],
 // [Options.GiftCards], usually one *promotion.Service; nil means none and

@@ -18,9 +18,11 @@ type Service struct {
 	carts    Carts
 	stock    Stock
 	payments Payments
-	opts     Options
-	clock    commerce.Clock
-	log      *slog.Logger
+	// uow is the store's UnitOfWork, when it has one.
+	uow   UnitOfWork
+	opts  Options
+	clock commerce.Clock
+	log   *slog.Logger
 
 	// inflight makes duplicate checkouts in this process wait for the
 	// first with their key.
@@ -41,10 +43,12 @@ func NewService(store Store, carts Carts, stock Stock, payments Payments, opts *
 	if err != nil {
 		return nil, err
 	}
-	return &Service{
+	s := &Service{
 		store: store, carts: carts, stock: stock, payments: payments,
 		opts: o, clock: o.Clock, log: o.Logger,
-	}, nil
+	}
+	s.uow, _ = store.(UnitOfWork)
+	return s, nil
 }
 
 // Get returns the order with id; a missing one is NotFound.

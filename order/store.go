@@ -55,3 +55,24 @@ type ListFilter struct {
 	CustomerID commerce.CustomerID
 	Status     Status
 }
+
+// UnitOfWork is a capability a Store may have: writing the orders and the
+// stock in one transaction when both live in one database (as the stores
+// of adapters/postgres on one pool do). The Service checks its Store for
+// it and, when it is there, reserves the stock and moves the order to
+// PaymentPending in one unit, and confirms the order and deducts the
+// stock in another: one commit each instead of two.
+//
+// Atomically runs fn and commits, together, every write that this Store
+// and the Service's Stock make with fn's context: all of them once fn
+// returns nil, none when it returns an error, which Atomically returns as
+// it is. A write through a stock that does not share the unit (one in
+// another database or process) commits on its own, when it is made;
+// the Store's own writes in fn commit only when the unit ends, after it.
+// So a unit never lets an order claim a stock write before that write has
+// committed, and each outcome of a unit is one the Service's writes made
+// one after the other could have had. Nested calls join the unit under
+// way. fn must not do remote I/O, and its context must not outlive it.
+type UnitOfWork interface {
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
+}

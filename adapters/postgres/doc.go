@@ -18,6 +18,15 @@
 // its Relay forwards committed events to the bus. Options.Outbox is
 // required: a store never drops events unless told to with DiscardEvents.
 //
+// Units of work: [OrderStore.Atomically] (order.UnitOfWork) runs a
+// function in one transaction that every store of this package on the
+// order store's pool writes in, so order.Service commits a checkout's
+// stock reservation with its move to PaymentPending, and its confirmation
+// with the stock's deduction, together. Build the order and inventory
+// stores on one pool (as [NewStores] does) for that; stores on other pools
+// commit on their own, and the checkout stays correct, one commit at a
+// time. Events written in a unit reach the outbox in its transaction.
+//
 // Errors: failures carry a commerce error code. A unique violation is
 // Conflict, a missing row NotFound, a lost connection, a cancelled query, a
 // serialization failure or a deadlock Unavailable (the caller may retry);

@@ -56,7 +56,8 @@ func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Enve
 	publish := o.Outbox.Publish
 	if a, ok := o.Outbox.(announcer); ok {
 		if p, ok := tx.(*pipeTx); ok {
-			publish, p.announcer = a.PublishQuiet, a
+			publish = a.PublishQuiet
+			p.announceAfterCommit(a)
 		}
 	}
 	if err := publish(ctx, tx, events...); err != nil {

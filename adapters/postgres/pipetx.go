@@ -27,6 +27,12 @@ const rollbackTimeout = 5 * time.Second
 // back. Errors are classified with doing, except a closureError's, which
 // is returned as the closure returned it.
 func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pipeTx) error) error {
+	if u := unitOf(ctx, pool); u != nil {
+		// A unit of work on this pool is under way (see
+		// OrderStore.Atomically): fn writes in its transaction, and its
+		// commit is left to the unit.
+		return pipeError(fn(u), doing)
+	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return classify(err, doing)
@@ -34,7 +40,11 @@ func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pi
 	p := &pipeTx{conn: conn}
 	p.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED`)
 	defer p.release(ctx)
-	err = fn(p)
+	return pipeError(fn(p), doing)
+}
+
+// pipeError is inPipe's error for fn's err.
+func pipeError(err error, doing string) error {
 	var ce *closureError
 	if errors.As(err, &ce) {
 		return ce.err
@@ -54,9 +64,15 @@ func inPipe(ctx context.Context, pool *pgxpool.Pool, doing string, fn func(p *pi
 type pipeTx struct {
 	conn  *pgxpool.Conn
 	batch pgx.Batch
-	// announcer, when set, wrote events quietly and wakes its relays
-	// after the commit.
-	announcer announcer
+	// announcers wrote events quietly and wake their relays after the
+	// commit.
+	announcers []announcer
+	// unit marks the transaction of a unit of work: the stores that write
+	// in it leave it open (their commit does nothing), and the unit
+	// commits it with end.
+	unit bool
+	// sent is set once a batch has gone to the server.
+	sent bool
 }
 
 var _ pgx.Tx = (*pipeTx)(nil)
@@ -74,11 +90,23 @@ func (p *pipeTx) flush(ctx context.Context) error {
 	}
 	b := p.batch
 	p.batch = pgx.Batch{}
+	p.sent = true
 	return p.conn.SendBatch(ctx, &b).Close()
 }
 
-// commit queues COMMIT and flushes.
+// commit queues COMMIT and flushes; in a unit of work it does nothing,
+// the statements queued so far travelling with the unit's next round
+// trip.
 func (p *pipeTx) commit(ctx context.Context) error {
+	if p.unit {
+		return nil
+	}
+	return p.end(ctx)
+}
+
+// end queues COMMIT, flushes and then wakes the relays of the events
+// written.
+func (p *pipeTx) end(ctx context.Context) error {
 	p.Queue(`COMMIT`).Exec(func(tag pgconn.CommandTag) error {
 		// COMMIT of a failed transaction rolls back and says so.
 		if tag.String() != "COMMIT" {
@@ -89,12 +117,22 @@ func (p *pipeTx) commit(ctx context.Context) error {
 	if err := p.flush(ctx); err != nil {
 		return err
 	}
-	if p.announcer != nil {
+	for _, a := range p.announcers {
 		// The change is committed whatever happens here: a relay not
 		// woken finds the events at its fallback poll.
-		_ = p.announcer.Announce(context.WithoutCancel(ctx))
+		_ = a.Announce(context.WithoutCancel(ctx))
 	}
 	return nil
+}
+
+// announceAfterCommit records that a wrote events quietly in p.
+func (p *pipeTx) announceAfterCommit(a announcer) {
+	for _, b := range p.announcers {
+		if b == a {
+			return
+		}
+	}
+	p.announcers = append(p.announcers, a)
 }
 
 // release rolls back a transaction still open and gives the connection

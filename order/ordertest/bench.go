@@ -48,7 +48,10 @@ const benchCode = "BENCH10"
 // BenchCheckout measures a full, successful Checkout over the stores
 // newStores returns, with 1 and 16 concurrent buyers: a fresh cart of 2
 // or 3 lines (1 to 3 units each) of SKUs drawn from BenchSKUs, paid with
-// pm_card_visa by the fake provider, captured at checkout. It reports
+// pm_card_visa by the fake provider, captured at checkout. A third case,
+// "hot/buyers=16", has 16 buyers each buy 1 to 3 units of one SKU (with
+// stock for all of them), so every checkout waits its turn for the same
+// stock row: a launch or a flash sale. It reports
 // checkouts/s, the p50/p99/max latency of one Checkout and, with
 // opts.RoundTrips and opts.Commits, the database round trips and durable
 // commits per checkout.
@@ -59,11 +62,15 @@ const benchCode = "BENCH10"
 // the checkouts as they would in production.
 func BenchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions) {
 	for _, buyers := range []int{1, 16} {
-		b.Run(fmt.Sprintf("buyers=%d", buyers), func(b *testing.B) { benchCheckout(b, newStores, opts, buyers) })
+		b.Run(fmt.Sprintf("buyers=%d", buyers), func(b *testing.B) { benchCheckout(b, newStores, opts, buyers, false) })
 	}
+	b.Run("hot/buyers=16", func(b *testing.B) { benchCheckout(b, newStores, opts, 16, true) })
 }
 
-func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers int) {
+// benchHotSKU is the one SKU of the hot case.
+const benchHotSKU = "BENCH-HOT"
+
+func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers int, hot bool) {
 	var o BenchOptions
 	if opts != nil {
 		o = *opts
@@ -77,6 +84,14 @@ func benchCheckout(b *testing.B, newStores NewStores, opts *BenchOptions, buyers
 	stocked := map[string]bool{}
 	var skus []string
 	for i := range contents {
+		if hot {
+			contents[i] = []Item{{SKU: benchHotSKU, Quantity: 1 + rng.IntN(3)}}
+			if !stocked[benchHotSKU] {
+				stocked[benchHotSKU] = true
+				skus = append(skus, benchHotSKU)
+			}
+			continue
+		}
 		n := 2 + rng.IntN(2)
 		seen := map[int]bool{}
 		for len(contents[i]) < n {
