@@ -48,6 +48,14 @@ type outboxFixture struct {
 
 func newOutboxFixture(t *testing.T, opts *eventbus.Options) *outboxFixture {
 	t.Helper()
+	return newOutboxFixtureOn(t, opts, "")
+}
+
+// newOutboxFixtureOn is newOutboxFixture with the outbox named topic
+// (empty: the default). Notification channels are database-wide, so a
+// test that listens on one takes a topic no other test writes to.
+func newOutboxFixtureOn(t *testing.T, opts *eventbus.Options, topic string) *outboxFixture {
+	t.Helper()
 	ctx := context.Background()
 	f := &outboxFixture{pool: testenv.Postgres(t)}
 	if opts == nil {
@@ -65,7 +73,7 @@ func newOutboxFixture(t *testing.T, opts *eventbus.Options) *outboxFixture {
 	}))
 	require.NoError(t, bus.Start(ctx))
 	f.bus = bus
-	f.outbox, err = pgbus.NewOutbox(ctx, f.pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}})
+	f.outbox, err = pgbus.NewOutbox(ctx, f.pool, bus, &pgbus.OutboxOptions{Options: pgbus.Options{Logger: quiet}, Topic: topic})
 	require.NoError(t, err)
 	_, err = f.pool.Exec(ctx, `CREATE TABLE orders (id text PRIMARY KEY)`)
 	require.NoError(t, err)
@@ -373,17 +381,21 @@ func (f *outboxFixture) placeOrderQuietly(id string, announce bool) error {
 }
 
 func TestOutboxPublishQuietCommitsWithoutNotifying(t *testing.T) {
-	f := newOutboxFixture(t, nil)
+	// Other packages' tests notify watermill_mercato_outbox in the same
+	// database: this outbox has a channel of its own.
+	topic := fmt.Sprintf("quiet_%d", time.Now().UnixNano())
+	channel := "watermill_" + topic
+	f := newOutboxFixtureOn(t, nil, topic)
 	ctx := context.Background()
 	conn, err := f.pool.Acquire(ctx)
 	require.NoError(t, err)
 	defer conn.Release()
-	_, err = conn.Exec(ctx, `LISTEN watermill_mercato_outbox`)
+	_, err = conn.Exec(ctx, `LISTEN `+channel)
 	require.NoError(t, err)
 	require.NoError(t, f.placeOrderQuietly("ord_quiet", false))
 	// Notifications arrive in commit order: the first one is the marker
 	// sent after the quiet commit, so that commit sent none.
-	_, err = f.pool.Exec(ctx, `SELECT pg_notify('watermill_mercato_outbox', 'marker')`)
+	_, err = f.pool.Exec(ctx, `SELECT pg_notify($1, 'marker')`, channel)
 	require.NoError(t, err)
 	wctx, cancel := context.WithTimeout(ctx, waitFor)
 	defer cancel()
