@@ -134,7 +134,6 @@ func run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	// that memory back to the system now rather than when the runtime's
 	// scavenger gets to it.
 	debug.FreeOSMemory()
-	limitMemory(s.log)
 	g.open(s.handler)
 	workersCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	waitWorkers := s.runWorkers(workersCtx)
