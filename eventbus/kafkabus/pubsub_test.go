@@ -1,6 +1,7 @@
 package kafkabus_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -25,7 +26,11 @@ import (
 //     suite's are, are keyed by their ID and spread over the partitions;
 //     order holds only per aggregate.
 //   - NewSubscriberReceivesOldMessages is false: the suite's constructor
-//     puts every member in one group, which resumes at its offsets.
+//     puts a test's members in one group, which resumes at its offsets.
+//     The group is the test's own: the suite's tests run in parallel, and
+//     one group shared by all of them rebalanced whenever any test's
+//     member came or went, which could hold a test's records back for
+//     longer than the suite waits.
 //   - ForceShort: the long variants take minutes under -race on two cores
 //     and prove nothing the short ones do not.
 func TestPubSub(t *testing.T) {
@@ -49,7 +54,14 @@ func TestPubSub(t *testing.T) {
 			Persistent:          true,
 			ForceShort:          true,
 		},
-		func(t *testing.T) (message.Publisher, message.Subscriber) { return newPubSub(t, "suite") },
+		func(t *testing.T) (message.Publisher, message.Subscriber) { return newPubSub(t, suiteGroup(t)) },
 		newPubSub,
 	)
+}
+
+// suiteGroup is the consumer group of one test of the universal suite:
+// "suite-" and the test's own ID, the last element of its name.
+func suiteGroup(t *testing.T) string {
+	name := t.Name()
+	return "suite-" + name[strings.LastIndex(name, "/")+1:]
 }
