@@ -107,11 +107,17 @@ func TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded(t *testing.T) {
 	require.NoError(t, relay.Start(ctx))
 	t.Cleanup(func() { _ = relay.Close(context.Background()) })
 
+	// The handler runs inside the bus's Publish, so the publisher counts
+	// an event only after it was handled: wait for both.
 	require.Eventually(t, func() bool {
 		mu.Lock()
-		defer mu.Unlock()
-		return len(handled) == events
-	}, 15*time.Second, 5*time.Millisecond, "every event handled, the refused one included")
+		all := len(handled) == events
+		mu.Unlock()
+		flaky.mu.Lock()
+		counted := flaky.published[envs[refused].ID.String()] > 0
+		flaky.mu.Unlock()
+		return all && counted
+	}, 15*time.Second, 5*time.Millisecond, "every event handled and counted, the refused one included")
 	flaky.mu.Lock()
 	defer flaky.mu.Unlock()
 	assert.True(t, flaky.failed, "the refused event was refused once")
