@@ -32,15 +32,9 @@ func (s *Service) Availability(ctx context.Context, sku string) (Availability, e
 	if err != nil {
 		return Availability{}, err
 	}
-	return s.availabilityOf(sku, levels), nil
-}
-
-// availabilityOf returns the availability of sku with levels, all of its
-// levels.
-func (s *Service) availabilityOf(sku string, levels []Level) Availability {
 	a := Availability{SKU: sku, Untracked: s.opts.Untracked && len(levels) == 0}
 	for _, l := range levels {
 		a.Units += max(l.Available(), 0)
 	}
-	return a
+	return a, nil
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -127,12 +128,9 @@ func (p *pipeTx) end(ctx context.Context) error {
 
 // announceAfterCommit records that a wrote events quietly in p.
 func (p *pipeTx) announceAfterCommit(a announcer) {
-	for _, b := range p.announcers {
-		if b == a {
-			return
-		}
+	if !slices.Contains(p.announcers, a) {
+		p.announcers = append(p.announcers, a)
 	}
-	p.announcers = append(p.announcers, a)
 }
 
 // release rolls back a transaction still open and gives the connection
