@@ -49,8 +49,8 @@ type CheckoutInput struct {
 // interrupted anywhere is finished by calling Checkout again with the same
 // key or by Recover.
 //
-// When the Store is a UnitOfWork sharing its database with the stock (the
-// PostgreSQL stores on one pool) and the order has no promotion or gift
+// With Options.UnitOfWork (the Store and the Stock writing to one
+// database: the PostgreSQL stores on one pool) and no promotion or gift
 // card to hold, a checkout makes five durable commits, each buying one
 // guarantee:
 //  1. the order, Pending (order.created): the key and the cart version
@@ -69,8 +69,8 @@ type CheckoutInput struct {
 //     (order.confirmed, inventory.deducted), after the cart is converted:
 //     the sale is final in one step.
 //
-// On PostgreSQL that is 12 round trips. Otherwise (another Store, a stock
-// elsewhere, or holds to take) the reservation, the move to
+// On PostgreSQL that is 12 round trips. Otherwise (no UnitOfWork, or holds
+// to take) the reservation, the move to
 // PaymentPending, the deduction and the confirmation commit one by one,
 // with the holds and their captures between: seven commits or more.
 //
@@ -471,11 +471,11 @@ func stockLines(o Order) []inventory.Line {
 }
 
 // atomic reports whether o's checkout writes its stock and order changes
-// in units of work: when the store can (UnitOfWork) and o holds nothing
+// in units of work: when the shop has one (Options.UnitOfWork) and o holds nothing
 // outside the stock (no promotion, no gift card), whose holds and
 // captures are other services' writes that a unit cannot take in.
 func (s *Service) atomic(o Order) bool {
-	return s.uow != nil && len(o.Promotions) == 0 && len(o.GiftCards) == 0
+	return s.opts.UnitOfWork != nil && len(o.Promotions) == 0 && len(o.GiftCards) == 0
 }
 
 // reserveAtomically is reserve in one unit of work: the reservation and
@@ -492,7 +492,7 @@ func (s *Service) reserveAtomically(ctx context.Context, o Order) (Order, error)
 		moved               Order
 		moveErr, reserveErr error
 	)
-	err := s.uow.Atomically(ctx, func(ctx context.Context) error {
+	err := s.opts.UnitOfWork.Atomically(ctx, func(ctx context.Context) error {
 		if moved, moveErr = s.move(ctx, o.ID, []Status{StatusPending}, StatusPaymentPending, ActorSystem, "inventory reserved", nil, commerce.Money{}); moveErr != nil {
 			return moveErr
 		}
@@ -649,7 +649,7 @@ func (s *Service) completeAtomically(ctx context.Context, o Order, p payment.Pay
 		confirmed             Order
 		confirmErr, deductErr error
 	)
-	err := s.uow.Atomically(ctx, func(ctx context.Context) error {
+	err := s.opts.UnitOfWork.Atomically(ctx, func(ctx context.Context) error {
 		if confirmed, confirmErr = s.confirm(ctx, o, p); confirmErr != nil {
 			return confirmErr
 		}

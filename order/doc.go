@@ -9,10 +9,10 @@
 // order row records how far the saga got, and every step is idempotent,
 // so the same idempotency key always yields the same single order and
 // charge, and [Service.Recover] finishes or compensates checkouts that
-// stopped half-way. A Store that is also a [UnitOfWork] (the PostgreSQL
-// stores on one pool) writes the reservation with the move to
-// PaymentPending, and the deduction with the confirmation, in one
-// transaction each: [Service.Checkout] lists the five commits a checkout
+// stopped half-way. With a [UnitOfWork] ([Options.UnitOfWork]: the
+// PostgreSQL stores on one pool, the Stock writing to the same database)
+// the reservation is written with the move to PaymentPending, and the
+// deduction with the confirmation, in one transaction each: [Service.Checkout] lists the five commits a checkout
 // then makes and what each one buys.
 //
 // Promotions and gift cards are optional ([Options.Promotions],

@@ -28,6 +28,15 @@ type Options struct {
 	Shipping ShippingCalculator
 	// Tax computes tax. Default ZeroTax{}.
 	Tax TaxCalculator
+	// UnitOfWork, when set, writes a checkout's stock and order changes
+	// together: the reservation with the move to PaymentPending, the
+	// deduction with the confirmation, one commit each (see
+	// Service.Checkout). Set it only when the Stock writes to the Store's
+	// database in the unit — the stores of adapters/postgres on one pool,
+	// the Stock an inventory.Service over its InventoryStore. With a Stock
+	// in another process or database, the unit would hold a transaction
+	// open across the Stock's calls. Nil: each write commits on its own.
+	UnitOfWork UnitOfWork
 	// ReservationTTL is how long checkout holds stock for an order before
 	// it must be paid. It must exceed RecoverAfter, so recovery can
 	// finish a paid order while its stock is still held. Default 30 min.

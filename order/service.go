@@ -18,11 +18,9 @@ type Service struct {
 	carts    Carts
 	stock    Stock
 	payments Payments
-	// uow is the store's UnitOfWork, when it has one.
-	uow   UnitOfWork
-	opts  Options
-	clock commerce.Clock
-	log   *slog.Logger
+	opts     Options
+	clock    commerce.Clock
+	log      *slog.Logger
 
 	// inflight makes duplicate checkouts in this process wait for the
 	// first with their key.
@@ -47,7 +45,6 @@ func NewService(store Store, carts Carts, stock Stock, payments Payments, opts *
 		store: store, carts: carts, stock: stock, payments: payments,
 		opts: o, clock: o.Clock, log: o.Logger,
 	}
-	s.uow, _ = store.(UnitOfWork)
 	return s, nil
 }
 

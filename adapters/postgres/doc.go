@@ -20,12 +20,14 @@
 //
 // Units of work: [OrderStore.Atomically] (order.UnitOfWork) runs a
 // function in one transaction that every store of this package on the
-// order store's pool writes in, so order.Service commits a checkout's
-// stock reservation with its move to PaymentPending, and its confirmation
-// with the stock's deduction, together. Build the order and inventory
-// stores on one pool (as [NewStores] does) for that; stores on other pools
-// commit on their own, and the checkout stays correct, one commit at a
-// time. Events written in a unit reach the outbox in its transaction.
+// order store's pool writes in. Given as order.Options.UnitOfWork when
+// the order service's Stock is an inventory.Service over an
+// [InventoryStore] on the same pool (as [NewStores] builds them),
+// order.Service commits a checkout's stock reservation with its move to
+// PaymentPending, and its confirmation with the stock's deduction,
+// together. Stores on other pools commit on their own; a Stock in another
+// process must not be given a unit (its calls would run while the unit's
+// transaction is open). Events written in a unit reach the outbox in its transaction.
 //
 // Errors: failures carry a commerce error code. A unique violation is
 // Conflict, a missing row NotFound, a lost connection, a cancelled query, a

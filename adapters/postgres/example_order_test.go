@@ -55,7 +55,9 @@ func ExampleNewOrderStore() {
 		fmt.Println(err)
 		return
 	}
-	orders, err := order.NewService(orderStore, carts, stock, payments, nil)
+	// The order and stock stores share the pool: a checkout's stock and
+	// order changes commit together, in the order store's units of work.
+	orders, err := order.NewService(orderStore, carts, stock, payments, &order.Options{UnitOfWork: orderStore})
 	if err != nil {
 		fmt.Println(err)
 		return

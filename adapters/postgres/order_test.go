@@ -49,6 +49,7 @@ func checkoutStores(t testing.TB, pool, relayPool *pgxpool.Pool, events commerce
 		Payments:   payments,
 		Carts:      redisCarts(t, events),
 		Promotions: promos,
+		Units:      orders,
 	}
 }
 

@@ -163,7 +163,7 @@ func openShop(ctx context.Context, cfg shopConfig) (api http.Handler, svc httpap
 	svc.Carts, errs[2] = cart.NewService(carts, svc.Catalog, nil)
 	svc.Inventory, errs[3] = inventory.NewService(stores.Inventory, &inventory.Options{Untracked: cfg.Untracked})
 	svc.Payments, errs[4] = payment.NewService(stores.Payments, fakeprovider.New(nil), nil)
-	svc.Orders, errs[5] = order.NewService(stores.Orders, svc.Carts, svc.Inventory, svc.Payments, nil)
+	svc.Orders, errs[5] = order.NewService(stores.Orders, svc.Carts, svc.Inventory, svc.Payments, &order.Options{UnitOfWork: stores.Orders})
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, httpapi.Services{}, nil, err
 	}

@@ -51,8 +51,11 @@ type backends struct {
 	stock    inventory.Store
 	payments payment.Store
 	orders   order.Store
-	promos   promotion.Store
-	notes    notify.Store
+	// units is the order and stock stores' unit of work when they share
+	// a database (order.Options.UnitOfWork).
+	units  order.UnitOfWork
+	promos promotion.Store
+	notes  notify.Store
 	// sharded is set when customers, orders and payments are on a shard
 	// router: the services then mint IDs that carry their bucket.
 	sharded  bool
@@ -190,9 +193,11 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		if b.notes, err = postgres.NewNotifyStore(pool, pg); err != nil {
 			return b, err
 		}
-		if b.orders, err = postgres.NewOrderStore(pool, pg); err != nil {
+		orders, err := postgres.NewOrderStore(pool, pg)
+		if err != nil {
 			return b, err
 		}
+		b.orders, b.units = orders, orders
 		if b.promos, err = postgres.NewPromotionStore(pool, pg); err != nil {
 			return b, err
 		}

@@ -56,7 +56,8 @@ func (b *backends) openShards(ctx context.Context, cfg Config, log *slog.Logger,
 		return err
 	}
 	onClose(func(context.Context) error { router.Close(); return nil })
-	b.customer, b.orders, b.payments = router.Customers(), router.Orders(), router.Payments()
+	// Orders on the shards no longer share a database with the stock.
+	b.customer, b.orders, b.payments, b.units = router.Customers(), router.Orders(), router.Payments(), nil
 	b.sharded = true
 	b.describe = append(b.describe, fmt.Sprintf("customers, orders, payments: sharded by customer over %d PostgreSQL databases (%s)", len(pools), m))
 	return nil

@@ -180,7 +180,7 @@ func (s *shop) buildServices() error {
 	if s.payments, err = payment.NewService(b.payments, s.cfg.monitor.provider(b.provider), popts); err != nil {
 		return err
 	}
-	oopts.Promotions, oopts.GiftCards = s.promos, s.promos
+	oopts.Promotions, oopts.GiftCards, oopts.UnitOfWork = s.promos, s.promos, b.units
 	if s.orders, err = order.NewService(b.orders, s.carts, s.stock, s.payments, oopts); err != nil {
 		return err
 	}

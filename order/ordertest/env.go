@@ -34,6 +34,11 @@ type Stores struct {
 	// a promotion.Service over it), and the suite's promotion tests run;
 	// Run needs it.
 	Promotions promotion.Store
+	// Units, when Orders and Inventory write to one database, is their
+	// unit of work: the World's order services get it as
+	// Options.UnitOfWork, unless the run's Ports put the stock elsewhere
+	// or the service writes through other stores (the crash tests').
+	Units order.UnitOfWork
 }
 
 // NewStores returns fresh, empty stores whose committed events reach

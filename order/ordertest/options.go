@@ -48,6 +48,13 @@ func (w *World) newOrderService(t testing.TB, store order.Store, carts order.Car
 	t.Helper()
 	if w.opts.Ports != nil {
 		carts, stock, payments = w.opts.Ports(t, carts, stock, payments)
+	} else if w.Stores.Units != nil && store == w.Stores.Orders && stock == order.Stock(w.Stock) {
+		var o order.Options
+		if opts != nil {
+			o = *opts
+		}
+		o.UnitOfWork = w.Stores.Units
+		opts = &o
 	}
 	svc, err := order.NewService(store, carts, stock, payments, opts)
 	if err != nil {
