@@ -22,3 +22,16 @@ type Backend interface {
 	// is idempotent.
 	Close() error
 }
+
+// HandledBackend is a Backend whose Publisher returns before the handlers
+// ran, and which also offers a publisher that returns only once every
+// subscribed consumer group has handled each message, as GoChannel does.
+// Bus.Publisher, which outbox relays forward to, publishes through
+// HandledPublisher when the backend has one. A wrapper around a backend
+// (for metrics or tracing) must offer HandledPublisher whenever the
+// backend it wraps does, or a relay acknowledges events a crash can still
+// lose.
+type HandledBackend interface {
+	Backend
+	HandledPublisher() message.Publisher
+}

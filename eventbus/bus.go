@@ -142,13 +142,6 @@ func (b *Bus) Encode(env commerce.Envelope) (topic string, msg *message.Message,
 // backend.
 func (b *Bus) Publisher() message.Publisher { return busPublisher{b} }
 
-// handledPublishing is a Backend whose Publisher returns before the
-// handlers run and that can also publish so that Publish returns only once
-// they did, as GoChannel does.
-type handledPublishing interface {
-	HandledPublisher() message.Publisher
-}
-
 type busPublisher struct{ bus *Bus }
 
 // Publish sends already encoded messages unless the bus is closing.
@@ -156,7 +149,7 @@ func (p busPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if p.bus.isClosed() {
 		return commerce.Errorf(commerce.CodeFailedPrecondition, "eventbus: publish on a closed bus")
 	}
-	if h, ok := p.bus.backend.(handledPublishing); ok {
+	if h, ok := p.bus.backend.(HandledBackend); ok {
 		return h.HandledPublisher().Publish(topic, msgs...)
 	}
 	return p.bus.backend.Publisher().Publish(topic, msgs...)

@@ -74,6 +74,8 @@ func (g *GoChannel) Publisher() message.Publisher { return g.pubsub }
 // in the outbox. Publishes of one topic go one at a time.
 func (g *GoChannel) HandledPublisher() message.Publisher { return handledPublisher{g} }
 
+var _ HandledBackend = (*GoChannel)(nil)
+
 type handledPublisher struct{ g *GoChannel }
 
 // Publish sends msgs and waits until the subscribed groups handled them.

@@ -100,9 +100,24 @@ func (m *Metrics) PoisonedHandler() func(ctx context.Context, p eventbus.Poisone
 // BusMiddleware finds it on the consuming side, in this process or
 // another. Events published with Bus.Publish carry the caller's context;
 // events encoded into an outbox (Bus.Encode) are relayed without it.
+// When b is an eventbus.HandledBackend (the in-process GoChannel), so is
+// the wrapper, so relays still wait for the handlers before they
+// acknowledge an event.
 func (m *Metrics) Backend(b eventbus.Backend) eventbus.Backend {
-	return &backend{Backend: b, pub: &tracingPublisher{Publisher: b.Publisher(), m: m}}
+	w := &backend{Backend: b, pub: &tracingPublisher{Publisher: b.Publisher(), m: m}}
+	if h, ok := b.(eventbus.HandledBackend); ok {
+		return &handledBackend{backend: w, handled: &tracingPublisher{Publisher: h.HandledPublisher(), m: m}}
+	}
+	return w
 }
+
+// handledBackend is the wrapper of a backend that offers HandledPublisher.
+type handledBackend struct {
+	*backend
+	handled *tracingPublisher
+}
+
+func (b *handledBackend) HandledPublisher() message.Publisher { return b.handled }
 
 type backend struct {
 	eventbus.Backend

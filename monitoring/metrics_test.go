@@ -185,3 +185,40 @@ func TestNewRefusesNilAndDoubleRegistration(t *testing.T) {
 mercato_orders_confirmed_total 0
 `), "mercato_orders_confirmed_total"))
 }
+
+// TestBackendKeepsHandledPublishing wraps the in-process backend: a relay
+// forwarding through the bus still returns only once the event was
+// handled, so it never acknowledges an outbox entry a crash could lose.
+func TestBackendKeepsHandledPublishing(t *testing.T) {
+	m, err := monitoring.New(prometheus.NewRegistry(), nil)
+	require.NoError(t, err)
+	backend := m.Backend(eventbus.NewGoChannel(nil))
+	require.Implements(t, (*eventbus.HandledBackend)(nil), backend)
+	bus, err := eventbus.New(backend, &eventbus.Options{Logger: eventbustest.Logger(t)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	started, release := make(chan struct{}), make(chan struct{})
+	require.NoError(t, eventbus.Handle(bus, "slow", func(context.Context, commerce.Envelope, eventbustest.Tested) error {
+		close(started)
+		<-release
+		return nil
+	}))
+	require.NoError(t, bus.Start(context.Background()))
+	forwarded := make(chan error, 1)
+	go func() {
+		forwarded <- bus.Forward(context.Background(), commerce.NewEnvelope("agg", time.Now(), eventbustest.Tested{Seq: 1}))
+	}()
+	<-started
+	select {
+	case err := <-forwarded:
+		t.Fatalf("Forward returned (%v) while the handler was still running", err)
+	default:
+	}
+	close(release)
+	select {
+	case err := <-forwarded:
+		require.NoError(t, err)
+	case <-time.After(time.Minute):
+		t.Fatal("Forward did not return once the event was handled")
+	}
+}
