@@ -24,9 +24,11 @@ type batchWriter struct {
 	queue   []*queuedBatch
 }
 
-// queuedBatch is a caller's batch waiting to be written: done receives
-// the outcome, or lead tells the caller to write the queue itself.
+// queuedBatch is a caller's batch waiting to be written, with the
+// caller's context: done receives the outcome, or lead tells the caller
+// to write the queue itself.
 type queuedBatch struct {
+	ctx  context.Context
 	b    Batch
 	done chan error
 	lead chan struct{}
@@ -35,7 +37,7 @@ type queuedBatch struct {
 // write writes b together with whatever else is queued, and returns once
 // b is written.
 func (w *batchWriter) write(ctx context.Context, b Batch) error {
-	me := &queuedBatch{b: b, done: make(chan error, 1), lead: make(chan struct{}, 1)}
+	me := &queuedBatch{ctx: ctx, b: b, done: make(chan error, 1), lead: make(chan struct{}, 1)}
 	w.mu.Lock()
 	w.queue = append(w.queue, me)
 	if w.writing {
@@ -54,7 +56,7 @@ func (w *batchWriter) write(ctx context.Context, b Batch) error {
 	w.queue = nil
 	w.mu.Unlock()
 
-	w.writeAll(ctx, queued)
+	w.writeAll(queued)
 
 	w.mu.Lock()
 	if len(w.queue) > 0 {
@@ -69,12 +71,14 @@ func (w *batchWriter) write(ctx context.Context, b Batch) error {
 
 // writeAll writes the queued batches as one and hands each caller, the
 // writing one included, its outcome. When the combined write fails, each
-// batch is written alone, so that one bad batch fails only its own
-// caller.
-func (w *batchWriter) writeAll(ctx context.Context, queued []*queuedBatch) {
+// batch is written alone, under its own caller's context, so that one bad
+// batch (or one caller gone) fails only its own caller. The combined
+// write carries the writing caller's context values but not its
+// cancellation: the others' batches are in it too.
+func (w *batchWriter) writeAll(queued []*queuedBatch) {
 	errs := make([]error, len(queued))
 	if len(queued) == 1 {
-		errs[0] = w.index.Batch(ctx, queued[0].b)
+		errs[0] = w.index.Batch(queued[0].ctx, queued[0].b)
 	} else {
 		var all Batch
 		for _, q := range queued {
@@ -83,9 +87,9 @@ func (w *batchWriter) writeAll(ctx context.Context, queued []*queuedBatch) {
 			all.Reviews = append(all.Reviews, q.b.Reviews...)
 			all.DeleteReviewsOf = append(all.DeleteReviewsOf, q.b.DeleteReviewsOf...)
 		}
-		if err := w.index.Batch(ctx, all); err != nil {
+		if err := w.index.Batch(context.WithoutCancel(queued[0].ctx), all); err != nil {
 			for i, q := range queued {
-				errs[i] = w.index.Batch(ctx, q.b)
+				errs[i] = w.index.Batch(q.ctx, q.b)
 			}
 		}
 	}

@@ -18,7 +18,8 @@ import (
 type indexPort = Index
 
 // recordingIndex records each Batch it is given. Its first Batch waits
-// for release; a batch with a product named bad fails.
+// for release; a batch with a product named bad fails, and so does one
+// given a context that is done.
 type recordingIndex struct {
 	indexPort
 	release chan struct{}
@@ -28,13 +29,16 @@ type recordingIndex struct {
 	batches []Batch
 }
 
-func (x *recordingIndex) Batch(_ context.Context, b Batch) error {
+func (x *recordingIndex) Batch(ctx context.Context, b Batch) error {
 	x.mu.Lock()
 	first := len(x.batches) == 0
 	x.batches = append(x.batches, b)
 	x.mu.Unlock()
 	if first && x.release != nil {
 		<-x.release
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	for _, d := range b.Products {
 		if d.ProductID == x.bad {
@@ -130,4 +134,42 @@ func TestBatchWriterFailsOnlyTheBadBatch(t *testing.T) {
 		alone = append(alone, b.Products[0].ProductID)
 	}
 	assert.ElementsMatch(t, []commerce.ProductID{"prd_good1", "prd_bad", "prd_good2"}, alone)
+}
+
+// TestBatchWriterFoldedWriteOutlivesTheWriter: the caller that writes a
+// folded batch may have given up (its event's handling cancelled); the
+// others' batches in it are still written, and each caller's outcome
+// follows its own context.
+func TestBatchWriterFoldedWriteOutlivesTheWriter(t *testing.T) {
+	idx := &recordingIndex{release: make(chan struct{})}
+	w := &batchWriter{index: idx}
+	first := make(chan error, 1)
+	go func() { first <- w.write(context.Background(), docBatch("prd_first")) }()
+	require.Eventually(t, func() bool { return len(idx.written()) == 1 }, 5*time.Second, time.Millisecond)
+
+	gone, cancel := context.WithCancel(context.Background())
+	writer := make(chan error, 1)
+	go func() { writer <- w.write(gone, docBatch("prd_writer")) }()
+	require.Eventually(t, func() bool { return w.queued() == 1 }, 5*time.Second, time.Millisecond, "the next writer queued first")
+	others := make(chan error, 3)
+	for _, id := range []string{"prd_a", "prd_b", "prd_c"} {
+		go func() { others <- w.write(context.Background(), docBatch(id)) }()
+	}
+	require.Eventually(t, func() bool { return w.queued() == 4 }, 5*time.Second, time.Millisecond)
+	cancel()
+	close(idx.release)
+
+	require.NoError(t, <-first)
+	for range 3 {
+		select {
+		case err := <-others:
+			require.NoError(t, err, "a batch folded with a cancelled caller's")
+		case <-time.After(5 * time.Second):
+			t.Fatal("a write never returned")
+		}
+	}
+	require.NoError(t, <-writer, "the folded write took the writer's batch too")
+	got := idx.written()
+	require.Len(t, got, 2, "the first write, then the folded one")
+	assert.Len(t, got[1].Products, 4)
 }
