@@ -53,14 +53,13 @@ func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Enve
 	if len(events) == 0 {
 		return nil
 	}
-	publish := o.Outbox.Publish
 	if a, ok := o.Outbox.(announcer); ok {
 		if p, ok := tx.(*pipeTx); ok {
-			publish = a.PublishQuiet
-			p.announceAfterCommit(a)
+			p.publishAtCommit(a, events)
+			return nil
 		}
 	}
-	if err := publish(ctx, tx, events...); err != nil {
+	if err := o.Outbox.Publish(ctx, tx, events...); err != nil {
 		return classify(err, "write events to the outbox")
 	}
 	return nil

@@ -117,49 +117,50 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	return &Outbox{bus: bus, pool: pool, opts: o, logger: logger}, nil
 }
 
-// Publish writes events into the outbox within tx, in order. Nothing is
-// sent until tx commits; the caller commits or rolls back as usual.
+// Publish writes events into the outbox within tx, in order, with one
+// INSERT. Nothing is sent until tx commits; the caller commits or rolls
+// back as usual.
 func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
 	if tx == nil {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
 	}
-	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
-	if err != nil {
-		return err
-	}
-	enveloped := forwarder.NewPublisher(pub, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
-	// Consecutive events for one topic go in one multi-row INSERT; runs are
-	// written in order, so the outbox keeps the caller's order.
-	var (
-		runTopic string
-		run      []*message.Message
-	)
-	flush := func() error {
-		if len(run) == 0 {
-			return nil
-		}
-		if err := enveloped.Publish(runTopic, run...); err != nil {
-			return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events for %s to the outbox: %w", len(run), runTopic, err)
-		}
-		run = run[:0]
+	if len(events) == 0 {
 		return nil
 	}
+	// The forwarder wraps each event with its own topic; every wrapped
+	// event goes to the outbox's one table, so they are collected and
+	// inserted together, in the caller's order.
+	var wrapped collectedMessages
+	enveloped := forwarder.NewPublisher(&wrapped, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
 	for _, env := range events {
 		topic, msg, err := o.bus.Encode(env)
 		if err != nil {
 			return err
 		}
 		msg.SetContext(ctx)
-		if topic != runTopic {
-			if err := flush(); err != nil {
-				return err
-			}
-			runTopic = topic
+		if err := enveloped.Publish(topic, msg); err != nil {
+			return commerce.Errorf(commerce.CodeInternal, "pgbus: wrap the event %s for the outbox: %w", topic, err)
 		}
-		run = append(run, msg)
 	}
-	return flush()
+	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
+	if err != nil {
+		return err
+	}
+	if err := pub.Publish(o.opts.Topic, wrapped...); err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(wrapped), err)
+	}
+	return nil
 }
+
+// collectedMessages is a Watermill publisher that keeps what it is given.
+type collectedMessages []*message.Message
+
+func (c *collectedMessages) Publish(_ string, msgs ...*message.Message) error {
+	*c = append(*c, msgs...)
+	return nil
+}
+
+func (c *collectedMessages) Close() error { return nil }
 
 // PublishQuiet writes events into the outbox within tx like Publish, but
 // the outbox table's trigger does not notify the relays when tx commits:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -224,7 +225,12 @@ func TestOutboxWritesManyEventsInOrder(t *testing.T) {
 				batch = append(batch, commerce.NewEnvelope(id, time.Now(), eventbustest.Other{Seq: i}))
 			}
 		}
-		return f.outbox.Publish(ctx, tx, batch...)
+		counted := &countingTx{Tx: tx}
+		if err := f.outbox.Publish(ctx, counted, batch...); err != nil {
+			return err
+		}
+		assert.Equal(t, 1, counted.execs, "one INSERT for the whole batch, both topics")
+		return nil
 	}))
 	eventually(t, "every event of the batch", func() bool { return len(f.received()) == len(ids) })
 	assert.ElementsMatch(t, ids, f.received())
@@ -237,6 +243,17 @@ func TestOutboxWritesManyEventsInOrder(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, len(ids)+1, stored, "one outbox row per event, the other topic's included")
+}
+
+// countingTx counts the statements executed through it.
+type countingTx struct {
+	pgx.Tx
+	execs int
+}
+
+func (c *countingTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	c.execs++
+	return c.Tx.Exec(ctx, sql, args...)
 }
 
 func TestOutboxRejectsBadInput(t *testing.T) {
