@@ -128,18 +128,28 @@ func renderSuite(w io.Writer, machine string, o suiteOptions, runs []shopRun, be
 // renderShops writes the startup and memory of the shops, each scenario
 // against each, and the hops' cost.
 func renderShops(w io.Writer, o suiteOptions, runs []shopRun) {
-	fmt.Fprintln(w, "| shop | ready after | its banner says | memory after load | processes |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| shop | ready after | its banner says | busy after ready | idle CPU | memory after load | processes |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range runs {
 		if r.startup == 0 {
-			fmt.Fprintf(w, "| %s | failed: %s | | | |\n", r.title, cell(r.err))
+			fmt.Fprintf(w, "| %s | failed: %s | | | | | |\n", r.title, cell(r.err))
 			continue
+		}
+		busy, idle := "0s", fmtShare(r.idle)
+		if r.busy >= 100*time.Millisecond {
+			busy = fmtDur(r.busy)
+		}
+		switch {
+		case r.idleErr != nil:
+			busy, idle = "-", "-"
+		case !r.quiet:
+			busy = "over " + busy
 		}
 		mem, procs := formatBytes(r.memory.RSS)+" (peak "+formatBytes(r.memory.Peak)+")", strconv.Itoa(r.memory.Processes)
 		if r.memoryErr != nil || r.memory.Processes == 0 {
 			mem, procs = "-", "-"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", r.title, fmtDur(r.startup), r.reported, mem, procs)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.title, fmtDur(r.startup), r.reported, busy, idle, mem, procs)
 	}
 
 	fmt.Fprintf(w, "\nOver loopback HTTP, %s per scenario; each client one connection, one request at a time; the load generator runs on the same machine.\n\n", o.duration)
@@ -263,3 +273,6 @@ func otherMetrics(metrics map[string]float64, shown string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// fmtShare writes a share of one core as a percentage.
+func fmtShare(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }

@@ -105,6 +105,13 @@ type shopRun struct {
 	// the startup time its banner printed.
 	startup  time.Duration
 	reported string
+	// busy is how long after ready the shop's processes kept working on
+	// their start (quiet false: still busy at the limit); idle is the
+	// share of a core they use once quiet, before the load.
+	busy    time.Duration
+	quiet   bool
+	idle    float64
+	idleErr error
 	// memory is the shop's process tree's after the load.
 	memory    treeMemory
 	memoryErr error
@@ -267,6 +274,11 @@ func runShop(ctx context.Context, o suiteOptions, kind shopKind, bin string, pro
 	}
 	run.reported = p.reported()
 	fmt.Fprintf(progress, "%s: ready in %s (reports %s)\n", kind.title, run.startup.Round(time.Millisecond), run.reported)
+	if run.busy, run.quiet, run.idle, run.idleErr = settle(ctx, p.pid()); run.idleErr != nil {
+		fmt.Fprintf(progress, "%s: CPU not measured: %v\n", kind.title, run.idleErr)
+	} else {
+		fmt.Fprintf(progress, "%s: busy for %s after ready, then idle at %s of a core\n", kind.title, run.busy.Round(time.Second/10), fmtShare(run.idle))
+	}
 
 	c := newClient(base, adminKey, 16)
 	skus, words, err := c.prepareWithin(ctx, time.Minute)

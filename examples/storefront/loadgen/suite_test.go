@@ -115,12 +115,12 @@ func TestRenderSuite(t *testing.T) {
 		return out
 	}
 	runs := []shopRun{
-		{title: "embedded", startup: 700 * time.Millisecond, reported: "650ms",
+		{title: "embedded", startup: 700 * time.Millisecond, reported: "650ms", quiet: true, idle: 0.002,
 			memory:  treeMemory{RSS: 100 << 20, Peak: 120 << 20, Processes: 1},
 			results: []scenarioRun{{suiteScenario{"add to cart", 1}, result{name: "add to cart", latencies: lat(1, 2, 3, 4), elapsed: time.Second}}}},
-		{title: titleOneProcess, startup: 2 * time.Second, reported: "1.9s", memory: treeMemory{RSS: 200 << 20, Peak: 200 << 20, Processes: 1},
+		{title: titleOneProcess, startup: 2 * time.Second, reported: "1.9s", busy: 15200 * time.Millisecond, quiet: true, idle: 0.004, memory: treeMemory{RSS: 200 << 20, Peak: 200 << 20, Processes: 1},
 			results: []scenarioRun{{suiteScenario{"checkout (whole)", 16}, result{name: "checkout (whole)", latencies: lat(10, 20), elapsed: time.Second}}}},
-		{title: titleServices, startup: 9 * time.Second, reported: "9s", memory: treeMemory{RSS: 800 << 20, Peak: 900 << 20, Processes: 9},
+		{title: titleServices, startup: 9 * time.Second, reported: "9s", busy: 2 * time.Minute, idle: 0.31, memory: treeMemory{RSS: 800 << 20, Peak: 900 << 20, Processes: 9},
 			results: []scenarioRun{{suiteScenario{"checkout (whole)", 16}, result{name: "checkout (whole)", latencies: lat(30, 40), elapsed: 2 * time.Second}}},
 			err:     errors.New("stop: did not stop | killed")},
 		{title: "other", err: errors.New("not ready: did not answer\n200")},
@@ -133,12 +133,12 @@ func TestRenderSuite(t *testing.T) {
 	renderSuite(&b, "Test CPU, 2 cores", suiteOptions{duration: 5 * time.Second, benchtime: time.Second}, runs, benches)
 	assert.Equal(t, `Machine: Test CPU, 2 cores.
 
-| shop | ready after | its banner says | memory after load | processes |
-|---|---:|---:|---:|---:|
-| embedded | 700ms | 650ms | 100.0 MB (peak 120.0 MB) | 1 |
-| PostgreSQL + Redis | 2s | 1.9s | 200.0 MB (peak 200.0 MB) | 1 |
-| services apart | 9s | 9s | 800.0 MB (peak 900.0 MB) | 9 |
-| other | failed: not ready: did not answer 200 | | | |
+| shop | ready after | its banner says | busy after ready | idle CPU | memory after load | processes |
+|---|---:|---:|---:|---:|---:|---:|
+| embedded | 700ms | 650ms | 0s | 0.2% | 100.0 MB (peak 120.0 MB) | 1 |
+| PostgreSQL + Redis | 2s | 1.9s | 15.2s | 0.4% | 200.0 MB (peak 200.0 MB) | 1 |
+| services apart | 9s | 9s | over 2m0s | 31.0% | 800.0 MB (peak 900.0 MB) | 9 |
+| other | failed: not ready: did not answer 200 | | | | | |
 
 Over loopback HTTP, 5s per scenario; each client one connection, one request at a time; the load generator runs on the same machine.
 
@@ -162,4 +162,32 @@ In process (go test -bench, -benchtime 1s), no HTTP:
 | checkout, PostgreSQL + Redis | buyers=1 | 184 checkouts/s | 4.90ms | 12.3ms | 5.43ms | 14 roundtrips/op |
 | search | failed: go test failed | | | | | |
 `, b.String())
+}
+
+func TestCPUFromStat(t *testing.T) {
+	ticks, ok := cpuFromStat("4242 (shop (v2) x) S 1 4242 4242 0 -1 4194560 900 0 0 0 150 25 0 0 20 0 9 0 100 0 0")
+	assert.True(t, ok)
+	assert.Equal(t, int64(175), ticks, "utime 150 + stime 25")
+	_, ok = cpuFromStat("4242 (shop) S 1")
+	assert.False(t, ok)
+}
+
+// TestProcessTreeCPUGrowsWithWork reads this test process's own CPU time
+// while it works.
+func TestProcessTreeCPUGrowsWithWork(t *testing.T) {
+	before, err := processTreeCPU(os.Getpid())
+	require.NoError(t, err)
+	deadline := time.Now().Add(time.Minute)
+	sum := 0
+	for {
+		for i := range 1 << 20 {
+			sum += i % 7
+		}
+		now, err := processTreeCPU(os.Getpid())
+		require.NoError(t, err)
+		if now-before >= 50*time.Millisecond {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "no CPU time counted after a minute of work (sum %d)", sum)
+	}
 }
