@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -37,13 +36,9 @@ func processTreeCPU(pid int) (time.Duration, error) {
 }
 
 // cpuFromStat reads utime + stime, in clock ticks, from a /proc/PID/stat
-// line: "pid (comm) state ppid ... utime stime ...", fields 14 and 15.
+// line: fields 14 and 15 of proc(5).
 func cpuFromStat(stat string) (int64, bool) {
-	i := strings.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, false
-	}
-	fields := strings.Fields(stat[i+1:])
+	fields := statFields(stat)
 	if len(fields) < 13 {
 		return 0, false
 	}

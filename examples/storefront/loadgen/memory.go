@@ -77,14 +77,20 @@ func readParents(procDir string) (map[int]int, error) {
 	return parents, nil
 }
 
-// parentFromStat reads the parent's PID from a /proc/PID/stat line:
-// "pid (comm) state ppid ...", where comm may hold spaces and parens.
-func parentFromStat(stat string) (int, bool) {
+// statFields are the fields of a /proc/PID/stat line after the command
+// name, "pid (comm) state ppid ...", where comm may hold spaces and
+// parens: fields[0] is the state (field 3 of proc(5)).
+func statFields(stat string) []string {
 	i := strings.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, false
+		return nil
 	}
-	fields := strings.Fields(stat[i+1:])
+	return strings.Fields(stat[i+1:])
+}
+
+// parentFromStat reads the parent's PID from a /proc/PID/stat line.
+func parentFromStat(stat string) (int, bool) {
+	fields := statFields(stat)
 	if len(fields) < 2 {
 		return 0, false
 	}
