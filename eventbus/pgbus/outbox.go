@@ -27,13 +27,16 @@ type OutboxOptions struct {
 	Topic string
 	// Options tune the relay's consumer. The relay is woken by the
 	// outbox table's notifications rather than polling: PollInterval is
-	// its poll for the short while after a notification when a committed
-	// row can still be hidden behind an older transaction.
+	// its poll for the short while (2 s) after a notification when a
+	// committed row can still be hidden behind an older transaction.
+	// Past that, it waits as long again as it has waited beyond it, so a
+	// row a long older transaction hid is relayed soon after that
+	// transaction ends.
 	Options
 	// FallbackPollInterval is how often a relay that no notification woke
-	// looks for rows anyway: it bounds the delay of an event whose
-	// notification was lost (the relay's listening connection dropped) or
-	// was followed by a long older transaction. Default 10s.
+	// looks for rows anyway, and the longest it waits between queries:
+	// it bounds the delay of an event whose notification was lost (the
+	// relay's listening connection dropped). Default 10s.
 	FallbackPollInterval time.Duration
 	// RelayLanes is how many events a relay forwards at once from a batch
 	// it read (up to BatchSize rows): events of one aggregate share a

@@ -125,3 +125,28 @@ func TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded(t *testing.T) {
 	assert.GreaterOrEqual(t, positionAtRetry, int64(0), "the position was read at the retry")
 	assert.Less(t, positionAtRetry, refusedOffset, "the position never passed the refused row before it was forwarded")
 }
+
+// TestIdleWait: a relay polls at its interval right after a notification,
+// then waits as long again as it has waited beyond the hot window (rows a
+// long transaction hides are found soon after it ends), and never longer
+// than the fallback poll.
+func TestIdleWait(t *testing.T) {
+	const poll, fallback = 100 * time.Millisecond, 10 * time.Second
+	cases := []struct {
+		sinceWake, want time.Duration
+	}{
+		{0, poll},
+		{hotWindow - time.Millisecond, poll},
+		{hotWindow, poll},
+		{hotWindow + 50*time.Millisecond, poll},
+		{hotWindow + time.Second, time.Second},
+		{hotWindow + 4*time.Second, 4 * time.Second},
+		{hotWindow + time.Minute, fallback},
+		{time.Since(time.Unix(0, 0)), fallback}, // never woken
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, idleWait(c.sinceWake, poll, fallback), "%s after the wake", c.sinceWake)
+	}
+	assert.Equal(t, 50*time.Millisecond, idleWait(0, time.Hour, 50*time.Millisecond), "the fallback bounds the poll too")
+	assert.Equal(t, time.Hour, idleWait(hotWindow+time.Second, time.Hour, 2*time.Hour), "never under the poll interval")
+}

@@ -31,6 +31,22 @@ const (
 // server has ended, which may be after the notification of its own commit.
 const hotWindow = 2 * time.Second
 
+// idleWait is how long a relay whose last query found nothing waits for a
+// notification before it queries again, sinceWake after the last one.
+// Within hotWindow it polls at poll. Past it, the rows announced may still
+// be hidden by a long transaction elsewhere on the server (a report, a
+// backup's snapshot): it waits as long again as it has waited beyond the
+// window, so such rows are relayed at most about that long after the
+// transaction ends, rather than at the next fallback poll, while a relay
+// woken for rows it already took makes only a few more queries. It never
+// waits longer than fallback.
+func idleWait(sinceWake, poll, fallback time.Duration) time.Duration {
+	if sinceWake < hotWindow {
+		return min(poll, fallback)
+	}
+	return min(fallback, max(poll, sinceWake-hotWindow))
+}
+
 // notifyChannel is the channel an outbox table's trigger notifies: the
 // table's name, which tableName keeps within an identifier's length.
 func notifyChannel(topic string) string {
@@ -120,11 +136,7 @@ func (w *waker) HandleError(logger watermill.LoggerAdapter, noMsg bool, err erro
 	if !noMsg {
 		return 0
 	}
-	wait := w.fallback
-	if time.Since(time.Unix(0, w.lastWake.Load())) < hotWindow {
-		wait = min(w.poll, w.fallback)
-	}
-	t := time.NewTimer(wait)
+	t := time.NewTimer(idleWait(time.Since(time.Unix(0, w.lastWake.Load())), w.poll, w.fallback))
 	defer t.Stop()
 	select {
 	case <-w.wakeups:
