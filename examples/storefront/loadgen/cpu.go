@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
 	"time"
 )
@@ -15,24 +13,13 @@ const clockTicks = 100
 // processTreeCPU returns the CPU time (user and system) pid and every
 // process descended from it have used so far.
 func processTreeCPU(pid int) (time.Duration, error) {
-	parents, err := readParents("/proc")
-	if err != nil {
-		return 0, err
-	}
 	var ticks int64
-	for _, p := range descendants(pid, parents) {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
-		if err != nil {
-			if p == pid {
-				return 0, err
-			}
-			continue // exited since the listing
-		}
+	err := eachInTree(pid, "stat", func(raw []byte) {
 		if t, ok := cpuFromStat(string(raw)); ok {
 			ticks += t
 		}
-	}
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	})
+	return time.Duration(ticks) * time.Second / clockTicks, err
 }
 
 // cpuFromStat reads utime + stime, in clock ticks, from a /proc/PID/stat

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -32,26 +33,35 @@ func formatBytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<
 // processTreeMemory sums VmRSS and VmHWM from /proc over pid and every
 // process descended from it.
 func processTreeMemory(pid int) (treeMemory, error) {
-	parents, err := readParents("/proc")
-	if err != nil {
-		return treeMemory{}, err
-	}
 	var m treeMemory
-	for _, p := range descendants(pid, parents) {
-		f, err := os.Open(fmt.Sprintf("/proc/%d/status", p))
-		if err != nil {
-			if p == pid {
-				return treeMemory{}, err
-			}
-			continue // exited since the listing
-		}
-		rss, peak := statusMemory(f)
-		_ = f.Close()
+	err := eachInTree(pid, "status", func(raw []byte) {
+		rss, peak := statusMemory(bytes.NewReader(raw))
 		m.RSS += rss
 		m.Peak += peak
 		m.Processes++
+	})
+	return m, err
+}
+
+// eachInTree calls fn with /proc/PID/name of pid and of every process
+// descended from it. A descendant that exited since the listing is left
+// out; pid itself gone is an error.
+func eachInTree(pid int, name string, fn func(raw []byte)) error {
+	parents, err := readParents("/proc")
+	if err != nil {
+		return err
 	}
-	return m, nil
+	for _, p := range descendants(pid, parents) {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", p, name))
+		if err != nil {
+			if p == pid {
+				return err
+			}
+			continue
+		}
+		fn(raw)
+	}
+	return nil
 }
 
 // readParents maps each process under procDir to its parent.
