@@ -51,28 +51,34 @@ type CheckoutInput struct {
 //
 // With Options.UnitOfWork (the Store and the Stock writing to one
 // database: the PostgreSQL stores on one pool) and no promotion or gift
-// card to hold, a checkout makes five durable commits, each buying one
+// card to hold, a checkout makes three durable commits, each buying one
 // guarantee:
-//  1. the order, Pending (order.created): the key and the cart version
-//     are claimed, so a retry or a concurrent call finds this order, and
-//     recovery can see the checkout from here on;
-//  2. the stock reserved and the order PaymentPending, in one unit
-//     (inventory.reserved, order.payment_pending): nothing is charged
-//     before the stock is held, and no crash leaves a Pending order
-//     holding stock;
-//  3. the payment recorded before the provider is called: the call's
-//     idempotency key is durable, so a crash during it is reconciled with
-//     the provider, never charged twice;
-//  4. the payment's outcome (the provider's reference): the money taken
+//  1. the order created, PaymentPending, with its stock reserved and its
+//     payment recorded, in one unit (order.created,
+//     order.payment_pending, inventory.reserved, payment.initiated): the
+//     key and the cart version are claimed, so a retry or a concurrent
+//     call finds this order; nothing is charged before the stock is held;
+//     the provider call's idempotency key is durable before the call, so
+//     a crash during it is reconciled with the provider, never charged
+//     twice; and no crash leaves an order, its stock or its payment
+//     without the others;
+//  2. the payment's outcome (the provider's reference): the money taken
 //     is known to recovery whatever happens next;
-//  5. the order Confirmed and the stock deducted, in one unit
+//  3. the order Confirmed and the stock deducted, in one unit
 //     (order.confirmed, inventory.deducted), after the cart is converted:
 //     the sale is final in one step.
 //
-// On PostgreSQL that is 12 round trips. Otherwise (no UnitOfWork, or holds
-// to take) the reservation, the move to
-// PaymentPending, the deduction and the confirmation commit one by one,
-// with the holds and their captures between: seven commits or more.
+// On PostgreSQL that is 9 round trips. The payment is recorded in the
+// first unit only when its write joins that unit (Payments is a
+// PaymentRecorder whose InUnit says so: the payment store on the same
+// pool); otherwise it is recorded in a commit of its own before the
+// provider call, four commits in all. Stock short, the unit leaves
+// nothing, and the order is then created (Pending) and discarded on its
+// own, so that checkout too announces order.created and order.discarded.
+// Without a UnitOfWork, or with holds to take, the creation, the
+// reservation, the move to PaymentPending, the payment's record and its
+// outcome, the deduction and the confirmation commit one by one, with the
+// holds and their captures between: seven commits or more.
 //
 // Errors:
 //   - bad input: InvalidArgument with the field;
@@ -195,6 +201,24 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 			return Order{}, err
 		}
 		return s.advance(ctx, prior, in.GiftCards)
+	}
+	if s.atomic(o) {
+		placed, recorded, created, err := s.placeAtomically(ctx, o)
+		switch {
+		case err == nil && created:
+			return s.advanceFrom(ctx, placed, in.GiftCards, recorded)
+		case err == nil:
+			if err := checkReplay(placed, cartID, in); err != nil {
+				return Order{}, err
+			}
+			return s.advance(ctx, placed, in.GiftCards)
+		case !errors.Is(err, commerce.ErrOutOfStock):
+			return Order{}, err
+		}
+		// Stock short: the unit left nothing behind. The order is
+		// created and discarded step by step, so an out-of-stock
+		// checkout announces order.created and order.discarded as
+		// every other checkout does (and succeeds if stock arrived).
 	}
 	cctx, end := s.observe(ctx, StepCreate)
 	stored, created, err := s.store.Create(cctx, o, func(o Order) []commerce.Envelope {
@@ -345,6 +369,12 @@ func checkCharge(what string, m commerce.Money, c commerce.Currency) error {
 // cards are the checkout's gift cards, whose codes the order does not
 // keep.
 func (s *Service) advance(ctx context.Context, o Order, cards []GiftCardUse) (Order, error) {
+	return s.advanceFrom(ctx, o, cards, payment.Payment{})
+}
+
+// advanceFrom is advance for an order whose payment, when recorded has an
+// ID, was recorded with it and is sent rather than authorized anew.
+func (s *Service) advanceFrom(ctx context.Context, o Order, cards []GiftCardUse, recorded payment.Payment) (Order, error) {
 	reserve := func(ctx context.Context, o Order) (Order, error) { return s.reserve(ctx, o, cards) }
 	for {
 		var (
@@ -355,7 +385,15 @@ func (s *Service) advance(ctx context.Context, o Order, cards []GiftCardUse) (Or
 		case StatusPending:
 			next, err = s.observed(ctx, StepReserve, o, reserve)
 		case StatusPaymentPending:
-			next, err = s.observed(ctx, StepPay, o, s.pay)
+			pay := s.pay
+			if recorded.ID != "" {
+				// Sent once: after that the payment is the store's, and
+				// pay's Authorize finds it by its key.
+				p := recorded
+				recorded = payment.Payment{}
+				pay = func(ctx context.Context, o Order) (Order, error) { return s.sendRecorded(ctx, o, p) }
+			}
+			next, err = s.observed(ctx, StepPay, o, pay)
 		case StatusCancelled:
 			if !o.Settled {
 				if o, err = s.settle(ctx, o, "checkout failed"); err != nil {
@@ -523,6 +561,98 @@ func (s *Service) reserveAtomically(ctx context.Context, o Order) (Order, error)
 	return moved, nil
 }
 
+// placeAtomically creates the drafted order o already PaymentPending and
+// reserves its stock, in one unit of work: the order's insert with
+// order.created and order.payment_pending, and the reservation with
+// inventory.reserved, commit together or not at all. When the payments
+// write in the unit too (PaymentRecorder.InUnit), the order's payment is
+// recorded there as well (payment.initiated) and returned, for
+// sendRecorded to send once the unit has committed. A checkout that stops
+// before the commit leaves nothing to recover; one that committed is the
+// order a step-by-step checkout has once it reserved (and recorded its
+// payment). The order is inserted first, as in reserveAtomically, so the
+// stock's rows are locked for the shortest time, and the insert claims
+// the key and the cart version: a concurrent checkout of either waits for
+// this unit.
+//
+// created is false when an order with o's key exists: nothing was
+// written, and that order is returned to be continued. Stock short is
+// OutOfStock, with nothing written.
+func (s *Service) placeAtomically(ctx context.Context, o Order) (_ Order, recorded payment.Payment, created bool, err error) {
+	ctx, end := s.observe(ctx, StepReserve)
+	defer func() { end(err) }()
+	pending := o.Clone()
+	placed := o.Clone()
+	placed.Status = StatusPaymentPending
+	placed.History = append(placed.History, Transition{From: StatusPending, To: StatusPaymentPending, Actor: ActorSystem, Reason: "inventory reserved", At: o.CreatedAt})
+	var stored Order
+	err = s.opts.UnitOfWork.Atomically(ctx, func(ctx context.Context) error {
+		cctx, end := s.observe(ctx, StepCreate)
+		var err error
+		stored, created, err = s.store.Create(cctx, placed, func(p Order) []commerce.Envelope {
+			pending.Number = p.Number
+			return []commerce.Envelope{
+				transitionEvent(pending, "", ActorSystem, "checkout", commerce.Money{}),
+				transitionEvent(p, StatusPending, ActorSystem, "inventory reserved", commerce.Money{}),
+			}
+		})
+		end(err)
+		if err != nil {
+			return err
+		}
+		if !created {
+			// A repeat: leave the unit, which wrote nothing.
+			return errNotPlaced
+		}
+		res, err := s.stock.Reserve(ctx, o.ReservationID, stockLines(o), s.opts.ReservationTTL)
+		if err != nil {
+			return err
+		}
+		if res.Status != inventory.StatusReserved {
+			// The reservation's ID is the new order's own: only a
+			// collision with another reservation gets here.
+			return commerce.Errorf(commerce.CodeUnavailable, "order %s: its reservation %s is already %s; check out again", o.ID, o.ReservationID, res.Status)
+		}
+		recorded, err = s.recordPayment(ctx, stored)
+		return err
+	})
+	switch {
+	case errors.Is(err, errNotPlaced):
+		return stored, payment.Payment{}, false, nil
+	case err != nil:
+		return Order{}, payment.Payment{}, false, err
+	}
+	return stored, recorded, true, nil
+}
+
+// recordPayment records the card payment of o, just placed, in the unit
+// of work ctx carries, when the payments write in that unit and o takes
+// one. Otherwise it records nothing and returns a zero Payment: pay
+// authorizes it after the unit.
+func (s *Service) recordPayment(ctx context.Context, o Order) (payment.Payment, error) {
+	rec, ok := s.payments.(PaymentRecorder)
+	if !ok || !rec.InUnit(ctx) {
+		return payment.Payment{}, nil
+	}
+	in, charge, err := paymentInput(o)
+	if err != nil || !charge {
+		return payment.Payment{}, err
+	}
+	p, created, err := rec.Record(ctx, in)
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	if !created {
+		// The key is the new order's own: only a collision gets here.
+		return payment.Payment{}, commerce.Errorf(commerce.CodeUnavailable, "order %s: its payment key is taken; check out again", o.ID)
+	}
+	return p, nil
+}
+
+// errNotPlaced leaves the unit of placeAtomically when the order's key
+// was taken.
+var errNotPlaced = errors.New("order: not placed")
+
 // refused reports whether err is a promotion or gift card refusing the
 // order (a limit reached, a card unknown or short), as opposed to a
 // failure worth retrying.
@@ -559,26 +689,52 @@ func (s *Service) discard(ctx context.Context, o Order, reason string) error {
 // pay takes the order's payment and, once it is taken, completes the
 // order; a declined payment cancels it.
 func (s *Service) pay(ctx context.Context, o Order) (Order, error) {
-	var p payment.Payment
-	amount, err := o.CardAmount()
-	if err != nil {
-		return o, err
-	}
-	if amount.IsPositive() {
-		p, err = s.payments.Authorize(ctx, payment.AuthorizeInput{
-			OrderID: o.ID, Amount: amount, PaymentMethod: o.PaymentMethod,
-			IdempotencyKey: paymentKey(o.ID), CaptureNow: o.Capture == CaptureAtCheckout,
-			Description: fmt.Sprintf("Order %d", o.Number),
-		})
-		if errors.Is(err, commerce.ErrPaymentDeclined) {
-			return s.fail(ctx, o, p)
-		}
+	in, charge, err := paymentInput(o)
+	if err != nil || !charge {
 		if err != nil {
 			return o, err
 		}
+		return s.complete(ctx, o, payment.Payment{})
+	}
+	p, err := s.payments.Authorize(ctx, in)
+	return s.paid(ctx, o, p, err)
+}
+
+// sendRecorded is pay for an order whose payment p was recorded with it
+// (placeAtomically): it sends p to the provider.
+func (s *Service) sendRecorded(ctx context.Context, o Order, p payment.Payment) (Order, error) {
+	p, err := s.payments.(PaymentRecorder).Send(ctx, p, paymentDescription(o))
+	return s.paid(ctx, o, p, err)
+}
+
+// paid goes on from the authorization of o's payment p, whose call
+// returned err: a decline cancels the order, a payment taken completes it.
+func (s *Service) paid(ctx context.Context, o Order, p payment.Payment, err error) (Order, error) {
+	if errors.Is(err, commerce.ErrPaymentDeclined) {
+		return s.fail(ctx, o, p)
+	}
+	if err != nil {
+		return o, err
 	}
 	return s.complete(ctx, o, p)
 }
+
+// paymentInput is the authorization of o's card payment; charge is false
+// when gift cards pay the whole order.
+func paymentInput(o Order) (_ payment.AuthorizeInput, charge bool, _ error) {
+	amount, err := o.CardAmount()
+	if err != nil || !amount.IsPositive() {
+		return payment.AuthorizeInput{}, false, err
+	}
+	return payment.AuthorizeInput{
+		OrderID: o.ID, Amount: amount, PaymentMethod: o.PaymentMethod,
+		IdempotencyKey: paymentKey(o.ID), CaptureNow: o.Capture == CaptureAtCheckout,
+		Description: paymentDescription(o),
+	}, true, nil
+}
+
+// paymentDescription is what the provider shows for o's payment.
+func paymentDescription(o Order) string { return fmt.Sprintf("Order %d", o.Number) }
 
 // complete finishes a checkout whose payment p succeeded (p is zero for a
 // free order): captures when the capture is due and was not made, deducts

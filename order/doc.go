@@ -11,9 +11,11 @@
 // charge, and [Service.Recover] finishes or compensates checkouts that
 // stopped half-way. With a [UnitOfWork] ([Options.UnitOfWork]: the
 // PostgreSQL stores on one pool, the Stock writing to the same database)
-// the reservation is written with the move to PaymentPending, and the
-// deduction with the confirmation, in one transaction each: [Service.Checkout] lists the five commits a checkout
-// then makes and what each one buys.
+// the order is created with its stock reserved (and, when the payments
+// write to the same database, its payment recorded), and the deduction
+// written with the confirmation, in one transaction each:
+// [Service.Checkout] lists the three commits a checkout then makes and
+// what each one buys.
 //
 // Promotions and gift cards are optional ([Options.Promotions],
 // [Options.GiftCards], usually one *promotion.Service; nil means none and

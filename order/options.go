@@ -29,9 +29,10 @@ type Options struct {
 	// Tax computes tax. Default ZeroTax{}.
 	Tax TaxCalculator
 	// UnitOfWork, when set, writes a checkout's stock and order changes
-	// together: the reservation with the move to PaymentPending, the
-	// deduction with the confirmation, one commit each (see
-	// Service.Checkout). Set it only when the Stock writes to the Store's
+	// together: the order's creation with the reservation (and the
+	// payment's record, when the payments write in the unit: see
+	// PaymentRecorder), the deduction with the confirmation, one commit
+	// each (see Service.Checkout). Set it only when the Stock writes to the Store's
 	// database in the unit — the stores of adapters/postgres on one pool,
 	// the Stock an inventory.Service over its InventoryStore. With a Stock
 	// in another process or database, the unit would hold a transaction

@@ -103,9 +103,27 @@ type Payments interface {
 	Refunds(ctx context.Context, id commerce.PaymentID) ([]payment.Refund, error)
 }
 
+// PaymentRecorder is Payments that can record a payment in a unit of work
+// and send it to the provider once the unit has committed
+// (payment.Service does). With a UnitOfWork, Checkout records the payment
+// in the unit that places the order when InUnit says the payment's write
+// joins that unit: one commit fewer per checkout. Otherwise it calls
+// Authorize after the unit.
+type PaymentRecorder interface {
+	// InUnit reports whether Record with ctx writes in the unit of work
+	// ctx carries, to commit or roll back with it.
+	InUnit(ctx context.Context) bool
+	// Record stores the payment of in, Processing, without calling the
+	// provider; created is false when a payment with in's key exists.
+	Record(ctx context.Context, in payment.AuthorizeInput) (p payment.Payment, created bool, err error)
+	// Send authorizes a payment that Record returned, as Authorize does.
+	Send(ctx context.Context, p payment.Payment, description string) (payment.Payment, error)
+}
+
 // The in-process services are the reference implementations of the ports.
 var (
-	_ Carts    = (*cart.Service)(nil)
-	_ Stock    = (*inventory.Service)(nil)
-	_ Payments = (*payment.Service)(nil)
+	_ Carts           = (*cart.Service)(nil)
+	_ Stock           = (*inventory.Service)(nil)
+	_ Payments        = (*payment.Service)(nil)
+	_ PaymentRecorder = (*payment.Service)(nil)
 )

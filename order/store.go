@@ -59,9 +59,10 @@ type ListFilter struct {
 // UnitOfWork is a capability a Store may have: writing the orders and the
 // stock in one transaction when both live in one database (as the stores
 // of adapters/postgres on one pool do). Given one (Options.UnitOfWork),
-// the Service reserves the stock and moves the order to PaymentPending in
-// one unit, and confirms the order and deducts the stock in another: one
-// commit each instead of two.
+// the Service creates the order, PaymentPending, and reserves its stock
+// in one unit (recording its payment there too when the payments write in
+// the unit: PaymentRecorder), and confirms the order and deducts the
+// stock in another: one commit each instead of two or three.
 //
 // Atomically runs fn and commits, together, every write that this Store
 // and the Service's Stock make with fn's context: all of them once fn

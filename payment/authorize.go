@@ -81,6 +81,62 @@ func errKeyReused(key string) error {
 }
 
 func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, error) {
+	stored, created, err := s.record(ctx, in)
+	if err != nil {
+		return Payment{}, err
+	}
+	if !created {
+		if !sameRequest(stored, in) {
+			return Payment{}, errKeyReused(in.IdempotencyKey)
+		}
+		return s.await(ctx, stored)
+	}
+	return s.send(ctx, stored, in.Description)
+}
+
+// Record is the first half of Authorize: it stores the payment,
+// Processing with its first attempt counted (payment.initiated), and
+// calls no provider. It is for a caller that records the payment in a
+// unit of work with its own writes (see InUnit) and, once the unit has
+// committed, sends it with Send. created is false when a payment with the
+// key exists: that payment is returned and nothing is written (the same
+// key with different input is CodeConflict).
+func (s *Service) Record(ctx context.Context, in AuthorizeInput) (_ Payment, created bool, err error) {
+	if err := in.validate(); err != nil {
+		return Payment{}, false, err
+	}
+	p, created, err := s.record(ctx, in)
+	if err == nil && !created && !sameRequest(p, in) {
+		return Payment{}, false, errKeyReused(in.IdempotencyKey)
+	}
+	return p, created, err
+}
+
+// Send is the second half of Authorize, for payment p that this caller
+// recorded with Record and that is still as Record returned it: it
+// authorizes p at the provider and records the outcome, as Authorize
+// does, description shown at the provider. A payment that moved on
+// meanwhile is answered as it stands.
+func (s *Service) Send(ctx context.Context, p Payment, description string) (Payment, error) {
+	if p.ID == "" || p.Status != StatusProcessing {
+		return Payment{}, commerce.Errorf(commerce.CodeFailedPrecondition, "payment: only a payment just recorded can be sent, this one is %q", p.Status)
+	}
+	return s.send(ctx, p, description)
+}
+
+// InUnit reports whether the payments this Service records with ctx are
+// written in the unit of work ctx carries, to commit or roll back with
+// it: its Store is a UnitMember that says so. Only then may a payment be
+// recorded in a unit that can still roll back: a payment committed on its
+// own while the unit rolled back would stay Processing, and would be sent
+// when a later Authorize or Reconcile resumed it.
+func (s *Service) InUnit(ctx context.Context) bool {
+	m, ok := s.store.(UnitMember)
+	return ok && m.InUnit(ctx)
+}
+
+// record creates the payment of in, Processing.
+func (s *Service) record(ctx context.Context, in AuthorizeInput) (Payment, bool, error) {
 	now := s.clock.Now()
 	zero := commerce.Zero(in.Amount.Currency())
 	// The payment is created already Processing, its first attempt
@@ -96,17 +152,7 @@ func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, er
 		CapturedAmount: zero, RefundedAmount: zero, CreatedAt: now, UpdatedAt: now,
 	}
 	ev := s.envelope(p, Initiated{PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, IdempotencyKey: p.IdempotencyKey})
-	stored, created, err := s.store.Create(ctx, p, []commerce.Envelope{ev})
-	if err != nil {
-		return Payment{}, err
-	}
-	if !created {
-		if !sameRequest(stored, in) {
-			return Payment{}, errKeyReused(in.IdempotencyKey)
-		}
-		return s.await(ctx, stored)
-	}
-	return s.send(ctx, stored, in.Description)
+	return s.store.Create(ctx, p, []commerce.Envelope{ev})
 }
 
 // attempt runs one authorization attempt of a payment that is Initiated or

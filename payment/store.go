@@ -60,3 +60,12 @@ type Store interface {
 	// neither the event ID nor the change is recorded.
 	ApplyWebhook(ctx context.Context, provider, eventID string, id commerce.PaymentID, fn func(*Payment) ([]commerce.Envelope, error)) (applied bool, err error)
 }
+
+// UnitMember is a Store that can write in a unit of work a context
+// carries, as the stores of adapters/postgres on one pool write in the
+// unit of that pool's OrderStore.Atomically. Service.InUnit asks it.
+type UnitMember interface {
+	// InUnit reports whether the Store's writes with ctx go into the
+	// unit of work ctx carries, committing or rolling back with it.
+	InUnit(ctx context.Context) bool
+}

@@ -23,9 +23,11 @@
 // order store's pool writes in. Given as order.Options.UnitOfWork when
 // the order service's Stock is an inventory.Service over an
 // [InventoryStore] on the same pool (as [NewStores] builds them),
-// order.Service commits a checkout's stock reservation with its move to
-// PaymentPending, and its confirmation with the stock's deduction,
-// together. Stores on other pools commit on their own; a Stock in another
+// order.Service commits a checkout's order with its stock reservation
+// (and with its payment's record, when the payment.Service's store is a
+// [PaymentStore] on the same pool), and its confirmation with the stock's
+// deduction, together. Stores on other pools commit on their own, and say
+// so ([PaymentStore.InUnit]); a Stock in another
 // process must not be given a unit (its calls would run while the unit's
 // transaction is open). Events written in a unit reach the outbox in its transaction.
 //

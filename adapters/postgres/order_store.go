@@ -388,9 +388,13 @@ func (s *OrderStore) Create(ctx context.Context, o order.Order, events func(orde
 
 // createConflict ends the transaction of a Create that inserted nothing
 // and reads why, in one round trip: an order with the key is returned;
-// an open order of the cart version is Conflict with its ID.
+// an open order of the cart version is Conflict with its ID. In a unit
+// of work the transaction is the unit's to end: the insert that did
+// nothing left it usable, and the reads run in it.
 func (s *OrderStore) createConflict(ctx context.Context, p *pipeTx, o order.Order) (order.Order, error) {
-	p.Queue(`ROLLBACK`)
+	if !p.unit {
+		p.Queue(`ROLLBACK`)
+	}
 	var existing order.Order
 	found := false
 	p.Queue(orderSelect+` WHERE o.idempotency_key = $1`, o.IdempotencyKey).Query(func(rows pgx.Rows) error {

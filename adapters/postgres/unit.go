@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/order"
+	"github.com/mercatohq/mercato/payment"
 )
 
 // unitKey is the context key of the unit of work under way.
@@ -30,7 +31,14 @@ func unitOf(ctx context.Context, pool *pgxpool.Pool) *pipeTx {
 	return u.p
 }
 
-var _ order.UnitOfWork = (*OrderStore)(nil)
+var (
+	_ order.UnitOfWork   = (*OrderStore)(nil)
+	_ payment.UnitMember = (*PaymentStore)(nil)
+)
+
+// InUnit implements payment.UnitMember: the store writes in the unit of
+// work ctx carries when that unit is on the store's pool.
+func (s *PaymentStore) InUnit(ctx context.Context) bool { return unitOf(ctx, s.pool) != nil }
 
 // Atomically implements order.UnitOfWork: the writes every store of this
 // package on the order store's pool (the orders and, built by NewStores
