@@ -162,7 +162,8 @@ func openShop(ctx context.Context, cfg shopConfig) (api http.Handler, svc httpap
 	svc.Customers, errs[1] = customer.NewService(stores.Customers, nil)
 	svc.Carts, errs[2] = cart.NewService(carts, svc.Catalog, nil)
 	svc.Inventory, errs[3] = inventory.NewService(stores.Inventory, &inventory.Options{Untracked: cfg.Untracked})
-	svc.Payments, errs[4] = payment.NewService(stores.Payments, fakeprovider.New(nil), nil)
+	// The fake captures in the authorization call, as Stripe does.
+	svc.Payments, errs[4] = payment.NewService(stores.Payments, fakeprovider.New(&fakeprovider.Options{AutoCapture: true}), nil)
 	svc.Orders, errs[5] = order.NewService(stores.Orders, svc.Carts, svc.Inventory, svc.Payments, &order.Options{UnitOfWork: stores.Orders})
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, httpapi.Services{}, nil, err

@@ -21,7 +21,8 @@ func wirePayment(ctx context.Context, p *process) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	provider := fakeprovider.New(&fakeprovider.Options{WebhookSecret: p.cfg.WebhookSecret})
+	// The fake captures in the authorization call, as Stripe does.
+	provider := fakeprovider.New(&fakeprovider.Options{WebhookSecret: p.cfg.WebhookSecret, AutoCapture: true})
 	payments, err := payment.NewService(store, provider, &payment.Options{Logger: p.log})
 	if err != nil {
 		return nil, err

@@ -138,7 +138,9 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (b *backend
 		b.describe = append(b.describe, "payments: Stripe (its webhook endpoint is /api/webhooks/stripe)")
 	} else {
 		// The fake's default secret is public; the shop's is generated.
-		b.fake = fakeprovider.New(&fakeprovider.Options{WebhookSecret: cfg.webhookSecret})
+		// It captures in the authorization call, as Stripe does: a
+		// checkout makes one provider call and records one outcome.
+		b.fake = fakeprovider.New(&fakeprovider.Options{WebhookSecret: cfg.webhookSecret, AutoCapture: true})
 		b.provider = b.fake
 		b.describe = append(b.describe, "payments: fake provider with Stripe's test tokens (pm_card_visa approves, pm_card_chargeDeclined declines)")
 	}
