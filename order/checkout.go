@@ -690,10 +690,10 @@ func (s *Service) discard(ctx context.Context, o Order, reason string) error {
 // order; a declined payment cancels it.
 func (s *Service) pay(ctx context.Context, o Order) (Order, error) {
 	in, charge, err := paymentInput(o)
-	if err != nil || !charge {
-		if err != nil {
-			return o, err
-		}
+	switch {
+	case err != nil:
+		return o, err
+	case !charge:
 		return s.complete(ctx, o, payment.Payment{})
 	}
 	p, err := s.payments.Authorize(ctx, in)
