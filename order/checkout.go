@@ -205,13 +205,13 @@ func (s *Service) checkout(ctx context.Context, cartID commerce.CartID, in Check
 	if s.atomic(o) {
 		placed, recorded, created, err := s.placeAtomically(ctx, o)
 		switch {
-		case err == nil && created:
-			return s.advanceFrom(ctx, placed, in.GiftCards, recorded)
 		case err == nil:
-			if err := checkReplay(placed, cartID, in); err != nil {
-				return Order{}, err
+			if !created {
+				if err := checkReplay(placed, cartID, in); err != nil {
+					return Order{}, err
+				}
 			}
-			return s.advance(ctx, placed, in.GiftCards)
+			return s.advanceFrom(ctx, placed, in.GiftCards, recorded)
 		case !errors.Is(err, commerce.ErrOutOfStock):
 			return Order{}, err
 		}

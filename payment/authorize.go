@@ -86,9 +86,6 @@ func (s *Service) authorize(ctx context.Context, in AuthorizeInput) (Payment, er
 		return Payment{}, err
 	}
 	if !created {
-		if !sameRequest(stored, in) {
-			return Payment{}, errKeyReused(in.IdempotencyKey)
-		}
 		return s.await(ctx, stored)
 	}
 	return s.send(ctx, stored, in.Description)
@@ -105,11 +102,7 @@ func (s *Service) Record(ctx context.Context, in AuthorizeInput) (_ Payment, cre
 	if err := in.validate(); err != nil {
 		return Payment{}, false, err
 	}
-	p, created, err := s.record(ctx, in)
-	if err == nil && !created && !sameRequest(p, in) {
-		return Payment{}, false, errKeyReused(in.IdempotencyKey)
-	}
-	return p, created, err
+	return s.record(ctx, in)
 }
 
 // Send is the second half of Authorize, for payment p that this caller
@@ -135,7 +128,8 @@ func (s *Service) InUnit(ctx context.Context) bool {
 	return ok && m.InUnit(ctx)
 }
 
-// record creates the payment of in, Processing.
+// record creates the payment of in, Processing. A payment with the key
+// made from other input is CodeConflict.
 func (s *Service) record(ctx context.Context, in AuthorizeInput) (Payment, bool, error) {
 	now := s.clock.Now()
 	zero := commerce.Zero(in.Amount.Currency())
@@ -152,7 +146,11 @@ func (s *Service) record(ctx context.Context, in AuthorizeInput) (Payment, bool,
 		CapturedAmount: zero, RefundedAmount: zero, CreatedAt: now, UpdatedAt: now,
 	}
 	ev := s.envelope(p, Initiated{PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, IdempotencyKey: p.IdempotencyKey})
-	return s.store.Create(ctx, p, []commerce.Envelope{ev})
+	stored, created, err := s.store.Create(ctx, p, []commerce.Envelope{ev})
+	if err == nil && !created && !sameRequest(stored, in) {
+		return Payment{}, false, errKeyReused(in.IdempotencyKey)
+	}
+	return stored, created, err
 }
 
 // attempt runs one authorization attempt of a payment that is Initiated or
