@@ -10,6 +10,9 @@
 // without writing anything: it returns the promotions that apply, the
 // codes that do not with a stable reason, and each line's discount,
 // spread with commerce.Money.Allocate so the shares always sum exactly.
+// Every priced cart evaluates the live automatic promotions: an
+// [AutomaticCache] in front of the store answers that from memory for a
+// second at a time, for what only shows a discount.
 //
 // Codes have limits (uses overall and per customer) and promotions a
 // campaign budget in money. They are taken the way stock is, in a saga

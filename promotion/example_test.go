@@ -94,3 +94,36 @@ func ExampleService_HoldGiftCards() {
 	fmt.Println("refunded:", refunded, "balance:", g.Balance)
 	// Output: refunded: 10.00 USD balance: 25.00 USD
 }
+
+// A cart's totals evaluate the automatic promotions through a cache, so
+// pricing a cart does not query the store every time; a promotion
+// created through the cache shows at once.
+func ExampleAutomaticCache() {
+	ctx := context.Background()
+	cache, err := promotion.NewAutomaticCache(memory.NewPromotionStore(nil), nil)
+	if err != nil {
+		panic(err)
+	}
+	forCarts, err := promotion.NewService(cache, nil)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := forCarts.CreatePromotion(ctx, promotion.PromotionInput{
+		Name: "Winter sale", Trigger: promotion.TriggerAutomatic,
+		Conditions: promotion.Conditions{Currency: "USD"},
+		Actions:    []promotion.Action{{Kind: promotion.ActionPercentOff, BasisPoints: 2000}},
+	}); err != nil {
+		panic(err)
+	}
+	price := commerce.MustMoney(5000, "USD")
+	res, err := forCarts.Evaluate(ctx, promotion.Basket{
+		Currency: "USD",
+		Lines:    []promotion.BasketLine{{SKU: "scarf", Quantity: 1, UnitPrice: price, Total: price}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("discount:", res.Discount, "by", res.Applied[0].Name)
+	// Output:
+	// discount: 10.00 USD by Winter sale
+}

@@ -167,11 +167,21 @@ func (s *shop) buildServices() error {
 	if s.promos, err = promotion.NewService(b.promos, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)}); err != nil {
 		return err
 	}
-	// Carts price through a cache the catalog's events keep current.
+	// Carts price through a cache the catalog's events keep current, and
+	// show the automatic promotions read at most a second before; checkout
+	// evaluates them from the store (s.promos).
 	if s.prices, err = cart.NewPriceCache(s.catalog, nil); err != nil {
 		return err
 	}
-	if s.carts, err = cart.NewService(b.carts, s.prices, &cart.Options{DefaultCurrency: shopCurrency, Discounter: s.promos}); err != nil {
+	automatic, err := promotion.NewAutomaticCache(b.promos, nil)
+	if err != nil {
+		return err
+	}
+	cartPromos, err := promotion.NewService(automatic, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)})
+	if err != nil {
+		return err
+	}
+	if s.carts, err = cart.NewService(b.carts, s.prices, &cart.Options{DefaultCurrency: shopCurrency, Discounter: cartPromos}); err != nil {
 		return err
 	}
 	if s.stock, err = inventory.NewService(b.stock, &inventory.Options{Logger: log}); err != nil {
