@@ -163,14 +163,21 @@ func (r *Relay) Close(ctx context.Context) error {
 // them.
 func (r *Relay) run(ctx context.Context) {
 	for ctx.Err() == nil {
-		n, err := r.relayBatch(ctx)
+		n, read, err := r.relayBatch(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
 			r.log.WarnContext(ctx, "pgbus: relay a batch of outbox events", "forwarded", n, "error", err)
 		}
-		wait := r.waker.HandleError(r.logger, n == 0 && err == nil, err)
+		// Only a whole batch (BatchSize rows) reads again at once. Fewer
+		// rows were all the query could see: a row committed since is
+		// announced by its own notification, and one hidden behind an
+		// older transaction is found by the poll that follows a
+		// notification (see idleWait), as after a query that found
+		// nothing. Reading again at once would cost every wake a second,
+		// empty query.
+		wait := r.waker.HandleError(r.logger, read < r.opts.BatchSize && err == nil, err)
 		if err != nil && n == 0 {
 			// Nothing moved: give the bus a moment before the same rows
 			// are offered again.

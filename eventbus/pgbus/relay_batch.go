@@ -17,11 +17,12 @@ import (
 
 // relayBatch reads the next rows of the outbox, forwards them and moves
 // the relay's position past the longest run of rows, from the first,
-// that were all forwarded. It returns how many rows that was.
-func (r *Relay) relayBatch(ctx context.Context) (n int, err error) {
+// that were all forwarded. It returns how many rows that was, and how
+// many it read.
+func (r *Relay) relayBatch(ctx context.Context) (n, read int, err error) {
 	tx, err := r.db.BeginTx(ctx, &sql.TxOptions{Isolation: r.schema.SubscribeIsolationLevel()})
 	if err != nil {
-		return 0, fmt.Errorf("pgbus: relay: begin: %w", err)
+		return 0, 0, fmt.Errorf("pgbus: relay: begin: %w", err)
 	}
 	committed := false
 	defer func() {
@@ -31,28 +32,28 @@ func (r *Relay) relayBatch(ctx context.Context) (n int, err error) {
 	}()
 	q, err := r.schema.SelectQuery(wsql.SelectQueryParams{Topic: r.opts.Topic, ConsumerGroup: relayGroup, OffsetsAdapter: r.offsets})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	rows, err := r.readRows(ctx, tx, q)
 	if err != nil || len(rows) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	n, ferr := r.forward(ctx, rows)
 	if n == 0 {
-		return 0, ferr
+		return 0, len(rows), ferr
 	}
 	ack, err := r.offsets.AckMessageQuery(wsql.AckMessageQueryParams{Topic: r.opts.Topic, LastRow: rows[n-1], Rows: rows[:n], ConsumerGroup: relayGroup})
 	if err != nil {
-		return 0, err
+		return 0, len(rows), err
 	}
 	if _, err := tx.ExecContext(ctx, ack.Query, ack.Args...); err != nil {
-		return 0, errors.Join(ferr, fmt.Errorf("pgbus: relay: move the position: %w", err))
+		return 0, len(rows), errors.Join(ferr, fmt.Errorf("pgbus: relay: move the position: %w", err))
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, errors.Join(ferr, fmt.Errorf("pgbus: relay: commit the position: %w", err))
+		return 0, len(rows), errors.Join(ferr, fmt.Errorf("pgbus: relay: commit the position: %w", err))
 	}
 	committed = true
-	return n, ferr
+	return n, len(rows), ferr
 }
 
 // readRows runs the outbox's select in tx and returns its rows.
