@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -361,77 +360,6 @@ func TestRelayIsWokenByACommitNotThePoll(t *testing.T) {
 	f.placeOrder(t, "ord_after", true)
 	eventually(t, "the last order is relayed", func() bool { return slices.Contains(f.received(), "ord_after") })
 	assert.NotContains(t, f.received(), "ord_rolled_back")
-}
-
-// outboxReads counts the relay's queries of the outbox table.
-type outboxReads struct{ n atomic.Int64 }
-
-func (c *outboxReads) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	if strings.Contains(d.SQL, "WITH last_processed") {
-		c.n.Add(1)
-	}
-	return ctx
-}
-
-func (c *outboxReads) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// startCountedRelay starts a relay on topic, woken only by notifications
-// (its polls are an hour apart), reading batches of batch rows over a
-// pool of its own whose reads of the outbox it counts.
-func (f *outboxFixture) startCountedRelay(t *testing.T, topic string, batch int) *outboxReads {
-	t.Helper()
-	ctx := context.Background()
-	reads := &outboxReads{}
-	cfg := f.pool.Config().Copy()
-	cfg.ConnConfig.Tracer = reads
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	relay, err := pgbus.NewRelay(pool, f.bus, &pgbus.OutboxOptions{
-		Topic:                topic,
-		Options:              pgbus.Options{Logger: quiet, PollInterval: time.Hour, BatchSize: batch},
-		FallbackPollInterval: time.Hour,
-	})
-	require.NoError(t, err)
-	require.NoError(t, relay.Start(ctx))
-	t.Cleanup(func() { _ = relay.Close(context.Background()) })
-	return reads
-}
-
-// TestRelayWaitsForTheNextNotificationAfterAPartialBatch: a query that
-// read fewer rows than a batch saw all there was, so the relay waits for
-// the next notification rather than query again at once: one query per
-// commit.
-func TestRelayWaitsForTheNextNotificationAfterAPartialBatch(t *testing.T) {
-	const topic = "partial_batch"
-	f := newOutboxFixtureOn(t, nil, topic)
-	reads := f.startCountedRelay(t, topic, 100)
-	const commits = 6
-	for i := range commits {
-		id := fmt.Sprintf("ord_partial_%d", i)
-		f.placeOrder(t, id, true)
-		eventually(t, id+" is relayed", func() bool { return slices.Contains(f.received(), id) })
-	}
-	// The start queries once, and once more when the listener's wake at
-	// connecting comes after that query.
-	assert.LessOrEqual(t, reads.n.Load(), int64(commits+2), "one query per commit")
-}
-
-// TestRelayReadsAWholeBatchAgainAtOnce: a query that filled its batch may
-// have left rows behind, which no further notification announces.
-func TestRelayReadsAWholeBatchAgainAtOnce(t *testing.T) {
-	const topic = "whole_batch"
-	f := newOutboxFixtureOn(t, nil, topic)
-	ctx := context.Background()
-	const events = 7
-	var envs []commerce.Envelope
-	for i := range events {
-		envs = append(envs, commerce.NewEnvelope(fmt.Sprintf("ord_whole_%d", i), time.Now(), orderPlaced{OrderID: fmt.Sprintf("ord_whole_%d", i)}))
-	}
-	reads := f.startCountedRelay(t, topic, 2)
-	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error { return f.outbox.Publish(ctx, tx, envs...) }))
-	eventually(t, "every event of the one commit is relayed", func() bool { return len(f.received()) == events })
-	assert.GreaterOrEqual(t, reads.n.Load(), int64(events/2+1), "a batch of 2 at a time")
 }
 
 func TestRelayFallsBackToPollingWithoutNotifications(t *testing.T) {

@@ -159,6 +159,19 @@ func (r *Relay) Close(ctx context.Context) error {
 	return r.closeErr
 }
 
+// caughtUp reports whether a batch that read read rows, failing with
+// err, saw everything the outbox had for the relay, so that the relay
+// waits for a notification (see waker) rather than query again at once.
+// Only a whole batch (BatchSize rows) may have left rows behind. Fewer
+// rows were all the query could see: a row committed since is announced
+// by its own notification, and one hidden behind an older transaction is
+// found by the poll that follows a notification (see idleWait), as after
+// a query that found nothing. Querying again at once would cost every
+// wake a second, empty query.
+func (r *Relay) caughtUp(read int, err error) bool {
+	return err == nil && read < r.opts.BatchSize
+}
+
 // run forwards batches until ctx ends, sleeping as the waker says between
 // them.
 func (r *Relay) run(ctx context.Context) {
@@ -170,14 +183,7 @@ func (r *Relay) run(ctx context.Context) {
 		if err != nil {
 			r.log.WarnContext(ctx, "pgbus: relay a batch of outbox events", "forwarded", n, "error", err)
 		}
-		// Only a whole batch (BatchSize rows) reads again at once. Fewer
-		// rows were all the query could see: a row committed since is
-		// announced by its own notification, and one hidden behind an
-		// older transaction is found by the poll that follows a
-		// notification (see idleWait), as after a query that found
-		// nothing. Reading again at once would cost every wake a second,
-		// empty query.
-		wait := r.waker.HandleError(r.logger, read < r.opts.BatchSize && err == nil, err)
+		wait := r.waker.HandleError(r.logger, r.caughtUp(read, err), err)
 		if err != nil && n == 0 {
 			// Nothing moved: give the bus a moment before the same rows
 			// are offered again.

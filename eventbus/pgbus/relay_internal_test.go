@@ -150,3 +150,15 @@ func TestIdleWait(t *testing.T) {
 	assert.Equal(t, 50*time.Millisecond, idleWait(0, time.Hour, 50*time.Millisecond), "the fallback bounds the poll too")
 	assert.Equal(t, time.Hour, idleWait(hotWindow+time.Second, time.Hour, 2*time.Hour), "never under the poll interval")
 }
+
+// TestRelayCaughtUp: only a whole batch makes the relay query again at
+// once; a partial or empty one waits for the next notification, and a
+// failure for the error backoff.
+func TestRelayCaughtUp(t *testing.T) {
+	r := &Relay{opts: OutboxOptions{Options: Options{BatchSize: 10}}}
+	assert.True(t, r.caughtUp(0, nil), "an empty read")
+	assert.True(t, r.caughtUp(1, nil), "one row of ten")
+	assert.True(t, r.caughtUp(9, nil), "nine rows of ten")
+	assert.False(t, r.caughtUp(10, nil), "a whole batch may have left rows behind")
+	assert.False(t, r.caughtUp(3, errors.New("the bus refused one")), "a failure retries as the error backoff says")
+}
