@@ -50,9 +50,8 @@ type AutomaticCache struct {
 	// store what it read: it may have read the store before the write the
 	// eviction follows.
 	gen     uint64
-	held    bool
-	readFor time.Time // the now the held answer was read for
-	promos  []Promotion
+	readFor time.Time   // the now the held answer was read for
+	promos  []Promotion // the held answer; nil when none is held
 }
 
 // NewAutomaticCache returns a cache in front of store. opts may be nil.
@@ -96,7 +95,7 @@ func (c *AutomaticCache) AutomaticPromotions(ctx context.Context, now time.Time)
 	}
 	c.mu.Lock()
 	if c.gen == gen {
-		c.held, c.readFor, c.promos = true, now, clonePromotions(ps)
+		c.readFor, c.promos = now, clonePromotions(ps)
 	}
 	c.mu.Unlock()
 	return ps, nil
@@ -106,7 +105,7 @@ func (c *AutomaticCache) AutomaticPromotions(ctx context.Context, now time.Time)
 func (c *AutomaticCache) cached(now time.Time) ([]Promotion, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.held || now.Before(c.readFor) || !now.Before(c.readFor.Add(c.ttl)) {
+	if c.promos == nil || now.Before(c.readFor) || !now.Before(c.readFor.Add(c.ttl)) {
 		return nil, false
 	}
 	return clonePromotions(c.promos), true
@@ -118,7 +117,7 @@ func (c *AutomaticCache) cached(now time.Time) ([]Promotion, bool) {
 func (c *AutomaticCache) Evict() {
 	c.mu.Lock()
 	c.gen++
-	c.held, c.promos = false, nil
+	c.promos = nil
 	c.mu.Unlock()
 }
 
@@ -134,6 +133,7 @@ func (c *AutomaticCache) UpdatePromotion(ctx context.Context, id commerce.Promot
 	return c.Store.UpdatePromotion(ctx, id, fn)
 }
 
+// clonePromotions deep-copies ps, never returning nil.
 func clonePromotions(ps []Promotion) []Promotion {
 	out := make([]Promotion, len(ps))
 	for i, p := range ps {

@@ -164,7 +164,8 @@ func (s *shop) buildServices() error {
 	if s.customers, err = customer.NewService(b.customer, copts); err != nil {
 		return err
 	}
-	if s.promos, err = promotion.NewService(b.promos, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)}); err != nil {
+	promoOpts := &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)}
+	if s.promos, err = promotion.NewService(b.promos, promoOpts); err != nil {
 		return err
 	}
 	// Carts price through a cache the catalog's events keep current, and
@@ -177,7 +178,7 @@ func (s *shop) buildServices() error {
 	if err != nil {
 		return err
 	}
-	cartPromos, err := promotion.NewService(automatic, &promotion.Options{Logger: log, Products: promotion.CatalogProducts(s.catalog)})
+	cartPromos, err := promotion.NewService(automatic, promoOpts)
 	if err != nil {
 		return err
 	}
