@@ -72,10 +72,11 @@ type CheckoutInput struct {
 //     provider call: recovery finds the order PaymentPending and its
 //     payment Processing, and reconciles the payment with the provider.
 //
-// On PostgreSQL that is 8 round trips. When the second unit cannot
-// commit (the order cancelled meanwhile, the reservation lapsed, the
-// payment moved on) it writes nothing, and the payment's outcome is
-// recorded on its own before the order is completed as below. A payment
+// On PostgreSQL that is 8 round trips (7 for a cart of one line). When
+// the second unit cannot commit (the order cancelled meanwhile, the
+// reservation lapsed, the payment moved on) it writes nothing, and the
+// payment's outcome is recorded on its own before the order is completed
+// as below. A payment
 // the provider only authorized is recorded, and captured, on its own too:
 // three commits. A payment whose writes do not join the unit is recorded
 // in a commit of its own before the provider call, and its outcome after
