@@ -77,10 +77,10 @@ type CheckoutInput struct {
 // reservation lapsed, the payment moved on) it writes nothing, and the
 // payment's outcome is recorded on its own before the order is completed
 // as below. A payment
-// the provider only authorized is recorded, and captured, on its own too:
-// three commits. A payment whose writes do not join the unit is recorded
-// in a commit of its own before the provider call, and its outcome after
-// it: four commits. Stock short, the first unit leaves nothing, and the
+// the provider only authorized is recorded, and captured, in commits of
+// its own between the two units. A payment whose writes do not join the
+// unit is recorded in a commit of its own before the provider call, and
+// its outcome after it: four commits. Stock short, the first unit leaves nothing, and the
 // order is then created (Pending) and discarded on its own, so that
 // checkout too announces order.created and order.discarded. Without a
 // UnitOfWork, or with holds to take, the creation, the reservation, the
