@@ -52,7 +52,7 @@ func (s *Service) MarkConverted(ctx context.Context, id commerce.CartID, orderID
 		return c, errChanged(c, version)
 	}
 	var done Cart
-	c, err = s.store.Update(ctx, id, s.opts.TTL, func(c *Cart) ([]commerce.Envelope, error) {
+	fn := func(c *Cart) ([]commerce.Envelope, error) {
 		now := s.now()
 		if c.ExpiredAt(now) {
 			return nil, notFound(c.ID)
@@ -79,7 +79,13 @@ func (s *Service) MarkConverted(ctx context.Context, id commerce.CartID, orderID
 		return s.envelopes(c.ID, now, Converted{
 			CartID: c.ID, CustomerID: c.CustomerID, OrderID: orderID, Lines: eventLines(c.Lines), ItemCount: c.ItemCount(),
 		}), nil
-	})
+	}
+	// The cart just read is where a store that can starts the write.
+	if u, ok := s.store.(UpdaterFrom); ok {
+		c, err = u.UpdateFrom(ctx, c, s.opts.TTL, fn)
+	} else {
+		c, err = s.store.Update(ctx, id, s.opts.TTL, fn)
+	}
 	switch {
 	case errors.Is(err, errDone):
 		return done, nil

@@ -50,9 +50,11 @@ type CheckoutInput struct {
 // key or by Recover.
 //
 // With Options.UnitOfWork (the Store and the Stock writing to one
-// database: the PostgreSQL stores on one pool) and no promotion or gift
-// card to hold, a checkout makes three durable commits, each buying one
-// guarantee:
+// database: the PostgreSQL stores on one pool), Payments a
+// PaymentRecorder whose writes join the unit (the payment store on the
+// same pool), no promotion or gift card to hold, and a provider that
+// captures in the authorization call, a checkout makes two durable
+// commits, each buying one guarantee:
 //  1. the order created, PaymentPending, with its stock reserved and its
 //     payment recorded, in one unit (order.created,
 //     order.payment_pending, inventory.reserved, payment.initiated): the
@@ -62,23 +64,29 @@ type CheckoutInput struct {
 //     a crash during it is reconciled with the provider, never charged
 //     twice; and no crash leaves an order, its stock or its payment
 //     without the others;
-//  2. the payment's outcome (the provider's reference): the money taken
-//     is known to recovery whatever happens next;
-//  3. the order Confirmed and the stock deducted, in one unit
-//     (order.confirmed, inventory.deducted), after the cart is converted:
-//     the sale is final in one step.
+//  2. after the provider call, and the cart converted, the payment's
+//     outcome, the order Confirmed and the stock deducted, in one unit
+//     (payment.authorized, payment.captured, payment.completed,
+//     order.confirmed, inventory.deducted): the money taken and the sale
+//     are final in one step. A crash before it is a crash during the
+//     provider call: recovery finds the order PaymentPending and its
+//     payment Processing, and reconciles the payment with the provider.
 //
-// On PostgreSQL that is 9 round trips. The payment is recorded in the
-// first unit only when its write joins that unit (Payments is a
-// PaymentRecorder whose InUnit says so: the payment store on the same
-// pool); otherwise it is recorded in a commit of its own before the
-// provider call, four commits in all. Stock short, the unit leaves
-// nothing, and the order is then created (Pending) and discarded on its
-// own, so that checkout too announces order.created and order.discarded.
-// Without a UnitOfWork, or with holds to take, the creation, the
-// reservation, the move to PaymentPending, the payment's record and its
-// outcome, the deduction and the confirmation commit one by one, with the
-// holds and their captures between: seven commits or more.
+// On PostgreSQL that is 8 round trips (7 for a cart of one line). When
+// the second unit cannot commit (the order cancelled meanwhile, the
+// reservation lapsed, the payment moved on) it writes nothing, and the
+// payment's outcome is recorded on its own before the order is completed
+// as below. A payment
+// the provider only authorized is recorded, and captured, in commits of
+// its own between the two units. A payment whose writes do not join the
+// unit is recorded in a commit of its own before the provider call, and
+// its outcome after it: four commits. Stock short, the first unit leaves nothing, and the
+// order is then created (Pending) and discarded on its own, so that
+// checkout too announces order.created and order.discarded. Without a
+// UnitOfWork, or with holds to take, the creation, the reservation, the
+// move to PaymentPending, the payment's record and its outcome, the
+// deduction and the confirmation commit one by one, with the holds and
+// their captures between: seven commits or more.
 //
 // Errors:
 //   - bad input: InvalidArgument with the field;
@@ -701,11 +709,73 @@ func (s *Service) pay(ctx context.Context, o Order) (Order, error) {
 }
 
 // sendRecorded is pay for an order whose payment p was recorded with it
-// (placeAtomically): it sends p to the provider.
+// (placeAtomically): it sends p to the provider and, when the provider
+// captured it at once, completes the order in one unit with the
+// payment's outcome (completeCaptured).
 func (s *Service) sendRecorded(ctx context.Context, o Order, p payment.Payment) (Order, error) {
-	p, err := s.payments.(PaymentRecorder).Send(ctx, p, paymentDescription(o))
+	rec := s.payments.(PaymentRecorder)
+	a, err := rec.Call(ctx, p, paymentDescription(o))
+	if err != nil {
+		return o, err
+	}
+	if a.Captured() && s.completesAtomically(o) {
+		if confirmed, ok := s.completeCaptured(ctx, o, rec, a); ok {
+			return confirmed, nil
+		}
+	}
+	p, err = rec.Conclude(ctx, a)
 	return s.paid(ctx, o, p, err)
 }
+
+// completesAtomically reports whether complete finishes o in one unit
+// (completeAtomically): a unit is at hand, o holds nothing else, and its
+// reservation is young, well within its TTL.
+func (s *Service) completesAtomically(o Order) bool {
+	return s.atomic(o) && s.now().Before(o.UpdatedAt.Add(s.opts.ReservationTTL/2))
+}
+
+// completeCaptured is completeAtomically for an order whose payment the
+// provider captured in authorization a, not yet recorded: the payment's
+// outcome (payment.authorized, payment.captured, payment.completed)
+// commits in the unit too, so the money taken, the order Confirmed and
+// the stock deducted are durable in one commit. A crash before it leaves
+// the order PaymentPending and its payment Processing, as a crash during
+// the provider call does, for recovery to reconcile with the provider.
+//
+// ok is false when the unit did not commit, for whatever reason (the
+// payments not in the unit, the payment moved on, the reservation
+// lapsed, the order cancelled meanwhile, a database error): nothing of it
+// was written, and the caller concludes a on its own and completes the
+// order step by step, which handles each of those cases.
+func (s *Service) completeCaptured(ctx context.Context, o Order, rec PaymentRecorder, a payment.Authorization) (_ Order, ok bool) {
+	if err := s.convertCart(ctx, o); err != nil {
+		return o, false
+	}
+	var confirmed Order
+	err := s.opts.UnitOfWork.Atomically(ctx, func(ctx context.Context) error {
+		if !rec.InUnit(ctx) {
+			return errNotInUnit
+		}
+		p, err := rec.Conclude(ctx, a)
+		if err != nil {
+			return err
+		}
+		if confirmed, err = s.confirm(ctx, o, p); err != nil {
+			return err
+		}
+		return s.stock.Deduct(ctx, o.ReservationID)
+	})
+	if err != nil {
+		s.log.DebugContext(ctx, "order: the captured payment did not complete the order in one unit; completing it step by step",
+			"order_id", o.ID, "error", err)
+		return o, false
+	}
+	return confirmed, true
+}
+
+// errNotInUnit leaves the unit of completeCaptured when the payments do
+// not write in it.
+var errNotInUnit = errors.New("order: the payments do not write in the unit")
 
 // paid goes on from the authorization of o's payment p, whose call
 // returned err: a decline cancels the order, a payment taken completes it.
@@ -746,7 +816,7 @@ func (s *Service) complete(ctx context.Context, o Order, p payment.Payment) (Ord
 			return o, err
 		}
 	}
-	if s.atomic(o) && s.now().Before(o.UpdatedAt.Add(s.opts.ReservationTTL/2)) {
+	if s.completesAtomically(o) {
 		return s.completeAtomically(ctx, o, p)
 	}
 	if err := s.stock.Deduct(ctx, o.ReservationID); err != nil {

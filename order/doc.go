@@ -13,9 +13,9 @@
 // PostgreSQL stores on one pool, the Stock writing to the same database)
 // the order is created with its stock reserved (and, when the payments
 // write to the same database, its payment recorded), and the deduction
-// written with the confirmation, in one transaction each:
-// [Service.Checkout] lists the three commits a checkout then makes and
-// what each one buys.
+// written with the confirmation (and the payment's outcome), in one
+// transaction each: [Service.Checkout] lists the two commits a checkout
+// then makes and what each one buys.
 //
 // Promotions and gift cards are optional ([Options.Promotions],
 // [Options.GiftCards], usually one *promotion.Service; nil means none and

@@ -31,8 +31,9 @@ type Options struct {
 	// UnitOfWork, when set, writes a checkout's stock and order changes
 	// together: the order's creation with the reservation (and the
 	// payment's record, when the payments write in the unit: see
-	// PaymentRecorder), the deduction with the confirmation, one commit
-	// each (see Service.Checkout). Set it only when the Stock writes to the Store's
+	// PaymentRecorder), the deduction with the confirmation (and the
+	// payment's captured outcome), one commit each (see
+	// Service.Checkout). Set it only when the Stock writes to the Store's
 	// database in the unit — the stores of adapters/postgres on one pool,
 	// the Stock an inventory.Service over its InventoryStore. With a Stock
 	// in another process or database, the unit would hold a transaction

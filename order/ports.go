@@ -103,21 +103,29 @@ type Payments interface {
 	Refunds(ctx context.Context, id commerce.PaymentID) ([]payment.Refund, error)
 }
 
-// PaymentRecorder is Payments that can record a payment in a unit of work
-// and send it to the provider once the unit has committed
-// (payment.Service does). With a UnitOfWork, Checkout records the payment
-// in the unit that places the order when InUnit says the payment's write
-// joins that unit: one commit fewer per checkout. Otherwise it calls
+// PaymentRecorder is Payments that can write a payment in a unit of work
+// (payment.Service does): record it in one, send it to the provider once
+// that unit has committed, and record the provider's answer in another.
+// With a UnitOfWork, Checkout records the payment in the unit that places
+// the order, and records a payment the provider captured at once in the
+// unit that completes the order, when InUnit says the payment's writes
+// join those units: two commits fewer per checkout. Otherwise it calls
 // Authorize after the unit.
 type PaymentRecorder interface {
-	// InUnit reports whether Record with ctx writes in the unit of work
-	// ctx carries, to commit or roll back with it.
+	// InUnit reports whether Record and Conclude with ctx write in the
+	// unit of work ctx carries, to commit or roll back with it.
 	InUnit(ctx context.Context) bool
 	// Record stores the payment of in, Processing, without calling the
 	// provider; created is false when a payment with in's key exists.
 	Record(ctx context.Context, in payment.AuthorizeInput) (p payment.Payment, created bool, err error)
-	// Send authorizes a payment that Record returned, as Authorize does.
-	Send(ctx context.Context, p payment.Payment, description string) (payment.Payment, error)
+	// Call authorizes a payment that Record returned at the provider and
+	// returns the answer without recording it.
+	Call(ctx context.Context, p payment.Payment, description string) (payment.Authorization, error)
+	// Conclude records the answer Call returned, as Authorize does once
+	// its provider call has returned. In a unit of work it records only
+	// a captured authorization and calls no provider; anything else is
+	// an error there, and nothing is written.
+	Conclude(ctx context.Context, a payment.Authorization) (payment.Payment, error)
 }
 
 // The in-process services are the reference implementations of the ports.

@@ -60,9 +60,10 @@ type ListFilter struct {
 // stock in one transaction when both live in one database (as the stores
 // of adapters/postgres on one pool do). Given one (Options.UnitOfWork),
 // the Service creates the order, PaymentPending, and reserves its stock
-// in one unit (recording its payment there too when the payments write in
-// the unit: PaymentRecorder), and confirms the order and deducts the
-// stock in another: one commit each instead of two or three.
+// in one unit, and confirms the order and deducts the stock in another:
+// one commit each instead of two or three. When the payments write in the
+// unit too (PaymentRecorder), the payment is recorded in the first unit
+// and its captured outcome in the second.
 //
 // Atomically runs fn and commits, together, every write that this Store
 // and the Service's Stock make with fn's context: all of them once fn

@@ -109,12 +109,22 @@ func (s *Service) Record(ctx context.Context, in AuthorizeInput) (_ Payment, cre
 // recorded with Record and that is still as Record returned it: it
 // authorizes p at the provider and records the outcome, as Authorize
 // does, description shown at the provider. A payment that moved on
-// meanwhile is answered as it stands.
+// meanwhile is answered as it stands. It is Call and Conclude, outside
+// any unit of work.
 func (s *Service) Send(ctx context.Context, p Payment, description string) (Payment, error) {
-	if p.ID == "" || p.Status != StatusProcessing {
-		return Payment{}, commerce.Errorf(commerce.CodeFailedPrecondition, "payment: only a payment just recorded can be sent, this one is %q", p.Status)
+	if err := sendable(p); err != nil {
+		return Payment{}, err
 	}
 	return s.send(ctx, p, description)
+}
+
+// sendable checks that p is a payment just recorded, as Send and Call
+// take.
+func sendable(p Payment) error {
+	if p.ID == "" || p.Status != StatusProcessing {
+		return commerce.Errorf(commerce.CodeFailedPrecondition, "payment: only a payment just recorded can be sent, this one is %q", p.Status)
+	}
+	return nil
 }
 
 // InUnit reports whether the payments this Service records with ctx are
@@ -209,6 +219,13 @@ func (s *Service) refCollision(ctx context.Context, p Payment, ref string, err e
 // send authorizes a Processing payment at the provider and records the
 // outcome.
 func (s *Service) send(ctx context.Context, p Payment, description string) (Payment, error) {
+	res, err := s.authorizeAtProvider(ctx, p, description)
+	return s.recordAuthorization(ctx, p, res, err)
+}
+
+// authorizeAtProvider makes the authorization call of a Processing
+// payment, with lookups and retries, and records nothing.
+func (s *Service) authorizeAtProvider(ctx context.Context, p Payment, description string) (ProviderResult, error) {
 	if description == "" {
 		description = "Order " + p.OrderID.String()
 	}
@@ -218,13 +235,12 @@ func (s *Service) send(ctx context.Context, p Payment, description string) (Paym
 		Metadata: map[string]string{"mercato_payment_id": p.ID.String(), "mercato_order_id": p.OrderID.String()},
 		Capture:  p.CaptureNow,
 	}
-	res, err := call(ctx, s, func() (ProviderResult, error) {
+	return call(ctx, s, func() (ProviderResult, error) {
 		return s.provider.Authorize(ctx, req)
 	}, func() (ProviderResult, bool, error) {
 		r, err := s.provider.Lookup(ctx, LookupRequest{PaymentID: p.ID, IdempotencyKey: req.IdempotencyKey})
 		return r, err == nil && r.Status != ProviderNotFound && r.Status != ProviderPending, err
 	})
-	return s.recordAuthorization(ctx, p, res, err)
 }
 
 // recordAuthorization stores the outcome of an authorization call.

@@ -50,3 +50,30 @@ func ExampleCanTransition() {
 	// true
 	// false
 }
+
+// A caller that writes the payment in its own transactions records it,
+// calls the provider with nothing open, and records the answer where it
+// chooses: a payment captured in the call is final once concluded.
+func ExampleService_Conclude() {
+	ctx := context.Background()
+	fake := fakeprovider.New(&fakeprovider.Options{AutoCapture: true})
+	svc, err := payment.NewService(memory.NewPaymentStore(&memory.Options{Events: commerce.DiscardEvents{}}), fake, nil)
+	if err != nil {
+		panic(err)
+	}
+	recorded, _, err := svc.Record(ctx, payment.AuthorizeInput{
+		OrderID: commerce.NewID[commerce.OrderID](), Amount: commerce.MustMoney(2500, "EUR"),
+		PaymentMethod: "pm_card_visa", IdempotencyKey: "checkout-44", CaptureNow: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	a, err := svc.Call(ctx, recorded, "Order 44")
+	if err != nil {
+		panic(err)
+	}
+	p, err := svc.Conclude(ctx, a)
+	fmt.Println(a.Captured(), p.Status, p.CapturedAmount, err)
+	// Output:
+	// true completed 25.00 EUR <nil>
+}

@@ -26,7 +26,8 @@
 // order.Service commits a checkout's order with its stock reservation
 // (and with its payment's record, when the payment.Service's store is a
 // [PaymentStore] on the same pool), and its confirmation with the stock's
-// deduction, together. Stores on other pools commit on their own, and say
+// deduction (and with the payment's captured outcome), together: two
+// commits per checkout. Stores on other pools commit on their own, and say
 // so ([PaymentStore.InUnit]); a Stock in another
 // process must not be given a unit (its calls would run while the unit's
 // transaction is open). Events written in a unit reach the outbox in its transaction.
