@@ -76,17 +76,17 @@ type CheckoutInput struct {
 // the second unit cannot commit (the order cancelled meanwhile, the
 // reservation lapsed, the payment moved on) it writes nothing, and the
 // payment's outcome is recorded on its own before the order is completed
-// as below. A payment
-// the provider only authorized is recorded, and captured, in commits of
-// its own between the two units. A payment whose writes do not join the
-// unit is recorded in a commit of its own before the provider call, and
-// its outcome after it: four commits. Stock short, the first unit leaves nothing, and the
-// order is then created (Pending) and discarded on its own, so that
-// checkout too announces order.created and order.discarded. Without a
-// UnitOfWork, or with holds to take, the creation, the reservation, the
-// move to PaymentPending, the payment's record and its outcome, the
-// deduction and the confirmation commit one by one, with the holds and
-// their captures between: seven commits or more.
+// as below. A payment the provider only authorized is recorded, and
+// captured, in commits of its own between the two units. A payment whose
+// writes do not join the unit is recorded in a commit of its own before
+// the provider call, and its outcome after it: four commits. Stock short,
+// the first unit leaves nothing, and the order is then created (Pending)
+// and discarded on its own, so that checkout too announces order.created
+// and order.discarded. Without a UnitOfWork, or with holds to take, the
+// creation, the reservation, the move to PaymentPending, the payment's
+// record and its outcome, the deduction and the confirmation commit one
+// by one, with the holds and their captures between: seven commits or
+// more.
 //
 // Errors:
 //   - bad input: InvalidArgument with the field;
