@@ -239,8 +239,8 @@ func BenchmarkIndexing(b *testing.B) {
 }
 
 // BenchmarkSearch measures queries over the 100,000-product on-disk
-// index through search.Service, in one shard and in two (a query then
-// runs on both cores): p50/p99 latency, queries/s, the index's size on
+// index through search.Service, in one shard and in two (the default; a
+// query then runs on both cores): p50/p99 latency, queries/s, the index's size on
 // disk and the process's RSS.
 func BenchmarkSearch(b *testing.B) {
 	for _, shards := range []int{1, 2} {

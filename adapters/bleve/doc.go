@@ -1,7 +1,7 @@
 // Package bleve implements search.Index on bleve v2
 // (github.com/blevesearch/bleve/v2): a products-catalog index and a
 // products-reviews index, on disk (Options.Path) or temporary, each
-// optionally split into shards (Options.Shards) that every query
+// split into shards (Options.Shards, two unless set) that every query
 // searches at once, merging the hits, totals and facets.
 //
 // The catalog mapping analyses text in English (stemming, stop words)

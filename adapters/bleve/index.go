@@ -81,11 +81,17 @@ func New(opts *Options) (*Index, error) {
 		}
 		x.tempDir = true
 	}
-	if x.catalog, err = openShards(o, x.dir, x.tempDir, "catalog", cm); err != nil {
+	if x.opts.Shards == 0 {
+		if x.opts.Shards, err = shardsAt(x.dir, x.tempDir); err != nil {
+			x.removeTempDir()
+			return nil, err
+		}
+	}
+	if x.catalog, err = openShards(x.opts, x.dir, x.tempDir, "catalog", cm); err != nil {
 		x.removeTempDir()
 		return nil, err
 	}
-	if x.reviews, err = openShards(o, x.dir, x.tempDir, "reviews", rm); err != nil {
+	if x.reviews, err = openShards(x.opts, x.dir, x.tempDir, "reviews", rm); err != nil {
 		x.catalog.close()
 		x.removeTempDir()
 		return nil, err
@@ -94,6 +100,22 @@ func New(opts *Options) (*Index, error) {
 		x.columns = append(x.columns, newColumnCache())
 	}
 	return x, nil
+}
+
+// shardsAt is the shard count of the index in dir, or DefaultShards
+// when there is none yet.
+func shardsAt(dir string, temporary bool) (int, error) {
+	if temporary {
+		return DefaultShards, nil
+	}
+	existing, err := filepath.Glob(filepath.Join(dir, "catalog-*"))
+	if err != nil {
+		return 0, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: path %q: %w", dir, err)
+	}
+	if len(existing) == 0 {
+		return DefaultShards, nil
+	}
+	return len(existing), nil
 }
 
 // openShards opens or creates the shards of one index, named

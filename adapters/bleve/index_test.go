@@ -2,6 +2,8 @@ package bleve_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,6 +28,10 @@ func TestIndexInMemory(t *testing.T) {
 
 func TestIndexOnDisk(t *testing.T) {
 	searchtest.Run(t, newIndex(func(t testing.TB) *bleve.Options { return &bleve.Options{Path: t.TempDir()} }))
+}
+
+func TestIndexOneShard(t *testing.T) {
+	searchtest.Run(t, newIndex(func(testing.TB) *bleve.Options { return &bleve.Options{Shards: 1} }))
 }
 
 func TestIndexSharded(t *testing.T) {
@@ -59,6 +65,47 @@ func TestIndexReopen(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, len(c.Docs), mustTotal(t, svc))
 	require.NotZero(t, res.Total)
+}
+
+// A zero Shards creates DefaultShards shards, and reopens an index with
+// the count it was created with, whatever that was.
+func TestIndexDefaultShards(t *testing.T) {
+	ctx := context.Background()
+	c, err := searchtest.NewCorpus()
+	require.NoError(t, err)
+
+	fresh := t.TempDir()
+	idx, err := bleve.New(&bleve.Options{Path: fresh})
+	require.NoError(t, err)
+	require.NoError(t, idx.Close(ctx))
+	require.Len(t, shardDirs(t, fresh, "catalog"), bleve.DefaultShards)
+	require.Len(t, shardDirs(t, fresh, "reviews"), bleve.DefaultShards)
+
+	single := t.TempDir()
+	idx, err = bleve.New(&bleve.Options{Path: single, Shards: 1})
+	require.NoError(t, err)
+	require.NoError(t, c.Load(ctx, idx))
+	require.NoError(t, idx.Close(ctx))
+
+	idx, err = bleve.New(&bleve.Options{Path: single})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = idx.Close(ctx) })
+	require.Len(t, shardDirs(t, single, "catalog"), 1)
+	svc, err := search.NewService(idx, nil)
+	require.NoError(t, err)
+	require.Equal(t, len(c.Docs), mustTotal(t, svc))
+}
+
+func shardDirs(t *testing.T, dir, name string) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(dir, name+"-*"))
+	require.NoError(t, err)
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		require.NoError(t, err)
+		require.True(t, fi.IsDir(), d)
+	}
+	return dirs
 }
 
 func mustTotal(t *testing.T, svc *search.Service) int {

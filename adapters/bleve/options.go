@@ -11,6 +11,11 @@ const (
 	// DefaultReviewProducts is how many products a text query takes from
 	// the reviews index at most.
 	DefaultReviewProducts = 200
+	// DefaultShards is how many shards a new index is split into when
+	// Options.Shards is zero. Two shards search a broad word's hits on
+	// two cores at once, and each shard's smaller collections shorten
+	// the tail on one core too.
+	DefaultShards = 2
 	// MaxShards bounds Options.Shards.
 	MaxShards = 64
 )
@@ -19,8 +24,8 @@ const (
 // documented default.
 type Options struct {
 	// Path is the directory holding the indexes. An index already there
-	// is reopened, with the shard count it was created with (a different
-	// Shards is FailedPrecondition). Empty makes a temporary index: new,
+	// is reopened, with the shard count it was created with (a Shards
+	// other than zero or that count is FailedPrecondition). Empty makes a temporary index: new,
 	// in a private directory under os.TempDir that Close removes, its
 	// writes not waiting for the disk. It lives on disk rather than in
 	// memory alone because the engine merges segments only there: a
@@ -29,7 +34,8 @@ type Options struct {
 	// Shards splits each index into this many shards, a product and its
 	// reviews routed to one of them by a hash of its ID, under an index
 	// alias that fans every query out to all shards and merges the
-	// results. Default 1.
+	// results. Zero takes the count of the index already at Path, or
+	// DefaultShards for a new one.
 	Shards int
 	// ReviewProducts is how many products, best review matches first, a
 	// text query takes from the reviews index. Default
@@ -45,10 +51,7 @@ func (o *Options) resolved() (Options, error) {
 	if o != nil {
 		r = *o
 	}
-	switch {
-	case r.Shards == 0:
-		r.Shards = 1
-	case r.Shards < 0 || r.Shards > MaxShards:
+	if r.Shards < 0 || r.Shards > MaxShards {
 		return r, commerce.Errorf(commerce.CodeInvalidArgument, "bleve: shards must be between 1 and %d, got %d", MaxShards, r.Shards).WithDetail("field", "shards")
 	}
 	switch {

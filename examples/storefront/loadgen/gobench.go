@@ -39,7 +39,7 @@ func standardBenchmarks(searchProducts int) []goBenchmark {
 		{label: "checkout, PostgreSQL + Redis", pkg: "./adapters/postgres", pattern: "^BenchmarkCheckout$"},
 		{
 			label: "search, bleve index on disk", pkg: "./adapters/bleve",
-			pattern: `^BenchmarkSearch$/^shards=1$/^text\+4filters\+facets$`,
+			pattern: `^BenchmarkSearch$/^shards=2$/^text\+4filters\+facets$`,
 			env:     []string{"MERCATO_BENCH_PRODUCTS=" + strconv.Itoa(searchProducts)},
 		},
 		{label: "gateway hop, GET of a small answer", pkg: "./gateway", pattern: "^BenchmarkProxyOverhead$"},
