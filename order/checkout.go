@@ -72,7 +72,7 @@ type CheckoutInput struct {
 //     provider call: recovery finds the order PaymentPending and its
 //     payment Processing, and reconciles the payment with the provider.
 //
-// On PostgreSQL that is 7 round trips (6 for a cart of one line). When
+// On PostgreSQL that is 6 round trips (5 for a cart of one line). When
 // the second unit cannot commit (the order cancelled meanwhile, the
 // reservation lapsed, the payment moved on) it writes nothing, and the
 // payment's outcome is recorded on its own before the order is completed
