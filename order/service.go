@@ -85,8 +85,28 @@ var errUnchanged = errors.New("order: unchanged")
 // adjusts the order in the same write; refund is the amount the event
 // reports for cancellations and refunds.
 func (s *Service) move(ctx context.Context, id commerce.OrderID, from []Status, to Status, actor, reason string, mutate func(*Order) error, refund commerce.Money) (Order, error) {
+	return s.moveBy(func(fn func(*Order) ([]commerce.Envelope, error)) (Order, error) {
+		return s.store.Update(ctx, id, fn)
+	}, from, to, actor, reason, mutate, refund)
+}
+
+// moveFrom is move applied to seen, the order as the caller holds it,
+// without reading it again when the store can (UpdaterFrom): then it is
+// CodeConflict, writing nothing, if the order has moved on since.
+func (s *Service) moveFrom(ctx context.Context, seen Order, from []Status, to Status, actor, reason string, mutate func(*Order) error, refund commerce.Money) (Order, error) {
+	u, ok := s.store.(UpdaterFrom)
+	if !ok {
+		return s.move(ctx, seen.ID, from, to, actor, reason, mutate, refund)
+	}
+	return s.moveBy(func(fn func(*Order) ([]commerce.Envelope, error)) (Order, error) {
+		return u.UpdateFrom(ctx, seen, fn)
+	}, from, to, actor, reason, mutate, refund)
+}
+
+// moveBy is move through write, a Store's update of the order.
+func (s *Service) moveBy(write func(func(*Order) ([]commerce.Envelope, error)) (Order, error), from []Status, to Status, actor, reason string, mutate func(*Order) error, refund commerce.Money) (Order, error) {
 	var same Order
-	o, err := s.store.Update(ctx, id, func(o *Order) ([]commerce.Envelope, error) {
+	o, err := write(func(o *Order) ([]commerce.Envelope, error) {
 		if o.Status == to {
 			same = o.Clone()
 			return nil, errUnchanged

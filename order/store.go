@@ -50,6 +50,19 @@ type Store interface {
 	Unsettled(ctx context.Context, before time.Time, limit int) ([]Order, error)
 }
 
+// UpdaterFrom is an optional Store capability: UpdateFrom is Update
+// applied to seen, a copy of the order the caller holds (seen.ID names
+// it), without reading the order again. The write stands only if the
+// stored order is still at seen.Version; otherwise UpdateFrom is
+// CodeConflict and writes nothing. It never retries: a caller that meets
+// the conflict goes on from the stored order, with Update. In a unit of
+// work the conflict may surface at a later write of the unit, or when the
+// unit commits, and fails the whole unit. A remote store saves a locked
+// read, and its round trip, per write with it.
+type UpdaterFrom interface {
+	UpdateFrom(ctx context.Context, seen Order, fn func(*Order) ([]commerce.Envelope, error)) (Order, error)
+}
+
 // ListFilter narrows List. Zero fields do not filter.
 type ListFilter struct {
 	CustomerID commerce.CustomerID

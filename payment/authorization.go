@@ -76,7 +76,7 @@ func (s *Service) concludeInUnit(ctx context.Context, a Authorization) (Payment,
 			WithDetail("payment_id", p.ID.String())
 	}
 	obs := observe(a.result)
-	return s.store.Update(ctx, p.ID, func(q *Payment) ([]commerce.Envelope, error) {
+	conclude := func(q *Payment) ([]commerce.Envelope, error) {
 		if q.Status != StatusProcessing || q.Attempts != p.Attempts {
 			return nil, errMoved
 		}
@@ -85,5 +85,11 @@ func (s *Service) concludeInUnit(ctx context.Context, a Authorization) (Payment,
 			return nil, errMoved
 		}
 		return events, nil
-	})
+	}
+	if u, ok := s.store.(UpdaterFrom); ok {
+		// p is the payment as Record stored it: written from it, the
+		// unit skips a read, and a payment changed since is Conflict.
+		return u.UpdateFrom(ctx, p, conclude)
+	}
+	return s.store.Update(ctx, p.ID, conclude)
 }

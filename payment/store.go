@@ -61,6 +61,20 @@ type Store interface {
 	ApplyWebhook(ctx context.Context, provider, eventID string, id commerce.PaymentID, fn func(*Payment) ([]commerce.Envelope, error)) (applied bool, err error)
 }
 
+// UpdaterFrom is an optional Store capability: UpdateFrom is Update
+// applied to seen, a copy of the payment the caller holds (seen.ID names
+// it), without reading the payment again. The write stands only if every
+// field an update writes (Status, ProviderRef, Attempts, CapturedAmount,
+// RefundedAmount, FailureCode, FailureMessage, UpdatedAt) is stored as
+// seen has it, so fn sees what Update would have shown it; otherwise
+// UpdateFrom is CodeConflict and writes nothing. It never retries. In a
+// unit of work the conflict may surface at a later write of the unit, or
+// when the unit commits, and fails the whole unit. A remote store saves a
+// locked read, and its round trip, per write with it.
+type UpdaterFrom interface {
+	UpdateFrom(ctx context.Context, seen Payment, fn func(*Payment) ([]commerce.Envelope, error)) (Payment, error)
+}
+
 // UnitMember is a Store that can write in a unit of work a context
 // carries, as the stores of adapters/postgres on one pool write in the
 // unit of that pool's OrderStore.Atomically. Service.InUnit asks it.

@@ -17,7 +17,7 @@ import (
 
 // A checkout over the order, inventory and payment stores on one pool,
 // paid by a provider that captures in the authorization call, makes two
-// durable commits in seven round trips: the order placed with its stock
+// durable commits in five round trips: the order placed with its stock
 // reserved and its payment recorded, then the payment's outcome with the
 // order confirmed and the stock deducted. Everything a step-by-step
 // checkout records is there.
@@ -40,7 +40,7 @@ func TestCheckoutMakesTwoCommits(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, order.StatusConfirmed, placed.Status)
 	assert.EqualValues(t, 2, trace.Commits()-commits, "durable commits")
-	assert.EqualValues(t, 7, trace.RoundTrips()-roundTrips, "round trips")
+	assert.EqualValues(t, 5, trace.RoundTrips()-roundTrips, "round trips")
 
 	require.Len(t, placed.PaymentIDs, 1)
 	p, err := w.Payments.Get(ctx, placed.PaymentIDs[0])

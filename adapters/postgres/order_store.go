@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
@@ -494,53 +495,93 @@ func (s *OrderStore) Update(ctx context.Context, id commerce.OrderID, fn func(*o
 		if err != nil {
 			return err
 		}
-		next := cur.Clone()
-		events, err := fn(&next)
-		if err != nil {
-			return &closureError{err}
-		}
-		if err := checkUpdate(cur, next); err != nil {
+		if out, err = s.write(ctx, p, cur, true, fn); err != nil {
 			return err
 		}
-		if err := checkMoney(next); err != nil {
-			return err
-		}
-		canonical(&next)
-		next.Version = cur.Version + 1
-		p.Queue(`UPDATE order_orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
-			discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
-			reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
-			failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
-			returns = $23, external_refunds = $24, promotions = $25, gift_cards = $26
-			WHERE id = $1`,
-			next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
-			next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
-			next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
-			next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
-			next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
-			returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds), promotionsJSON(next.Promotions),
-			giftCardsJSON(next.GiftCards))
-		if added := next.History[len(cur.History):]; len(added) > 0 {
-			from, to, actor, reason, at := historyArgs(added)
-			p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
-				SELECT $1, $2 + v.n - 1, v.from_status, v.to_status, v.actor, v.reason, v.at
-				FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-					WITH ORDINALITY AS v(from_status, to_status, actor, reason, at, n)`,
-				next.ID, len(cur.History), from, to, actor, reason, at)
-		}
-		if err := s.opts.publish(ctx, p, events); err != nil {
-			return err
-		}
-		if err := p.commit(ctx); err != nil {
-			return err
-		}
-		out = next
-		return nil
+		return p.commit(ctx)
 	})
 	if err != nil {
 		return order.Order{}, err
 	}
 	return out, nil
+}
+
+// UpdateFrom implements order.UpdaterFrom. It reads nothing: the write,
+// the new history and the events go with the transaction's next round
+// trip, which sends COMMIT too unless it is a unit of work's, and the
+// write, guarded by seen's version, fails the transaction if the order
+// has moved on (or is gone).
+func (s *OrderStore) UpdateFrom(ctx context.Context, seen order.Order, fn func(*order.Order) ([]commerce.Envelope, error)) (order.Order, error) {
+	var out order.Order
+	err := inPipe(ctx, s.pool, "update order "+seen.ID.String(), func(p *pipeTx) error {
+		var err error
+		if out, err = s.write(ctx, p, seen.Clone(), false, fn); err != nil {
+			return err
+		}
+		return p.commit(ctx)
+	})
+	if err != nil {
+		return order.Order{}, err
+	}
+	return out, nil
+}
+
+// write queues the change fn makes to cur: the order's row, written only
+// at cur's version, its new history and fn's events. It returns the order
+// as written. When cur was read under the row's lock (locked), its version
+// cannot have moved and the check travels with COMMIT; otherwise it is a
+// guard, answered before COMMIT is sent.
+func (s *OrderStore) write(ctx context.Context, p *pipeTx, cur order.Order, locked bool, fn func(*order.Order) ([]commerce.Envelope, error)) (order.Order, error) {
+	next := cur.Clone()
+	events, err := fn(&next)
+	if err != nil {
+		return order.Order{}, &closureError{err}
+	}
+	if err := checkUpdate(cur, next); err != nil {
+		return order.Order{}, err
+	}
+	if err := checkMoney(next); err != nil {
+		return order.Order{}, err
+	}
+	canonical(&next)
+	next.Version = cur.Version + 1
+	row := p.Queue(`UPDATE order_orders SET customer_id = $2, email = $3, currency = $4, status = $5, subtotal = $6,
+		discount = $7, shipping = $8, tax = $9, total = $10, shipping_address = $11, billing_address = $12,
+		reservation_id = $13, payment_method = $14, capture = $15, payment_ids = $16, shipment = $17,
+		failure_code = $18, failure_message = $19, settled = $20, updated_at = $21, version = $22,
+		returns = $23, external_refunds = $24, promotions = $25, gift_cards = $26
+		WHERE id = $1 AND version = $27`,
+		next.ID, nullIfEmpty(next.CustomerID.String()), next.Email, next.Currency, string(next.Status),
+		next.Totals.Subtotal.Amount(), next.Totals.Discount.Amount(), next.Totals.Shipping.Amount(),
+		next.Totals.Tax.Amount(), next.Totals.Total.Amount(), next.ShippingAddress, next.BillingAddress,
+		next.ReservationID, next.PaymentMethod, string(next.Capture), paymentIDStrings(next.PaymentIDs),
+		next.Shipment, next.FailureCode, next.FailureMessage, next.Settled, next.UpdatedAt, next.Version,
+		returnsJSON(next.Returns), externalRefundsJSON(next.ExternalRefunds), promotionsJSON(next.Promotions),
+		giftCardsJSON(next.GiftCards), cur.Version)
+	check := func(tag pgconn.CommandTag) error {
+		if tag.RowsAffected() == 0 {
+			return commerce.Errorf(commerce.CodeConflict, "postgres: order %s changed since version %d, or is gone", cur.ID, cur.Version).
+				WithDetail("order_id", cur.ID.String())
+		}
+		return nil
+	}
+	if locked {
+		row.Exec(check)
+	} else {
+		p.guard(row, check)
+	}
+	if added := next.History[len(cur.History):]; len(added) > 0 {
+		from, to, actor, reason, at := historyArgs(added)
+		p.Queue(`INSERT INTO order_history (order_id, seq, from_status, to_status, actor, reason, at)
+			SELECT $1, $2 + v.n - 1, v.from_status, v.to_status, v.actor, v.reason, v.at
+			FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+				WITH ORDINALITY AS v(from_status, to_status, actor, reason, at, n)`,
+			next.ID, len(cur.History), from, to, actor, reason, at)
+	}
+	if err := s.opts.publish(ctx, p, events); err != nil {
+		return order.Order{}, err
+	}
+	return next, nil
 }
 
 // returnsJSON is the returns column of an order: never null.

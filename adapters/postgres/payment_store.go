@@ -184,6 +184,19 @@ func queueLockPaymentWhere(tx *pipeTx, dst *payment.Payment, where string, arg a
 // modify applies fn to the locked payment and queues the write of the
 // result.
 func (s *PaymentStore) modify(tx *pipeTx, old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
+	p, events, err := changed(old, fn)
+	if err != nil {
+		return payment.Payment{}, nil, err
+	}
+	tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
+		refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9 WHERE id = $1`,
+		p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
+		p.FailureCode, p.FailureMessage, p.UpdatedAt)
+	return p, events, nil
+}
+
+// changed is old as fn changes it, with fn's events.
+func changed(old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, []commerce.Envelope, error) {
 	p := old
 	events, err := fn(&p)
 	if err != nil {
@@ -193,11 +206,49 @@ func (s *PaymentStore) modify(tx *pipeTx, old payment.Payment, fn func(*payment.
 		return payment.Payment{}, nil, commerce.Errorf(commerce.CodeInternal, "postgres: payment update changed its identity")
 	}
 	p.UpdatedAt = micro(p.UpdatedAt)
-	tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
-		refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9 WHERE id = $1`,
-		p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
-		p.FailureCode, p.FailureMessage, p.UpdatedAt)
 	return p, events, nil
+}
+
+// UpdateFrom implements payment.UpdaterFrom. It reads nothing: the write,
+// guarded by seen's values of every column an update writes, and the
+// events go with the transaction's next round trip, and the guard fails
+// the transaction if the payment has changed since (or is gone).
+func (s *PaymentStore) UpdateFrom(ctx context.Context, seen payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, error) {
+	var out payment.Payment
+	err := inPipe(ctx, s.pool, "update payment "+seen.ID.String(), func(tx *pipeTx) error {
+		p, events, err := changed(seen, fn)
+		if err != nil {
+			return err
+		}
+		tx.guard(tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
+			refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9
+			WHERE id = $1 AND status = $10 AND provider_ref IS NOT DISTINCT FROM $11 AND attempts = $12
+				AND captured_amount = $13 AND refunded_amount = $14 AND failure_code = $15 AND failure_message = $16
+				AND updated_at = $17`,
+			p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
+			p.FailureCode, p.FailureMessage, p.UpdatedAt,
+			seen.Status, nullIfEmpty(seen.ProviderRef), seen.Attempts, seen.CapturedAmount.Amount(), seen.RefundedAmount.Amount(),
+			seen.FailureCode, seen.FailureMessage, micro(seen.UpdatedAt)),
+			func(tag pgconn.CommandTag) error {
+				if tag.RowsAffected() == 0 {
+					return commerce.Errorf(commerce.CodeConflict, "postgres: payment %s changed since it was read, or is gone", seen.ID).
+						WithDetail("payment_id", seen.ID.String())
+				}
+				return nil
+			})
+		if err := s.opts.publish(ctx, tx, events); err != nil {
+			return err
+		}
+		if err := tx.commit(ctx); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	return out, nil
 }
 
 // Update implements payment.Store.

@@ -78,6 +78,9 @@ type pipeTx struct {
 	unit bool
 	// sent is set once a batch has gone to the server.
 	sent bool
+	// guarded is set while a statement queued with guard waits in the
+	// batch: end sends it before it queues COMMIT.
+	guarded bool
 }
 
 var _ pgx.Tx = (*pipeTx)(nil)
@@ -85,6 +88,16 @@ var _ pgx.Tx = (*pipeTx)(nil)
 // Queue adds a statement to the next batch.
 func (p *pipeTx) Queue(sql string, args ...any) *pgx.QueuedQuery {
 	return p.batch.Queue(sql, args...)
+}
+
+// guard queues a statement whose command tag decides whether the
+// transaction may commit: check's error fails the transaction. The
+// server cannot see what check decides, so end sends a guarded statement
+// in a round trip before COMMIT's, unless a flush took it first (as the
+// locked read of a later write in a unit of work does).
+func (p *pipeTx) guard(q *pgx.QueuedQuery, check func(pgconn.CommandTag) error) {
+	q.Exec(check)
+	p.guarded = true
 }
 
 // flush sends the queued statements, runs their callbacks and returns the
@@ -96,6 +109,7 @@ func (p *pipeTx) flush(ctx context.Context) error {
 	b := p.batch
 	p.batch = pgx.Batch{}
 	p.sent = true
+	p.guarded = false
 	return p.conn.SendBatch(ctx, &b).Close()
 }
 
@@ -112,6 +126,11 @@ func (p *pipeTx) commit(ctx context.Context) error {
 // end writes the transaction's events, queues COMMIT, flushes and then
 // wakes the relays of the events written.
 func (p *pipeTx) end(ctx context.Context) error {
+	if p.guarded {
+		if err := p.flush(ctx); err != nil {
+			return err
+		}
+	}
 	for _, o := range p.outboxes {
 		if err := o.outbox.PublishQuiet(ctx, p, o.events...); err != nil {
 			return classify(err, "write events to the outbox")
