@@ -20,7 +20,7 @@ func TestColumnCacheDropsRetiredSegments(t *testing.T) {
 	ctx := context.Background()
 	c, err := searchtest.NewCorpus()
 	require.NoError(t, err)
-	x, err := New(&Options{Path: t.TempDir()})
+	x, err := New(&Options{Path: t.TempDir(), Shards: 1}) // one shard: the test reads shard 0 alone
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = x.Close(ctx) })
 	query := search.Request{Query: search.Query{Sort: search.SortRelevance, Facets: []string{search.FacetBrand}}, Limit: 5}
@@ -74,7 +74,7 @@ func TestColumnsPIDOrder(t *testing.T) {
 	ctx := context.Background()
 	c, err := searchtest.NewCorpus()
 	require.NoError(t, err)
-	x, err := New(&Options{Path: t.TempDir()})
+	x, err := New(&Options{Path: t.TempDir(), Shards: 1}) // one shard: the test reads shard 0 alone
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = x.Close(ctx) })
 	require.NoError(t, c.Load(ctx, x))

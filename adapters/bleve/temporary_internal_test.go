@@ -21,7 +21,7 @@ func TestTemporaryIndexMergesSmallBatches(t *testing.T) {
 	ctx := context.Background()
 	c, err := searchtest.NewCorpus()
 	require.NoError(t, err)
-	x, err := New(nil)
+	x, err := New(&Options{Shards: 1}) // one shard: the test counts shard 0's segments
 	require.NoError(t, err)
 	require.True(t, x.tempDir)
 	dir := x.dir
