@@ -7,16 +7,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/adapters/postgres"
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/internal/testenv"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
-	"github.com/mercatohq/mercato/order/ordertest"
 )
 
 // tableOutbox writes each event's name into the table recorded_events of
@@ -32,34 +29,16 @@ func (tableOutbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.En
 	return nil
 }
 
-// updateFromWorld is an order store and a stock on one pool, over a
-// schema holding a Pending order for one MUG, with 5 on hand.
-type updateFromWorld struct {
-	pool   *pgxpool.Pool
-	orders *postgres.OrderStore
-	stock  *inventory.Service
-	order  order.Order
-}
+// updateFromWorld is a unitWorld whose order store writes its events
+// into the table recorded_events.
+type updateFromWorld struct{ unitWorld }
 
 func newUpdateFromWorld(t *testing.T) updateFromWorld {
 	t.Helper()
-	ctx := context.Background()
-	pool := benchPool(t, testenv.PostgresURL(t), 4, nil)
-	require.NoError(t, postgres.Migrate(ctx, pool))
-	_, err := pool.Exec(ctx, `CREATE TABLE recorded_events (name text NOT NULL)`)
+	w := newUnitWorldWith(t, true, tableOutbox{})
+	_, err := w.pool.Exec(context.Background(), `CREATE TABLE recorded_events (name text NOT NULL)`)
 	require.NoError(t, err)
-	opts := &postgres.Options{Outbox: tableOutbox{}}
-	orders, err := postgres.NewOrderStore(pool, opts)
-	require.NoError(t, err)
-	inv, err := postgres.NewInventoryStore(pool, &postgres.Options{Outbox: postgres.DiscardEvents{}})
-	require.NoError(t, err)
-	stock, err := inventory.NewService(inv, nil)
-	require.NoError(t, err)
-	_, err = stock.SetStock(ctx, "MUG", "", 5, "test")
-	require.NoError(t, err)
-	o, _, err := orders.Create(ctx, pendingOrder(commerce.NewID[commerce.CartID](), ordertest.NewKey()), noEvents)
-	require.NoError(t, err)
-	return updateFromWorld{pool: pool, orders: orders, stock: stock, order: o}
+	return updateFromWorld{w}
 }
 
 // toPaymentPending is an update that moves an order to PaymentPending
@@ -89,11 +68,11 @@ func (w updateFromWorld) events(t *testing.T) []string {
 	return names
 }
 
+// reserved is the MUG's reserved units.
 func (w updateFromWorld) reserved(t *testing.T) int {
 	t.Helper()
-	l, err := w.stock.Level(context.Background(), "MUG", "")
-	require.NoError(t, err)
-	return l.Reserved
+	_, _, reserved := w.state(t)
+	return reserved
 }
 
 // UpdateFrom writes from the order its caller holds while the stored one

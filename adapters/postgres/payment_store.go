@@ -214,11 +214,10 @@ func changed(old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope
 // events go with the transaction's next round trip, and the guard fails
 // the transaction if the payment has changed since (or is gone).
 func (s *PaymentStore) UpdateFrom(ctx context.Context, seen payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, error) {
-	var out payment.Payment
-	err := inPipe(ctx, s.pool, "update payment "+seen.ID.String(), func(tx *pipeTx) error {
+	return s.update(ctx, seen.ID, func(tx *pipeTx) (payment.Payment, []commerce.Envelope, error) {
 		p, events, err := changed(seen, fn)
 		if err != nil {
-			return err
+			return payment.Payment{}, nil, err
 		}
 		tx.guard(tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
 			refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9
@@ -236,31 +235,28 @@ func (s *PaymentStore) UpdateFrom(ctx context.Context, seen payment.Payment, fn 
 				}
 				return nil
 			})
-		if err := s.opts.publish(ctx, tx, events); err != nil {
-			return err
-		}
-		if err := tx.commit(ctx); err != nil {
-			return err
-		}
-		out = p
-		return nil
+		return p, events, nil
 	})
-	if err != nil {
-		return payment.Payment{}, err
-	}
-	return out, nil
 }
 
 // Update implements payment.Store.
 func (s *PaymentStore) Update(ctx context.Context, id commerce.PaymentID, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, error) {
-	var out payment.Payment
-	err := inPipe(ctx, s.pool, "update payment "+id.String(), func(tx *pipeTx) error {
+	return s.update(ctx, id, func(tx *pipeTx) (payment.Payment, []commerce.Envelope, error) {
 		var old payment.Payment
 		queueLockPayment(tx, &old, id)
 		if err := tx.flush(ctx); err != nil {
-			return err
+			return payment.Payment{}, nil, err
 		}
-		p, events, err := s.modify(tx, old, fn)
+		return s.modify(tx, old, fn)
+	})
+}
+
+// update runs change, which queues the write of payment id, in a
+// pipelined transaction, and commits it with the events change returns.
+func (s *PaymentStore) update(ctx context.Context, id commerce.PaymentID, change func(*pipeTx) (payment.Payment, []commerce.Envelope, error)) (payment.Payment, error) {
+	var out payment.Payment
+	err := inPipe(ctx, s.pool, "update payment "+id.String(), func(tx *pipeTx) error {
+		p, events, err := change(tx)
 		if err != nil {
 			return err
 		}

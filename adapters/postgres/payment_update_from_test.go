@@ -38,6 +38,18 @@ func attempted(p *payment.Payment) ([]commerce.Envelope, error) {
 	return []commerce.Envelope{commerce.NewEnvelope(p.ID.String(), p.UpdatedAt, payment.Initiated{PaymentID: p.ID, OrderID: p.OrderID, Amount: p.Amount, IdempotencyKey: p.IdempotencyKey})}, nil
 }
 
+// noted changes p's failure message through Update, and returns p as
+// stored then.
+func noted(t *testing.T, store *postgres.PaymentStore, p payment.Payment) payment.Payment {
+	t.Helper()
+	changed, err := store.Update(context.Background(), p.ID, func(q *payment.Payment) ([]commerce.Envelope, error) {
+		q.FailureMessage = "noted"
+		return nil, nil
+	})
+	require.NoError(t, err)
+	return changed
+}
+
 // UpdateFrom writes from the payment its caller holds while every column
 // an update writes is stored as the caller saw it, and otherwise writes
 // nothing, also as a unit of work's last write.
@@ -59,13 +71,9 @@ func TestPaymentStoreUpdateFrom(t *testing.T) {
 
 	t.Run("changed since", func(t *testing.T) {
 		w, store, p := newPaymentUpdateFromWorld(t)
-		changed, err := store.Update(ctx, p.ID, func(q *payment.Payment) ([]commerce.Envelope, error) {
-			q.FailureMessage = "noted"
-			return nil, nil
-		})
-		require.NoError(t, err)
+		changed := noted(t, store, p)
 		before := len(w.events(t))
-		_, err = store.UpdateFrom(ctx, p, attempted)
+		_, err := store.UpdateFrom(ctx, p, attempted)
 		require.Equal(t, commerce.CodeConflict, commerce.Code(err), "%v", err)
 		stored, err := store.Get(ctx, p.ID)
 		require.NoError(t, err)
@@ -75,13 +83,9 @@ func TestPaymentStoreUpdateFrom(t *testing.T) {
 
 	t.Run("changed since, in a unit, as its last write", func(t *testing.T) {
 		w, store, p := newPaymentUpdateFromWorld(t)
-		_, err := store.Update(ctx, p.ID, func(q *payment.Payment) ([]commerce.Envelope, error) {
-			q.FailureMessage = "noted"
-			return nil, nil
-		})
-		require.NoError(t, err)
+		noted(t, store, p)
 		before := len(w.events(t))
-		err = w.orders.Atomically(ctx, func(ctx context.Context) error {
+		err := w.orders.Atomically(ctx, func(ctx context.Context) error {
 			if _, err := w.stock.Reserve(ctx, w.order.ReservationID, []inventory.Line{{SKU: "MUG", Quantity: 1}}, time.Hour); err != nil {
 				return err
 			}

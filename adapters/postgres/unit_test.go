@@ -32,6 +32,13 @@ type unitWorld struct {
 
 func newUnitWorld(t *testing.T, shared bool) unitWorld {
 	t.Helper()
+	return newUnitWorldWith(t, shared, postgres.DiscardEvents{})
+}
+
+// newUnitWorldWith is newUnitWorld with the order store's events written
+// to outbox.
+func newUnitWorldWith(t *testing.T, shared bool, outbox postgres.Outbox) unitWorld {
+	t.Helper()
 	ctx := context.Background()
 	dsn := testenv.PostgresURL(t)
 	orderPool := benchPool(t, dsn, 4, nil)
@@ -40,10 +47,9 @@ func newUnitWorld(t *testing.T, shared bool) unitWorld {
 	if !shared {
 		stockPool = benchPool(t, dsn, 4, nil)
 	}
-	opts := &postgres.Options{Outbox: postgres.DiscardEvents{}}
-	orders, err := postgres.NewOrderStore(orderPool, opts)
+	orders, err := postgres.NewOrderStore(orderPool, &postgres.Options{Outbox: outbox})
 	require.NoError(t, err)
-	inv, err := postgres.NewInventoryStore(stockPool, opts)
+	inv, err := postgres.NewInventoryStore(stockPool, &postgres.Options{Outbox: postgres.DiscardEvents{}})
 	require.NoError(t, err)
 	stock, err := inventory.NewService(inv, nil)
 	require.NoError(t, err)
