@@ -27,7 +27,11 @@
 // (and with its payment's record, when the payment.Service's store is a
 // [PaymentStore] on the same pool), and its confirmation with the stock's
 // deduction (and with the payment's captured outcome), together: two
-// commits per checkout. Stores on other pools commit on their own, and say
+// commits per checkout. The second unit writes the payment and the order
+// from what the first one stored ([PaymentStore.UpdateFrom],
+// [OrderStore.UpdateFrom]), without reading them again: each write is
+// guarded by the values it started from, and a change made meanwhile
+// fails the unit, never overwritten. Stores on other pools commit on their own, and say
 // so ([PaymentStore.InUnit]); a Stock in another
 // process must not be given a unit (its calls would run while the unit's
 // transaction is open). Events written in a unit reach the outbox in its transaction.
