@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,19 +62,33 @@ const (
 	// semi-join (l.sku IN (SELECT ...)), the generic plan of the prepared
 	// statement hashed the allocations and scanned every level, once per
 	// deduction or release, in a shop of some 10,000 levels.
-	sqlLockReservationLevels = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
+	sqlLockReservationLevels = lockReservationLevels + `= ANY($1)` + lockReservationLevelsEnd
+	// sqlLockOneReservationLevels is sqlLockReservationLevels for one
+	// reservation, $1. Its parameter is no array: PostgreSQL plans a
+	// statement with an array parameter anew at every execution (a custom
+	// plan, which knows the array, looks cheaper than the generic one),
+	// and for one reservation the planning took longer than the query.
+	sqlLockOneReservationLevels = lockReservationLevels + `= $1` + lockReservationLevelsEnd
+	lockReservationLevels       = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
 		FROM inventory_levels l LEFT JOIN inventory_thresholds t ON t.sku = l.sku
-		WHERE l.sku = ANY (ARRAY(SELECT a.sku FROM inventory_allocations a WHERE a.reservation_id = ANY($1)))
+		WHERE l.sku = ANY (ARRAY(SELECT a.sku FROM inventory_allocations a WHERE a.reservation_id `
+	lockReservationLevelsEnd = `))
 		ORDER BY l.sku, l.location FOR UPDATE OF l`
 	sqlReservation = `SELECT id, status, created_at, updated_at, expires_at
 		FROM inventory_reservations WHERE id = $1`
 	// sqlHeld reads what reservations hold: their allocations and, with
-	// a NULL location, their untracked lines, in one query.
-	sqlHeld = `SELECT reservation_id, sku, location, quantity
-		FROM inventory_allocations WHERE reservation_id = ANY($1)
+	// a NULL location, their untracked lines, in one query; sqlHeldOne
+	// reads one reservation's, without an array (see
+	// sqlLockOneReservationLevels).
+	sqlHeld         = heldAllocations + `= ANY($1)` + heldUntracked + `= ANY($1)` + heldOrder
+	sqlHeldOne      = heldAllocations + `= $1` + heldUntracked + `= $1` + heldOrder
+	heldAllocations = `SELECT reservation_id, sku, location, quantity
+		FROM inventory_allocations WHERE reservation_id `
+	heldUntracked = `
 		UNION ALL
 		SELECT reservation_id, sku, NULL, quantity
-		FROM inventory_untracked_lines WHERE reservation_id = ANY($1)
+		FROM inventory_untracked_lines WHERE reservation_id `
+	heldOrder = `
 		ORDER BY reservation_id, sku, location`
 )
 
@@ -137,13 +153,13 @@ func (s *InventoryStore) UpdateReservation(ctx context.Context, id commerce.Rese
 			return err
 		})
 		var held map[string]heldLines
-		p.Queue(sqlHeld, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlHeldOne, id.String()).Query(func(rows pgx.Rows) error {
 			var err error
 			held, err = scanHeld(rows)
 			return err
 		})
 		var stock inventory.Stock
-		p.Queue(sqlLockReservationLevels, []string{id.String()}).Query(func(rows pgx.Rows) error {
+		p.Queue(sqlLockOneReservationLevels, id.String()).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
@@ -273,6 +289,12 @@ func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.
 				ON CONFLICT (sku, location) DO UPDATE
 				SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, updated_at = EXCLUDED.updated_at`,
 				skus, locations, onHand, reserved, updated)
+		} else if n <= maxValuesLevels {
+			args := make([]any, 0, 5*n)
+			for i := range n {
+				args = append(args, skus[i], locations[i], onHand[i], reserved[i], updated[i])
+			}
+			p.Queue(levelsUpdateSQL(n), args...)
 		} else {
 			p.Queue(`UPDATE inventory_levels l SET on_hand = v.on_hand, reserved = v.reserved, updated_at = v.updated_at
 				FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::timestamptz[]) AS v(sku, location, on_hand, reserved, updated_at)
@@ -306,7 +328,14 @@ func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.
 		p.Queue(`INSERT INTO inventory_untracked_lines (reservation_id, sku, quantity)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])`, uRes, uSKU, uQty)
 	}
-	if len(ids) > 0 {
+	switch len(ids) {
+	case 0:
+	case 1:
+		// No arrays for one reservation (a deduction, a release), so that
+		// the statement keeps its generic plan (see
+		// sqlLockOneReservationLevels).
+		p.Queue(`UPDATE inventory_reservations SET status = $2, updated_at = $3 WHERE id = $1`, ids[0], statuses[0], updated[0])
+	default:
 		p.Queue(`UPDATE inventory_reservations r SET status = v.status, updated_at = v.updated_at
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, status, updated_at)
 			WHERE r.id = v.id`, ids, statuses, updated)
@@ -340,6 +369,31 @@ func (s *InventoryStore) write(ctx context.Context, p *pipeTx, locked inventory.
 		return err
 	}
 	return p.commit(ctx)
+}
+
+// maxValuesLevels is how many levels a write updates with levelsUpdateSQL
+// at most; more take one statement over arrays.
+const maxValuesLevels = 16
+
+// levelsUpdateSQL is the UPDATE of n levels, their new values in n rows
+// of parameters (sku, location, on hand, reserved, updated at). An order's
+// few levels are written this way rather than from arrays: PostgreSQL
+// plans a statement with array parameters anew at every execution (the
+// custom plan, which knows the arrays, looks cheaper than the generic one,
+// which assumes ten elements), and that planning took longer than the
+// update. With n rows of parameters the generic plan is exact, and kept.
+func levelsUpdateSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`UPDATE inventory_levels l SET on_hand = v.on_hand, reserved = v.reserved, updated_at = v.updated_at FROM (VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k := 5 * i
+		fmt.Fprintf(&b, "($%d::text, $%d::text, $%d::integer, $%d::integer, $%d::timestamptz)", k+1, k+2, k+3, k+4, k+5)
+	}
+	b.WriteString(`) AS v(sku, location, on_hand, reserved, updated_at) WHERE l.sku = v.sku AND l.location = v.location`)
+	return b.String()
 }
 
 // checkLevels refuses a change of levels that the transaction did not
@@ -386,7 +440,7 @@ func loadReservation(ctx context.Context, q querier, id commerce.ReservationID, 
 		return err
 	})
 	var held map[string]heldLines
-	batch.Queue(sqlHeld, []string{id.String()}).Query(func(rows pgx.Rows) error {
+	batch.Queue(sqlHeldOne, id.String()).Query(func(rows pgx.Rows) error {
 		var err error
 		held, err = scanHeld(rows)
 		return err

@@ -11,9 +11,10 @@ import (
 )
 
 // TestReservationLevelsAreFoundByKey: locking a reservation's levels (every
-// deduction and release) reads them through the key, also in the generic
-// plan a prepared statement settles on, with thousands of levels.
-// Written as a semi-join, that plan scanned every level.
+// deduction and release), and updating an order's few levels, reach them
+// through the key, also in the generic plan a prepared statement settles
+// on, with thousands of levels. Written as a semi-join, the lock's plan
+// scanned every level.
 func TestReservationLevelsAreFoundByKey(t *testing.T) {
 	pool := testenv.Postgres(t)
 	ctx := context.Background()
@@ -34,29 +35,36 @@ func TestReservationLevelsAreFoundByKey(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+	for _, st := range []struct{ name, params, sql, arg string }{
+		{"lock_reservation_levels", "text[]", sqlLockReservationLevels, "'{res_1}'"},
+		{"lock_one_reservation_levels", "text", sqlLockOneReservationLevels, "'res_1'"},
+		{"update_two_levels", "text, text, integer, integer, timestamptz, text, text, integer, integer, timestamptz",
+			levelsUpdateSQL(2), "'SKU-1', '', 99, 2, now(), 'SKU-2', '', 99, 2, now()"},
+	} {
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `PREPARE `+st.name+`(`+st.params+`) AS `+st.sql); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `EXPLAIN EXECUTE `+st.name+`(`+st.arg+`)`, pgx.QueryExecModeSimpleProtocol)
+			if err != nil {
+				return err
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return err
+			}
+			plan := strings.Join(lines, "\n")
+			if strings.Contains(plan, "Seq Scan on inventory_levels") || !strings.Contains(plan, "inventory_levels_pkey") {
+				t.Errorf("%s: the levels are not found by their key:\n%s", st.name, plan)
+			}
+			_, err = tx.Exec(ctx, `DEALLOCATE `+st.name)
 			return err
-		}
-		if _, err := tx.Exec(ctx, `PREPARE lock_reservation_levels(text[]) AS `+sqlLockReservationLevels); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `EXPLAIN EXECUTE lock_reservation_levels('{res_1}')`, pgx.QueryExecModeSimpleProtocol)
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		plan := strings.Join(lines, "\n")
-		if strings.Contains(plan, "Seq Scan on inventory_levels") || !strings.Contains(plan, "inventory_levels_pkey") {
-			t.Errorf("the levels are not found by their key:\n%s", plan)
-		}
-		_, err = tx.Exec(ctx, `DEALLOCATE lock_reservation_levels`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
