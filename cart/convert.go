@@ -80,12 +80,7 @@ func (s *Service) MarkConverted(ctx context.Context, id commerce.CartID, orderID
 			CartID: c.ID, CustomerID: c.CustomerID, OrderID: orderID, Lines: eventLines(c.Lines), ItemCount: c.ItemCount(),
 		}), nil
 	}
-	// The cart just read is where a store that can starts the write.
-	if u, ok := s.store.(UpdaterFrom); ok {
-		c, err = u.UpdateFrom(ctx, c, s.opts.TTL, fn)
-	} else {
-		c, err = s.store.Update(ctx, id, s.opts.TTL, fn)
-	}
+	c, err = s.write(ctx, id, &c, fn)
 	switch {
 	case errors.Is(err, errDone):
 		return done, nil

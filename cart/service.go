@@ -177,6 +177,13 @@ func (s *Service) mutate(ctx context.Context, id commerce.CartID, seen *Cart, ch
 		s.touch(c, now)
 		return s.envelopes(c.ID, now, evs...), nil
 	}
+	return s.write(ctx, id, seen, fn)
+}
+
+// write is the store's write of cart id by fn, started from seen, the
+// cart as just read, when it is set and the store can (UpdaterFrom); the
+// store takes seen over.
+func (s *Service) write(ctx context.Context, id commerce.CartID, seen *Cart, fn UpdateFunc) (Cart, error) {
 	if u, ok := s.store.(UpdaterFrom); ok && seen != nil {
 		return u.UpdateFrom(ctx, *seen, s.opts.TTL, fn)
 	}

@@ -188,11 +188,26 @@ func (s *PaymentStore) modify(tx *pipeTx, old payment.Payment, fn func(*payment.
 	if err != nil {
 		return payment.Payment{}, nil, err
 	}
-	tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
-		refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9 WHERE id = $1`,
-		p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
-		p.FailureCode, p.FailureMessage, p.UpdatedAt)
+	tx.Queue(sqlUpdatePayment, append([]any{p.ID}, changingColumns(p)...)...)
 	return p, events, nil
+}
+
+// sqlUpdatePayment writes the columns that change over a payment's life,
+// $2 to $9 (changingColumns), of payment $1; sqlUpdatePaymentAsSeen only
+// while those columns are stored as $10 to $17 say.
+const (
+	sqlUpdatePayment = `UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
+		refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9 WHERE id = $1`
+	sqlUpdatePaymentAsSeen = sqlUpdatePayment + ` AND status = $10 AND provider_ref IS NOT DISTINCT FROM $11
+		AND attempts = $12 AND captured_amount = $13 AND refunded_amount = $14 AND failure_code = $15
+		AND failure_message = $16 AND updated_at = $17`
+)
+
+// changingColumns is p's values of the columns that change over a
+// payment's life, in sqlUpdatePayment's order.
+func changingColumns(p payment.Payment) []any {
+	return []any{p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
+		p.FailureCode, p.FailureMessage, p.UpdatedAt}
 }
 
 // changed is old as fn changes it, with fn's events.
@@ -215,19 +230,13 @@ func changed(old payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope
 // the transaction if the payment has changed since (or is gone).
 func (s *PaymentStore) UpdateFrom(ctx context.Context, seen payment.Payment, fn func(*payment.Payment) ([]commerce.Envelope, error)) (payment.Payment, error) {
 	return s.update(ctx, seen.ID, func(tx *pipeTx) (payment.Payment, []commerce.Envelope, error) {
+		seen.UpdatedAt = micro(seen.UpdatedAt)
 		p, events, err := changed(seen, fn)
 		if err != nil {
 			return payment.Payment{}, nil, err
 		}
-		tx.guard(tx.Queue(`UPDATE payment_payments SET status = $2, provider_ref = $3, attempts = $4, captured_amount = $5,
-			refunded_amount = $6, failure_code = $7, failure_message = $8, updated_at = $9
-			WHERE id = $1 AND status = $10 AND provider_ref IS NOT DISTINCT FROM $11 AND attempts = $12
-				AND captured_amount = $13 AND refunded_amount = $14 AND failure_code = $15 AND failure_message = $16
-				AND updated_at = $17`,
-			p.ID, p.Status, nullIfEmpty(p.ProviderRef), p.Attempts, p.CapturedAmount.Amount(), p.RefundedAmount.Amount(),
-			p.FailureCode, p.FailureMessage, p.UpdatedAt,
-			seen.Status, nullIfEmpty(seen.ProviderRef), seen.Attempts, seen.CapturedAmount.Amount(), seen.RefundedAmount.Amount(),
-			seen.FailureCode, seen.FailureMessage, micro(seen.UpdatedAt)),
+		args := append(append([]any{p.ID}, changingColumns(p)...), changingColumns(seen)...)
+		tx.guard(tx.Queue(sqlUpdatePaymentAsSeen, args...),
 			func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {
 					return commerce.Errorf(commerce.CodeConflict, "postgres: payment %s changed since it was read, or is gone", seen.ID).
