@@ -30,9 +30,10 @@ const relayGroup = "mercato_relay"
 // forwards them over RelayLanes lanes — the events of one aggregate in
 // one lane, in outbox order — and moves the position past the rows
 // forwarded once the bus took them all (Bus.Publisher: stored by a
-// durable backend, or handled on the in-process one). When an event
-// fails, the position moves only past the rows before it; the rest is
-// read again.
+// durable backend, or handled on the in-process one), deleting those
+// rows from the outbox in the same transaction, so the table holds only
+// what is still to be forwarded. When an event fails, the position moves
+// only past the rows before it; the rest is read again.
 //
 // A relay sleeps until PostgreSQL notifies it of a commit into the outbox
 // (a trigger made by NewOutbox, delivered over a connection of the
@@ -50,6 +51,8 @@ type Relay struct {
 	logger  watermill.LoggerAdapter
 	schema  wsql.DefaultPostgreSQLSchema
 	offsets wsql.DefaultPostgreSQLOffsetsAdapter
+	// pruneSQL deletes the outbox rows up to a position, $1 and $2.
+	pruneSQL string
 	// stopListening ends the listener; listened is closed when it has.
 	stopListening context.CancelFunc
 	listened      chan struct{}
@@ -76,11 +79,13 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 	if err != nil {
 		return nil, err
 	}
+	schema := schemaAdapter(o.BatchSize)
 	return &Relay{
 		pub: bus.Publisher(), db: wsql.BeginnerFromPgx(pool), pool: pool, opts: o,
 		waker:   newWaker(o.PollInterval, o.PollInterval, o.FallbackPollInterval),
 		channel: notifyChannel(o.Topic), log: o.Logger, logger: o.watermillLogger(),
-		schema: schemaAdapter(o.BatchSize), offsets: offsetsAdapter(),
+		schema: schema, offsets: offsetsAdapter(),
+		pruneSQL: `DELETE FROM ` + schema.MessagesTable(o.Topic) + ` WHERE (transaction_id, "offset") <= ($1, $2)`,
 	}, nil
 }
 
