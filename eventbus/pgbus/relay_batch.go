@@ -45,7 +45,7 @@ func (r *Relay) relayBatch(ctx context.Context) (n, read int, err error) {
 		}
 		conn.Release()
 	}()
-	rows, err := r.readRows(ctx, conn.Conn(), q)
+	rows, from, err := r.readRows(ctx, conn.Conn(), q)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -56,57 +56,72 @@ func (r *Relay) relayBatch(ctx context.Context) (n, read int, err error) {
 	if n == 0 {
 		return 0, len(rows), ferr
 	}
-	if err := r.movePosition(ctx, conn.Conn(), rows[n-1]); err != nil {
+	if err := r.movePosition(ctx, conn.Conn(), from, rows[n-1]); err != nil {
 		return 0, len(rows), errors.Join(ferr, err)
 	}
 	return n, len(rows), ferr
 }
 
+// position is where a relay stands in the outbox: past every row up to
+// this one, in (transaction, offset) order.
+type position struct {
+	transaction wsql.XID8
+	offset      int64
+}
+
 // readRows begins the relay's transaction on conn and runs the outbox's
-// select q in it, returning the rows it found.
-func (r *Relay) readRows(ctx context.Context, conn *pgx.Conn, q wsql.Query) (out []wsql.Row, err error) {
+// select q in it, returning the rows it found and the position they
+// follow.
+func (r *Relay) readRows(ctx context.Context, conn *pgx.Conn, q wsql.Query) (out []wsql.Row, from position, err error) {
 	b := &pgx.Batch{}
 	// Watermill's select sees only rows of transactions older than every
 	// running one, in one snapshot: repeatable read.
 	b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ")
 	b.Queue("SET LOCAL synchronous_commit TO off")
 	b.Queue(q.Query, q.Args...)
+	// The select locked the position: read it as the select did.
+	b.Queue(r.positionSQL, relayGroup)
 	br := conn.SendBatch(ctx, b)
 	defer func() { err = errors.Join(err, br.Close()) }()
 	for range 2 {
 		if _, err := br.Exec(); err != nil {
-			return nil, fmt.Errorf("pgbus: relay: begin: %w", err)
+			return nil, from, fmt.Errorf("pgbus: relay: begin: %w", err)
 		}
 	}
 	rows, err := br.Query()
 	if err != nil {
-		return nil, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
+		return nil, from, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		row, err := r.schema.UnmarshalMessage(wsql.UnmarshalMessageParams{Row: rows})
 		if err != nil {
-			return nil, fmt.Errorf("pgbus: relay: read an outbox row: %w", err)
+			return nil, from, fmt.Errorf("pgbus: relay: read an outbox row: %w", err)
 		}
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
+		return nil, from, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
 	}
-	return out, nil
+	if err := br.QueryRow().Scan(&from.offset, &from.transaction); err != nil {
+		return nil, from, fmt.Errorf("pgbus: relay: read the position: %w", err)
+	}
+	return out, from, nil
 }
 
-// movePosition moves the relay's position to last, deletes the rows up
-// to it, which no relay reads again, and commits the transaction
-// readRows began on conn.
-func (r *Relay) movePosition(ctx context.Context, conn *pgx.Conn, last wsql.Row) (err error) {
+// movePosition moves the relay's position from from to last, deletes the
+// rows between, which no relay reads again, and commits the transaction
+// readRows began on conn. The delete is bounded below as well as above:
+// an index range open at the bottom would walk every row deleted before
+// until VACUUM removes them.
+func (r *Relay) movePosition(ctx context.Context, conn *pgx.Conn, from position, last wsql.Row) (err error) {
 	ack, err := r.offsets.AckMessageQuery(wsql.AckMessageQueryParams{Topic: r.opts.Topic, LastRow: last, ConsumerGroup: relayGroup})
 	if err != nil {
 		return err
 	}
 	b := &pgx.Batch{}
 	b.Queue(ack.Query, ack.Args...)
-	b.Queue(r.pruneSQL, last.ExtraData["transaction_id"], last.Offset)
+	b.Queue(r.pruneSQL, from.transaction, from.offset, last.ExtraData["transaction_id"], last.Offset)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
 	defer func() { err = errors.Join(err, br.Close()) }()
