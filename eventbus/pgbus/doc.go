@@ -12,7 +12,9 @@
 //     package's Backend) a batch at a time, the events of one aggregate in
 //     order and other aggregates' beside them (OutboxOptions.RelayLanes).
 //     A crash between commit and relay loses nothing: the relay resumes
-//     from its stored offset, which it moves only past what the bus took.
+//     from its stored offset, which it moves only past what the bus took,
+//     deleting the rows it moves past, so the outbox table holds only
+//     what is still to be forwarded.
 //
 // A Backend's consumers wait for new rows by polling; Options.PollInterval
 // trades latency for idle queries. A Relay does not poll: NewOutbox puts a
@@ -22,9 +24,10 @@
 // connection of its own, queries then. A slow fallback poll
 // (OutboxOptions.FallbackPollInterval) covers notifications missed while
 // that connection was being re-established, so an idle relay costs one
-// query every few seconds and a committed event is still never lost. Every subscriber holds one pooled connection
-// (inside a transaction) while its message is being handled, so size the
-// pool for the number of subscribers plus the publishers.
+// query every few seconds and a committed event is still never lost.
+// Every subscriber holds one pooled connection (inside a transaction)
+// while its message is being handled, so size the pool for the number of
+// subscribers plus the publishers.
 //
 // Delivery waits for older transactions: a consumer reads only rows whose
 // transaction ID is below the oldest transaction still running on the

@@ -137,16 +137,76 @@ func TestOutboxCommitIsDelivered(t *testing.T) {
 	assert.ElementsMatch(t, []string{"ord_1", "ord_2"}, f.received())
 }
 
+// outboxRows counts the rows in f's outbox table.
+func outboxRows(t *testing.T, f *outboxFixture) int {
+	t.Helper()
+	var n int
+	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT count(*) FROM watermill_mercato_outbox`).Scan(&n))
+	return n
+}
+
+// TestRelayDeletesWhatItForwarded: the outbox holds only events still to
+// be forwarded, so it does not grow with every event ever written.
+func TestRelayDeletesWhatItForwarded(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	relay := f.startRelay(t)
+	for i := range 5 {
+		f.placeOrder(t, fmt.Sprintf("forwarded-%d", i), true)
+	}
+	eventually(t, "the relay forwards every event", func() bool { return len(f.received()) == 5 })
+	eventually(t, "the relay deletes the rows it forwarded", func() bool { return outboxRows(t, f) == 0 })
+	require.NoError(t, relay.Close(ctx))
+
+	for i := range 3 {
+		f.placeOrder(t, fmt.Sprintf("waiting-%d", i), true)
+	}
+	assert.Equal(t, 3, outboxRows(t, f), "rows no relay forwarded stay in the outbox")
+	f.startRelay(t)
+	eventually(t, "a new relay forwards the rest", func() bool { return len(f.received()) == 8 })
+	eventually(t, "and deletes them", func() bool { return outboxRows(t, f) == 0 })
+}
+
+// TestRelayStartDeletesRowsBehindItsPosition: rows the position has
+// passed but that are still in the outbox (written before relays deleted
+// what they forwarded) go when a relay starts, without being forwarded
+// again.
+func TestRelayStartDeletesRowsBehindItsPosition(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	relay := f.startRelay(t)
+	f.placeOrder(t, "forwarded", true)
+	eventually(t, "the relay forwards the event", func() bool { return len(f.received()) == 1 })
+	eventually(t, "the relay deletes the row it forwarded", func() bool { return outboxRows(t, f) == 0 })
+	require.NoError(t, relay.Close(ctx))
+	// An event written as if by the oldest transaction there is: behind
+	// the position.
+	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		if err := f.outbox.Publish(ctx, tx, commerce.NewEnvelope("old", time.Now(), orderPlaced{OrderID: "old"})); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE watermill_mercato_outbox SET transaction_id = '1'`)
+		return err
+	}))
+	require.Equal(t, 1, outboxRows(t, f))
+
+	f.startRelay(t)
+	eventually(t, "the new relay deletes the row behind its position", func() bool { return outboxRows(t, f) == 0 })
+	f.placeOrder(t, "after", true)
+	eventually(t, "and forwards what comes next", func() bool { return len(f.received()) == 2 })
+	assert.Equal(t, []string{"forwarded", "after"}, f.received(), "the row behind the position is not forwarded")
+}
+
 func TestOutboxRollbackPublishesNothing(t *testing.T) {
 	f := newOutboxFixture(t, nil)
-	f.startRelay(t)
 	f.placeOrder(t, "ord_rolled_back", false)
 	f.placeOrder(t, "ord_committed", true)
-	eventually(t, "the committed event", func() bool { return len(f.received()) == 1 })
-	assert.Equal(t, []string{"ord_committed"}, f.received())
 	var rows int
 	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT count(*) FROM watermill_mercato_outbox`).Scan(&rows))
 	assert.Equal(t, 1, rows, "the rolled-back event never reached the outbox")
+	f.startRelay(t)
+	eventually(t, "the committed event", func() bool { return len(f.received()) == 1 })
+	assert.Equal(t, []string{"ord_committed"}, f.received())
 }
 
 func TestOutboxSurvivesRelayRestart(t *testing.T) {
@@ -230,19 +290,15 @@ func TestOutboxWritesManyEventsInOrder(t *testing.T) {
 			return err
 		}
 		assert.Equal(t, 1, counted.execs, "one INSERT for the whole batch, both topics")
+		var stored int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM watermill_mercato_outbox`).Scan(&stored); err != nil {
+			return err
+		}
+		assert.Equal(t, len(ids)+1, stored, "one outbox row per event, the other topic's included")
 		return nil
 	}))
 	eventually(t, "every event of the batch", func() bool { return len(f.received()) == len(ids) })
 	assert.ElementsMatch(t, ids, f.received())
-
-	rows, err := f.pool.Query(ctx, `SELECT payload FROM watermill_mercato_outbox ORDER BY "offset"`)
-	require.NoError(t, err)
-	var stored int
-	for rows.Next() {
-		stored++
-	}
-	require.NoError(t, rows.Err())
-	assert.Equal(t, len(ids)+1, stored, "one outbox row per event, the other topic's included")
 }
 
 // countingTx counts the statements executed through it.

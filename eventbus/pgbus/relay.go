@@ -30,9 +30,10 @@ const relayGroup = "mercato_relay"
 // forwards them over RelayLanes lanes — the events of one aggregate in
 // one lane, in outbox order — and moves the position past the rows
 // forwarded once the bus took them all (Bus.Publisher: stored by a
-// durable backend, or handled on the in-process one). When an event
-// fails, the position moves only past the rows before it; the rest is
-// read again.
+// durable backend, or handled on the in-process one), deleting those
+// rows from the outbox in the same transaction, so the table holds only
+// what is still to be forwarded. When an event fails, the position moves
+// only past the rows before it; the rest is read again.
 //
 // A relay sleeps until PostgreSQL notifies it of a commit into the outbox
 // (a trigger made by NewOutbox, delivered over a connection of the
@@ -50,6 +51,14 @@ type Relay struct {
 	logger  watermill.LoggerAdapter
 	schema  wsql.DefaultPostgreSQLSchema
 	offsets wsql.DefaultPostgreSQLOffsetsAdapter
+	// positionSQL reads the position of the consumer group $1.
+	positionSQL string
+	// pruneSQL deletes the outbox rows after the position ($1, $2) up to
+	// the position ($3, $4).
+	pruneSQL string
+	// pruneBehindSQL deletes every outbox row up to the position of the
+	// consumer group $1.
+	pruneBehindSQL string
 	// stopListening ends the listener; listened is closed when it has.
 	stopListening context.CancelFunc
 	listened      chan struct{}
@@ -76,11 +85,17 @@ func NewRelay(pool *pgxpool.Pool, bus *eventbus.Bus, opts *OutboxOptions) (*Rela
 	if err != nil {
 		return nil, err
 	}
+	schema, offsets := schemaAdapter(o.BatchSize), offsetsAdapter()
 	return &Relay{
 		pub: bus.Publisher(), db: wsql.BeginnerFromPgx(pool), pool: pool, opts: o,
 		waker:   newWaker(o.PollInterval, o.PollInterval, o.FallbackPollInterval),
 		channel: notifyChannel(o.Topic), log: o.Logger, logger: o.watermillLogger(),
-		schema: schemaAdapter(o.BatchSize), offsets: offsetsAdapter(),
+		schema: schema, offsets: offsets,
+		positionSQL: `SELECT offset_acked, last_processed_transaction_id FROM ` + offsets.MessagesOffsetsTable(o.Topic) + ` WHERE consumer_group = $1`,
+		pruneSQL: `DELETE FROM ` + schema.MessagesTable(o.Topic) +
+			` WHERE (transaction_id, "offset") > ($1, $2) AND (transaction_id, "offset") <= ($3, $4)`,
+		pruneBehindSQL: `DELETE FROM ` + schema.MessagesTable(o.Topic) + ` WHERE (transaction_id, "offset") <= (` +
+			`SELECT last_processed_transaction_id, offset_acked FROM ` + offsets.MessagesOffsetsTable(o.Topic) + ` WHERE consumer_group = $1)`,
 	}, nil
 }
 
@@ -175,6 +190,7 @@ func (r *Relay) caughtUp(read int, err error) bool {
 // run forwards batches until ctx ends, sleeping as the waker says between
 // them.
 func (r *Relay) run(ctx context.Context) {
+	r.pruneBehind(ctx)
 	for ctx.Err() == nil {
 		n, read, err := r.relayBatch(ctx)
 		if ctx.Err() != nil {
@@ -196,5 +212,23 @@ func (r *Relay) run(ctx context.Context) {
 			case <-time.After(wait):
 			}
 		}
+	}
+}
+
+// pruneBehind deletes the rows the relays' position has passed that are
+// still in the outbox: a batch deletes what it forwards, but an outbox
+// written before relays deleted anything keeps its old rows until this
+// runs, once per start. It only logs a failure: the rows are never read
+// again, and the next start tries again.
+func (r *Relay) pruneBehind(ctx context.Context) {
+	tag, err := r.pool.Exec(ctx, r.pruneBehindSQL, relayGroup)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.WarnContext(ctx, "pgbus: relay: delete the outbox rows already forwarded", "error", err)
+		}
+		return
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		r.log.InfoContext(ctx, "pgbus: relay: deleted outbox rows already forwarded", "rows", n)
 	}
 }

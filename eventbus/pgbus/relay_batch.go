@@ -2,7 +2,6 @@ package pgbus
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,69 +10,131 @@ import (
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/mercatohq/mercato/eventbus"
 )
 
 // relayBatch reads the next rows of the outbox, forwards them and moves
 // the relay's position past the longest run of rows, from the first,
-// that were all forwarded. It returns how many rows that was, and how
-// many it read.
+// that were all forwarded, deleting those rows from the outbox. It
+// returns how many rows that was, and how many it read.
+//
+// It takes two round trips to PostgreSQL: one begins the transaction
+// and reads the rows (locking the position, so relays in other
+// processes wait their turn), the other moves the position, prunes and
+// commits. The commit does not wait for the disk: a position lost in a
+// database crash is an older position, so the rows after it, which the
+// same crash kept, are forwarded again (at least once, never zero
+// times).
 func (r *Relay) relayBatch(ctx context.Context) (n, read int, err error) {
-	tx, err := r.db.BeginTx(ctx, &sql.TxOptions{Isolation: r.schema.SubscribeIsolationLevel()})
-	if err != nil {
-		return 0, 0, fmt.Errorf("pgbus: relay: begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
 	q, err := r.schema.SelectQuery(wsql.SelectQueryParams{Topic: r.opts.Topic, ConsumerGroup: relayGroup, OffsetsAdapter: r.offsets})
 	if err != nil {
 		return 0, 0, err
 	}
-	rows, err := r.readRows(ctx, tx, q)
-	if err != nil || len(rows) == 0 {
+	conn, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("pgbus: relay: acquire a connection: %w", err)
+	}
+	defer func() {
+		// A failed batch leaves its transaction open or aborted: end it
+		// before the connection goes back to the pool.
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			_, rerr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			err = errors.Join(err, rerr)
+		}
+		conn.Release()
+	}()
+	rows, from, err := r.readRows(ctx, conn.Conn(), q)
+	if err != nil {
 		return 0, 0, err
+	}
+	if len(rows) == 0 {
+		return 0, 0, nil
 	}
 	n, ferr := r.forward(ctx, rows)
 	if n == 0 {
 		return 0, len(rows), ferr
 	}
-	ack, err := r.offsets.AckMessageQuery(wsql.AckMessageQueryParams{Topic: r.opts.Topic, LastRow: rows[n-1], Rows: rows[:n], ConsumerGroup: relayGroup})
-	if err != nil {
-		return 0, len(rows), err
+	if err := r.movePosition(ctx, conn.Conn(), from, rows[n-1]); err != nil {
+		return 0, len(rows), errors.Join(ferr, err)
 	}
-	if _, err := tx.ExecContext(ctx, ack.Query, ack.Args...); err != nil {
-		return 0, len(rows), errors.Join(ferr, fmt.Errorf("pgbus: relay: move the position: %w", err))
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, len(rows), errors.Join(ferr, fmt.Errorf("pgbus: relay: commit the position: %w", err))
-	}
-	committed = true
 	return n, len(rows), ferr
 }
 
-// readRows runs the outbox's select in tx and returns its rows.
-func (r *Relay) readRows(ctx context.Context, tx wsql.Tx, q wsql.Query) (out []wsql.Row, err error) {
-	rows, err := tx.QueryContext(ctx, q.Query, q.Args...)
-	if err != nil {
-		return nil, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
+// position is where a relay stands in the outbox: past every row up to
+// this one, in (transaction, offset) order.
+type position struct {
+	transaction wsql.XID8
+	offset      int64
+}
+
+// readRows begins the relay's transaction on conn and runs the outbox's
+// select q in it, returning the rows it found and the position they
+// follow.
+func (r *Relay) readRows(ctx context.Context, conn *pgx.Conn, q wsql.Query) (out []wsql.Row, from position, err error) {
+	b := &pgx.Batch{}
+	// Watermill's select sees only rows of transactions older than every
+	// running one, in one snapshot: repeatable read.
+	b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ")
+	b.Queue("SET LOCAL synchronous_commit TO off")
+	b.Queue(q.Query, q.Args...)
+	// The select locked the position: read it as the select did.
+	b.Queue(r.positionSQL, relayGroup)
+	br := conn.SendBatch(ctx, b)
+	defer func() { err = errors.Join(err, br.Close()) }()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return nil, from, fmt.Errorf("pgbus: relay: begin: %w", err)
+		}
 	}
-	defer func() { err = errors.Join(err, rows.Close()) }()
+	rows, err := br.Query()
+	if err != nil {
+		return nil, from, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		row, err := r.schema.UnmarshalMessage(wsql.UnmarshalMessageParams{Row: rows})
 		if err != nil {
-			return nil, fmt.Errorf("pgbus: relay: read an outbox row: %w", err)
+			return nil, from, fmt.Errorf("pgbus: relay: read an outbox row: %w", err)
 		}
 		out = append(out, row)
 	}
-	if e, ok := rows.(interface{ Err() error }); ok && e.Err() != nil {
-		return nil, fmt.Errorf("pgbus: relay: read the outbox: %w", e.Err())
+	if err := rows.Err(); err != nil {
+		return nil, from, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
 	}
-	return out, nil
+	if err := br.QueryRow().Scan(&from.offset, &from.transaction); err != nil {
+		return nil, from, fmt.Errorf("pgbus: relay: read the position: %w", err)
+	}
+	return out, from, nil
+}
+
+// movePosition moves the relay's position from from to last, deletes the
+// rows between, which no relay reads again, and commits the transaction
+// readRows began on conn. The delete is bounded below as well as above:
+// an index range open at the bottom would walk every row deleted before
+// until VACUUM removes them.
+func (r *Relay) movePosition(ctx context.Context, conn *pgx.Conn, from position, last wsql.Row) (err error) {
+	ack, err := r.offsets.AckMessageQuery(wsql.AckMessageQueryParams{Topic: r.opts.Topic, LastRow: last, ConsumerGroup: relayGroup})
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	b.Queue(ack.Query, ack.Args...)
+	b.Queue(r.pruneSQL, from.transaction, from.offset, last.ExtraData["transaction_id"], last.Offset)
+	b.Queue("COMMIT")
+	br := conn.SendBatch(ctx, b)
+	defer func() { err = errors.Join(err, br.Close()) }()
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("pgbus: relay: move the position: %w", err)
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("pgbus: relay: delete the forwarded rows: %w", err)
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("pgbus: relay: commit the position: %w", err)
+	}
+	return nil
 }
 
 // forward publishes the events of rows to the bus over the relay's lanes
