@@ -49,7 +49,7 @@ type Relay struct {
 	channel string
 	log     *slog.Logger
 	logger  watermill.LoggerAdapter
-	schema  wsql.DefaultPostgreSQLSchema
+	schema  postgresSchema
 	offsets wsql.DefaultPostgreSQLOffsetsAdapter
 	// positionSQL reads the position of the consumer group $1.
 	positionSQL string
