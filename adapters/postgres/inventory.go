@@ -54,9 +54,10 @@ func NewInventoryStore(pool *pgxpool.Pool, opts *Options) (*InventoryStore, erro
 }
 
 const (
-	sqlLockLevels = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
+	lockLevels = `SELECT l.sku, l.location, l.on_hand, l.reserved, l.updated_at, t.low_stock_threshold
 		FROM inventory_levels l LEFT JOIN inventory_thresholds t ON t.sku = l.sku
-		WHERE l.sku = ANY($1) ORDER BY l.sku, l.location FOR UPDATE OF l`
+		WHERE l.sku `
+	lockLevelsEnd = ` ORDER BY l.sku, l.location FOR UPDATE OF l`
 	// sqlLockReservationLevels collects the reservations' SKUs first, as
 	// an array, so the levels are found through their key: written as a
 	// semi-join (l.sku IN (SELECT ...)), the generic plan of the prepared
@@ -112,7 +113,7 @@ func (s *InventoryStore) CreateReservation(ctx context.Context, res inventory.Re
 			return nil
 		})
 		var stock inventory.Stock
-		p.Queue(sqlLockLevels, skus).Query(func(rows pgx.Rows) error {
+		p.Queue(lockLevelsSQL(len(skus)), lockLevelsArgs(skus)...).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
@@ -239,7 +240,7 @@ func (s *InventoryStore) UpdateStock(ctx context.Context, sku string, fn func(in
 		// advisory lock serialises admin writes per SKU instead.
 		p.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('mercato.inventory.' || current_schema() || '.' || $1, 0))`, sku)
 		var stock inventory.Stock
-		p.Queue(sqlLockLevels, []string{sku}).Query(func(rows pgx.Rows) error {
+		p.Queue(lockLevelsSQL(1), sku).Query(func(rows pgx.Rows) error {
 			var err error
 			stock, err = scanStock(rows)
 			return err
@@ -394,6 +395,38 @@ func levelsUpdateSQL(n int) string {
 	}
 	b.WriteString(`) AS v(sku, location, on_hand, reserved, updated_at) WHERE l.sku = v.sku AND l.location = v.location`)
 	return b.String()
+}
+
+// lockLevelsSQL locks and reads the levels of n SKUs, with their
+// thresholds, in key order. Up to maxValuesLevels SKUs are n scalar
+// parameters, for the reason levelsUpdateSQL gives (an array parameter is
+// planned anew at every execution); more are one array, $1.
+func lockLevelsSQL(n int) string {
+	if n == 0 || n > maxValuesLevels {
+		return lockLevels + `= ANY($1)` + lockLevelsEnd
+	}
+	var b strings.Builder
+	b.WriteString(lockLevels + `IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", i+1)
+	}
+	b.WriteString(`)` + lockLevelsEnd)
+	return b.String()
+}
+
+// lockLevelsArgs are the parameters of lockLevelsSQL(len(skus)).
+func lockLevelsArgs(skus []string) []any {
+	if len(skus) == 0 || len(skus) > maxValuesLevels {
+		return []any{skus}
+	}
+	args := make([]any, len(skus))
+	for i, sku := range skus {
+		args[i] = sku
+	}
+	return args
 }
 
 // checkLevels refuses a change of levels that the transaction did not

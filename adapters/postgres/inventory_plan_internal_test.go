@@ -11,7 +11,8 @@ import (
 )
 
 // TestReservationLevelsAreFoundByKey: locking a reservation's levels (every
-// deduction and release), and updating an order's few levels, reach them
+// deduction and release) or a cart's (every reservation), and updating an
+// order's few levels, reach them
 // through the key, also in the generic plan a prepared statement settles
 // on, with thousands of levels. Written as a semi-join, the lock's plan
 // scanned every level.
@@ -38,6 +39,8 @@ func TestReservationLevelsAreFoundByKey(t *testing.T) {
 	for _, st := range []struct{ name, params, sql, arg string }{
 		{"lock_reservation_levels", "text[]", sqlLockReservationLevels, "'{res_1}'"},
 		{"lock_one_reservation_levels", "text", sqlLockOneReservationLevels, "'res_1'"},
+		{"lock_two_levels", "text, text", lockLevelsSQL(2), "'SKU-1', 'SKU-2'"},
+		{"lock_many_levels", "text[]", lockLevelsSQL(maxValuesLevels + 1), "'{SKU-1,SKU-2}'"},
 		{"update_two_levels", "text, text, integer, integer, timestamptz, text, text, integer, integer, timestamptz",
 			levelsUpdateSQL(2), "'SKU-1', '', 99, 2, now(), 'SKU-2', '', 99, 2, now()"},
 	} {
