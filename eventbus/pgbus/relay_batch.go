@@ -100,6 +100,8 @@ func (r *Relay) readRows(ctx context.Context, conn *pgx.Conn, q wsql.Query) (out
 		}
 		out = append(out, row)
 	}
+	// The batch's next result is read only once these rows are closed.
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, from, fmt.Errorf("pgbus: relay: read the outbox: %w", err)
 	}

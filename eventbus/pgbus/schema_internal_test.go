@@ -54,23 +54,17 @@ func TestSelectQueryReadsOneBatchBehindABacklog(t *testing.T) {
 
 	q, err := relay.schema.SelectQuery(wsql.SelectQueryParams{Topic: relay.opts.Topic, ConsumerGroup: relayGroup, OffsetsAdapter: relay.offsets})
 	require.NoError(t, err)
-	var plan strings.Builder
+	var plan string
 	require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+q.Query, q.Args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				return err
-			}
-			plan.WriteString(line + "\n")
-		}
-		return rows.Err()
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		plan = strings.Join(lines, "\n")
+		return err
 	}))
-	assert.Contains(t, plan.String(), "Index Scan using", "the batch is an index range:\n%s", plan.String())
-	assert.NotContains(t, plan.String(), "Sort", "the backlog is not collected and sorted:\n%s", plan.String())
-	assert.Contains(t, plan.String(), fmt.Sprintf("rows=%d loops=1", relay.opts.BatchSize), "one batch of rows is read:\n%s", plan.String())
+	assert.Contains(t, plan, "Index Scan using", "the batch is an index range:\n%s", plan)
+	assert.NotContains(t, plan, "Sort", "the backlog is not collected and sorted:\n%s", plan)
+	assert.Contains(t, plan, fmt.Sprintf("rows=%d loops=1", relay.opts.BatchSize), "one batch of rows is read:\n%s", plan)
 }
