@@ -8,7 +8,6 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
-	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -130,40 +129,29 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 	if len(events) == 0 {
 		return nil
 	}
-	// The forwarder wraps each event with its own topic; every wrapped
-	// event goes to the outbox's one table, so they are collected and
-	// inserted together, in the caller's order.
-	var wrapped collectedMessages
-	enveloped := forwarder.NewPublisher(&wrapped, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
+	// Each row carries the event's own JSON and metadata, with its
+	// destination topic in the metadata: PostgreSQL validates and stores
+	// the event as it is, where Watermill's forwarder envelope would
+	// encode it again and in base64, a third larger.
+	msgs := make([]*message.Message, 0, len(events))
 	for _, env := range events {
 		topic, msg, err := o.bus.Encode(env)
 		if err != nil {
 			return err
 		}
+		msg.Metadata.Set(metadataDestinationTopic, topic)
 		msg.SetContext(ctx)
-		if err := enveloped.Publish(topic, msg); err != nil {
-			return commerce.Errorf(commerce.CodeInternal, "pgbus: wrap the event %s for the outbox: %w", topic, err)
-		}
+		msgs = append(msgs, msg)
 	}
 	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
 	if err != nil {
 		return err
 	}
-	if err := pub.Publish(o.opts.Topic, wrapped...); err != nil {
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(wrapped), err)
+	if err := pub.Publish(o.opts.Topic, msgs...); err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(msgs), err)
 	}
 	return nil
 }
-
-// collectedMessages is a Watermill publisher that keeps what it is given.
-type collectedMessages []*message.Message
-
-func (c *collectedMessages) Publish(_ string, msgs ...*message.Message) error {
-	*c = append(*c, msgs...)
-	return nil
-}
-
-func (c *collectedMessages) Close() error { return nil }
 
 // PublishQuiet writes events into the outbox within tx like Publish, but
 // the outbox table's trigger does not notify the relays when tx commits:
