@@ -536,3 +536,35 @@ func TestRelayForwardsRowsInTheForwarderEnvelope(t *testing.T) {
 	eventually(t, "both events", func() bool { return len(f.received()) == 2 })
 	assert.ElementsMatch(t, []string{"ord_enveloped", "ord_json"}, f.received())
 }
+
+// TestOutboxWritesEncodedEventsInOrder: events encoded ahead of their
+// transaction are written with one INSERT, in the order given.
+func TestOutboxWritesEncodedEventsInOrder(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	first, err := f.outbox.Encode(
+		commerce.NewEnvelope("ord_e1", time.Now(), orderPlaced{OrderID: "ord_e1"}),
+		commerce.NewEnvelope("ord_e2", time.Now(), orderPlaced{OrderID: "ord_e2"}))
+	require.NoError(t, err)
+	second, err := f.outbox.Encode(commerce.NewEnvelope("ord_e3", time.Now(), orderPlaced{OrderID: "ord_e3"}))
+	require.NoError(t, err)
+	assert.Equal(t, 2, first.Len())
+
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(f.outbox.PublishEncodedQuiet(ctx, nil, first)))
+	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		counted := &countingTx{Tx: tx}
+		if err := f.outbox.PublishEncodedQuiet(ctx, counted, first, second); err != nil {
+			return err
+		}
+		assert.Equal(t, 2, counted.execs, "the quiet setting and one INSERT")
+		return nil
+	}))
+	rows, err := f.pool.Query(ctx, `SELECT payload->>'order_id' FROM watermill_mercato_outbox ORDER BY transaction_id, "offset"`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ord_e1", "ord_e2", "ord_e3"}, ids)
+
+	_, err = f.outbox.Encode(commerce.Envelope{Name: "outboxtest.order_placed"})
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "an invalid envelope does not encode")
+}
