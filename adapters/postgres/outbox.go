@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus/pgbus"
 )
 
 // Outbox writes events inside the caller's transaction, so they become
@@ -55,8 +56,7 @@ func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Enve
 	}
 	if a, ok := o.Outbox.(announcer); ok {
 		if p, ok := tx.(*pipeTx); ok {
-			p.publishAtCommit(a, events)
-			return nil
+			return classify(p.publishAtCommit(a, events), "encode events for the outbox")
 		}
 	}
 	if err := o.Outbox.Publish(ctx, tx, events...); err != nil {
@@ -70,6 +70,7 @@ func (o *Options) publish(ctx context.Context, tx pgx.Tx, events []commerce.Enve
 // at a time, so the pipelined transactions of concurrent checkouts write
 // quietly and announce once committed.
 type announcer interface {
-	PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error
+	Encode(events ...commerce.Envelope) (pgbus.Encoded, error)
+	PublishEncodedQuiet(ctx context.Context, tx pgx.Tx, encoded ...pgbus.Encoded) error
 	Announce(ctx context.Context) error
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus/pgbus"
 )
 
 // closureError carries the error of a caller's closure through inPipe,
@@ -132,7 +132,7 @@ func (p *pipeTx) end(ctx context.Context) error {
 		}
 	}
 	for _, o := range p.outboxes {
-		if err := o.outbox.PublishQuiet(ctx, p, o.events...); err != nil {
+		if err := o.outbox.PublishEncodedQuiet(ctx, p, o.events...); err != nil {
 			return classify(err, "write events to the outbox")
 		}
 	}
@@ -154,25 +154,34 @@ func (p *pipeTx) end(ctx context.Context) error {
 	return nil
 }
 
-// pendingEvents are the events a transaction writes to one outbox.
+// pendingEvents are the events a transaction writes to one outbox,
+// encoded as they were published.
 type pendingEvents struct {
 	outbox announcer
-	events []commerce.Envelope
+	events []pgbus.Encoded
 }
 
-// publishAtCommit keeps events for a's outbox until the transaction
-// commits. The outbox's rows are invisible until then anyway; written
-// together, a checkout step's events (the order's and the stock's in a
-// unit of work) cost one quiet setting and one INSERT instead of one of
-// each per store and per topic.
-func (p *pipeTx) publishAtCommit(a announcer, events []commerce.Envelope) {
+// publishAtCommit encodes events for a's outbox at once and keeps them
+// until the transaction commits. Encoding now rather than at the commit
+// keeps the JSON work of the events published before a lock (the order's
+// and the payment's, before the stock's levels) out of the time the lock
+// is held. The outbox's rows are invisible until the commit anyway;
+// written together, a checkout step's events (the order's and the
+// stock's in a unit of work) cost one quiet setting and one INSERT
+// instead of one of each per store and per topic.
+func (p *pipeTx) publishAtCommit(a announcer, events []commerce.Envelope) error {
+	encoded, err := a.Encode(events...)
+	if err != nil {
+		return err
+	}
 	for i := range p.outboxes {
 		if p.outboxes[i].outbox == a {
-			p.outboxes[i].events = append(p.outboxes[i].events, events...)
-			return
+			p.outboxes[i].events = append(p.outboxes[i].events, encoded)
+			return nil
 		}
 	}
-	p.outboxes = append(p.outboxes, pendingEvents{outbox: a, events: slices.Clone(events)})
+	p.outboxes = append(p.outboxes, pendingEvents{outbox: a, events: []pgbus.Encoded{encoded}})
+	return nil
 }
 
 // release rolls back a transaction still open and gives the connection

@@ -14,7 +14,10 @@
 //     A crash between commit and relay loses nothing: the relay resumes
 //     from its stored offset, which it moves only past what the bus took,
 //     deleting the rows it moves past, so the outbox table holds only
-//     what is still to be forwarded.
+//     what is still to be forwarded. Each row is the event's own JSON,
+//     which an operator can query. Outbox.Encode encodes events ahead of
+//     their transaction, so that one holding contended locks does not
+//     spend them encoding.
 //
 // A Backend's consumers wait for new rows by polling; Options.PollInterval
 // trades latency for idle queries. A Relay does not poll: NewOutbox puts a

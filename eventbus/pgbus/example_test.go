@@ -97,3 +97,40 @@ func ExampleOutbox_PublishQuiet() {
 		panic(err)
 	}
 }
+
+// A transaction that locks a contended row encodes its events first, so
+// the other transactions waiting on the lock do not wait for the JSON too.
+func ExampleOutbox_Encode() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/shop")
+	if err != nil {
+		panic(err)
+	}
+	defer pool.Close()
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), nil)
+	if err != nil {
+		panic(err)
+	}
+	defer bus.Close(ctx)
+	outbox, err := pgbus.NewOutbox(ctx, pool, bus, nil)
+	if err != nil {
+		panic(err)
+	}
+
+	encoded, err := outbox.Encode(commerce.NewEnvelope("ord_3", time.Now(), OrderPlaced{OrderID: "ord_3"}))
+	if err != nil {
+		panic(err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE stock SET on_hand = on_hand - 1 WHERE sku = $1`, "MUG"); err != nil {
+			return err
+		}
+		return outbox.PublishEncodedQuiet(ctx, tx, encoded)
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := outbox.Announce(ctx); err != nil {
+		panic(err)
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
-	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -125,45 +124,14 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 // back as usual.
 func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
 	if tx == nil {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
+		return errNoTx
 	}
-	if len(events) == 0 {
-		return nil
-	}
-	// The forwarder wraps each event with its own topic; every wrapped
-	// event goes to the outbox's one table, so they are collected and
-	// inserted together, in the caller's order.
-	var wrapped collectedMessages
-	enveloped := forwarder.NewPublisher(&wrapped, forwarder.PublisherConfig{ForwarderTopic: o.opts.Topic})
-	for _, env := range events {
-		topic, msg, err := o.bus.Encode(env)
-		if err != nil {
-			return err
-		}
-		msg.SetContext(ctx)
-		if err := enveloped.Publish(topic, msg); err != nil {
-			return commerce.Errorf(commerce.CodeInternal, "pgbus: wrap the event %s for the outbox: %w", topic, err)
-		}
-	}
-	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
+	encoded, err := o.Encode(events...)
 	if err != nil {
 		return err
 	}
-	if err := pub.Publish(o.opts.Topic, wrapped...); err != nil {
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(wrapped), err)
-	}
-	return nil
+	return o.write(ctx, tx, encoded)
 }
-
-// collectedMessages is a Watermill publisher that keeps what it is given.
-type collectedMessages []*message.Message
-
-func (c *collectedMessages) Publish(_ string, msgs ...*message.Message) error {
-	*c = append(*c, msgs...)
-	return nil
-}
-
-func (c *collectedMessages) Close() error { return nil }
 
 // PublishQuiet writes events into the outbox within tx like Publish, but
 // the outbox table's trigger does not notify the relays when tx commits:
@@ -173,13 +141,81 @@ func (c *collectedMessages) Close() error { return nil }
 // concurrent announcements folded into one, lets them commit together.
 // The quiet setting holds for the rest of tx.
 func (o *Outbox) PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
+	encoded, err := o.Encode(events...)
+	if err != nil {
+		return err
+	}
+	return o.PublishEncodedQuiet(ctx, tx, encoded)
+}
+
+// Encoded is events encoded for an Outbox (see Encode), in order.
+type Encoded struct {
+	msgs []*message.Message
+}
+
+// Len is how many events e holds.
+func (e Encoded) Len() int { return len(e.msgs) }
+
+// Encode encodes events as Publish writes them, so that a transaction
+// can encode its events before it takes its locks and write them with
+// PublishEncodedQuiet while it holds them: encoding an event, the JSON of
+// everything it carries, takes longer than writing it, and every other
+// transaction waiting on those locks waits for it too.
+func (o *Outbox) Encode(events ...commerce.Envelope) (Encoded, error) {
+	// Each row carries the event's own JSON and metadata, with its
+	// destination topic in the metadata: PostgreSQL validates and stores
+	// the event as it is, where Watermill's forwarder envelope would
+	// encode it again and in base64, a third larger.
+	msgs := make([]*message.Message, 0, len(events))
+	for _, env := range events {
+		topic, msg, err := o.bus.Encode(env)
+		if err != nil {
+			return Encoded{}, err
+		}
+		msg.Metadata.Set(metadataDestinationTopic, topic)
+		msgs = append(msgs, msg)
+	}
+	return Encoded{msgs: msgs}, nil
+}
+
+// PublishEncodedQuiet writes the events of every encoded, in order, with
+// one INSERT, quietly as PublishQuiet does.
+func (o *Outbox) PublishEncodedQuiet(ctx context.Context, tx pgx.Tx, encoded ...Encoded) error {
 	if tx == nil {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
+		return errNoTx
+	}
+	all := Encoded{}
+	for _, e := range encoded {
+		all.msgs = append(all.msgs, e.msgs...)
+	}
+	if len(all.msgs) == 0 {
+		return nil
 	}
 	if _, err := tx.Exec(ctx, `SELECT set_config('`+quietSetting+`', 'on', true)`); err != nil {
 		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: quiet the outbox's notifications: %w", err)
 	}
-	return o.Publish(ctx, tx, events...)
+	return o.write(ctx, tx, all)
+}
+
+// errNoTx refuses a publish without a transaction.
+var errNoTx = commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
+
+// write inserts encoded's events into the outbox within tx.
+func (o *Outbox) write(ctx context.Context, tx pgx.Tx, encoded Encoded) error {
+	if len(encoded.msgs) == 0 {
+		return nil
+	}
+	for _, msg := range encoded.msgs {
+		msg.SetContext(ctx)
+	}
+	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
+	if err != nil {
+		return err
+	}
+	if err := pub.Publish(o.opts.Topic, encoded.msgs...); err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(encoded.msgs), err)
+	}
+	return nil
 }
 
 // Announce wakes the relays of the outbox, as the trigger does for

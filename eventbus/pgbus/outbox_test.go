@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -497,4 +499,72 @@ func TestRelayIsWokenByAnnounceAfterQuietCommits(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, errors.Join(errs...))
 	eventually(t, "every order of the burst is relayed", func() bool { return len(f.received()) == buyers+1 })
+}
+
+// TestOutboxRowHoldsTheEventAsJSON: a row is the event's own JSON, which
+// an operator can query, with its name and destination in the metadata.
+func TestOutboxRowHoldsTheEventAsJSON(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	f.placeOrder(t, "ord_json", true)
+	var orderID, name, topic string
+	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT payload->>'order_id', metadata->>'event_name',
+		metadata->>'pgbus_destination_topic' FROM watermill_mercato_outbox`).Scan(&orderID, &name, &topic))
+	assert.Equal(t, "ord_json", orderID)
+	assert.Equal(t, "outboxtest.order_placed", name)
+	assert.Equal(t, f.bus.Topic(name), topic)
+}
+
+// TestRelayForwardsRowsInTheForwarderEnvelope: rows written in Watermill's
+// forwarder envelope, as earlier versions of the Outbox wrote them, are
+// still forwarded, so an upgrade loses none of the events waiting.
+func TestRelayForwardsRowsInTheForwarderEnvelope(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		topic, msg, err := f.bus.Encode(commerce.NewEnvelope("ord_enveloped", time.Now(), orderPlaced{OrderID: "ord_enveloped"}))
+		if err != nil {
+			return err
+		}
+		table, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: wsql.DefaultPostgreSQLSchema{}}, nil)
+		if err != nil {
+			return err
+		}
+		return forwarder.NewPublisher(table, forwarder.PublisherConfig{ForwarderTopic: pgbus.DefaultOutboxTopic}).Publish(topic, msg)
+	}))
+	f.placeOrder(t, "ord_json", true)
+	f.startRelay(t)
+	eventually(t, "both events", func() bool { return len(f.received()) == 2 })
+	assert.ElementsMatch(t, []string{"ord_enveloped", "ord_json"}, f.received())
+}
+
+// TestOutboxWritesEncodedEventsInOrder: events encoded ahead of their
+// transaction are written with one INSERT, in the order given.
+func TestOutboxWritesEncodedEventsInOrder(t *testing.T) {
+	f := newOutboxFixture(t, nil)
+	ctx := context.Background()
+	first, err := f.outbox.Encode(
+		commerce.NewEnvelope("ord_e1", time.Now(), orderPlaced{OrderID: "ord_e1"}),
+		commerce.NewEnvelope("ord_e2", time.Now(), orderPlaced{OrderID: "ord_e2"}))
+	require.NoError(t, err)
+	second, err := f.outbox.Encode(commerce.NewEnvelope("ord_e3", time.Now(), orderPlaced{OrderID: "ord_e3"}))
+	require.NoError(t, err)
+	assert.Equal(t, 2, first.Len())
+
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(f.outbox.PublishEncodedQuiet(ctx, nil, first)))
+	require.NoError(t, pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		counted := &countingTx{Tx: tx}
+		if err := f.outbox.PublishEncodedQuiet(ctx, counted, first, second); err != nil {
+			return err
+		}
+		assert.Equal(t, 2, counted.execs, "the quiet setting and one INSERT")
+		return nil
+	}))
+	rows, err := f.pool.Query(ctx, `SELECT payload->>'order_id' FROM watermill_mercato_outbox ORDER BY transaction_id, "offset"`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ord_e1", "ord_e2", "ord_e3"}, ids)
+
+	_, err = f.outbox.Encode(commerce.Envelope{Name: "outboxtest.order_placed"})
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err), "an invalid envelope does not encode")
 }

@@ -2,7 +2,6 @@ package pgbus
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -206,32 +205,4 @@ func laneOf(msg *message.Message, lanes int) int {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(key))
 	return int(h.Sum32() % uint32(lanes))
-}
-
-// outboxEnvelope is how an outbox row carries an event and its
-// destination topic: Watermill's forwarder envelope, which the Outbox
-// writes.
-type outboxEnvelope struct {
-	DestinationTopic string            `json:"destination_topic"`
-	UUID             string            `json:"uuid"`
-	Payload          []byte            `json:"payload"`
-	Metadata         map[string]string `json:"metadata"`
-}
-
-// unwrapOutboxMessage returns the topic and the message an outbox row's
-// message wraps.
-func unwrapOutboxMessage(wrapped *message.Message) (string, *message.Message, error) {
-	var e outboxEnvelope
-	if err := json.Unmarshal(wrapped.Payload, &e); err != nil {
-		return "", nil, fmt.Errorf("decode the envelope: %w", err)
-	}
-	if e.DestinationTopic == "" {
-		return "", nil, errors.New("the envelope names no destination topic")
-	}
-	msg := message.NewMessage(e.UUID, e.Payload)
-	msg.Metadata = e.Metadata
-	if msg.Metadata == nil {
-		msg.Metadata = message.Metadata{}
-	}
-	return e.DestinationTopic, msg, nil
 }

@@ -98,7 +98,7 @@ func TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded(t *testing.T) {
 	relay, err := NewRelay(pool, bus, opts)
 	require.NoError(t, err)
 	var refusedOffset int64
-	require.NoError(t, pool.QueryRow(ctx, `SELECT "offset" FROM watermill_mercato_outbox WHERE payload->>'uuid' = $1`, envs[refused].ID.String()).Scan(&refusedOffset))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT "offset" FROM watermill_mercato_outbox WHERE uuid = $1`, envs[refused].ID.String()).Scan(&refusedOffset))
 	var positionAtRetry int64 = -1
 	flaky := &flakyPublisher{next: relay.pub, failID: envs[refused].ID.String(), published: map[string]int{}, check: func() {
 		_ = pool.QueryRow(ctx, `SELECT offset_acked FROM watermill_offsets_mercato_outbox WHERE consumer_group = $1`, relayGroup).Scan(&positionAtRetry)
