@@ -3,6 +3,7 @@ package pgbus
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -148,7 +149,8 @@ func (o *Outbox) PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce
 	return o.PublishEncodedQuiet(ctx, tx, encoded)
 }
 
-// Encoded is events encoded for an Outbox (see Encode), in order.
+// Encoded is events encoded for an Outbox (see Encode), in order. Writing
+// it does not change it.
 type Encoded struct {
 	msgs []*message.Message
 }
@@ -205,15 +207,18 @@ func (o *Outbox) write(ctx context.Context, tx pgx.Tx, encoded Encoded) error {
 	if len(encoded.msgs) == 0 {
 		return nil
 	}
-	for _, msg := range encoded.msgs {
-		msg.SetContext(ctx)
-	}
+	// The publisher runs its INSERT with the first message's context. A
+	// copy carries it, so that an Encoded stays as it is and may be
+	// written again, even from two transactions at once.
+	msgs := slices.Clone(encoded.msgs)
+	msgs[0] = msgs[0].Copy()
+	msgs[0].SetContext(ctx)
 	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)
 	if err != nil {
 		return err
 	}
-	if err := pub.Publish(o.opts.Topic, encoded.msgs...); err != nil {
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(encoded.msgs), err)
+	if err := pub.Publish(o.opts.Topic, msgs...); err != nil {
+		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: write %d events to the outbox: %w", len(msgs), err)
 	}
 	return nil
 }
