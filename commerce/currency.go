@@ -1,6 +1,7 @@
 package commerce
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -86,6 +87,13 @@ func (c *Currency) UnmarshalText(text []byte) error {
 func (c *Currency) UnmarshalJSON(data []byte) error {
 	if len(data) == 0 || data[0] != '"' {
 		return Errorf(CodeInvalidArgument, "currency must be a JSON string, got %.20s", data)
+	}
+	// A string without escapes is its bytes: most currencies in JSON
+	// are three letters in quotes, read here without a second pass of
+	// encoding/json over them. The rest, escapes included, go through
+	// encoding/json. Either way UnmarshalText accepts known codes only.
+	if inner := data[1:]; len(inner) > 0 && inner[len(inner)-1] == '"' && !bytes.ContainsAny(inner[:len(inner)-1], `\"`) {
+		return c.UnmarshalText(inner[:len(inner)-1])
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {

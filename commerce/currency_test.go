@@ -143,6 +143,13 @@ func TestCurrencyJSON(t *testing.T) {
 		assert.True(t, errors.As(err, &e), in)
 	}
 
+	// Called directly, the method rejects what is not one JSON string.
+	for _, in := range []string{`"USD`, `"U"SD"`, `"USD"x"`, `"`, `""`, `"US\"`} {
+		c := Currency("EUR")
+		assert.Equal(t, CodeInvalidArgument, Code(c.UnmarshalJSON([]byte(in))), in)
+		assert.Equal(t, Currency("EUR"), c, "unchanged on error: %s", in)
+	}
+
 	// Writing an invalid currency fails rather than produce unreadable JSON.
 	_, err = json.Marshal(doc{C: "nope"})
 	assert.Equal(t, CodeInvalidArgument, Code(err))
