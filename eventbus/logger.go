@@ -17,10 +17,13 @@ func WatermillLogger(logger *slog.Logger) watermill.LoggerAdapter {
 		logger = slog.Default()
 	}
 	return levelGate{
-		LoggerAdapter: watermill.NewSlogLoggerWithLevelMapping(logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}),
+		LoggerAdapter: watermill.NewSlogLoggerWithLevelMapping(logger, map[slog.Level]slog.Level{slog.LevelInfo: infoLevel}),
 		logger:        logger,
 	}
 }
+
+// infoLevel is the level Watermill's info logs are written at.
+const infoLevel = slog.LevelDebug
 
 // levelGate drops the trace, debug and info logs (info being demoted to
 // debug) that logger would discard before Watermill's adapter sees them:
@@ -37,7 +40,7 @@ func (g levelGate) enabled(level slog.Level) bool {
 }
 
 func (g levelGate) Info(msg string, fields watermill.LogFields) {
-	if g.enabled(slog.LevelDebug) {
+	if g.enabled(infoLevel) {
 		g.LoggerAdapter.Info(msg, fields)
 	}
 }

@@ -3,7 +3,6 @@ package pgbus
 import (
 	"context"
 	"regexp"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -131,7 +130,7 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 	if err != nil {
 		return err
 	}
-	return o.write(ctx, tx, encoded)
+	return o.write(ctx, tx, encoded.msgs)
 }
 
 // PublishQuiet writes events into the outbox within tx like Publish, but
@@ -186,11 +185,11 @@ func (o *Outbox) PublishEncodedQuiet(ctx context.Context, tx pgx.Tx, encoded ...
 	if tx == nil {
 		return errNoTx
 	}
-	all := Encoded{}
+	var all []*message.Message
 	for _, e := range encoded {
-		all.msgs = append(all.msgs, e.msgs...)
+		all = append(all, e.msgs...)
 	}
-	if len(all.msgs) == 0 {
+	if len(all) == 0 {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `SELECT set_config('`+quietSetting+`', 'on', true)`); err != nil {
@@ -202,15 +201,15 @@ func (o *Outbox) PublishEncodedQuiet(ctx context.Context, tx pgx.Tx, encoded ...
 // errNoTx refuses a publish without a transaction.
 var errNoTx = commerce.Errorf(commerce.CodeInvalidArgument, "pgbus: outbox publish needs a transaction")
 
-// write inserts encoded's events into the outbox within tx.
-func (o *Outbox) write(ctx context.Context, tx pgx.Tx, encoded Encoded) error {
-	if len(encoded.msgs) == 0 {
+// write inserts msgs into the outbox within tx. msgs is the caller's own
+// slice; the messages in it may be shared.
+func (o *Outbox) write(ctx context.Context, tx pgx.Tx, msgs []*message.Message) error {
+	if len(msgs) == 0 {
 		return nil
 	}
 	// The publisher runs its INSERT with the first message's context. A
 	// copy carries it, so that an Encoded stays as it is and may be
 	// written again, even from two transactions at once.
-	msgs := slices.Clone(encoded.msgs)
 	msgs[0] = msgs[0].Copy()
 	msgs[0].SetContext(ctx)
 	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx), wsql.PublisherConfig{SchemaAdapter: schemaAdapter(o.opts.BatchSize)}, o.logger)

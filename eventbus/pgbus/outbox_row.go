@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 )
@@ -15,16 +14,15 @@ import (
 const metadataDestinationTopic = "pgbus_destination_topic"
 
 // unwrapOutboxMessage returns the topic and the message of an outbox row.
-// The Outbox writes the event as it is, its topic in the metadata. Rows
-// written by earlier versions wrap the event in Watermill's forwarder
-// envelope, its payload in base64; the relay still reads those, so an
-// upgrade loses none of the events waiting in the outbox.
+// The Outbox writes the event as it is, its topic in the metadata: the
+// row's message, which the relay read and owns, is the event, less that
+// key. Rows written by earlier versions wrap the event in Watermill's
+// forwarder envelope, its payload in base64; the relay still reads those,
+// so an upgrade loses none of the events waiting in the outbox.
 func unwrapOutboxMessage(row *message.Message) (string, *message.Message, error) {
 	if topic := row.Metadata.Get(metadataDestinationTopic); topic != "" {
-		msg := message.NewMessage(row.UUID, row.Payload)
-		msg.Metadata = maps.Clone(row.Metadata)
-		delete(msg.Metadata, metadataDestinationTopic)
-		return topic, msg, nil
+		delete(row.Metadata, metadataDestinationTopic)
+		return topic, row, nil
 	}
 	return unwrapForwarderEnvelope(row)
 }
