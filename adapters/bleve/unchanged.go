@@ -12,15 +12,29 @@ import (
 )
 
 // storedFields reads the stored fields of documents, from one snapshot
-// of each shard of a set, taken the first time the shard is read. Close
+// of each shard of a set, taken the first time the shard is read; close
 // releases the snapshots.
 type storedFields struct {
 	set     *shardSet
 	readers []index.IndexReader
 }
 
-func newStoredFields(set *shardSet) *storedFields {
+// storedFieldsIf returns the stored fields of set when read is true, and
+// nil otherwise: a nil *storedFields holds nothing.
+func storedFieldsIf(read bool, set *shardSet) *storedFields {
+	if !read {
+		return nil
+	}
 	return &storedFields{set: set, readers: make([]index.IndexReader, len(set.shards))}
+}
+
+// holds reports whether document id in shard stores want in field.
+func (s *storedFields) holds(shard int, id, field string, want []byte) (bool, error) {
+	if s == nil {
+		return false, nil
+	}
+	value, ok, err := s.field(shard, id, field)
+	return ok && bytes.Equal(value, want), err
 }
 
 // field returns the stored value of field of document id in shard, and
@@ -52,6 +66,9 @@ func (s *storedFields) field(shard int, id, field string) ([]byte, bool, error) 
 }
 
 func (s *storedFields) close() {
+	if s == nil {
+		return
+	}
 	for _, r := range s.readers {
 		if r != nil {
 			_ = r.Close()
@@ -60,33 +77,22 @@ func (s *storedFields) close() {
 }
 
 // changedProducts returns the documents of docs, with their JSON, that
-// the catalog index does not hold as they are: a document whose stored
-// JSON is the same bytes would be written to the same fields, since every
-// field is made from the document alone (catalogFields).
+// the catalog index does not hold as they are (all of them unless
+// skipUnchanged): a document whose stored JSON is the same bytes would be
+// written to the same fields, since every field is made from the
+// document alone (catalogFields).
 func (x *Index) changedProducts(docs []search.Document, skipUnchanged bool) ([]encodedDocument, error) {
-	out := make([]encodedDocument, 0, len(docs))
-	var stored *storedFields
-	if skipUnchanged {
-		stored = newStoredFields(x.catalog)
-		defer stored.close()
-	}
-	for _, d := range docs {
+	encoded := make([]encodedDocument, len(docs))
+	for i, d := range docs {
 		raw, err := encodeDocument(d)
 		if err != nil {
 			return nil, err
 		}
-		if stored != nil {
-			held, ok, err := stored.field(x.catalog.shardOf(d.ProductID), string(d.ProductID), fieldDoc)
-			if err != nil {
-				return nil, fmt.Errorf("read document %s: %w", d.ProductID, err)
-			}
-			if ok && bytes.Equal(held, raw) {
-				continue
-			}
-		}
-		out = append(out, encodedDocument{doc: d, raw: raw})
+		encoded[i] = encodedDocument{doc: d, raw: raw}
 	}
-	return out, nil
+	return keepChanged(storedFieldsIf(skipUnchanged, x.catalog), fieldDoc, encoded, func(d encodedDocument) (int, string, []byte) {
+		return x.catalog.shardOf(d.doc.ProductID), string(d.doc.ProductID), d.raw
+	})
 }
 
 // encodedDocument is a Document with its JSON, as the catalog index
@@ -97,26 +103,33 @@ type encodedDocument struct {
 }
 
 // changedReviews returns the reviews the reviews index does not hold as
-// they are, with the digest each is stored with (reviewDigest).
+// they are (all of them unless skipUnchanged), with the digest each is
+// stored with (reviewDigest).
 func (x *Index) changedReviews(reviews []search.ReviewDocument, skipUnchanged bool) ([]digestedReview, error) {
-	out := make([]digestedReview, 0, len(reviews))
-	var stored *storedFields
-	if skipUnchanged {
-		stored = newStoredFields(x.reviews)
-		defer stored.close()
+	digested := make([]digestedReview, len(reviews))
+	for i, r := range reviews {
+		digested[i] = digestedReview{review: r, digest: reviewDigest(r)}
 	}
-	for _, r := range reviews {
-		digest := reviewDigest(r)
-		if stored != nil {
-			held, ok, err := stored.field(x.reviews.shardOf(r.ProductID), reviewDocID(r.ProductID, r.ReviewID), fieldReviewDigest)
-			if err != nil {
-				return nil, fmt.Errorf("read review %s: %w", r.ReviewID, err)
-			}
-			if ok && string(held) == digest {
-				continue
-			}
+	return keepChanged(storedFieldsIf(skipUnchanged, x.reviews), fieldReviewDigest, digested, func(d digestedReview) (int, string, []byte) {
+		return x.reviews.shardOf(d.review.ProductID), reviewDocID(d.review.ProductID, d.review.ReviewID), []byte(d.digest)
+	})
+}
+
+// keepChanged returns the items whose document (in the shard and with
+// the ID doc names) does not store in field the value doc gives, and
+// then closes stored.
+func keepChanged[T any](stored *storedFields, field string, items []T, doc func(T) (shard int, id string, value []byte)) ([]T, error) {
+	defer stored.close()
+	out := items[:0]
+	for _, it := range items {
+		shard, id, value := doc(it)
+		held, err := stored.holds(shard, id, field, value)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", id, err)
 		}
-		out = append(out, digestedReview{review: r, digest: digest})
+		if !held {
+			out = append(out, it)
+		}
 	}
 	return out, nil
 }

@@ -28,12 +28,7 @@ func updates(t *testing.T, set *shardSet) uint64 {
 // differ from what the index holds; without it, every one is written.
 func TestBatchSkipsWhatTheIndexHolds(t *testing.T) {
 	ctx := context.Background()
-	c, err := searchtest.NewCorpus()
-	require.NoError(t, err)
-	x, err := New(nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = x.Close(ctx) })
-
+	x, c := newCorpusIndex(t)
 	docs := c.Docs[:4]
 	reviews := []search.ReviewDocument{
 		{ReviewID: commerce.NewID[commerce.ReviewID](), ProductID: docs[0].ProductID, Text: "Sturdy and quiet", Rating: 5},
@@ -61,4 +56,16 @@ func TestBatchSkipsWhatTheIndexHolds(t *testing.T) {
 	require.NoError(t, x.Batch(ctx, search.Batch{Products: docs[:1], Reviews: reviews[:1]}))
 	require.Equal(t, products+2, updates(t, x.catalog), "without SkipUnchanged every product is written")
 	require.Equal(t, written+2, updates(t, x.reviews), "without SkipUnchanged every review is written")
+}
+
+// newCorpusIndex opens a temporary index, closed when the test ends, and
+// the corpus of searchtest, not yet written to it.
+func newCorpusIndex(t *testing.T) (*Index, *searchtest.Corpus) {
+	t.Helper()
+	c, err := searchtest.NewCorpus()
+	require.NoError(t, err)
+	x, err := New(nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = x.Close(context.Background()) })
+	return x, c
 }
