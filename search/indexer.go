@@ -64,10 +64,9 @@ const lockStripes = 64
 // written with Batch.SkipUnchanged: an event delivered again, or one that
 // describes what Reindex already wrote, then costs the index a lookup,
 // not a new document (and, in bleve, the merging of one more segment).
-// Brand and category names
-// are cached for the Indexer's life: the catalog never renames them, and
-// a category.moved event drops the cached categories before it
-// re-indexes the moved subtree's products.
+// Brand and category names are cached for the Indexer's life: the
+// catalog never renames them, and a category.moved event drops the
+// cached categories before it re-indexes the moved subtree's products.
 type Indexer struct {
 	index   Index
 	catalog CatalogSource
