@@ -51,6 +51,15 @@ type Batch struct {
 	// DeleteReviewsOf removes every review of these products from the
 	// reviews index: a deleted product's reviews go with it.
 	DeleteReviewsOf []commerce.ProductID
+	// SkipUnchanged lets the Index leave out the products and reviews it
+	// already holds exactly as given, so a write that changes nothing
+	// costs a lookup rather than a new document: an event delivered
+	// again, or a cold start that replays the events of a catalog the
+	// index was just built from. An Index may write them anyway; what
+	// a search finds is the same. Indexer sets it for what events
+	// refresh; Reindex leaves it off, so a rebuild rewrites every
+	// document, as after an upgrade that indexes documents differently.
+	SkipUnchanged bool
 }
 
 // Empty reports whether b writes nothing.

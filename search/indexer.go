@@ -60,10 +60,13 @@ const lockStripes = 64
 // same time (a bus delivering a flood of events side by side) are written
 // together: the writes that arrive while one is under way go into the
 // next, so a cold start that relays every product and review makes a few
-// large index writes rather than one per event. Brand and category names
-// are cached for the Indexer's life: the catalog never renames them, and
-// a category.moved event drops the cached categories before it
-// re-indexes the moved subtree's products.
+// large index writes rather than one per event. What events refresh is
+// written with Batch.SkipUnchanged: an event delivered again, or one that
+// describes what Reindex already wrote, then costs the index a lookup,
+// not a new document (and, in bleve, the merging of one more segment).
+// Brand and category names are cached for the Indexer's life: the
+// catalog never renames them, and a category.moved event drops the
+// cached categories before it re-indexes the moved subtree's products.
 type Indexer struct {
 	index   Index
 	catalog CatalogSource
@@ -217,6 +220,9 @@ func (x *Indexer) refresh(ctx context.Context, id commerce.ProductID, reviews ..
 		return err
 	}
 	b.Reviews = append(b.Reviews, reviews...)
+	// An event often brings what the index already holds: delivered
+	// again, or replayed after Reindex read the catalog it describes.
+	b.SkipUnchanged = true
 	// Still under the product's lock: a later refresh of it reads the
 	// catalog only after this write is in.
 	if err := x.writes.write(ctx, b); err != nil {

@@ -274,3 +274,57 @@ func TestNewIndexerOptions(t *testing.T) {
 	_, err = search.NewIndexer(nil, cat, nil, nil)
 	require.Equal(t, commerce.CodeInvalidArgument, commerce.Code(err))
 }
+
+// searchIndex names search.Index for skipRecorder to embed: a field
+// named Index would hide the method Index.
+type searchIndex = search.Index
+
+// skipRecorder is an Index that records whether each Batch let it skip
+// what it holds.
+type skipRecorder struct {
+	searchIndex
+	mu    sync.Mutex
+	skips []bool
+}
+
+func (r *skipRecorder) Batch(ctx context.Context, b search.Batch) error {
+	r.mu.Lock()
+	r.skips = append(r.skips, b.SkipUnchanged)
+	r.mu.Unlock()
+	return r.searchIndex.Batch(ctx, b)
+}
+
+func (r *skipRecorder) took() []bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.skips
+	r.skips = nil
+	return out
+}
+
+// TestIndexerSkipsUnchangedForEventsOnly: what events refresh may be
+// skipped when the index holds it already; Reindex rewrites everything.
+func TestIndexerSkipsUnchangedForEventsOnly(t *testing.T) {
+	ctx := context.Background()
+	cat, err := catalog.NewService(memory.NewCatalogStore(&memory.Options{Events: commerce.DiscardEvents{}}), nil)
+	require.NoError(t, err)
+	gen := sample.New(3)
+	tax, err := gen.CreateTaxonomy(ctx, cat)
+	require.NoError(t, err)
+	_, err = cat.Import(ctx, gen.Products(tax, 5), nil)
+	require.NoError(t, err)
+	page, err := cat.ListProducts(ctx, catalog.ProductFilter{Status: catalog.StatusActive}, commerce.PageRequest{Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+
+	idx := &skipRecorder{searchIndex: newIndex(t)}
+	indexer, err := search.NewIndexer(idx, cat, nil, nil)
+	require.NoError(t, err)
+	require.NoError(t, indexer.Reindex(ctx, nil))
+	took := idx.took()
+	require.NotEmpty(t, took)
+	require.NotContains(t, took, true, "Reindex rewrites every document")
+
+	require.NoError(t, indexer.Refresh(ctx, page.Items[0].ID))
+	require.Equal(t, []bool{true}, idx.took(), "a refresh may skip what the index holds")
+}

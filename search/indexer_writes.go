@@ -80,8 +80,9 @@ func (w *batchWriter) writeAll(queued []*queuedBatch) {
 	if len(queued) == 1 {
 		errs[0] = w.index.Batch(queued[0].ctx, queued[0].b)
 	} else {
-		var all Batch
+		all := Batch{SkipUnchanged: true}
 		for _, q := range queued {
+			all.SkipUnchanged = all.SkipUnchanged && q.b.SkipUnchanged
 			all.Products = append(all.Products, q.b.Products...)
 			all.DeleteProducts = append(all.DeleteProducts, q.b.DeleteProducts...)
 			all.Reviews = append(all.Reviews, q.b.Reviews...)

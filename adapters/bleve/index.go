@@ -243,16 +243,16 @@ func (x *Index) Batch(ctx context.Context, b search.Batch) error {
 		return nil
 	}
 	if len(b.Products) > 0 || len(b.DeleteProducts) > 0 {
-		err := x.catalog.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
-			for _, d := range b.Products {
-				if x.catalog.shardOf(d.ProductID) != shard {
+		docs, err := x.changedProducts(b.Products, b.SkipUnchanged)
+		if err != nil {
+			return classify("index products", err)
+		}
+		err = x.catalog.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
+			for _, d := range docs {
+				if x.catalog.shardOf(d.doc.ProductID) != shard {
 					continue
 				}
-				fields, err := catalogFields(d)
-				if err != nil {
-					return err
-				}
-				if err := bb.Index(string(d.ProductID), fields); err != nil {
+				if err := bb.Index(string(d.doc.ProductID), catalogFields(d.doc, d.raw)); err != nil {
 					return err
 				}
 			}
@@ -270,6 +270,13 @@ func (x *Index) Batch(ctx context.Context, b search.Batch) error {
 	if len(b.Reviews) == 0 && len(b.DeleteReviewsOf) == 0 {
 		return nil
 	}
+	reviews, err := x.changedReviews(b.Reviews, b.SkipUnchanged)
+	if err != nil {
+		return classify("index reviews", err)
+	}
+	if len(reviews) == 0 && len(b.DeleteReviewsOf) == 0 {
+		return nil
+	}
 	stale, err := x.reviewIDsOf(ctx, b.DeleteReviewsOf)
 	if err != nil {
 		return err
@@ -277,11 +284,12 @@ func (x *Index) Batch(ctx context.Context, b search.Batch) error {
 	// Even a failed write may have changed some shards.
 	defer x.reviewed.written()
 	err = x.reviews.apply(ctx, func(shard int, bb *blevesearch.Batch) error {
-		for _, r := range b.Reviews {
+		for _, d := range reviews {
+			r := d.review
 			if x.reviews.shardOf(r.ProductID) != shard {
 				continue
 			}
-			fields := map[string]any{fieldReviewText: r.Text, fieldReviewProduct: string(r.ProductID)}
+			fields := map[string]any{fieldReviewText: r.Text, fieldReviewProduct: string(r.ProductID), fieldReviewDigest: d.digest}
 			if err := bb.Index(reviewDocID(r.ProductID, r.ReviewID), fields); err != nil {
 				return err
 			}
@@ -337,12 +345,19 @@ func (x *Index) reviewIDsOf(ctx context.Context, products []commerce.ProductID) 
 	return out, nil
 }
 
-// catalogFields turns a Document into the fields of the catalog mapping.
-func catalogFields(d search.Document) (map[string]any, error) {
+// encodeDocument is the JSON of d the catalog index stores.
+func encodeDocument(d search.Document) ([]byte, error) {
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("encode document %s: %w", d.ProductID, err)
 	}
+	return raw, nil
+}
+
+// catalogFields turns a Document, with raw its JSON (encodeDocument),
+// into the fields of the catalog mapping. They are made from the
+// document alone: the same JSON, the same fields.
+func catalogFields(d search.Document, raw []byte) map[string]any {
 	f := map[string]any{
 		fieldTitle:    d.Title,
 		fieldTitleRaw: d.Title,
@@ -397,7 +412,7 @@ func catalogFields(d search.Document) (map[string]any, error) {
 		}
 		f[fieldPriceValue] = values
 	}
-	return f, nil
+	return f
 }
 
 // Close implements search.Index. It closes every shard, flushing an

@@ -36,6 +36,7 @@ const (
 const (
 	fieldReviewText    = "text"       // English
 	fieldReviewProduct = "product_id" // keyword
+	fieldReviewDigest  = "digest"     // stored only: reviewDigest of the text
 )
 
 // ratingStep is the grid, in hundredths of a star, of the
@@ -143,6 +144,9 @@ func reviewMapping() (*mapping.IndexMappingImpl, error) {
 	p := mapping.NewKeywordFieldMapping()
 	p.Store, p.IncludeTermVectors, p.DocValues, p.IncludeInAll = false, false, false, false
 	doc.AddFieldMappingsAt(fieldReviewProduct, p)
+	digest := mapping.NewTextFieldMapping()
+	digest.Index, digest.Store, digest.IncludeTermVectors, digest.DocValues, digest.IncludeInAll = false, true, false, false, false
+	doc.AddFieldMappingsAt(fieldReviewDigest, digest)
 	im.DefaultMapping = doc
 	return im, nil
 }

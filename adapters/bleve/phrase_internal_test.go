@@ -7,8 +7,6 @@ import (
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/stretchr/testify/require"
-
-	"github.com/mercatohq/mercato/search/searchtest"
 )
 
 // phrase matches what bleve's MatchPhraseQuery matches: words in order,
@@ -16,11 +14,7 @@ import (
 // words, words no title has.
 func TestPhraseMatchesMatchPhrase(t *testing.T) {
 	ctx := context.Background()
-	c, err := searchtest.NewCorpus()
-	require.NoError(t, err)
-	x, err := New(nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = x.Close(ctx) })
+	x, c := newCorpusIndex(t)
 	require.NoError(t, x.Index(ctx, c.Docs...))
 
 	ids := func(q query.Query) map[string]bool {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/catalog/sample"
@@ -80,10 +82,14 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 		}
 		page.Cursor = p.NextCursor
 	}
-	for i := range n {
+	// Each product's stock and reviews are its own: seedWorkers products
+	// at a time, since every review is a transaction of its own and the
+	// time goes in waiting for their commits.
+	counts := make([]seedReport, n)
+	err = forEach(ctx, n, seedWorkers, func(ctx context.Context, i int) error {
 		p, ok := byHandle[gen.Product(tax, i).Handle]
 		if !ok {
-			continue // a draft or archived product: not on sale
+			return nil // a draft or archived product: not on sale
 		}
 		r := rand.New(rand.NewPCG(seedValue, uint64(i)))
 		for _, v := range p.Variants {
@@ -92,18 +98,51 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 				continue // no level at all: sold out
 			}
 			if _, err := stock.SetStock(ctx, v.SKU, "", units, "demo seed"); err != nil {
-				return rep, fmt.Errorf("seed stock of %s: %w", v.SKU, err)
+				return fmt.Errorf("seed stock of %s: %w", v.SKU, err)
 			}
-			rep.SKUs++
+			counts[i].SKUs++
 		}
 		for _, in := range gen.Reviews(i, p.ID, gen.ReviewCount(i)) {
 			if _, err := products.AddReview(ctx, in); err != nil {
-				return rep, fmt.Errorf("seed review of %s: %w", p.Handle, err)
+				return fmt.Errorf("seed review of %s: %w", p.Handle, err)
 			}
-			rep.Reviews++
+			counts[i].Reviews++
 		}
+		return nil
+	})
+	for _, c := range counts {
+		rep.SKUs += c.SKUs
+		rep.Reviews += c.Reviews
 	}
-	return rep, nil
+	return rep, err
+}
+
+// seedWorkers is how many products seedCatalog stocks and reviews at once.
+const seedWorkers = 8
+
+// forEach calls fn(ctx, 0..n-1) from workers goroutines and returns the
+// first error; the others' ctx ends once one has failed.
+func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // stockLevel draws a variant's units on hand: about one in twelve sold

@@ -38,6 +38,15 @@ func testWrites(t *testing.T, ctx context.Context, c *Corpus, newIndex NewIndex)
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Total, "replaced, not added")
 
+	// SkipUnchanged never leaves out a change, nor a document deleted.
+	a.Title = "Acme Numbat Espresso Grinder"
+	require.NoError(t, idx.Batch(ctx, search.Batch{Products: []search.Document{a, b}, SkipUnchanged: true}))
+	require.Empty(t, found("wombat"))
+	require.Equal(t, []commerce.ProductID{a.ProductID}, found("numbat"), "a changed document is written")
+	require.NoError(t, idx.Delete(ctx, b.ProductID))
+	require.NoError(t, idx.Batch(ctx, search.Batch{Products: []search.Document{a, b}, SkipUnchanged: true}))
+	require.Equal(t, []commerce.ProductID{b.ProductID}, found(b.Title), "a deleted document is written again")
+
 	// Deleting removes; unknown IDs are no error.
 	require.NoError(t, idx.Delete(ctx, a.ProductID, commerce.NewID[commerce.ProductID]()))
 	require.Empty(t, found("wombat"))
@@ -82,6 +91,16 @@ func testReviewWrites(t *testing.T, ctx context.Context, c *Corpus, newIndex New
 	require.NoError(t, idx.Batch(ctx, search.Batch{Reviews: []search.ReviewDocument{r, review(other.ProductID, "hinges wobble, not sturdy at all")}}))
 	sameSet(t, []commerce.ProductID{p.ProductID, other.ProductID}, found(), "found through reviews")
 	require.NoError(t, idx.Batch(ctx, search.Batch{Reviews: []search.ReviewDocument{r}}), "rewriting a review is idempotent")
+	require.NoError(t, idx.Batch(ctx, search.Batch{Reviews: []search.ReviewDocument{r}, SkipUnchanged: true}))
+	sameSet(t, []commerce.ProductID{p.ProductID, other.ProductID}, found(), "an unchanged review is still found")
+
+	// SkipUnchanged never leaves out an edited review.
+	r.Text = "Loose hinges, nice finish"
+	require.NoError(t, idx.Batch(ctx, search.Batch{Reviews: []search.ReviewDocument{r}, SkipUnchanged: true}))
+	require.Equal(t, []commerce.ProductID{other.ProductID}, found(), "the edited review no longer matches")
+	require.Equal(t, []commerce.ProductID{p.ProductID}, ids(all(t, ctx, svc, search.Query{Text: "loose hinges"})), "the edited review matches its new text")
+	r.Text = "Sturdy hinges, nice finish"
+	require.NoError(t, idx.Batch(ctx, search.Batch{Reviews: []search.ReviewDocument{r}, SkipUnchanged: true}))
 
 	// A product's reviews can be removed, and a product out of the
 	// catalog index is not found through its reviews.
