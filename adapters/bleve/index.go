@@ -267,9 +267,6 @@ func (x *Index) Batch(ctx context.Context, b search.Batch) error {
 			return classify("index products", err)
 		}
 	}
-	if len(b.Reviews) == 0 && len(b.DeleteReviewsOf) == 0 {
-		return nil
-	}
 	reviews, err := x.changedReviews(b.Reviews, b.SkipUnchanged)
 	if err != nil {
 		return classify("index reviews", err)

@@ -33,36 +33,28 @@ func (s *storedFields) holds(shard int, id, field string, want []byte) (bool, er
 	if s == nil {
 		return false, nil
 	}
-	value, ok, err := s.field(shard, id, field)
-	return ok && bytes.Equal(value, want), err
-}
-
-// field returns the stored value of field of document id in shard, and
-// false when the shard has no such document or it has no such field.
-func (s *storedFields) field(shard int, id, field string) ([]byte, bool, error) {
 	r := s.readers[shard]
 	if r == nil {
 		adv, err := s.set.shards[shard].Advanced()
 		if err != nil {
-			return nil, false, err
+			return false, err
 		}
 		if r, err = adv.Reader(); err != nil {
-			return nil, false, err
+			return false, err
 		}
 		s.readers[shard] = r
 	}
 	doc, err := r.Document(id)
 	if err != nil || doc == nil {
-		return nil, false, err
+		return false, err
 	}
-	var value []byte
-	found := false
+	held := false
 	doc.VisitFields(func(f index.Field) {
 		if f.Name() == field {
-			value, found = f.Value(), true
+			held = bytes.Equal(f.Value(), want)
 		}
 	})
-	return value, found, nil
+	return held, nil
 }
 
 func (s *storedFields) close() {

@@ -2,7 +2,6 @@ package pgbus
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -25,10 +23,7 @@ type writtenBy struct{}
 func TestWritingEncodedLeavesItAsItIs(t *testing.T) {
 	pool := testenv.Postgres(t)
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	bus, err := eventbus.New(eventbus.NewGoChannel(log), &eventbus.Options{Logger: log})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	bus, log := quietBus(t)
 	outbox, err := NewOutbox(ctx, pool, bus, &OutboxOptions{Options: Options{Logger: log}})
 	require.NoError(t, err)
 	encoded, err := outbox.Encode(commerce.NewEnvelope("agg_1", time.Now(), relayTested{N: 1}))

@@ -25,6 +25,17 @@ type relayTested struct {
 
 func (relayTested) EventName() string { return "relaytest.tested" }
 
+// quietBus returns an in-process bus, closed when the test ends, and the
+// logger it and the outbox under test log to, which discards everything.
+func quietBus(t *testing.T) (*eventbus.Bus, *slog.Logger) {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	bus, err := eventbus.New(eventbus.NewGoChannel(log), &eventbus.Options{Logger: log})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	return bus, log
+}
+
 // flakyPublisher fails the first publish of the event with ID failID,
 // then passes everything on, recording what it published.
 type flakyPublisher struct {
@@ -70,10 +81,7 @@ func (p *flakyPublisher) Close() error { return nil }
 func TestRelayFailureMovesThePositionOnlyPastWhatWasForwarded(t *testing.T) {
 	pool := testenv.Postgres(t)
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	bus, err := eventbus.New(eventbus.NewGoChannel(log), &eventbus.Options{Logger: log})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	bus, log := quietBus(t)
 	var (
 		mu      sync.Mutex
 		handled = map[int]bool{}

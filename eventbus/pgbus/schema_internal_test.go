@@ -3,7 +3,6 @@ package pgbus
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mercatohq/mercato/commerce"
-	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/internal/testenv"
 )
 
@@ -26,10 +24,7 @@ import (
 func TestSelectQueryReadsOneBatchBehindABacklog(t *testing.T) {
 	pool := testenv.Postgres(t)
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	bus, err := eventbus.New(eventbus.NewGoChannel(log), &eventbus.Options{Logger: log})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = bus.Close(context.Background()) })
+	bus, log := quietBus(t)
 	opts := &OutboxOptions{Options: Options{Logger: log}}
 	outbox, err := NewOutbox(ctx, pool, bus, opts)
 	require.NoError(t, err)

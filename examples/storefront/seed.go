@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
-	"sync"
-	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mercatohq/mercato/catalog"
 	"github.com/mercatohq/mercato/catalog/sample"
@@ -86,7 +86,7 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 	// at a time, since every review is a transaction of its own and the
 	// time goes in waiting for their commits.
 	counts := make([]seedReport, n)
-	err = forEach(ctx, n, seedWorkers, func(ctx context.Context, i int) error {
+	stockAndReview := func(ctx context.Context, i int) error {
 		p, ok := byHandle[gen.Product(tax, i).Handle]
 		if !ok {
 			return nil // a draft or archived product: not on sale
@@ -98,18 +98,29 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 				continue // no level at all: sold out
 			}
 			if _, err := stock.SetStock(ctx, v.SKU, "", units, "demo seed"); err != nil {
-				return fmt.Errorf("seed stock of %s: %w", v.SKU, err)
+				return fmt.Errorf("demo catalog: stock of %s: %w", v.SKU, err)
 			}
 			counts[i].SKUs++
 		}
 		for _, in := range gen.Reviews(i, p.ID, gen.ReviewCount(i)) {
 			if _, err := products.AddReview(ctx, in); err != nil {
-				return fmt.Errorf("seed review of %s: %w", p.Handle, err)
+				return fmt.Errorf("demo catalog: review of %s: %w", p.Handle, err)
 			}
 			counts[i].Reviews++
 		}
 		return nil
-	})
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(seedWorkers)
+	for i := range n {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // another product failed: stop here
+			}
+			return stockAndReview(gctx, i)
+		})
+	}
+	err = g.Wait()
 	for _, c := range counts {
 		rep.SKUs += c.SKUs
 		rep.Reviews += c.Reviews
@@ -119,31 +130,6 @@ func seedCatalog(ctx context.Context, products *catalog.Service, stock *inventor
 
 // seedWorkers is how many products seedCatalog stocks and reviews at once.
 const seedWorkers = 8
-
-// forEach calls fn(ctx, 0..n-1) from workers goroutines and returns the
-// first error; the others' ctx ends once one has failed.
-func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				if err := fn(ctx, i); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx)
-}
 
 // stockLevel draws a variant's units on hand: about one in twelve sold
 // out and one in ten running low, so the stock filter and low-stock
