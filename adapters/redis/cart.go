@@ -36,10 +36,11 @@ import (
 // between a write and its publication loses nothing, and delivery is at
 // least once.
 //
-// Reads: a store remembers, for the last 1,024 or so carts it wrote or
-// read, the document and the cart decoded from it, and answers a read
-// that finds the same document with a copy instead of decoding it again
-// (see decodedCarts); a cart changed by another process is decoded.
+// Reads: a store remembers, for the last 1,024 or so carts of up to
+// about 30 lines it wrote or read, the document and the cart decoded
+// from it (at most some 16 MB), and answers a read that finds the same
+// document with a copy instead of decoding it again; a cart changed by
+// another process is decoded.
 //
 // The host keeps owning the client; the store never closes it.
 type CartStore struct {
@@ -222,7 +223,9 @@ func (s *CartStore) decode(id commerce.CartID, doc string) (cart.Cart, error) {
 	if err != nil {
 		return cart.Cart{}, err
 	}
-	s.decoded.put(c.Clone(), []byte(doc))
+	if s.decoded.fits(len(doc)) {
+		s.decoded.put(c.Clone(), []byte(doc))
+	}
 	return c, nil
 }
 
@@ -230,7 +233,7 @@ func (s *CartStore) decode(id commerce.CartID, doc string) (cart.Cart, error) {
 // decoding doc gives back: its times in UTC, as the cart service makes
 // them (another zone would come back as a fixed offset).
 func (s *CartStore) remember(c cart.Cart, doc []byte) error {
-	if !decodedTimes(c) {
+	if !s.decoded.fits(len(doc)) || !decodedTimes(c) {
 		return nil
 	}
 	c = c.Clone() // decodeCart's form, and the store's own copy

@@ -9,11 +9,16 @@ import (
 	"github.com/mercatohq/mercato/commerce"
 )
 
-// decodedSlots is how many carts a store remembers decoded. A slot holds
-// one document (a few kilobytes for a large cart) and its cart, so the
-// memory stays bounded, and a busy shop's recent carts mostly keep
-// their slot between a buyer's requests.
+// decodedSlots is how many carts a store remembers decoded: enough for a
+// busy shop's recent carts to mostly keep their slot between a buyer's
+// requests.
 const decodedSlots = 1024
+
+// maxDecodedDoc is the largest document a store remembers, some 30 lines
+// (a line is about 250 bytes of JSON): a slot holds the document and
+// about as much again decoded, so the memo stays within some 16 MB
+// however large carts grow. Larger carts are decoded at every read.
+const maxDecodedDoc = 8 << 10
 
 // decodedCarts remembers, for the carts this store wrote or read last,
 // the stored document and the cart it decodes to. Decoding a cart's JSON
@@ -54,11 +59,15 @@ func (m *decodedCarts) get(id commerce.CartID, doc string) (cart.Cart, bool) {
 	return d.cart.Clone(), true
 }
 
-// put remembers c as what doc decodes to. c must be in decodeCart's form
-// (Clone gives it); put keeps c, so the caller must not change it after.
+// put remembers c as what doc decodes to. doc must fit; c must be in
+// decodeCart's form (Clone gives it), and put keeps it, so the caller must
+// not change it after.
 func (m *decodedCarts) put(c cart.Cart, doc []byte) {
 	m.slot(c.ID).Store(&decodedCart{doc: doc, cart: c})
 }
+
+// fits reports whether a document of n bytes is small enough to remember.
+func (*decodedCarts) fits(n int) bool { return n <= maxDecodedDoc }
 
 // decodedTimes reports whether every time of c reads back from JSON
 // unchanged: in UTC, which also means without a monotonic clock reading

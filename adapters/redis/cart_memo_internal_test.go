@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -116,4 +117,41 @@ func TestOtherZonesAreNotRemembered(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, got.CreatedAt.Equal(now))
 	}
+}
+
+// TestLargeCartsAreNotRemembered: a cart whose document is over
+// maxDecodedDoc is decoded at every read, so the memo's memory stays
+// bounded however large carts grow.
+func TestLargeCartsAreNotRemembered(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.Redis(t)
+	s, err := NewCartStore(env.Client, &CartOptions{Prefix: env.Prefix, DiscardEvents: true})
+	require.NoError(t, err)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	c := cart.Cart{
+		ID: commerce.NewID[commerce.CartID](), Currency: "USD", Status: cart.StatusActive,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour), Version: 1,
+	}
+	require.NoError(t, s.Create(ctx, c, time.Hour, nil))
+	var doc string
+	for lines := 1; len(doc) <= maxDecodedDoc; lines++ {
+		_, err := s.Update(ctx, c.ID, time.Hour, func(c *cart.Cart) ([]commerce.Envelope, error) {
+			c.Lines = append(c.Lines, cart.Line{
+				ID: commerce.NewID[commerce.LineID](), SKU: "SKU-" + strconv.Itoa(lines), ProductID: commerce.NewID[commerce.ProductID](),
+				VariantID: commerce.NewID[commerce.VariantID](), Title: "A mug of the large cart", Quantity: 1,
+				UnitPrice: commerce.MustMoney(900, "USD"), AddedAt: now,
+			})
+			return nil, nil
+		})
+		require.NoError(t, err)
+		doc, err = env.Client.Get(ctx, s.Key(c.ID)).Result()
+		require.NoError(t, err)
+		_, remembered := s.decoded.get(c.ID, doc)
+		require.Equal(t, len(doc) <= maxDecodedDoc, remembered, "a document of %d bytes, %d lines", len(doc), lines)
+	}
+	got, err := s.Get(ctx, c.ID)
+	require.NoError(t, err)
+	_, remembered := s.decoded.get(c.ID, doc)
+	assert.False(t, remembered, "a read does not remember it either")
+	assert.Greater(t, len(got.Lines), 20)
 }
