@@ -41,18 +41,12 @@ func TestRememberedCartsMatchTheirDocuments(t *testing.T) {
 // process) is read from its document, not from memory.
 func TestReadAfterWriteIsRemembered(t *testing.T) {
 	ctx := context.Background()
-	env := testenv.Redis(t)
-	opts := &CartOptions{Prefix: env.Prefix, DiscardEvents: true}
-	mine, err := NewCartStore(env.Client, opts)
-	require.NoError(t, err)
-	other, err := NewCartStore(env.Client, opts)
+	mine, env := eventlessStore(t)
+	other, err := NewCartStore(env.Client, &mine.opts)
 	require.NoError(t, err)
 
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	c := cart.Cart{
-		ID: commerce.NewID[commerce.CartID](), Currency: "USD", Status: cart.StatusActive,
-		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour), Version: 1,
-	}
+	c := newCart(now)
 	require.NoError(t, mine.Create(ctx, c, time.Hour, nil))
 	stored := func() string {
 		doc, err := env.Client.Get(ctx, mine.Key(c.ID)).Result()
@@ -99,15 +93,10 @@ func TestReadAfterWriteIsRemembered(t *testing.T) {
 // back otherwise from JSON, so it is decoded, not remembered.
 func TestOtherZonesAreNotRemembered(t *testing.T) {
 	ctx := context.Background()
-	env := testenv.Redis(t)
-	s, err := NewCartStore(env.Client, &CartOptions{Prefix: env.Prefix, DiscardEvents: true})
-	require.NoError(t, err)
+	s, env := eventlessStore(t)
 	s.checkWrites = true
 	for _, now := range []time.Time{time.Now().In(time.FixedZone("CET", 3600)).Truncate(time.Microsecond), time.Now()} {
-		c := cart.Cart{
-			ID: commerce.NewID[commerce.CartID](), Currency: "USD", Status: cart.StatusActive,
-			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour), Version: 1,
-		}
+		c := newCart(now)
 		require.NoError(t, s.Create(ctx, c, time.Hour, nil))
 		doc, err := env.Client.Get(ctx, s.Key(c.ID)).Result()
 		require.NoError(t, err)
@@ -124,14 +113,9 @@ func TestOtherZonesAreNotRemembered(t *testing.T) {
 // bounded however large carts grow.
 func TestLargeCartsAreNotRemembered(t *testing.T) {
 	ctx := context.Background()
-	env := testenv.Redis(t)
-	s, err := NewCartStore(env.Client, &CartOptions{Prefix: env.Prefix, DiscardEvents: true})
-	require.NoError(t, err)
+	s, env := eventlessStore(t)
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	c := cart.Cart{
-		ID: commerce.NewID[commerce.CartID](), Currency: "USD", Status: cart.StatusActive,
-		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour), Version: 1,
-	}
+	c := newCart(now)
 	require.NoError(t, s.Create(ctx, c, time.Hour, nil))
 	var doc string
 	for lines := 1; len(doc) <= maxDecodedDoc; lines++ {
@@ -154,4 +138,22 @@ func TestLargeCartsAreNotRemembered(t *testing.T) {
 	_, remembered := s.decoded.get(c.ID, doc)
 	assert.False(t, remembered, "a read does not remember it either")
 	assert.Greater(t, len(got.Lines), 20)
+}
+
+// eventlessStore returns a store under the test's own prefix that
+// discards events.
+func eventlessStore(t *testing.T) (*CartStore, *testenv.RedisEnv) {
+	t.Helper()
+	env := testenv.Redis(t)
+	s, err := NewCartStore(env.Client, &CartOptions{Prefix: env.Prefix, DiscardEvents: true})
+	require.NoError(t, err)
+	return s, env
+}
+
+// newCart is an empty active cart made at now, as Create takes it.
+func newCart(now time.Time) cart.Cart {
+	return cart.Cart{
+		ID: commerce.NewID[commerce.CartID](), Currency: "USD", Status: cart.StatusActive,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour), Version: 1,
+	}
 }
