@@ -15,7 +15,7 @@ import (
 const decodedSlots = 1024
 
 // maxDecodedDoc is the largest document a store remembers, some 30 lines
-// (a line is about 250 bytes of JSON): a slot holds the document and
+// (a line is about 290 bytes of JSON): a slot holds the document and
 // about as much again decoded, so the memo stays within some 16 MB
 // however large carts grow. Larger carts are decoded at every read.
 const maxDecodedDoc = 8 << 10
