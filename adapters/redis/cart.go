@@ -36,10 +36,20 @@ import (
 // between a write and its publication loses nothing, and delivery is at
 // least once.
 //
+// Reads: a store remembers, for the last 1,024 or so carts of up to
+// about 30 lines it wrote or read, the document and the cart decoded
+// from it (at most some 16 MB), and answers a read that finds the same
+// document with a copy instead of decoding it again; a cart changed by
+// another process is decoded.
+//
 // The host keeps owning the client; the store never closes it.
 type CartStore struct {
-	client goredis.UniversalClient
-	opts   CartOptions
+	client  goredis.UniversalClient
+	opts    CartOptions
+	decoded *decodedCarts
+	// checkWrites makes every write decode the documents it stored and
+	// fail unless they hold the carts it remembers for them; tests set it.
+	checkWrites bool
 }
 
 var (
@@ -56,7 +66,7 @@ func NewCartStore(client goredis.UniversalClient, opts *CartOptions) (*CartStore
 	if err != nil {
 		return nil, err
 	}
-	return &CartStore{client: client, opts: o}, nil
+	return &CartStore{client: client, opts: o, decoded: newDecodedCarts()}, nil
 }
 
 // OutboxStream returns the key of the stream the store appends events to,
@@ -188,7 +198,7 @@ func (s *CartStore) Create(ctx context.Context, c cart.Cart, ttl time.Duration, 
 	case res != resultOK:
 		return commerce.Errorf(commerce.CodeInternal, "redis: create cart %s: %s", c.ID, res)
 	}
-	return nil
+	return s.remember(c, doc)
 }
 
 // Get implements cart.Store.
@@ -200,7 +210,44 @@ func (s *CartStore) Get(ctx context.Context, id commerce.CartID) (cart.Cart, err
 	if err != nil {
 		return cart.Cart{}, classify(err, "get cart")
 	}
-	return decodeCart(id, doc)
+	return s.decode(id, doc)
+}
+
+// decode is decodeCart, answered from the carts the store remembers
+// when doc is one of their documents (see decodedCarts).
+func (s *CartStore) decode(id commerce.CartID, doc string) (cart.Cart, error) {
+	if c, ok := s.decoded.get(id, doc); ok {
+		return c, nil
+	}
+	c, err := decodeCart(id, doc)
+	if err != nil {
+		return cart.Cart{}, err
+	}
+	if s.decoded.fits(len(doc)) {
+		s.decoded.put(c.Clone(), []byte(doc))
+	}
+	return c, nil
+}
+
+// remember notes that doc, just stored, holds c, when c is what
+// decoding doc gives back: its times in UTC, as the cart service makes
+// them (another zone would come back as a fixed offset).
+func (s *CartStore) remember(c cart.Cart, doc []byte) error {
+	if !s.decoded.fits(len(doc)) || !decodedTimes(c) {
+		return nil
+	}
+	c = c.Clone() // decodeCart's form, and the store's own copy
+	if s.checkWrites {
+		stored, err := decodeCart(c.ID, string(doc))
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(stored, c) {
+			return commerce.Errorf(commerce.CodeInternal, "redis: cart %s: remembered %+v, stored %+v", c.ID, c, stored)
+		}
+	}
+	s.decoded.put(c, doc)
+	return nil
 }
 
 // CustomerCart implements cart.Store.
@@ -276,7 +323,7 @@ func (s *CartStore) Adopt(ctx context.Context, id commerce.CartID, customerID co
 		if !ok {
 			return cart.Cart{}, nil, notFound(id)
 		}
-		c, err := decodeCart(id, doc)
+		c, err := s.decode(id, doc)
 		if err != nil {
 			return cart.Cart{}, nil, err
 		}
@@ -354,18 +401,29 @@ func (s *CartStore) write(ctx context.Context, ttl time.Duration, events []comme
 	if indexKey != "" {
 		w.checkIndex(indexKey, indexed)
 	}
-	for _, cw := range carts {
+	docs := make([][]byte, len(carts))
+	for i, cw := range carts {
 		if cw.checkOnly {
 			w.cart(s.Key(cw.cart.ID), cw.expect, nil, "", "")
 			continue
 		}
-		doc, err := encodeCart(cw.cart)
-		if err != nil {
+		if docs[i], err = encodeCart(cw.cart); err != nil {
 			return "", err
 		}
-		w.cart(s.Key(cw.cart.ID), cw.expect, doc, s.indexFor(cw.cart), cw.cart.ID.String())
+		w.cart(s.Key(cw.cart.ID), cw.expect, docs[i], s.indexFor(cw.cart), cw.cart.ID.String())
 	}
-	return w.run(ctx, s.client, ttl, s.opts.Outbox, evs)
+	res, err := w.run(ctx, s.client, ttl, s.opts.Outbox, evs)
+	if err != nil || res != resultOK {
+		return res, err
+	}
+	for i, cw := range carts {
+		if docs[i] != nil {
+			if err := s.remember(cw.cart, docs[i]); err != nil {
+				return "", err
+			}
+		}
+	}
+	return res, nil
 }
 
 func (s *CartStore) contended(id commerce.CartID) error {
