@@ -33,8 +33,8 @@ const maxDecodedDoc = 8 << 10
 // Slots are picked by a hash of the cart ID and replaced whole, without a
 // lock; a remembered cart is never changed, and leaves only as a Clone.
 type decodedCarts struct {
-	seed  maphash.Seed
-	slots [decodedSlots]atomic.Pointer[decodedCart]
+	hashKey maphash.Seed
+	slots   [decodedSlots]atomic.Pointer[decodedCart]
 }
 
 // decodedCart is a stored document and the cart it decodes to.
@@ -43,10 +43,10 @@ type decodedCart struct {
 	cart cart.Cart
 }
 
-func newDecodedCarts() *decodedCarts { return &decodedCarts{seed: maphash.MakeSeed()} }
+func newDecodedCarts() *decodedCarts { return &decodedCarts{hashKey: maphash.MakeSeed()} }
 
 func (m *decodedCarts) slot(id commerce.CartID) *atomic.Pointer[decodedCart] {
-	return &m.slots[maphash.String(m.seed, string(id))%decodedSlots]
+	return &m.slots[maphash.String(m.hashKey, string(id))%decodedSlots]
 }
 
 // get returns a copy of cart id as doc holds it, if doc is the document
