@@ -3,7 +3,7 @@ package pgbus
 import (
 	"context"
 	"regexp"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -84,9 +84,17 @@ type Outbox struct {
 	pool   *pgxpool.Pool
 	opts   OutboxOptions
 	logger watermill.LoggerAdapter
-	// announcing is set while one Announce notifies; pending asks it to
-	// notify once more for commits made meanwhile.
-	announcing, pending atomic.Bool
+	// announceEvery is the least time between two notifications that
+	// Announce sends (announceInterval; tests change it).
+	announceEvery time.Duration
+	// mu guards lastAnnounce and trailing.
+	mu sync.Mutex
+	// lastAnnounce is when the last notification began; zero when it
+	// failed.
+	lastAnnounce time.Time
+	// trailing is set while a notification is due at the end of the
+	// interval, for the calls made within it.
+	trailing bool
 }
 
 // NewOutbox creates the outbox tables, and the trigger that announces
@@ -116,7 +124,7 @@ func NewOutbox(ctx context.Context, pool *pgxpool.Pool, bus *eventbus.Bus, opts 
 	if err := installNotifyTrigger(ctx, pool, o.Topic); err != nil {
 		return nil, commerce.Errorf(commerce.CodeUnavailable, "pgbus: create the outbox's notify trigger: %w", err)
 	}
-	return &Outbox{bus: bus, pool: pool, opts: o, logger: logger}, nil
+	return &Outbox{bus: bus, pool: pool, opts: o, logger: logger, announceEvery: announceInterval}, nil
 }
 
 // Publish writes events into the outbox within tx, in order, with one
@@ -137,8 +145,8 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, events ...commerce.Enve
 // the outbox table's trigger does not notify the relays when tx commits:
 // the caller calls Announce once it has. A NOTIFY takes a lock that
 // PostgreSQL holds through the commit's flush to disk, so transactions
-// that notify commit one at a time; announcing after the commit, with
-// concurrent announcements folded into one, lets them commit together.
+// that notify commit one at a time; announcing after the commit, at most
+// once per 100 ms (see Announce), lets them commit together.
 // The quiet setting holds for the rest of tx.
 func (o *Outbox) PublishQuiet(ctx context.Context, tx pgx.Tx, events ...commerce.Envelope) error {
 	encoded, err := o.Encode(events...)
@@ -224,31 +232,68 @@ func (o *Outbox) write(ctx context.Context, tx pgx.Tx, msgs []*message.Message) 
 
 // Announce wakes the relays of the outbox, as the trigger does for
 // Publish: call it after committing a transaction that wrote with
-// PublishQuiet. A call made while another notifies returns at once, and
-// the notifying one has the notification sent again for it in the
-// background, so a burst of commits costs a few notifications and no
-// caller waits for more than one. The notification is its own
-// transaction, which does not wait for the disk: one lost in a crash
-// delays events only until the relay's fallback poll.
+// PublishQuiet. It notifies at most once per 100 ms: a call within that
+// interval of the last notification has one more sent at its end, which
+// wakes the relays for every commit made meanwhile. Under load that
+// spares the database a notifying transaction per commit, and each relay
+// the query each notification would prompt; a relay that a notification
+// woke keeps looking for rows at its PollInterval for 2 seconds anyway,
+// and finds those commits sooner.
+//
+// The notification is its own transaction, which does not wait for the
+// disk: one lost in a crash, or that failed (a call's error is returned,
+// and the next call notifies again), delays events only until the
+// relay's fallback poll.
 func (o *Outbox) Announce(ctx context.Context) error {
-	o.pending.Store(true)
-	if !o.announcing.CompareAndSwap(false, true) {
+	o.mu.Lock()
+	now := time.Now()
+	if wait := o.lastAnnounce.Add(o.announceEvery).Sub(now); wait > 0 {
+		if !o.trailing {
+			o.trailing = true
+			time.AfterFunc(wait, o.announceTrailing)
+		}
+		o.mu.Unlock()
 		return nil
 	}
-	o.pending.Store(false)
+	o.lastAnnounce = now
+	o.mu.Unlock()
+	return o.notify(ctx, now)
+}
+
+// announceTrailing sends the notification due at the end of an interval
+// for the calls made within it.
+func (o *Outbox) announceTrailing() {
+	o.mu.Lock()
+	o.trailing = false
+	now := time.Now()
+	o.lastAnnounce = now
+	o.mu.Unlock()
+	if err := o.notify(context.Background(), now); err != nil {
+		o.logger.Info("pgbus: outbox announcement failed; relays find its events at their next poll", watermill.LogFields{"error": err})
+	}
+}
+
+// notify sends the notification that began at began. On failure it
+// forgets it, so that the next Announce notifies at once.
+func (o *Outbox) notify(ctx context.Context, began time.Time) error {
 	actx, cancel := context.WithTimeout(ctx, announceTimeout)
 	_, err := o.pool.Exec(actx, o.announceSQL(), pgx.QueryExecModeSimpleProtocol)
 	cancel()
-	o.announcing.Store(false)
-	if o.pending.Load() {
-		// Commits made while this one notified.
-		go func() { _ = o.Announce(context.WithoutCancel(ctx)) }()
+	if err == nil {
+		return nil
 	}
-	if err != nil {
-		return commerce.Errorf(commerce.CodeUnavailable, "pgbus: announce the outbox's events: %w", err)
+	o.mu.Lock()
+	if o.lastAnnounce.Equal(began) {
+		o.lastAnnounce = time.Time{}
 	}
-	return nil
+	o.mu.Unlock()
+	return commerce.Errorf(commerce.CodeUnavailable, "pgbus: announce the outbox's events: %w", err)
 }
+
+// announceInterval is the least time between two notifications Announce
+// sends. It stays well under hotWindow, so relays woken by one
+// notification are still looking for rows when the next is due.
+const announceInterval = 100 * time.Millisecond
 
 // announceTimeout bounds one notification.
 const announceTimeout = 5 * time.Second

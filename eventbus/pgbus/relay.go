@@ -178,10 +178,11 @@ func (r *Relay) Close(ctx context.Context) error {
 // err, saw everything the outbox had for the relay, so that the relay
 // waits for a notification (see waker) rather than query again at once.
 // Only a whole batch (BatchSize rows) may have left rows behind. Fewer
-// rows were all the query could see: a row committed since is announced
-// by its own notification, and one hidden behind an older transaction is
-// found by the poll that follows a notification (see idleWait), as after
-// a query that found nothing. Querying again at once would cost every
+// rows were all the query could see: a row committed since is found by
+// the poll that follows a notification (see idleWait), or announced by a
+// notification of its own at most 100 ms after its commit (see
+// Outbox.Announce), and one hidden behind an older transaction is found
+// by that poll too, as after a query that found nothing. Querying again at once would cost every
 // wake a second, empty query.
 func (r *Relay) caughtUp(read int, err error) bool {
 	return err == nil && read < r.opts.BatchSize
