@@ -188,6 +188,32 @@ func (b *Bus) encode(ctx context.Context, events []commerce.Envelope) ([]topicBa
 // members that share the events. Subscribe may be called before or after
 // Start.
 func (b *Bus) Subscribe(group, eventName string, h Handler) error {
+	if err := validateSubscription(group, eventName, h); err != nil {
+		return err
+	}
+	if !b.opts.Registry.Registered(eventName) {
+		return commerce.Errorf(commerce.CodeInvalidArgument, "eventbus: event %q is not registered: register its type with commerce.RegisterEvent or subscribe with eventbus.Handle", eventName)
+	}
+	return b.subscribe(group, eventName, h, func(msg *message.Message) (commerce.Envelope, error) {
+		return unmarshalEnvelope(msg, b.opts.Registry)
+	})
+}
+
+// SubscribeHeader is Subscribe for a handler that reads only the
+// envelope's header (its ID, name, aggregate, time and version): h gets
+// the envelope with a nil Payload, and the payload is never decoded, so
+// an event costs such a handler nothing of its size. Counting events,
+// say. The event need not be registered.
+func (b *Bus) SubscribeHeader(group, eventName string, h Handler) error {
+	if err := validateSubscription(group, eventName, h); err != nil {
+		return err
+	}
+	return b.subscribe(group, eventName, h, envelopeHeader)
+}
+
+// validateSubscription checks the arguments of Subscribe and
+// SubscribeHeader.
+func validateSubscription(group, eventName string, h Handler) error {
 	if err := ValidateGroup(group); err != nil {
 		return err
 	}
@@ -197,11 +223,14 @@ func (b *Bus) Subscribe(group, eventName string, h Handler) error {
 	if h == nil {
 		return commerce.Errorf(commerce.CodeInvalidArgument, "eventbus: handler is nil")
 	}
-	if !b.opts.Registry.Registered(eventName) {
-		return commerce.Errorf(commerce.CodeInvalidArgument, "eventbus: event %q is not registered: register its type with commerce.RegisterEvent or subscribe with eventbus.Handle", eventName)
-	}
+	return nil
+}
+
+// subscribe runs h for every event named eventName that reaches group,
+// with the envelope decode makes of its message.
+func (b *Bus) subscribe(group, eventName string, h Handler, decode func(*message.Message) (commerce.Envelope, error)) error {
 	return b.addHandler(group, eventName, b.Topic(eventName), true, func(msg *message.Message) error {
-		env, err := unmarshalEnvelope(msg, b.opts.Registry)
+		env, err := decode(msg)
 		if err != nil {
 			return err
 		}

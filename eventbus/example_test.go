@@ -75,3 +75,31 @@ func ExampleBus_SubscribePoisoned() {
 	fmt.Println(p.Name, p.Handler, p.Reason)
 	// Output: loyalty.points_earned accounting/loyalty.points_earned ledger is read-only
 }
+
+// A handler that only counts events reads their headers: the bus does
+// not decode their payloads for it, nor need it know their types.
+func ExampleBus_SubscribeHeader() {
+	ctx := context.Background()
+	bus, err := eventbus.New(eventbus.NewGoChannel(nil), nil)
+	if err != nil {
+		panic(err)
+	}
+	defer bus.Close(ctx)
+
+	counted := make(chan commerce.Envelope, 1)
+	err = bus.SubscribeHeader("metrics", PointsEarned{}.EventName(), func(_ context.Context, env commerce.Envelope) error {
+		counted <- env
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := bus.Start(ctx); err != nil {
+		panic(err)
+	}
+	_ = bus.Publish(ctx, commerce.NewEnvelope("cus_3", time.Now(), PointsEarned{CustomerID: "cus_3", Points: 10}))
+
+	env := <-counted
+	fmt.Println(env.Name, env.AggregateID, env.Payload)
+	// Output: loyalty.points_earned cus_3 <nil>
+}

@@ -2,10 +2,12 @@ package monitoring
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/mercatohq/mercato/cart"
 	"github.com/mercatohq/mercato/commerce"
+	"github.com/mercatohq/mercato/eventbus"
 	"github.com/mercatohq/mercato/inventory"
 	"github.com/mercatohq/mercato/order"
 	"github.com/mercatohq/mercato/payment"
@@ -17,9 +19,22 @@ var paymentOutcomes = []string{"authorized", "captured", "failed", "failed_final
 // eventCounter counts one event into the metrics.
 type eventCounter func(m *Metrics, env commerce.Envelope)
 
+// headerCounted lists the business events counted from the envelope's
+// header alone: Subscribe has the bus leave their payloads undecoded
+// (order.created carries the whole order).
+var headerCounted = map[string]bool{
+	commerce.EventNameOf[cart.Created]():      true,
+	commerce.EventNameOf[cart.Converted]():    true,
+	commerce.EventNameOf[order.Created]():     true,
+	commerce.EventNameOf[payment.Captured]():  true,
+	commerce.EventNameOf[payment.Refunded]():  true,
+	commerce.EventNameOf[payment.Cancelled](): true,
+}
+
 // businessEvents maps each event the business metrics read to how it
 // counts. The payload is asserted, not trusted: an unexpected type is
-// skipped rather than crashing a handler.
+// skipped rather than crashing a handler; the counters of headerCounted
+// events never read it.
 var businessEvents = map[string]eventCounter{
 	commerce.EventNameOf[cart.Created](): func(m *Metrics, _ commerce.Envelope) { m.cartsCreated.Inc() },
 	commerce.EventNameOf[cart.Converted](): func(m *Metrics, _ commerce.Envelope) {
@@ -82,13 +97,29 @@ func (m *Metrics) Events() []string {
 	return names
 }
 
+// Subscribe subscribes the handler of every event the business metrics
+// count to bus, in consumer group group (shared by all the host's
+// processes). The events counted from their header alone are subscribed
+// with SubscribeHeader, so their payloads are never decoded for the
+// metrics.
+func (m *Metrics) Subscribe(bus *eventbus.Bus, group string) error {
+	for _, name := range m.Events() {
+		h, _ := m.Handler(name)
+		subscribe := bus.Subscribe
+		if headerCounted[name] {
+			subscribe = bus.SubscribeHeader
+		}
+		if err := subscribe(group, name, h); err != nil {
+			return fmt.Errorf("monitoring: subscribe the business metrics to %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
 // Handler returns the bus handler that counts event into the business
-// metrics, and false for an event they do not read. A host wires it with
-//
-//	for _, name := range m.Events() {
-//		h, _ := m.Handler(name)
-//		bus.Subscribe("monitoring", name, h)
-//	}
+// metrics, and false for an event they do not read. Subscribe wires them
+// all; a host may instead subscribe Handler(name) for each of Events
+// itself, with eventbus.Bus.Subscribe, which decodes every payload.
 //
 // The handler never fails. Delivery being at-least-once, an event the
 // bus redelivers after its deduplication window is counted again.

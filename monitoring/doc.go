@@ -9,7 +9,8 @@
 // # Business metrics
 //
 // They are computed from domain events, by handlers a host subscribes on
-// the bus (Events and Handler, as package notify does). Whichever process
+// the bus with Subscribe (the events counted from their header alone
+// without decoding their payloads). Whichever process
 // emitted an event, exactly one process of the consumer group counts it,
 // so the counters summed over all processes are right. Every rate is a
 // ratio of counters taken in PromQL over a window W (deploy/monitoring

@@ -146,10 +146,7 @@ func newShop(t testing.TB, o shopOptions) *shop {
 		require.NoError(t, s.bus.Subscribe("notify", name, h))
 	}
 	if o.instrument && !o.noBusiness {
-		for _, name := range s.metrics.Events() {
-			h, _ := s.metrics.Handler(name)
-			require.NoError(t, s.bus.Subscribe("monitoring", name, h))
-		}
+		require.NoError(t, s.metrics.Subscribe(s.bus, "monitoring"))
 		require.NoError(t, s.bus.SubscribePoisoned("monitoring", s.metrics.PoisonedHandler()))
 	}
 	require.NoError(t, s.bus.Start(ctx))

@@ -16,3 +16,12 @@ type Other struct {
 
 // EventName implements commerce.Event.
 func (Other) EventName() string { return "eventbustest.other" }
+
+// Unregistered is an event type the suite never registers: only
+// SubscribeHeader may follow it.
+type Unregistered struct {
+	Seq int `json:"seq"`
+}
+
+// EventName implements commerce.Event.
+func (Unregistered) EventName() string { return "eventbustest.unregistered" }

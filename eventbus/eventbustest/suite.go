@@ -50,6 +50,7 @@ func Run(t *testing.T, cfg Config) {
 		cfg.Timeout = 30 * time.Second
 	}
 	t.Run("RoundTrip", cfg.testRoundTrip)
+	t.Run("HeaderOnly", cfg.testHeaderOnly)
 	t.Run("ConsumerGroups", cfg.testConsumerGroups)
 	t.Run("RedeliveryAfterError", cfg.testRedeliveryAfterError)
 	t.Run("PanicIsRetried", cfg.testPanicIsRetried)
@@ -93,6 +94,40 @@ func (c Config) testRoundTrip(t *testing.T) {
 	assert.Equal(t, want.Version, got.env.Version)
 	assert.Equal(t, Tested{Seq: 7, Note: "grüße, 日本"}, got.event)
 	assert.Equal(t, got.event, got.env.Payload)
+}
+
+// testHeaderOnly: a SubscribeHeader handler gets every field of the
+// envelope but the payload, which is not decoded: it follows an event
+// whose type the bus does not know.
+func (c Config) testHeaderOnly(t *testing.T) {
+	bus := c.newBus(t, c.uniquePrefix(t), nil)
+	var mu sync.Mutex
+	var got []commerce.Envelope
+	require.NoError(t, bus.SubscribeHeader("counter", Unregistered{}.EventName(), func(_ context.Context, env commerce.Envelope) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, env)
+		return nil
+	}))
+	start(t, bus)
+
+	occurred := time.Date(2026, 12, 7, 10, 30, 0, 123456789, time.UTC)
+	want := commerce.NewEnvelope("ord_agg", occurred, Unregistered{Seq: 3})
+	publish(t, bus, want)
+	eventually(t, c.Timeout, "the event's header", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 1
+	})
+	mu.Lock()
+	env := got[0]
+	mu.Unlock()
+	assert.Equal(t, want.ID, env.ID)
+	assert.Equal(t, want.Name, env.Name)
+	assert.Equal(t, want.AggregateID, env.AggregateID)
+	assert.True(t, want.OccurredAt.Equal(env.OccurredAt), "occurred-at %v != %v", env.OccurredAt, want.OccurredAt)
+	assert.Equal(t, want.Version, env.Version)
+	assert.Nil(t, env.Payload, "the payload is not decoded")
 }
 
 func (c Config) testConsumerGroups(t *testing.T) {
@@ -335,6 +370,9 @@ func (c Config) testInvalidInput(t *testing.T) {
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.Subscribe("has space", "eventbustest.tested", func(context.Context, commerce.Envelope) error { return nil })))
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.Subscribe("g", "eventbustest.unregistered", func(context.Context, commerce.Envelope) error { return nil })))
 	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.Subscribe("g", "NoDots", func(context.Context, commerce.Envelope) error { return nil })))
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.SubscribeHeader("has space", "eventbustest.tested", func(context.Context, commerce.Envelope) error { return nil })))
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.SubscribeHeader("g", "NoDots", func(context.Context, commerce.Envelope) error { return nil })))
+	assert.Equal(t, commerce.CodeInvalidArgument, commerce.Code(bus.SubscribeHeader("g", "eventbustest.tested", nil)))
 
 	require.NoError(t, bus.Close(ctx))
 	assert.Equal(t, commerce.CodeFailedPrecondition, commerce.Code(bus.Publish(ctx, tested("agg", 1))))

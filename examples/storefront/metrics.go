@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -90,11 +89,8 @@ func (mo *monitor) subscribe(bus *eventbus.Bus, cfg Config) error {
 	if mo == nil || len(cfg.Kafka) > 0 {
 		return nil
 	}
-	for _, name := range mo.m.Events() {
-		h, _ := mo.m.Handler(name)
-		if err := bus.Subscribe(metricsGroup, name, h); err != nil {
-			return fmt.Errorf("subscribe the metrics: %w", err)
-		}
+	if err := mo.m.Subscribe(bus, metricsGroup); err != nil {
+		return err
 	}
 	return bus.SubscribePoisoned(metricsGroup, mo.m.PoisonedHandler())
 }
