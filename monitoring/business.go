@@ -19,29 +19,23 @@ var paymentOutcomes = []string{"authorized", "captured", "failed", "failed_final
 // eventCounter counts one event into the metrics.
 type eventCounter func(m *Metrics, env commerce.Envelope)
 
-// headerCounted lists the business events counted from the envelope's
-// header alone: Subscribe has the bus leave their payloads undecoded
-// (order.created carries the whole order).
-var headerCounted = map[string]bool{
-	commerce.EventNameOf[cart.Created]():      true,
-	commerce.EventNameOf[cart.Converted]():    true,
-	commerce.EventNameOf[order.Created]():     true,
-	commerce.EventNameOf[payment.Captured]():  true,
-	commerce.EventNameOf[payment.Refunded]():  true,
-	commerce.EventNameOf[payment.Cancelled](): true,
+// businessEvent is how one event counts into the business metrics.
+type businessEvent struct {
+	count eventCounter
+	// headerOnly marks an event counted from the envelope's header alone:
+	// Subscribe has the bus leave its payload undecoded (order.created
+	// carries the whole order), so count must not read it.
+	headerOnly bool
 }
 
 // businessEvents maps each event the business metrics read to how it
 // counts. The payload is asserted, not trusted: an unexpected type is
-// skipped rather than crashing a handler; the counters of headerCounted
-// events never read it.
-var businessEvents = map[string]eventCounter{
-	commerce.EventNameOf[cart.Created](): func(m *Metrics, _ commerce.Envelope) { m.cartsCreated.Inc() },
-	commerce.EventNameOf[cart.Converted](): func(m *Metrics, _ commerce.Envelope) {
-		m.cartsConverted.Inc()
-	},
-	commerce.EventNameOf[order.Created](): func(m *Metrics, _ commerce.Envelope) { m.checkoutsStarted.Inc() },
-	commerce.EventNameOf[order.Confirmed](): func(m *Metrics, env commerce.Envelope) {
+// skipped rather than crashing a handler.
+var businessEvents = map[string]businessEvent{
+	commerce.EventNameOf[cart.Created]():   {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.cartsCreated.Inc() }},
+	commerce.EventNameOf[cart.Converted](): {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.cartsConverted.Inc() }},
+	commerce.EventNameOf[order.Created]():  {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.checkoutsStarted.Inc() }},
+	commerce.EventNameOf[order.Confirmed](): {count: func(m *Metrics, env commerce.Envelope) {
 		e, ok := env.Payload.(order.Confirmed)
 		if !ok {
 			return
@@ -54,15 +48,15 @@ var businessEvents = map[string]eventCounter{
 		if !e.Order.CreatedAt.IsZero() && env.OccurredAt.After(e.Order.CreatedAt) {
 			m.confirmation.Observe(env.OccurredAt.Sub(e.Order.CreatedAt).Seconds())
 		}
-	},
-	commerce.EventNameOf[payment.Authorized](): func(m *Metrics, env commerce.Envelope) {
+	}},
+	commerce.EventNameOf[payment.Authorized](): {count: func(m *Metrics, env commerce.Envelope) {
 		m.payments.WithLabelValues("authorized").Inc()
 		if e, ok := env.Payload.(payment.Authorized); ok && e.Attempt > 1 {
 			m.paymentRetries.Inc()
 		}
-	},
-	commerce.EventNameOf[payment.Captured](): func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("captured").Inc() },
-	commerce.EventNameOf[payment.Failed](): func(m *Metrics, env commerce.Envelope) {
+	}},
+	commerce.EventNameOf[payment.Captured](): {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("captured").Inc() }},
+	commerce.EventNameOf[payment.Failed](): {count: func(m *Metrics, env commerce.Envelope) {
 		e, ok := env.Payload.(payment.Failed)
 		if !ok {
 			return
@@ -75,14 +69,14 @@ var businessEvents = map[string]eventCounter{
 		if e.Attempt > 1 {
 			m.paymentRetries.Inc()
 		}
-	},
-	commerce.EventNameOf[payment.Refunded]():  func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("refunded").Inc() },
-	commerce.EventNameOf[payment.Cancelled](): func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("cancelled").Inc() },
-	commerce.EventNameOf[inventory.Released](): func(m *Metrics, env commerce.Envelope) {
+	}},
+	commerce.EventNameOf[payment.Refunded]():  {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("refunded").Inc() }},
+	commerce.EventNameOf[payment.Cancelled](): {headerOnly: true, count: func(m *Metrics, _ commerce.Envelope) { m.payments.WithLabelValues("cancelled").Inc() }},
+	commerce.EventNameOf[inventory.Released](): {count: func(m *Metrics, env commerce.Envelope) {
 		if e, ok := env.Payload.(inventory.Released); ok && e.Reason == inventory.ReleaseReasonExpired {
 			m.reservationsExpired.Inc()
 		}
-	},
+	}},
 }
 
 // Events returns the names of the domain events the business metrics
@@ -106,7 +100,7 @@ func (m *Metrics) Subscribe(bus *eventbus.Bus, group string) error {
 	for _, name := range m.Events() {
 		h, _ := m.Handler(name)
 		subscribe := bus.Subscribe
-		if headerCounted[name] {
+		if businessEvents[name].headerOnly {
 			subscribe = bus.SubscribeHeader
 		}
 		if err := subscribe(group, name, h); err != nil {
@@ -124,12 +118,12 @@ func (m *Metrics) Subscribe(bus *eventbus.Bus, group string) error {
 // The handler never fails. Delivery being at-least-once, an event the
 // bus redelivers after its deduplication window is counted again.
 func (m *Metrics) Handler(event string) (func(ctx context.Context, env commerce.Envelope) error, bool) {
-	count, ok := businessEvents[event]
+	e, ok := businessEvents[event]
 	if !ok {
 		return nil, false
 	}
 	return func(_ context.Context, env commerce.Envelope) error {
-		count(m, env)
+		e.count(m, env)
 		return nil
 	}, true
 }
