@@ -36,6 +36,22 @@
 // process must not be given a unit (its calls would run while the unit's
 // transaction is open). Events written in a unit reach the outbox in its transaction.
 //
+// Server memory: a checkout's statements make each PostgreSQL server
+// process that runs them allocate and free more memory than glibc's
+// allocator keeps by default (128 KB). On Linux the process then returns
+// the top of its heap to the system at the end of such a statement and
+// asks for it again at the next one: about two system calls and twenty
+// page faults per checkout, and each return flushes the address
+// translations of the other cores. Starting the server with
+//
+//	MALLOC_TRIM_THRESHOLD_=33554432
+//	MALLOC_TOP_PAD_=4194304
+//
+// in its environment (for Debian's packages, in
+// /etc/postgresql/<version>/main/environment) lets each process keep up
+// to 32 MB it has freed: on a 2-core machine, 16 concurrent checkouts
+// (BenchmarkCheckout) ran 6-10% faster, with a lower p99.
+//
 // Errors: failures carry a commerce error code. A unique violation is
 // Conflict, a missing row NotFound, a lost connection, a cancelled query, a
 // serialization failure or a deadlock Unavailable (the caller may retry);
