@@ -40,9 +40,10 @@
 // process that runs them allocate and free more memory than glibc's
 // allocator keeps by default (128 KB). On Linux the process then returns
 // the top of its heap to the system at the end of such a statement and
-// asks for it again at the next one: about two system calls and twenty
-// page faults per checkout, and each return flushes the address
-// translations of the other cores. Starting the server with
+// asks for it again at the next one: about two system calls per
+// checkout, the page faults of taking the memory back, and a flush of
+// the other cores' address translations at each return. Starting the
+// server with
 //
 //	MALLOC_TRIM_THRESHOLD_=33554432
 //	MALLOC_TOP_PAD_=4194304
