@@ -51,7 +51,7 @@
 // in its environment (for Debian's packages, in
 // /etc/postgresql/<version>/main/environment) lets each process keep up
 // to 32 MB it has freed: on a 2-core machine, 16 concurrent checkouts
-// (BenchmarkCheckout) ran 6-10% faster, with a lower p99.
+// (BenchmarkCheckout) ran 5-11% faster, with a lower p99.
 //
 // Errors: failures carry a commerce error code. A unique violation is
 // Conflict, a missing row NotFound, a lost connection, a cancelled query, a
