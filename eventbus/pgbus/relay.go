@@ -182,8 +182,8 @@ func (r *Relay) Close(ctx context.Context) error {
 // the poll that follows a notification (see idleWait), or announced by a
 // notification of its own at most 100 ms after its commit (see
 // Outbox.Announce), and one hidden behind an older transaction is found
-// by that poll too, as after a query that found nothing. Querying again at once would cost every
-// wake a second, empty query.
+// by that poll too, as after a query that found nothing. Querying again
+// at once would cost every wake a second, empty query.
 func (r *Relay) caughtUp(read int, err error) bool {
 	return err == nil && read < r.opts.BatchSize
 }
